@@ -1,0 +1,63 @@
+/**
+ * Routes are declared once, with zod schemas for params, query and body. The same declaration
+ * validates the request (400 naming each bad field) and feeds the OpenAPI document.
+ */
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
+  method: Method;
+  /** Express path, relative to the router's mount point (e.g. `/integrations/:id`). */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Status → description, for the OpenAPI document. */
+  responses: Record<number, string>;
+  handler: (input: { params: P; query: Q; body: B; req: Request }, res: Response) => Promise<unknown> | unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any>;
+
+export function defineRoute<P = Record<string, string>, Q = unknown, B = unknown>(spec: RouteSpec<P, Q, B>): RouteSpec<P, Q, B> {
+  return spec;
+}
+
+function issuesOf(part: string, error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({
+    field: [part, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+}
+
+function parsePart<T>(part: string, schema: z.ZodType<T> | undefined, value: unknown, issues: FieldIssue[]): T {
+  if (!schema) return value as T;
+  const r = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+  if (r.success) return r.data;
+  issues.push(...issuesOf(part, r.error));
+  return undefined as T;
+}
+
+/** Mounts routes on a router: validation first, then the handler; errors go to the error handler. */
+export function mountRoutes(router: Router, routes: AnyRoute[]): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (req: Request, res: Response) => {
+      const issues: FieldIssue[] = [];
+      const params = parsePart('params', route.params, req.params, issues);
+      const query = parsePart('query', route.query, req.query, issues);
+      const body = parsePart('body', route.body, req.body, issues);
+      if (issues.length) throw new ValidationError(`Invalid request: ${[...new Set(issues.map((i) => i.field))].join(', ')}`, issues);
+      const result = await route.handler({ params, query, body, req }, res);
+      if (!res.headersSent) {
+        if (result === undefined) res.status(204).end();
+        else res.json(result);
+      }
+    });
+  }
+}

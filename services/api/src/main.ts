@@ -1,0 +1,41 @@
+/** The api process: the only place that builds its real clients. */
+import { ConfigError, loadApiConfig } from '@ones-m365/shared/config';
+import { openDatabase } from '@ones-m365/shared/db';
+import { createLogger } from '@ones-m365/shared/logging';
+import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
+import { startApiProcess } from './api-process.js';
+import { createMetrics } from './metrics.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadApiConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger({ service: 'api', level: config.log.level, format: config.log.format });
+  const db = await openDatabase(config.databaseUrl);
+  const redis = createRedisConnection(config.redisUrl, 'producer');
+  const producer = createProducer(redis, config.queuePrefix);
+  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer) }, config.port);
+
+  const stop = async (signal: string) => {
+    logger.info('stopping api', { signal });
+    await api.close();
+    await producer.close();
+    redis.disconnect();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(`api failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

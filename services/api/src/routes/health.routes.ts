@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import type { DataSource } from 'typeorm';
+import type { Redis } from 'ioredis';
+
+async function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `/healthz`: the process answers. `/readyz`: the database and Redis answer too. */
+export function healthRouter(deps: { db: DataSource; redis: Redis }): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const checks: Record<string, { ok: boolean; error?: string }> = {};
+    await Promise.all([
+      within(2000, deps.db.query('SELECT 1')).then(
+        () => (checks.database = { ok: true }),
+        (e: Error) => (checks.database = { ok: false, error: e.message }),
+      ),
+      within(2000, deps.redis.ping()).then(
+        () => (checks.redis = { ok: true }),
+        (e: Error) => (checks.redis = { ok: false, error: e.message }),
+      ),
+    ]);
+    const ok = Object.values(checks).every((c) => c.ok);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
+  });
+  return router;
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { NotFoundError } from '@ones-m365/shared/errors';
+import { findJob, type Producer } from '@ones-m365/shared/queue';
+import { defineRoute, type AnyRoute } from '../http/route.js';
+
+export function jobsRoutes(deps: { producer: Producer }): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/jobs/:jobId',
+      summary: 'State of a queued job (sync, delta, …)',
+      tag: 'jobs',
+      params: z.object({ jobId: z.string().min(1).max(200) }),
+      responses: { 200: 'The job', 404: 'No such job (or it was removed after its retention period)' },
+      async handler({ params }) {
+        const job = await findJob(deps.producer, params.jobId);
+        if (!job) throw new NotFoundError('Job');
+        return {
+          id: job.id,
+          name: job.name,
+          state: await job.getState(),
+          progress: job.progress,
+          result: job.returnvalue ?? null,
+          failedReason: job.failedReason ?? null,
+          attemptsMade: job.attemptsMade,
+          createdAt: new Date(job.timestamp).toISOString(),
+          finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,98 @@
+/**
+ * `npm start`: the whole service with no configuration at all. Embedded SQLite under ./data, Redis
+ * at REDIS_URL (or a redis-server it starts), api and worker in one process, credentials made up
+ * and kept under ./data, the URLs printed. Any variable of the contract may still be set.
+ */
+import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { startApiProcess, createMetrics } from '@ones-m365/api';
+import { ConfigError, loadApiConfig, loadWorkerConfig } from '@ones-m365/shared/config';
+import { openDatabase } from '@ones-m365/shared/db';
+import { createLogger } from '@ones-m365/shared/logging';
+import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
+import { startWorkerProcess } from '@ones-m365/worker';
+import { loadOrCreateCredentials } from './credentials.js';
+import { NO_REDIS_HELP, redisAnswers, startLocalRedis } from './local-redis.js';
+
+async function main(): Promise<void> {
+  const dataDir = resolve(process.env.DATA_DIR ?? './data');
+  const { credentials, created } = loadOrCreateCredentials(dataDir);
+  const env: Record<string, string | undefined> = {
+    DATABASE_URL: `sqlite:${resolve(dataDir, 'ones-m365.sqlite')}`,
+    ALLOW_CUSTOM_ENDPOINTS: 'true',
+    ...process.env,
+    API_TOKEN: process.env.API_TOKEN || credentials.apiToken,
+    DASHBOARD_USER: process.env.DASHBOARD_USER || credentials.dashboardUser,
+    DASHBOARD_PASSWORD: process.env.DASHBOARD_PASSWORD || credentials.dashboardPassword,
+    ENCRYPTION_KEY: process.env.ENCRYPTION_KEY || credentials.encryptionKey,
+  };
+
+  let redisChild: ChildProcess | undefined;
+  const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
+  if (!(await redisAnswers(redisUrl))) {
+    const local = await startLocalRedis(dataDir);
+    if (!local) {
+      console.error(`\n${NO_REDIS_HELP}\n`);
+      process.exit(1);
+    }
+    redisChild = local.child;
+    env.REDIS_URL = local.url;
+  }
+
+  let apiConfig, workerConfig;
+  try {
+    apiConfig = loadApiConfig(env);
+    workerConfig = loadWorkerConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      redisChild?.kill();
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const logger = createLogger({ service: 'ones-m365', level: apiConfig.log.level, format: apiConfig.log.format });
+  const db = await openDatabase(apiConfig.databaseUrl);
+  const producerRedis = createRedisConnection(apiConfig.redisUrl, 'producer');
+  const workerRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
+  const producer = createProducer(producerRedis, apiConfig.queuePrefix);
+  const worker = await startWorkerProcess({ db, connection: workerRedis, producer, prefix: apiConfig.queuePrefix, concurrency: workerConfig.concurrency, logger });
+  const api = await startApiProcess({ config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer) }, apiConfig.port, '127.0.0.1');
+
+  const base = `http://127.0.0.1:${api.port}`;
+  const lines = [
+    '',
+    'ones-m365 is running.',
+    `  API          ${base}/api/v1   (Authorization: Bearer ${apiConfig.apiToken})`,
+    `  OpenAPI      ${base}/api/v1/openapi.json`,
+    `  Dashboard    ${base}/admin/queues   (user ${apiConfig.dashboard.user}, password ${apiConfig.dashboard.password})`,
+    `  Metrics      ${base}/metrics`,
+    `  Database     ${apiConfig.databaseUrl.startsWith('sqlite:') ? apiConfig.databaseUrl : 'DATABASE_URL'}`,
+    `  Redis        ${redisChild ? `${env.REDIS_URL} (started under ${dataDir})` : 'REDIS_URL'}`,
+    `  Credentials  ${created ? 'made up now and kept in' : 'kept in'} ${resolve(dataDir, 'credentials.json')}`,
+    '',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await api.close();
+    await worker.close();
+    await producer.close();
+    producerRedis.disconnect();
+    workerRedis.disconnect();
+    await db.destroy();
+    redisChild?.kill();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}
+
+main().catch((err) => {
+  console.error(`ones-m365 failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export { startWorkerProcess, type WorkerProcessDeps } from './worker-process.js';

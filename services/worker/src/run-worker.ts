@@ -1,0 +1,60 @@
+/**
+ * One BullMQ Worker per queue, dispatching on `job.name` through the registry. Errors steer
+ * retries: a non-retryable AppError fails the job at once (UnrecoverableError); anything else is
+ * thrown so attempts/backoff apply. Each failed attempt is logged once, here.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AppError } from '@ones-m365/shared/errors';
+import type { Logger } from '@ones-m365/shared/logging';
+import { ALL_QUEUES, type JobName } from '@ones-m365/shared/queue';
+import type { JobRegistry } from './jobs/index.js';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs and waits for the active ones to finish. */
+  close(): Promise<void>;
+}
+
+export interface StartWorkersOptions {
+  connection: Redis;
+  prefix: string;
+  registry: JobRegistry;
+  concurrency: number;
+  logger: Logger;
+}
+
+export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
+  const processor = async (job: Job) => {
+    const handler = opts.registry.get(job.name as JobName);
+    if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
+    const logger = opts.logger.child({ job: job.name, jobId: job.id, integrationId: (job.data as { integrationId?: string }).integrationId });
+    try {
+      return await handler.handle(job.data as never, {
+        jobId: String(job.id),
+        attemptsMade: job.attemptsMade,
+        logger,
+        progress: (value) => job.updateProgress(value),
+      });
+    } catch (err) {
+      if (err instanceof AppError && !err.retryable) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      throw err;
+    }
+  };
+
+  const workers = ALL_QUEUES.map((queue) => {
+    const worker = new Worker(queue, processor, { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency });
+    worker.on('failed', (job, err) =>
+      opts.logger.warn('job attempt failed', { queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message }),
+    );
+    worker.on('error', (err) => opts.logger.error('worker error', { queue, error: err.message }));
+    return worker;
+  });
+
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

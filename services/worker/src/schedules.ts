@@ -1,0 +1,13 @@
+import type { Producer } from '@ones-m365/shared/queue';
+
+/**
+ * Recurring jobs. BullMQ job schedulers live in Redis, keyed by id, so any number of worker
+ * processes may upsert them at start: there is one schedule, not one per process.
+ */
+export async function upsertSchedules(producer: Producer, opts: { syncRunRetentionDays: number }): Promise<void> {
+  await producer.queue('maintenance').upsertJobScheduler(
+    'prune-sync-runs',
+    { every: 24 * 3600 * 1000 },
+    { name: 'maintenance.prune-sync-runs', data: { olderThanDays: opts.syncRunRetentionDays } },
+  );
+}

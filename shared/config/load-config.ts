@@ -1,0 +1,93 @@
+/**
+ * Validates the environment once, at start, and returns a frozen, typed, nested config.
+ * Pure: tests pass their own env objects. Only `main.ts` files call it with `process.env`.
+ */
+import { z } from 'zod';
+import { apiEnvShape, workerEnvShape } from './env.schema.js';
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration: ${issues.map((i) => `${i.variable} ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export interface CommonConfig {
+  env: 'development' | 'production' | 'test';
+  log: { level: string; format: 'json' | 'pretty' };
+  port: number;
+  publicBaseUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  encryptionKey: Buffer;
+  allowCustomEndpoints: boolean;
+}
+
+export interface ApiConfig extends CommonConfig {
+  apiToken: string;
+  dashboard: { user: string; password: string };
+  bodyLimit: string;
+}
+
+export interface WorkerConfig extends CommonConfig {
+  concurrency: number;
+}
+
+function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject<S>> {
+  // Empty strings count as unset, as most deployment tools write them for "no value".
+  const cleaned: Env = {};
+  for (const key of Object.keys(shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') cleaned[key] = v;
+  }
+  const result = z.object(shape).safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? '?'),
+        message: i.code === 'invalid_type' && cleaned[String(i.path[0])] === undefined ? 'is required' : i.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+function common(v: z.infer<z.ZodObject<typeof workerEnvShape>> | z.infer<z.ZodObject<typeof apiEnvShape>>): CommonConfig {
+  return {
+    env: v.NODE_ENV,
+    log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT ?? (v.NODE_ENV === 'production' ? 'json' : 'pretty') },
+    port: v.PORT,
+    publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://127.0.0.1:${v.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    queuePrefix: v.QUEUE_PREFIX,
+    encryptionKey: Buffer.from(v.ENCRYPTION_KEY, 'base64'),
+    allowCustomEndpoints: v.ALLOW_CUSTOM_ENDPOINTS,
+  };
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Buffer.isBuffer(o)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+export function loadApiConfig(env: Env): ApiConfig {
+  const v = parse(apiEnvShape, env);
+  return deepFreeze({
+    ...common(v),
+    apiToken: v.API_TOKEN,
+    dashboard: { user: v.DASHBOARD_USER, password: v.DASHBOARD_PASSWORD },
+    bodyLimit: v.BODY_LIMIT,
+  });
+}
+
+export function loadWorkerConfig(env: Env): WorkerConfig {
+  const v = parse(workerEnvShape, env);
+  return deepFreeze({ ...common(v), concurrency: v.WORKER_CONCURRENCY });
+}

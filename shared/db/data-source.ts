@@ -1,0 +1,61 @@
+/**
+ * Builds the TypeORM DataSource from DATABASE_URL: MySQL/MariaDB through mysql2, or SQLite
+ * through better-sqlite3 (the embedded default). Schema changes only ever come from migrations.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export type DatabaseKind = 'mysql' | 'sqlite';
+
+export function databaseKind(url: string): DatabaseKind {
+  if (url.startsWith('mysql://')) return 'mysql';
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  throw new Error('DATABASE_URL must start with mysql:// or sqlite:');
+}
+
+/**
+ * `flavor` picks TypeORM's driver for a mysql:// URL: the `mariadb` driver reads MariaDB's
+ * catalogue correctly (defaults, nullability), the `mysql` one does not. `openDatabase` asks the
+ * server which one it is.
+ */
+export function dataSourceOptions(url: string, flavor: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsTableName: 'migrations', logging: false } as const;
+  if (databaseKind(url) === 'mysql') {
+    return {
+      ...common,
+      type: flavor,
+      url,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      connectTimeout: 5000,
+      extra: { connectionLimit: 10, enableKeepAlive: true },
+    };
+  }
+  const path = url.slice('sqlite:'.length);
+  const database = path === ':memory:' ? ':memory:' : resolve(path);
+  if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+  return { ...common, type: 'better-sqlite3', database, enableWAL: database !== ':memory:', busyTimeout: 5000 } as DataSourceOptions;
+}
+
+/** Opens the database and applies pending migrations (idempotent; safe from several processes). */
+export async function openDatabase(url: string, opts: { migrate?: boolean } = {}): Promise<DataSource> {
+  const flavor = databaseKind(url) === 'mysql' ? await mysqlFlavor(url) : 'mysql';
+  const ds = new DataSource(dataSourceOptions(url, flavor));
+  await ds.initialize();
+  if (opts.migrate ?? true) await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}
+
+async function mysqlFlavor(url: string): Promise<'mysql' | 'mariadb'> {
+  const conn = await createConnection({ uri: url, connectTimeout: 5000 });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    return /mariadb/i.test(String((rows as { v: string }[])[0]?.v)) ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
+}

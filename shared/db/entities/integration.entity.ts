@@ -1,0 +1,33 @@
+import { Column, Entity } from 'typeorm';
+import { createdAtColumn, dateColumn, idColumn, intColumn, jsonColumn, stringColumn, textColumn, updatedAtColumn } from './columns.js';
+
+export type Cloud = 'global' | 'china';
+export type IntegrationStatus = 'draft' | 'enabled' | 'disabled' | 'error';
+export type SyncMode = 'webhooks' | 'polling';
+
+@Entity('integrations')
+export class IntegrationEntity {
+  @idColumn() id!: string;
+  @stringColumn('name', 120) name!: string;
+  @stringColumn('cloud', 16) cloud!: Cloud;
+  @stringColumn('tenant_id', 255) tenantId!: string;
+  @stringColumn('client_id', 36) clientId!: string;
+  /** AES-256-GCM sealed (`SecretBox`), bound to the integration id. */
+  @textColumn('client_secret_sealed') clientSecretSealed!: string;
+  /** Last 3 characters, the only part ever shown. */
+  @stringColumn('client_secret_hint', 8) clientSecretHint!: string;
+  @jsonColumn('endpoints', { nullable: true }) endpoints!: { login: string; graph: string } | null;
+  @stringColumn('status', 16, { default: 'draft' }) status!: IntegrationStatus;
+  @stringColumn('status_reason', 500, { nullable: true }) statusReason!: string | null;
+  @stringColumn('sync_mode', 16, { default: 'webhooks' }) syncMode!: SyncMode;
+  @intColumn('poll_interval_seconds', { default: 300 }) pollIntervalSeconds!: number;
+  @jsonColumn('room_settings', { nullable: true }) roomSettings!: unknown;
+  @jsonColumn('user_settings', { nullable: true }) userSettings!: unknown;
+  @jsonColumn('last_test', { nullable: true }) lastTest!: unknown;
+  /** Share of active users one run may deactivate before it stops and asks (0..1). */
+  @Column({ name: 'deactivation_threshold', type: 'float', default: 0.2 }) deactivationThreshold!: number;
+  @createdAtColumn() createdAt!: Date;
+  @updatedAtColumn() updatedAt!: Date;
+  /** Set by DELETE: the row stays so synced rooms/users/bookings keep their owner. */
+  @dateColumn('deleted_at', { nullable: true }) deletedAt!: Date | null;
+}

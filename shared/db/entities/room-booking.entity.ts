@@ -1,0 +1,25 @@
+import { Entity, Index } from 'typeorm';
+import { boolColumn, createdAtColumn, dateColumn, fkColumn, idColumn, stringColumn, textColumn, updatedAtColumn } from './columns.js';
+
+/** A booking of a room mirrored from the room mailbox's calendar. */
+@Entity('room_bookings')
+@Index('uq_room_bookings_event', ['roomId', 'graphEventId'], { unique: true })
+@Index('ix_room_bookings_window', ['integrationId', 'roomId', 'startAt'])
+export class RoomBookingEntity {
+  @idColumn() id!: string;
+  @fkColumn('integration_id') integrationId!: string;
+  @fkColumn('room_id') roomId!: string;
+  @stringColumn('graph_event_id', 255) graphEventId!: string;
+  @stringColumn('ical_uid', 255, { nullable: true }) iCalUId!: string | null;
+  @stringColumn('subject', 255, { nullable: true }) subject!: string | null;
+  @stringColumn('organizer_email', 320, { nullable: true }) organizerEmail!: string | null;
+  @stringColumn('organizer_name', 255, { nullable: true }) organizerName!: string | null;
+  @dateColumn('start_at') startAt!: Date;
+  @dateColumn('end_at') endAt!: Date;
+  @boolColumn('is_all_day', { default: false }) isAllDay!: boolean;
+  @stringColumn('status', 16, { default: 'confirmed' }) status!: string;
+  @textColumn('policy_violation', { nullable: true }) policyViolation!: string | null;
+  @dateColumn('declined_at', { nullable: true }) declinedAt!: Date | null;
+  @createdAtColumn() createdAt!: Date;
+  @updatedAtColumn() updatedAt!: Date;
+}

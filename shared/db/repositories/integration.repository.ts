@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { IntegrationEntity } from '../entities/index.js';
+
+export type NewIntegration = Pick<IntegrationEntity, 'name' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecretSealed' | 'clientSecretHint' | 'endpoints'> &
+  Partial<Pick<IntegrationEntity, 'id'>>;
+
+export class IntegrationRepository {
+  private readonly repo: Repository<IntegrationEntity>;
+  constructor(ds: DataSource) {
+    this.repo = ds.getRepository(IntegrationEntity);
+  }
+
+  async create(data: NewIntegration): Promise<IntegrationEntity> {
+    const row = this.repo.create({ roomSettings: { mode: 'all' }, userSettings: null, lastTest: null, ...data, id: data.id ?? randomUUID() });
+    return await this.repo.save(row);
+  }
+
+  /** Live (not deleted) integration by id. */
+  async get(id: string): Promise<IntegrationEntity | null> {
+    return await this.repo.findOne({ where: { id, deletedAt: IsNull() } });
+  }
+
+  async list(): Promise<IntegrationEntity[]> {
+    return await this.repo.find({ where: { deletedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async listEnabled(): Promise<IntegrationEntity[]> {
+    return await this.repo.find({ where: { deletedAt: IsNull(), status: 'enabled' } });
+  }
+
+  async update(id: string, patch: Partial<Omit<IntegrationEntity, 'id' | 'createdAt'>>): Promise<IntegrationEntity | null> {
+    await this.repo.update({ id, deletedAt: IsNull() }, patch as never);
+    return await this.get(id);
+  }
+
+  async softDelete(id: string): Promise<boolean> {
+    const r = await this.repo.update({ id, deletedAt: IsNull() }, { deletedAt: new Date(), status: 'disabled' });
+    return (r.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { In, Not, type DataSource, type Repository } from 'typeorm';
+import { RoomEntity } from '../entities/index.js';
+import { columnsOf, toPage, upsertBatch, type Page } from './upsert.js';
+
+export type RoomRow = Omit<RoomEntity, 'id' | 'createdAt' | 'updatedAt' | 'active'>;
+
+export class RoomRepository {
+  private readonly repo: Repository<RoomEntity>;
+  constructor(ds: DataSource) {
+    this.repo = ds.getRepository(RoomEntity);
+  }
+
+  /** Set-based upsert keyed by (integration, email); upserted rooms become active. */
+  async upsertBatch(rows: RoomRow[]): Promise<void> {
+    const now = new Date();
+    await upsertBatch(
+      this.repo,
+      rows.map((r) => ({ ...r, email: r.email.toLowerCase(), id: randomUUID(), active: true, createdAt: now, updatedAt: now })),
+      columnsOf(this.repo, ['integrationId', 'email']),
+      columnsOf(this.repo, ['graphId', 'displayName', 'capacity', 'building', 'floorNumber', 'floorLabel', 'bookingType', 'isWheelChairAccessible', 'tags', 'active', 'updatedAt']),
+    );
+  }
+
+  /** Marks every active room of the integration whose email is not in `keepEmails` inactive. */
+  async deactivateAllExcept(integrationId: string, keepEmails: string[]): Promise<number> {
+    const where = keepEmails.length
+      ? { integrationId, active: true, email: Not(In(keepEmails.map((e) => e.toLowerCase()))) }
+      : { integrationId, active: true };
+    const r = await this.repo.update(where, { active: false });
+    return r.affected ?? 0;
+  }
+
+  async list(integrationId: string, opts: { cursor?: string; limit: number; active?: boolean }): Promise<Page<RoomEntity>> {
+    const qb = this.repo.createQueryBuilder('r').where('r.integrationId = :integrationId', { integrationId });
+    if (opts.active !== undefined) qb.andWhere('r.active = :active', { active: opts.active });
+    if (opts.cursor) qb.andWhere('r.id > :cursor', { cursor: opts.cursor });
+    const rows = await qb.orderBy('r.id', 'ASC').take(opts.limit + 1).getMany();
+    return toPage(rows, opts.limit);
+  }
+
+  async byEmails(integrationId: string, emails: string[]): Promise<RoomEntity[]> {
+    if (emails.length === 0) return [];
+    return await this.repo.find({ where: { integrationId, email: In(emails.map((e) => e.toLowerCase())) } });
+  }
+
+  async deactivateAll(integrationId: string): Promise<number> {
+    return (await this.repo.update({ integrationId, active: true }, { active: false })).affected ?? 0;
+  }
+}

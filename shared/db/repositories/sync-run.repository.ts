@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { LessThan, type DataSource, type Repository } from 'typeorm';
+import { SyncRunEntity } from '../entities/index.js';
+
+export type SyncRunStart = Pick<SyncRunEntity, 'integrationId' | 'stream' | 'mode' | 'trigger'> & { jobId?: string | null };
+export type SyncRunResult = Partial<Pick<SyncRunEntity, 'status' | 'created' | 'updated' | 'deactivated' | 'unchanged' | 'graphRequests' | 'warnings' | 'error'>>;
+
+export class SyncRunRepository {
+  private readonly repo: Repository<SyncRunEntity>;
+  constructor(ds: DataSource) {
+    this.repo = ds.getRepository(SyncRunEntity);
+  }
+
+  async start(run: SyncRunStart): Promise<SyncRunEntity> {
+    return await this.repo.save(
+      this.repo.create({ ...run, jobId: run.jobId ?? null, id: randomUUID(), status: 'running', startedAt: new Date(), warnings: [] }),
+    );
+  }
+
+  async finish(run: SyncRunEntity, result: SyncRunResult): Promise<SyncRunEntity> {
+    const finishedAt = new Date();
+    Object.assign(run, result, { finishedAt, durationMs: finishedAt.getTime() - run.startedAt.getTime() });
+    return await this.repo.save(run);
+  }
+
+  async get(id: string): Promise<SyncRunEntity | null> {
+    return await this.repo.findOne({ where: { id } });
+  }
+
+  async listLatest(integrationId: string, limit: number): Promise<SyncRunEntity[]> {
+    return await this.repo.find({ where: { integrationId }, order: { startedAt: 'DESC', id: 'DESC' }, take: limit });
+  }
+
+  /** Deletes runs that started before `before`; returns how many. */
+  async pruneBefore(before: Date): Promise<number> {
+    return (await this.repo.delete({ startedAt: LessThan(before) })).affected ?? 0;
+  }
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, Repository } from 'typeorm';
+import { SyncStateEntity } from '../entities/index.js';
+import { columnsOf, upsertBatch } from './upsert.js';
+
+export type SyncStatePatch = Partial<Pick<SyncStateEntity, 'deltaLink' | 'checkpoint' | 'status' | 'lastError' | 'lastSyncedAt'>>;
+
+export class SyncStateRepository {
+  private readonly repo: Repository<SyncStateEntity>;
+  constructor(ds: DataSource) {
+    this.repo = ds.getRepository(SyncStateEntity);
+  }
+
+  async get(integrationId: string, stream: string): Promise<SyncStateEntity | null> {
+    return await this.repo.findOne({ where: { integrationId, stream } });
+  }
+
+  async list(integrationId: string): Promise<SyncStateEntity[]> {
+    return await this.repo.find({ where: { integrationId }, order: { stream: 'ASC' } });
+  }
+
+  /** Creates the stream's row or changes the given fields of it (one statement). */
+  async save(integrationId: string, stream: string, patch: SyncStatePatch): Promise<void> {
+    const keys = Object.keys(patch) as (keyof SyncStatePatch)[];
+    await upsertBatch(
+      this.repo,
+      [{ id: randomUUID(), integrationId, stream, status: 'idle', ...patch, updatedAt: new Date() }],
+      columnsOf(this.repo, ['integrationId', 'stream']),
+      columnsOf(this.repo, [...keys, 'updatedAt']),
+    );
+  }
+}

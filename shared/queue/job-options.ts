@@ -1,0 +1,22 @@
+import type { JobsOptions } from 'bullmq';
+import type { JobName } from './job-payloads.js';
+
+/**
+ * Default job options, in one place: a few attempts with exponential backoff, completed jobs
+ * kept a day (so `GET /jobs/{id}` answers), failed ones a week (so an operator can see them).
+ */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 5_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
+
+/** Per-job overrides of the defaults. */
+export const JOB_OPTIONS: Partial<Record<JobName, JobsOptions>> = {
+  'maintenance.prune-sync-runs': { attempts: 3 },
+};
+
+export function optionsFor(name: JobName, extra: JobsOptions = {}): JobsOptions {
+  return { ...DEFAULT_JOB_OPTIONS, ...JOB_OPTIONS[name], ...extra };
+}

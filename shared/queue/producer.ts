@@ -1,0 +1,42 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_QUEUE, type JobName, type JobPayloads } from './job-payloads.js';
+import { optionsFor } from './job-options.js';
+import { ALL_QUEUES, type QueueName } from './queue-names.js';
+
+export interface Producer {
+  enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts?: JobsOptions): Promise<{ id: string }>;
+  queue(name: QueueName): Queue;
+  queues(): Queue[];
+  close(): Promise<void>;
+}
+
+/** Typed producer over one Queue per queue name, all under `prefix`. */
+export function createProducer(connection: Redis, prefix: string): Producer {
+  const queues = new Map<QueueName, Queue>(ALL_QUEUES.map((q) => [q, new Queue(q, { connection, prefix })]));
+  const get = (q: QueueName): Queue => {
+    const queue = queues.get(q);
+    if (!queue) throw new Error(`Unknown queue ${q}`);
+    return queue;
+  };
+  return {
+    async enqueue(name, payload, opts) {
+      const job = await get(JOB_QUEUE[name]).add(name, payload, optionsFor(name, opts));
+      return { id: String(job.id) };
+    },
+    queue: get,
+    queues: () => [...queues.values()],
+    async close() {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}
+
+/** Finds a job by id across every queue (ids are unique per queue; the first match wins). */
+export async function findJob(producer: Producer, id: string) {
+  for (const q of producer.queues()) {
+    const job = await q.getJob(id);
+    if (job) return job;
+  }
+  return undefined;
+}

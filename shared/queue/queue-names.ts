@@ -1,0 +1,8 @@
+/** Every BullMQ queue, by role. Workers consume all of them; Bull Board shows all of them. */
+export const QUEUES = {
+  sync: 'sync',
+  maintenance: 'maintenance',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export const ALL_QUEUES: QueueName[] = Object.values(QUEUES);
