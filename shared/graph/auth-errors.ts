@@ -83,6 +83,12 @@ export function isMsalError(err: unknown): boolean {
   return typeof e.errorCode === 'string' && typeof e.errorMessage === 'string';
 }
 
+/** An MSAL error built from a login-host answer (it carries the OAuth error). */
+export function isMsalServerError(err: unknown): boolean {
+  const name = (err as MsalLike).name;
+  return name === 'ServerError' || name === 'InteractionRequiredAuthError';
+}
+
 export function reasonFor(aadstsCode: string | null, oauthError: string | null): AuthFailureReason {
   return (
     (aadstsCode ? BY_AADSTS[aadstsCode] : undefined) ??
@@ -115,7 +121,7 @@ const MSAL_CONFIG_CODES = new Set([
 export function mapMsalError(err: Error, recorded: LoginFailure | null): GraphFailure {
   const e = err as MsalLike;
   const errorCode = typeof e.errorCode === 'string' ? e.errorCode : '';
-  const isServerError = e.name === 'ServerError' || e.name === 'InteractionRequiredAuthError';
+  const isServerError = isMsalServerError(err);
   const body = recordedOAuthBody(recorded);
   const oauthError = (isServerError && errorCode ? errorCode : null) ?? body.error;
   const aadsts =

@@ -4,7 +4,7 @@
  * GraphError, MSAL errors, network errors and timeouts. Callers branch on the class (or `kind`)
  * and on `retryable`; long Retry-After waits are left to the job queue (`retryAfterMs`).
  */
-import { isMsalError, mapMsalError, type LoginFailure } from './auth-errors.js';
+import { isMsalError, isMsalServerError, mapMsalError, type LoginFailure } from './auth-errors.js';
 import {
   GraphAuthError,
   GraphConfigError,
@@ -58,7 +58,12 @@ export interface ToGraphErrorContext {
 
 export function toGraphError(err: unknown, ctx: ToGraphErrorContext = {}): GraphFailure {
   if (err instanceof GraphFailure) return err;
-  if (isMsalError(err)) return mapMsalError(err as Error, ctx.loginFailure ?? null);
+  if (isMsalError(err)) {
+    const lf = ctx.loginFailure ?? null;
+    // No answer from the login host at all: classify the socket-level cause (timeout, TLS, network).
+    if (lf && lf.kind !== 'http' && !isMsalServerError(err)) return fromThrown(lf.cause, { ...ctx, target: 'login' });
+    return mapMsalError(err as Error, lf);
+  }
   if (isHttpFailureResponse(err)) return fromResponse(err, ctx);
   if (isSdkGraphError(err)) return fromSdkGraphError(err, ctx);
   return fromThrown(err, ctx);
