@@ -36,6 +36,13 @@ export {
   type GraphFailureTarget,
   type TransientReason,
 } from './graph-errors.js';
-export { MsalTokenProvider, type AppToken, type TokenProviderOptions } from './token-provider.js';
+export {
+  MsalTokenProvider,
+  type AppToken,
+  type ClientCredentialApp,
+  type ClientCredentialAppConfig,
+  type CreateClientCredentialApp,
+  type TokenProviderOptions,
+} from './token-provider.js';
 export { readAccessTokenClaims, type AccessTokenClaims } from './jwt-claims.js';
 export type { FetchLike } from './msal-network-client.js';

@@ -161,7 +161,11 @@ export class MsGraphTransport implements GraphTransport {
   private entryFor(conn: GraphConnection): ClientEntry {
     const fingerprint = connectionFingerprint(conn);
     const existing = this.clients.get(conn.id);
-    if (existing && existing.fingerprint === fingerprint) return existing;
+    if (existing && existing.fingerprint === fingerprint) {
+      this.clients.delete(conn.id);
+      this.clients.set(conn.id, existing); // most recently used last
+      return existing;
+    }
     const resolved = resolveCloud(conn);
     const entry: ClientEntry = { fingerprint, resolved, client: this.buildClient(conn, resolved) };
     this.clients.delete(conn.id);

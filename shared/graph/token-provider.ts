@@ -27,12 +27,18 @@ export interface AppToken {
   claimsDecoded: boolean;
 }
 
+/** The MSAL configuration we build (our own type, so no MSAL type leaves shared/graph). */
+export interface ClientCredentialAppConfig {
+  auth: { clientId: string; clientSecret: string; authority: string; knownAuthorities: string[] };
+  system: { networkClient: object; disableInternalRetries: boolean };
+}
+
 /** What we use of an MSAL confidential client (a seam for tests). */
 export interface ClientCredentialApp {
   acquireTokenByClientCredential(request: { scopes: string[] }): Promise<{ accessToken: string; expiresOn: Date | null } | null>;
 }
 
-export type CreateClientCredentialApp = (config: Configuration) => ClientCredentialApp;
+export type CreateClientCredentialApp = (config: ClientCredentialAppConfig) => ClientCredentialApp;
 
 export interface TokenProviderOptions {
   /** Transport for the login host; global fetch by default. */
@@ -70,7 +76,7 @@ export class MsalTokenProvider implements TokenSource {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.loginTimeoutMs = options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
     this.maxEntries = options.maxEntries ?? 1000;
-    this.createApp = options.createApp ?? ((config) => new ConfidentialClientApplication(config));
+    this.createApp = options.createApp ?? ((config) => new ConfidentialClientApplication(config as Configuration));
   }
 
   /** A valid app-only token for the connection (from MSAL's cache when it still has one). */
@@ -148,7 +154,7 @@ export function connectionFingerprint(conn: GraphCredentials): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-function msalConfiguration(conn: GraphCredentials, resolved: ResolvedCloud, network: FetchNetworkClient): Configuration {
+function msalConfiguration(conn: GraphCredentials, resolved: ResolvedCloud, network: FetchNetworkClient): ClientCredentialAppConfig {
   return {
     auth: {
       clientId: conn.clientId,

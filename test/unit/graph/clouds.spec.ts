@@ -3,6 +3,7 @@ import { CLOUDS, GraphConfigError, resolveCloud } from '../../../shared/graph/in
 
 const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 
+// The one place outside clouds.ts that spells Microsoft hosts: it is the specification of the table.
 describe('graph/clouds', () => {
   it('resolves the global cloud to its login host, Graph base and scope', () => {
     const r = resolveCloud({ cloud: 'global', tenantId: TENANT });

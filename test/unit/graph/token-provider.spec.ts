@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  CLOUDS,
   GraphAuthError,
   GraphThrottledError,
   GraphTransientError,
@@ -40,7 +41,7 @@ describe('graph/token-provider', () => {
       expect(tokenReq.url.startsWith(`${LOGIN}/${TENANT}/oauth2/v2.0/token`)).to.equal(true);
       const form = new URLSearchParams(tokenReq.body ?? '');
       expect(form.get('grant_type')).to.equal('client_credentials');
-      expect(form.get('scope')).to.equal('https://graph.microsoft.com/.default');
+      expect(form.get('scope')).to.equal(CLOUDS.global.scope);
     });
 
     it('shares one acquisition between concurrent callers', async () => {
@@ -151,7 +152,7 @@ describe('graph/token-provider', () => {
 
     it('uses the global cloud authority when no endpoints are set', async () => {
       const http = new FakeHttp();
-      const tokens = addFakeLogin(http, 'https://login.microsoftonline.com', TENANT);
+      const tokens = addFakeLogin(http, CLOUDS.global.login, TENANT);
       const p = new MsalTokenProvider({ fetch: http.fetch });
       await p.getToken(testConnection({ endpoints: null }));
       expect(tokens()).to.equal(1);
