@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 type CryptoKey = webcrypto.CryptoKey;
 const crypto = webcrypto;
@@ -106,7 +106,7 @@ export async function prepareTls(dataDir: string, extraHosts: string[] = []): Pr
   const keyPem = toPem(await crypto.subtle.exportKey('pkcs8', leafKeys.privateKey), 'PRIVATE KEY');
   return {
     caCertPem: ca.pem,
-    caCertPath: join(dataDir, 'ca.pem'),
+    caCertPath: resolve(dataDir, 'ca.pem'),
     certPem: leaf.toString('pem') + '\n' + ca.pem,
     keyPem,
   };
