@@ -13,7 +13,15 @@ export interface Producer {
 
 /** Typed producer over one Queue per queue name, all under `prefix`. */
 export function createProducer(connection: Redis, prefix: string): Producer {
-  const queues = new Map<QueueName, Queue>(ALL_QUEUES.map((q) => [q, new Queue(q, { connection, prefix })]));
+  const queues = new Map<QueueName, Queue>(
+    ALL_QUEUES.map((name) => {
+      const q = new Queue(name, { connection, prefix });
+      // Connection errors surface where they matter (a failed enqueue → 503, /readyz); an
+      // 'error' event without a listener would only print them.
+      q.on('error', () => undefined);
+      return [name, q];
+    }),
+  );
   const get = (q: QueueName): Queue => {
     const queue = queues.get(q);
     if (!queue) throw new Error(`Unknown queue ${q}`);

@@ -1,0 +1,33 @@
+import { expect } from 'chai';
+import { openDatabase } from '@ones-m365/shared/db';
+import { createMysqlDatabase } from '../../support/db.js';
+
+for (const kind of ['mysql', 'sqlite'] as const) {
+  describe(`migrations on ${kind}`, () => {
+    let url: string;
+    let drop: () => Promise<void> = async () => undefined;
+
+    before(async () => {
+      if (kind === 'mysql') ({ url, drop } = await createMysqlDatabase());
+      else url = 'sqlite::memory:';
+    });
+    after(() => drop());
+
+    it('build a schema equal to the entities, apply once, and roll back', async () => {
+      const ds = await openDatabase(url);
+      try {
+        const pending = await ds.driver.createSchemaBuilder().log();
+        expect(pending.upQueries.map((q) => q.query), 'entity change without a migration').to.deep.equal([]);
+        expect(await ds.runMigrations()).to.deep.equal([]);
+        const qr = ds.createQueryRunner();
+        const names = ['integrations', 'rooms', 'users', 'groups', 'user_groups', 'sync_states', 'graph_subscriptions', 'room_bookings', 'booking_policies', 'sync_runs'];
+        for (const t of names) expect(await qr.hasTable(t), t).to.equal(true);
+        await ds.undoLastMigration();
+        for (const t of names) expect(await qr.hasTable(t), t).to.equal(false);
+        await qr.release();
+      } finally {
+        await ds.destroy();
+      }
+    });
+  });
+}

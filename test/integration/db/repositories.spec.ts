@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import type { DataSource, Logger as OrmLogger } from 'typeorm';
+import { GroupRepository, RoomRepository, UserRepository, type UserRow } from '@ones-m365/shared/db';
+import { openTestDatabase, truncateAll, type TestDatabase } from '../../support/db.js';
+
+/** Counts the statements TypeORM sends, to show upserts are one statement per batch. */
+function countStatements(ds: DataSource): { inserts: () => number; reset: () => void } {
+  let n = 0;
+  const logger: OrmLogger = {
+    logQuery: (q) => { if (/^\s*INSERT/i.test(q)) n++; },
+    logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined,
+  };
+  Object.assign(ds.options, { logging: true });
+  (ds as unknown as { logger: OrmLogger }).logger = logger;
+  return { inserts: () => n, reset: () => { n = 0; } };
+}
+
+const user = (i: number, over: Partial<UserRow> = {}): UserRow => ({
+  integrationId: 'int-1', graphId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, userPrincipalName: `u${i}@contoso.com`,
+  mail: `u${i}@contoso.com`, displayName: `User ${i}`, accountEnabled: true, active: true, inactiveReason: null, cardNumber: null, ...over,
+});
+
+for (const kind of ['mysql', 'sqlite'] as const) {
+  describe(`repositories on ${kind}`, () => {
+    let db: TestDatabase;
+    before(async () => { db = await openTestDatabase(kind); });
+    after(() => db.drop());
+    beforeEach(() => truncateAll(db.ds));
+
+    it('upserts a batch of users in one statement, keeping ids of existing rows', async () => {
+      const users = new UserRepository(db.ds);
+      const counter = countStatements(db.ds);
+      await users.upsertBatch([1, 2, 3].map((i) => user(i)));
+      expect(counter.inserts()).to.equal(1);
+      const before = await users.byGraphIds('int-1', [user(1).graphId, user(2).graphId]);
+      counter.reset();
+      await users.upsertBatch([user(1, { displayName: 'Renamed' }), user(2, { active: false, inactiveReason: 'disabled' }), user(4)]);
+      expect(counter.inserts()).to.equal(1);
+      const page = await users.list('int-1', { limit: 10 });
+      expect(page.items).to.have.length(4);
+      const after = await users.byGraphIds('int-1', [user(1).graphId, user(2).graphId]);
+      const byGraph = new Map(after.map((u) => [u.graphId, u]));
+      for (const b of before) expect(byGraph.get(b.graphId)?.id).to.equal(b.id);
+      expect(byGraph.get(user(1).graphId)?.displayName).to.equal('Renamed');
+      expect(byGraph.get(user(2).graphId)).to.include({ active: false, inactiveReason: 'disabled' });
+    });
+
+    it('pages users with a cursor and filters by active', async () => {
+      const users = new UserRepository(db.ds);
+      await users.upsertBatch(Array.from({ length: 25 }, (_, i) => user(i, { active: i % 5 !== 0 })));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await users.list('int-1', { limit: 10, cursor });
+        seen.push(...page.items.map((u) => u.graphId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(new Set(seen).size).to.equal(25);
+      expect((await users.list('int-1', { limit: 100, active: false })).items).to.have.length(5);
+    });
+
+    it('adds group memberships once', async () => {
+      const users = new UserRepository(db.ds);
+      const groups = new GroupRepository(db.ds);
+      const g = await groups.create('Staff');
+      await users.upsertBatch([user(1)]);
+      const [u] = await users.byGraphIds('int-1', [user(1).graphId]);
+      await users.addToGroups([u!.id], [g.id]);
+      await users.addToGroups([u!.id], [g.id]);
+      expect((await users.list('int-1', { limit: 1 })).items[0]?.groupIds).to.deep.equal([g.id]);
+      expect(await groups.existing([g.id, 'missing'])).to.deep.equal([g.id]);
+    });
+
+    it('upserts rooms by email (case-insensitive) and deactivates the rest, never deleting', async () => {
+      const rooms = new RoomRepository(db.ds);
+      const room = (email: string, name: string) => ({
+        integrationId: 'int-1', email, graphId: null, displayName: name, capacity: 8, building: 'HQ', floorNumber: 2, floorLabel: '2F',
+        bookingType: 'standard', isWheelChairAccessible: true, tags: ['video'],
+      });
+      await rooms.upsertBatch([room('A@contoso.com', 'A'), room('b@contoso.com', 'B')]);
+      await rooms.upsertBatch([room('a@contoso.com', 'A2')]);
+      const gone = await rooms.deactivateAllExcept('int-1', ['a@contoso.com']);
+      expect(gone).to.equal(1);
+      const all = (await rooms.list('int-1', { limit: 10 })).items;
+      expect(all).to.have.length(2);
+      const a = all.find((r) => r.email === 'a@contoso.com');
+      expect(a).to.include({ displayName: 'A2', active: true, capacity: 8 });
+      expect(a?.tags).to.deep.equal(['video']);
+      expect(all.find((r) => r.email === 'b@contoso.com')?.active).to.equal(false);
+    });
+  });
+}

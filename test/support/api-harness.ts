@@ -1,0 +1,57 @@
+/**
+ * The api app on a real HTTP port, over a fresh MySQL database and a real Redis with a fresh
+ * queue prefix. Tests talk to it with fetch, as the ONES backend would.
+ */
+import type { Redis } from 'ioredis';
+import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api';
+import { loadApiConfig, type ApiConfig } from '@ones-m365/shared/config';
+import { silentLogger } from '@ones-m365/shared/logging';
+import { createProducer, createRedisConnection, type Producer } from '@ones-m365/shared/queue';
+import { openTestDatabase, type TestDatabase } from './db.js';
+import { removeQueueData, testEnv } from './env.js';
+import { TEST_REDIS_URL } from './services.js';
+
+export interface ApiHarness {
+  url: string;
+  config: ApiConfig;
+  db: TestDatabase;
+  redis: Redis;
+  producer: Producer;
+  api: RunningApi;
+  /** fetch against the api with the bearer token (unless `auth: false`). */
+  call(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export async function startApiHarness(envOverrides: Record<string, string> = {}): Promise<ApiHarness> {
+  const db = await openTestDatabase('mysql');
+  const config = loadApiConfig(testEnv({ DATABASE_URL: db.url, ...envOverrides }));
+  const redis = createRedisConnection(config.redisUrl, 'producer');
+  const producer = createProducer(redis, config.queuePrefix);
+  const api = await startApiProcess({ config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer) }, 0, '127.0.0.1');
+  const url = `http://127.0.0.1:${api.port}`;
+  return {
+    url, config, db, redis, producer, api,
+    async call(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (init.auth !== false && !headers.has('authorization')) headers.set('authorization', `Bearer ${config.apiToken}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      const res = await fetch(url + path, { ...init, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async close() {
+      await api.close();
+      await producer.close();
+      redis.disconnect();
+      await db.drop();
+      await removeQueueData(TEST_REDIS_URL, config.queuePrefix);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { ConfigError, loadApiConfig, loadWorkerConfig } from '@ones-m365/shared/config';
+import { testEnv } from '../../support/env.js';
+
+describe('loadApiConfig', () => {
+  it('applies the contract defaults', () => {
+    const c = loadApiConfig(testEnv({ DATABASE_URL: undefined, QUEUE_PREFIX: undefined, REDIS_URL: undefined }));
+    expect(c.port).to.equal(3000);
+    expect(c.publicBaseUrl).to.equal('http://127.0.0.1:3000');
+    expect(c.databaseUrl).to.equal('sqlite:./data/ones-m365.sqlite');
+    expect(c.redisUrl).to.equal('redis://127.0.0.1:6379');
+    expect(c.queuePrefix).to.equal('ones-m365');
+    expect(c.allowCustomEndpoints).to.equal(false);
+    expect(c.encryptionKey).to.have.length(32);
+  });
+
+  it('derives the public base URL from PORT and strips a trailing slash from an explicit one', () => {
+    expect(loadApiConfig(testEnv({ PORT: '8080' })).publicBaseUrl).to.equal('http://127.0.0.1:8080');
+    expect(loadApiConfig(testEnv({ PUBLIC_BASE_URL: 'https://m365.example.com/' })).publicBaseUrl).to.equal('https://m365.example.com');
+  });
+
+  it('names each missing required variable in one line', () => {
+    const env = testEnv({ API_TOKEN: undefined, ENCRYPTION_KEY: '' });
+    try {
+      loadApiConfig(env);
+      expect.fail('should have thrown');
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      const msg = (err as Error).message;
+      expect(msg).to.not.include('\n');
+      expect(msg).to.include('API_TOKEN is required');
+      expect(msg).to.include('ENCRYPTION_KEY is required');
+    }
+  });
+
+  it('explains what is wrong with a bad value without printing it', () => {
+    const secretish = 'c2hvcnQ=';
+    const env = testEnv({ ENCRYPTION_KEY: secretish, PORT: 'eighty', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud', ALLOW_CUSTOM_ENDPOINTS: 'maybe' });
+    expect(() => loadApiConfig(env)).to.throw(ConfigError).with.property('message').that.satisfies((m: string) =>
+      ['ENCRYPTION_KEY must be 32 bytes', 'PORT must be a number', 'DATABASE_URL must be mysql://', 'LOG_LEVEL must be one of', 'ALLOW_CUSTOM_ENDPOINTS must be true or false'].every((s) => m.includes(s)) && !m.includes(secretish),
+    );
+  });
+
+  it('rejects short tokens and dashboard passwords', () => {
+    expect(() => loadApiConfig(testEnv({ API_TOKEN: 'short' }))).to.throw(/API_TOKEN must be at least 16 characters/);
+    expect(() => loadApiConfig(testEnv({ DASHBOARD_PASSWORD: 'pw' }))).to.throw(/DASHBOARD_PASSWORD must be at least 16/);
+  });
+
+  it('returns a frozen object', () => {
+    const c = loadApiConfig(testEnv());
+    expect(Object.isFrozen(c)).to.equal(true);
+    expect(Object.isFrozen(c.dashboard)).to.equal(true);
+  });
+});
+
+describe('loadWorkerConfig', () => {
+  it('does not need the api token or dashboard credentials', () => {
+    const c = loadWorkerConfig(testEnv({ API_TOKEN: undefined, DASHBOARD_USER: undefined, DASHBOARD_PASSWORD: undefined, WORKER_CONCURRENCY: '8' }));
+    expect(c.concurrency).to.equal(8);
+  });
+
+  it('still requires the encryption key', () => {
+    expect(() => loadWorkerConfig(testEnv({ ENCRYPTION_KEY: undefined }))).to.throw(/ENCRYPTION_KEY is required/);
+  });
+});
