@@ -14,12 +14,12 @@ const MAX_LATEST_PAGES = 100;
 export async function listUsersPage(
   t: GraphTransport,
   conn: GraphConnection,
-  options: { select: readonly string[]; cursor?: PageCursor },
+  options: { select: readonly string[]; cursor?: PageCursor; top?: number },
 ): Promise<UsersPage> {
   const res = await t.send(conn, {
     method: 'GET',
     path: options.cursor ?? '/users',
-    query: options.cursor ? undefined : { $top: DIRECTORY_TOP, $select: selectList(options.select) },
+    query: options.cursor ? undefined : { $top: options.top ?? DIRECTORY_TOP, $select: selectList(options.select) },
   });
   const page = readPage(res.body, 'GET /users');
   const users = page.value.map(mapUser).filter((u) => u !== null);
@@ -78,12 +78,12 @@ export async function getAvailableExtensionProperties(t: GraphTransport, conn: G
 export async function listGroupsPage(
   t: GraphTransport,
   conn: GraphConnection,
-  options: { select?: readonly string[]; cursor?: PageCursor } = {},
+  options: { select?: readonly string[]; cursor?: PageCursor; top?: number } = {},
 ): Promise<GroupsPage> {
   const res = await t.send(conn, {
     method: 'GET',
     path: options.cursor ?? '/groups',
-    query: options.cursor ? undefined : { $top: DIRECTORY_TOP, $select: selectList(options.select ?? GROUP_SELECT) },
+    query: options.cursor ? undefined : { $top: options.top ?? DIRECTORY_TOP, $select: selectList(options.select ?? GROUP_SELECT) },
   });
   const page = readPage(res.body, 'GET /groups');
   const groups = page.value.map(mapGroup).filter((g) => g !== null);

@@ -35,8 +35,8 @@ export interface GraphClient {
   listRoomsInListPage(conn: GraphConnection, roomListEmail: string, cursor?: PageCursor): Promise<RoomsPage>;
 
   // Users.
-  /** `$top=999`, paged by nextLink. */
-  listUsersPage(conn: GraphConnection, options: { select: readonly string[]; cursor?: PageCursor }): Promise<UsersPage>;
+  /** `$top=999` (or `top`, for a probe), paged by nextLink. */
+  listUsersPage(conn: GraphConnection, options: { select: readonly string[]; cursor?: PageCursor; top?: number }): Promise<UsersPage>;
   /** First call (no link) sends `$select`; later calls follow the stored nextLink/deltaLink verbatim. */
   usersDelta(conn: GraphConnection, options: { select: readonly string[]; link?: string }): Promise<UsersDeltaPage>;
   /** A deltaLink that starts "from now" (`$deltatoken=latest`), without reading any user. */
@@ -45,7 +45,7 @@ export interface GraphClient {
   getAvailableExtensionProperties(conn: GraphConnection): Promise<string[]>;
 
   // Groups.
-  listGroupsPage(conn: GraphConnection, options?: { select?: readonly string[]; cursor?: PageCursor }): Promise<GroupsPage>;
+  listGroupsPage(conn: GraphConnection, options?: { select?: readonly string[]; cursor?: PageCursor; top?: number }): Promise<GroupsPage>;
   getGroup(conn: GraphConnection, groupId: string): Promise<GraphGroup>;
   /** Ids of the users that are direct or nested members, one page (array) at a time. */
   transitiveMemberUserIds(conn: GraphConnection, groupId: string): AsyncIterable<string[]>;

@@ -5,6 +5,8 @@
 import type { Redis } from 'ioredis';
 import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api';
 import { loadApiConfig, type ApiConfig } from '@ones-m365/shared/config';
+import { SecretBox } from '@ones-m365/shared/crypto';
+import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, type Producer } from '@ones-m365/shared/queue';
 import { openTestDatabase, type TestDatabase } from './db.js';
@@ -28,7 +30,12 @@ export async function startApiHarness(envOverrides: Record<string, string> = {})
   const config = loadApiConfig(testEnv({ DATABASE_URL: db.url, ...envOverrides }));
   const redis = createRedisConnection(config.redisUrl, 'producer');
   const producer = createProducer(redis, config.queuePrefix);
-  const api = await startApiProcess({ config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer) }, 0, '127.0.0.1');
+  const graph = createGraphClient();
+  const api = await startApiProcess(
+    { config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, secretBox: new SecretBox(config.encryptionKey) },
+    0,
+    '127.0.0.1',
+  );
   const url = `http://127.0.0.1:${api.port}`;
   return {
     url, config, db, redis, producer, api,

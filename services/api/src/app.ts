@@ -5,7 +5,9 @@
 import express, { Router, type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { GroupRepository } from '@ones-m365/shared/db';
+import type { SecretBox } from '@ones-m365/shared/crypto';
+import { GroupRepository, IntegrationRepository } from '@ones-m365/shared/db';
+import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
 import { dashboardRouter } from './dashboard.js';
@@ -16,16 +18,26 @@ import { basicAuth, bearerAuth } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { groupsRoutes } from './routes/groups.routes.js';
 import { healthRouter } from './routes/health.routes.js';
+import { integrationsRoutes } from './routes/integrations.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
+import { IntegrationsService } from './services/integrations.service.js';
 
 export interface AppDeps {
-  config: { apiToken: string; dashboard: { user: string; password: string }; bodyLimit: string };
+  config: {
+    apiToken: string;
+    dashboard: { user: string; password: string };
+    bodyLimit: string;
+    allowCustomEndpoints: boolean;
+    publicBaseUrl: string;
+  };
   logger: Logger;
   db: DataSource;
   /** The producer's Redis connection (fails fast), also used by /readyz. */
   redis: Redis;
   producer: Producer;
   metrics: Metrics;
+  graph: GraphClient;
+  secretBox: SecretBox;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -49,7 +61,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(DASHBOARD_PATH, basicAuth(deps.config.dashboard.user, deps.config.dashboard.password), dashboardRouter(deps.producer, DASHBOARD_PATH));
 
   const groups = new GroupRepository(deps.db);
-  const apiRoutes: AnyRoute[] = [...groupsRoutes({ groups }), ...jobsRoutes({ producer: deps.producer })];
+  const integrations = new IntegrationsService({
+    integrations: new IntegrationRepository(deps.db), groups, graph: deps.graph, secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
+  });
+  const apiRoutes: AnyRoute[] = [
+    ...integrationsRoutes({ service: integrations }),
+    ...groupsRoutes({ groups }),
+    ...jobsRoutes({ producer: deps.producer }),
+  ];
   const openapi = buildOpenApi([{ prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }], { title: 'ones-m365', version: '1' });
 
   const api = Router();

@@ -1,6 +1,8 @@
 /** The api process: the only place that builds its real clients. */
 import { ConfigError, loadApiConfig } from '@ones-m365/shared/config';
+import { SecretBox } from '@ones-m365/shared/crypto';
 import { openDatabase } from '@ones-m365/shared/db';
+import { createGraphClient } from '@ones-m365/shared/graph';
 import { createLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { startApiProcess } from './api-process.js';
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.databaseUrl);
   const redis = createRedisConnection(config.redisUrl, 'producer');
   const producer = createProducer(redis, config.queuePrefix);
-  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer) }, config.port);
+  const graph = createGraphClient();
+  const secretBox = new SecretBox(config.encryptionKey);
+  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer), graph, secretBox }, config.port);
 
   const stop = async (signal: string) => {
     logger.info('stopping api', { signal });

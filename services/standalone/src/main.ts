@@ -7,7 +7,9 @@ import { resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { startApiProcess, createMetrics } from '@ones-m365/api';
 import { ConfigError, loadApiConfig, loadWorkerConfig } from '@ones-m365/shared/config';
+import { SecretBox } from '@ones-m365/shared/crypto';
 import { openDatabase } from '@ones-m365/shared/db';
+import { createGraphClient } from '@ones-m365/shared/graph';
 import { createLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { startWorkerProcess } from '@ones-m365/worker';
@@ -58,7 +60,13 @@ async function main(): Promise<void> {
   const workerRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const producer = createProducer(producerRedis, apiConfig.queuePrefix);
   const worker = await startWorkerProcess({ db, connection: workerRedis, producer, prefix: apiConfig.queuePrefix, concurrency: workerConfig.concurrency, logger });
-  const api = await startApiProcess({ config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer) }, apiConfig.port, '127.0.0.1');
+  const graph = createGraphClient();
+  const secretBox = new SecretBox(apiConfig.encryptionKey);
+  const api = await startApiProcess(
+    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer), graph, secretBox },
+    apiConfig.port,
+    '127.0.0.1',
+  );
 
   const base = `http://127.0.0.1:${api.port}`;
   const lines = [

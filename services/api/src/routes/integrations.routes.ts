@@ -1,0 +1,91 @@
+import { roomSettingsSchema, userSettingsSchema } from '@ones-m365/shared/integrations';
+import { defineRoute, type AnyRoute } from '../http/route.js';
+import { integrationView, type IntegrationsService } from '../services/integrations.service.js';
+import { createIntegrationSchema, credentialsSchema, idParams, patchIntegrationSchema, syncModeSchema } from './integration.schemas.js';
+
+const TAG = 'integrations';
+const roomView = (r: { id: string; emailAddress: string | null; displayName: string | null; capacity: number | null; building: string | null; floorNumber: number | null; floorLabel: string | null; bookingType: string | null }) => ({
+  graphId: r.id, email: r.emailAddress, displayName: r.displayName, capacity: r.capacity, building: r.building,
+  floorNumber: r.floorNumber, floorLabel: r.floorLabel, bookingType: r.bookingType,
+});
+
+/** Server settings, "Test settings", room settings, user settings (contract.md). */
+export function integrationsRoutes(deps: { service: IntegrationsService }): AnyRoute[] {
+  const s = deps.service;
+  return [
+    defineRoute({
+      method: 'post', path: '/integrations', tag: TAG, summary: 'Create an integration (server settings)',
+      body: createIntegrationSchema,
+      responses: { 201: 'The integration (without its secret)', 400: 'Invalid fields, each named' },
+      async handler({ body }, res) {
+        res.status(201).json(integrationView(await s.create(body)));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/integrations', tag: TAG, summary: 'List integrations',
+      responses: { 200: '{items: [integration]}' },
+      async handler() {
+        return { items: (await s.list()).map(integrationView) };
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/integrations/test', tag: TAG, summary: 'Test settings that are not saved yet',
+      body: credentialsSchema,
+      responses: { 200: '{ok, permissions, checks, error?}', 400: 'Invalid fields' },
+      handler: ({ body }) => s.testUnsaved(body),
+    }),
+    defineRoute({
+      method: 'get', path: '/integrations/:id', tag: TAG, summary: 'Read an integration', params: idParams,
+      responses: { 200: 'The integration', 404: 'No such integration' },
+      handler: async ({ params }) => integrationView(await s.get(params.id)),
+    }),
+    defineRoute({
+      method: 'patch', path: '/integrations/:id', tag: TAG, summary: 'Change an integration; a new clientSecret rotates it',
+      params: idParams, body: patchIntegrationSchema,
+      responses: { 200: 'The integration', 400: 'Invalid fields', 404: 'No such integration' },
+      handler: async ({ params, body }) => integrationView(await s.update(params.id, body)),
+    }),
+    defineRoute({
+      method: 'delete', path: '/integrations/:id', tag: TAG, summary: 'Delete an integration (synced data is kept, deactivated)',
+      params: idParams, responses: { 204: 'Deleted', 404: 'No such integration' },
+      async handler({ params }) {
+        await s.remove(params.id);
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/integrations/:id/test', tag: TAG, summary: 'Test settings: token, permissions, one probe per API',
+      params: idParams, responses: { 200: '{ok, permissions: {required, granted, missing}, checks: [{name, ok, message}], error?: {code, message, hint}}', 404: 'No such integration' },
+      handler: ({ params }) => s.test(params.id),
+    }),
+    defineRoute({
+      method: 'get', path: '/integrations/:id/available-rooms', tag: TAG, summary: 'The tenant\'s rooms, live (for "Sync specified room")',
+      params: idParams, responses: { 200: '{items: [room]}', 404: 'No such integration', 422: 'The tenant refused', 503: 'Microsoft is unavailable' },
+      handler: async ({ params }) => ({ items: (await s.availableRooms(params.id)).map(roomView) }),
+    }),
+    defineRoute({
+      method: 'put', path: '/integrations/:id/room-settings', tag: TAG, summary: 'Sync all rooms, or the selected ones',
+      params: idParams, body: roomSettingsSchema,
+      responses: { 200: 'The integration', 400: 'Invalid fields or rooms unknown to the tenant, each named', 404: 'No such integration' },
+      handler: async ({ params, body }) => integrationView(await s.setRoomSettings(params.id, body)),
+    }),
+    defineRoute({
+      method: 'put', path: '/integrations/:id/user-settings', tag: TAG, summary: 'Default groups, card number source, login button name, user scope',
+      params: idParams, body: userSettingsSchema,
+      responses: { 200: 'The integration', 400: 'Invalid fields or unknown groups, each named', 404: 'No such integration', 422: 'The pager source cannot be found' },
+      handler: async ({ params, body }) => integrationView(await s.setUserSettings(params.id, body)),
+    }),
+    defineRoute({
+      method: 'get', path: '/integrations/:id/redirect-uri', tag: TAG, summary: 'The Redirect URI to paste into the Azure portal',
+      params: idParams, responses: { 200: '{redirectUri}', 404: 'No such integration' },
+      async handler({ params }) {
+        await s.get(params.id);
+        return { redirectUri: s.redirectUri() };
+      },
+    }),
+    defineRoute({
+      method: 'put', path: '/integrations/:id/sync-mode', tag: TAG, summary: 'Change notifications (webhooks) or polling only',
+      params: idParams, body: syncModeSchema, responses: { 200: 'The integration', 400: 'Invalid fields', 404: 'No such integration' },
+      handler: async ({ params, body }) => integrationView(await s.setSyncMode(params.id, body.mode, body.pollIntervalSeconds)),
+    }),
+  ];
+}

@@ -1,0 +1,210 @@
+/**
+ * Integration settings: the server settings (credentials, encrypted at rest), "Test settings",
+ * the room and user settings, the Redirect URI. Routes stay thin; this holds the rules.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SecretBox } from '@ones-m365/shared/crypto';
+import type { GroupRepository, IntegrationEntity, IntegrationRepository } from '@ones-m365/shared/db';
+import { NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
+import { GraphForbiddenError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
+import {
+  PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, testSettings, toGraphConnection,
+  type RoomSettings, type SettingsTestResult, type UserSettings,
+} from '@ones-m365/shared/integrations';
+import type { Logger } from '@ones-m365/shared/logging';
+import type { CreateIntegration, Credentials, PatchIntegration } from '../routes/integration.schemas.js';
+
+export interface IntegrationsServiceDeps {
+  integrations: IntegrationRepository;
+  groups: GroupRepository;
+  graph: GraphClient;
+  secretBox: SecretBox;
+  logger: Logger;
+  config: { allowCustomEndpoints: boolean; publicBaseUrl: string };
+}
+
+const CREDENTIAL_FIELDS = ['cloud', 'tenantId', 'clientId', 'clientSecret', 'endpoints'] as const;
+
+export class IntegrationsService {
+  constructor(private readonly deps: IntegrationsServiceDeps) {}
+
+  list(): Promise<IntegrationEntity[]> {
+    return this.deps.integrations.list();
+  }
+
+  async get(id: string): Promise<IntegrationEntity> {
+    const integration = await this.deps.integrations.get(id);
+    if (!integration) throw new NotFoundError('Integration');
+    return integration;
+  }
+
+  private checkEndpoints(endpoints: unknown): void {
+    if (endpoints && !this.deps.config.allowCustomEndpoints) {
+      throw new ValidationError('Invalid request: body.endpoints', [
+        { field: 'body.endpoints', message: 'custom endpoints are disabled on this deployment (ALLOW_CUSTOM_ENDPOINTS=false)' },
+      ]);
+    }
+  }
+
+  async create(input: CreateIntegration): Promise<IntegrationEntity> {
+    this.checkEndpoints(input.endpoints);
+    const id = randomUUID();
+    const created = await this.deps.integrations.create({
+      id, name: input.name, cloud: input.cloud, tenantId: input.tenantId, clientId: input.clientId.toLowerCase(),
+      endpoints: input.endpoints ?? null, ...sealSecret(this.deps.secretBox, id, input.clientSecret),
+    });
+    this.deps.logger.info('integration created', { integrationId: id, cloud: input.cloud });
+    return created;
+  }
+
+  async update(id: string, patch: PatchIntegration): Promise<IntegrationEntity> {
+    const current = await this.get(id);
+    this.checkEndpoints(patch.endpoints);
+    const { clientSecret, ...rest } = patch;
+    const changes: Partial<IntegrationEntity> = { ...rest } as Partial<IntegrationEntity>;
+    if (rest.clientId) changes.clientId = rest.clientId.toLowerCase();
+    if (clientSecret !== undefined) Object.assign(changes, sealSecret(this.deps.secretBox, id, clientSecret));
+    const credentialsChanged = CREDENTIAL_FIELDS.some((f) => patch[f] !== undefined);
+    if (credentialsChanged) {
+      // The old MSAL app and its tokens belong to the old credentials; the last test too.
+      this.deps.graph.invalidate(id);
+      changes.lastTest = null;
+    }
+    const updated = await this.deps.integrations.update(current.id, changes);
+    this.deps.logger.info('integration updated', { integrationId: id, fields: Object.keys(patch), secretRotated: clientSecret !== undefined });
+    return updated!;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.get(id);
+    await this.deps.integrations.softDelete(id);
+    this.deps.graph.invalidate(id);
+    this.deps.logger.info('integration deleted', { integrationId: id });
+  }
+
+  connection(integration: IntegrationEntity): GraphConnection {
+    return toGraphConnection(integration, this.deps.secretBox);
+  }
+
+  async test(id: string): Promise<SettingsTestResult> {
+    const integration = await this.get(id);
+    const result = await testSettings(this.deps.graph, this.connection(integration));
+    await this.deps.integrations.update(id, { lastTest: result });
+    this.deps.logger.info('settings tested', { integrationId: id, ok: result.ok, error: result.error?.code });
+    return result;
+  }
+
+  /** Tests values that are not saved yet, under a throwaway connection id. */
+  async testUnsaved(input: Credentials): Promise<SettingsTestResult> {
+    this.checkEndpoints(input.endpoints);
+    const conn: GraphConnection = { id: `unsaved-${randomUUID()}`, ...input, endpoints: input.endpoints ?? null };
+    try {
+      return await testSettings(this.deps.graph, conn);
+    } finally {
+      this.deps.graph.invalidate(conn.id);
+    }
+  }
+
+  async availableRooms(id: string): Promise<GraphRoom[]> {
+    const conn = this.connection(await this.get(id));
+    const rooms: GraphRoom[] = [];
+    for await (const room of this.deps.graph.iterateRooms(conn)) rooms.push(room);
+    return rooms;
+  }
+
+  async setRoomSettings(id: string, settings: RoomSettings): Promise<IntegrationEntity> {
+    const integration = await this.get(id);
+    const normalized: RoomSettings = settings.mode === 'selected'
+      ? { mode: 'selected', roomEmails: [...new Set(settings.roomEmails!.map((e) => e.toLowerCase()))] }
+      : { mode: 'all' };
+    if (normalized.mode === 'selected') {
+      const known = new Set<string>();
+      for await (const room of this.deps.graph.iterateRooms(this.connection(integration))) if (room.emailAddress) known.add(room.emailAddress.toLowerCase());
+      const unknown = settings.roomEmails!.map((email, i) => ({ email, i })).filter(({ email }) => !known.has(email.toLowerCase()));
+      if (unknown.length) {
+        throw new ValidationError(
+          `Unknown rooms: ${unknown.map((u) => u.email).join(', ')}`,
+          unknown.map(({ email, i }) => ({ field: `body.roomEmails.${i}`, message: `no room with the email ${email} in the tenant` })),
+        );
+      }
+    }
+    return (await this.deps.integrations.update(id, { roomSettings: normalized }))!;
+  }
+
+  async setUserSettings(id: string, settings: UserSettings): Promise<IntegrationEntity> {
+    const integration = await this.get(id);
+    const issues: FieldIssue[] = [];
+    const existing = new Set(await this.deps.groups.existing(settings.defaultGroupIds));
+    settings.defaultGroupIds.forEach((g, i) => {
+      if (!existing.has(g)) issues.push({ field: `body.defaultGroupIds.${i}`, message: `no ONES group with id ${g}` });
+    });
+    if (settings.cardNumber.enabled && !settings.cardNumber.attribute) {
+      issues.push({ field: 'body.cardNumber.attribute', message: 'must name the card number source when cardNumber.enabled is true' });
+    }
+    const conn = this.connection(integration);
+    for (const [i, groupId] of (settings.userScope?.groupIds ?? []).entries()) {
+      try {
+        await this.deps.graph.getGroup(conn, groupId);
+      } catch (err) {
+        if (!(err instanceof GraphNotFoundError)) throw err;
+        issues.push({ field: `body.userScope.groupIds.${i}`, message: `no Entra group with id ${groupId} in the tenant` });
+      }
+    }
+    if (issues.length) throw new ValidationError(`Invalid request: ${issues.map((i) => i.field).join(', ')}`, issues);
+
+    const stored: UserSettings & { resolvedCardAttribute?: string } = { ...settings };
+    if (settings.cardNumber.enabled && settings.cardNumber.attribute === 'pager') {
+      stored.resolvedCardAttribute = await this.discoverPager(conn);
+    }
+    return (await this.deps.integrations.update(id, { userSettings: stored }))!;
+  }
+
+  /** `pager` is not a Graph property: find the directory extension Entra Connect made of it. */
+  private async discoverPager(conn: GraphConnection): Promise<string> {
+    let names: string[];
+    try {
+      names = await this.deps.graph.getAvailableExtensionProperties(conn);
+    } catch (err) {
+      if (err instanceof GraphForbiddenError) {
+        throw new UnprocessableError('pager_not_discoverable', 'The pager extension cannot be discovered with this app\'s permissions (listing directory extensions needs Directory.Read.All). Enter its name, extension_<appId>_pager, as the attribute instead.', { hint: PAGER_HINT });
+      }
+      throw err;
+    }
+    const pager = names.find((n) => /^extension_[0-9a-f]{32}_pager$/i.test(n));
+    if (!pager) throw new UnprocessableError('pager_not_found', 'The tenant has no pager directory extension.', { hint: PAGER_HINT });
+    return pager;
+  }
+
+  redirectUri(): string {
+    return `${this.deps.config.publicBaseUrl}/auth/callback`;
+  }
+
+  async setSyncMode(id: string, mode: 'webhooks' | 'polling', pollIntervalSeconds?: number): Promise<IntegrationEntity> {
+    await this.get(id);
+    return (await this.deps.integrations.update(id, { syncMode: mode, ...(pollIntervalSeconds ? { pollIntervalSeconds } : {}) }))!;
+  }
+}
+
+/** The API's view of an integration: never the secret, only its last three characters. */
+export function integrationView(i: IntegrationEntity) {
+  const user = readUserSettings(i.userSettings);
+  return {
+    id: i.id,
+    name: i.name,
+    cloud: i.cloud,
+    tenantId: i.tenantId,
+    clientId: i.clientId,
+    clientSecret: { set: true, hint: `…${i.clientSecretHint}` },
+    endpoints: i.endpoints,
+    status: i.status,
+    statusReason: i.statusReason,
+    roomSettings: readRoomSettings(i.roomSettings),
+    userSettings: user,
+    syncMode: i.syncMode,
+    pollIntervalSeconds: i.pollIntervalSeconds,
+    deactivationThreshold: i.deactivationThreshold,
+    lastTest: i.lastTest ?? null,
+    createdAt: i.createdAt.toISOString(),
+    updatedAt: i.updatedAt.toISOString(),
+  };
+}

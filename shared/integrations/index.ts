@@ -1,0 +1,4 @@
+export * from './connection.js';
+export * from './portal-hints.js';
+export * from './settings.schema.js';
+export * from './test-settings.js';

@@ -1,0 +1,40 @@
+/**
+ * The api (in process, real MySQL + Redis) and a Graph simulator over HTTPS, wired the way a
+ * deployment with custom endpoints is: the integration names the simulator's login and Graph
+ * hosts, and the process trusts the simulator's CA.
+ */
+import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '@ones-m365/graph-simulator';
+import { startApiHarness, type ApiHarness } from './api-harness.js';
+import { trustCa } from './graph-simulator-clients.js';
+
+export interface SettingsHarness {
+  h: ApiHarness;
+  sim: GraphSimulator;
+  /** A valid create body for the simulator's primary tenant. */
+  body(over?: Record<string, unknown>): Record<string, unknown>;
+  /** Creates an integration and returns its id. */
+  create(over?: Record<string, unknown>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startSettingsHarness(simOptions: GraphSimulatorOptions = {}, env: Record<string, string> = {}): Promise<SettingsHarness> {
+  const sim = await startGraphSimulator({ seed: { users: 30, rooms: 12, groups: 4 }, ...simOptions });
+  trustCa(sim.caCertPem);
+  const h = await startApiHarness({ ALLOW_CUSTOM_ENDPOINTS: 'true', PUBLIC_BASE_URL: 'https://ones-m365.example.com', ...env });
+  const body = (over: Record<string, unknown> = {}) => ({
+    name: 'Contoso', cloud: sim.cloud, tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret,
+    endpoints: { login: sim.loginUrl, graph: sim.graphUrl }, ...over,
+  });
+  return {
+    h, sim, body,
+    async create(over = {}) {
+      const r = await h.call('/api/v1/integrations', { method: 'POST', json: body(over) });
+      if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.id as string;
+    },
+    async close() {
+      await h.close();
+      await sim.close();
+    },
+  };
+}
