@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { createMysqlDatabase } from '../support/db.js';
+import { removeQueueData, testEnv } from '../support/env.js';
+import { freePort, spawnService, waitFor, waitForHttp, type ServiceProcess } from '../support/processes.js';
+import { TEST_REDIS_URL } from '../support/services.js';
+import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
+
+describe('api and worker as processes', () => {
+  let db: Awaited<ReturnType<typeof createMysqlDatabase>>;
+  let env: Record<string, string | undefined>;
+  let api: ServiceProcess | undefined;
+  let worker: ServiceProcess | undefined;
+  let base: string;
+
+  before(async () => {
+    db = await createMysqlDatabase();
+    const port = await freePort();
+    env = testEnv({ DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
+    base = `http://127.0.0.1:${port}`;
+  });
+  after(async () => {
+    await api?.stop('SIGKILL');
+    await worker?.stop('SIGKILL');
+    await db.drop();
+    await removeQueueData(TEST_REDIS_URL, env.QUEUE_PREFIX!);
+  });
+
+  it('refuses to start on bad configuration with one line naming the variable', async () => {
+    const bad = spawnService('api', { ...env, ENCRYPTION_KEY: 'too-short', API_TOKEN: undefined });
+    expect(await bad.exited).to.equal(1);
+    const lines = bad.output().trim().split('\n');
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include('API_TOKEN is required').and.include('ENCRYPTION_KEY must be 32 bytes');
+    expect(lines[0]).to.not.include('too-short');
+  });
+
+  it('start, migrate the database, and serve; the worker runs the scheduled maintenance job', async function () {
+    this.timeout(90_000);
+    api = spawnService('api', env);
+    worker = spawnService('worker', env);
+    await waitForHttp(`${base}/readyz`, api);
+    const auth = { authorization: `Bearer ${env.API_TOKEN}` };
+    const created = await fetch(`${base}/api/v1/groups`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Staff' }) });
+    expect(created.status).to.equal(201);
+    const producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), env.QUEUE_PREFIX!);
+    try {
+      const done = await waitFor('the scheduled prune job to complete', async () => (await producer.queue('maintenance').getCompleted()).length > 0);
+      expect(done).to.equal(true);
+    } finally {
+      await producer.close();
+    }
+    const logLine = worker.output().split('\n').find((l) => l.includes('worker started'));
+    expect(JSON.parse(logLine!)).to.include({ level: 'info', service: 'worker' });
+  });
+
+  it('stop cleanly on SIGTERM', async function () {
+    this.timeout(30_000);
+    expect(await worker!.stop('SIGTERM')).to.equal(0);
+    expect(await api!.stop('SIGTERM')).to.equal(0);
+    expect(worker!.output()).to.include('worker stopped');
+  });
+});
