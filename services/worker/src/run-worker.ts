@@ -3,7 +3,7 @@
  * retries: a non-retryable AppError fails the job at once (UnrecoverableError); anything else is
  * thrown so attempts/backoff apply. Each failed attempt is logged once, here.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
@@ -22,10 +22,12 @@ export interface StartWorkersOptions {
   registry: JobRegistry;
   concurrency: number;
   logger: Logger;
+  /** BullMQ job lock (and stalled-check interval): how soon a killed worker's jobs run again. Default 30 s. */
+  lockDurationMs?: number;
 }
 
 export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
-  const processor = async (job: Job) => {
+  const processor = async (job: Job, token?: string) => {
     const handler = opts.registry.get(job.name as JobName);
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     const logger = opts.logger.child({ job: job.name, jobId: job.id, integrationId: (job.data as { integrationId?: string }).integrationId });
@@ -33,8 +35,13 @@ export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
       return await handler.handle(job.data as never, {
         jobId: String(job.id),
         attemptsMade: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
         logger,
         progress: (value) => job.updateProgress(value),
+        async delay(untilMs) {
+          await job.moveToDelayed(untilMs, token);
+          throw new DelayedError();
+        },
       });
     } catch (err) {
       if (err instanceof AppError && !err.retryable) throw new UnrecoverableError(`${err.code}: ${err.message}`);
@@ -43,7 +50,8 @@ export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
   };
 
   const workers = ALL_QUEUES.map((queue) => {
-    const worker = new Worker(queue, processor, { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency });
+    const lock = opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {};
+    const worker = new Worker(queue, processor, { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency, ...lock });
     worker.on('failed', (job, err) =>
       opts.logger.warn('job attempt failed', { queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message }),
     );

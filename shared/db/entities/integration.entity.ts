@@ -25,7 +25,7 @@ export class IntegrationEntity {
   @jsonColumn('user_settings', { nullable: true }) userSettings!: unknown;
   @jsonColumn('last_test', { nullable: true }) lastTest!: unknown;
   /** Share of active users one run may deactivate before it stops and asks (0..1). */
-  @Column({ name: 'deactivation_threshold', type: 'float', default: 0.2 }) deactivationThreshold!: number;
+  @Column({ name: 'deactivation_threshold', type: 'float', default: '0.2' }) deactivationThreshold!: number;
   @createdAtColumn() createdAt!: Date;
   @updatedAtColumn() updatedAt!: Date;
   /** Set by DELETE: the row stays so synced rooms/users/bookings keep their owner. */

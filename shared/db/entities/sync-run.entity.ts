@@ -1,7 +1,8 @@
 import { Entity, Index } from 'typeorm';
 import { dateColumn, fkColumn, idColumn, intColumn, jsonColumn, stringColumn, textColumn } from './columns.js';
 
-export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'needs_confirmation';
+/** `confirmed`: a `needs_confirmation` run an admin confirmed; the follow-up run may deactivate. */
+export type SyncRunStatus = 'running' | 'succeeded' | 'failed' | 'needs_confirmation' | 'confirmed';
 
 /** One row per run of a sync job: what triggered it, what it changed, what it cost. */
 @Entity('sync_runs')

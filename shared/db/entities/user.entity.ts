@@ -17,6 +17,8 @@ export class UserEntity {
   /** Why the user is inactive: disabled, soft_deleted, deleted, out_of_scope. */
   @stringColumn('inactive_reason', 32, { nullable: true }) inactiveReason!: string | null;
   @stringColumn('card_number', 128, { nullable: true }) cardNumber!: string | null;
+  /** Id of the last full load that saw the user in the tenant (mark-and-sweep of leavers). */
+  @stringColumn('sync_marker', 36, { nullable: true }) syncMarker!: string | null;
   @createdAtColumn() createdAt!: Date;
   @updatedAtColumn() updatedAt!: Date;
 }

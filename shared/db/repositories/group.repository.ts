@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource, type Repository } from 'typeorm';
+import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { GroupEntity } from '../entities/index.js';
 
 export class GroupRepository {
   private readonly repo: Repository<GroupEntity>;
-  constructor(ds: DataSource) {
+  constructor(ds: DataSource | EntityManager) {
     this.repo = ds.getRepository(GroupEntity);
   }
 

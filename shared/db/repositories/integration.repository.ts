@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { IntegrationEntity } from '../entities/index.js';
 
 export type NewIntegration = Pick<IntegrationEntity, 'name' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecretSealed' | 'clientSecretHint' | 'endpoints'> &
@@ -7,7 +7,7 @@ export type NewIntegration = Pick<IntegrationEntity, 'name' | 'cloud' | 'tenantI
 
 export class IntegrationRepository {
   private readonly repo: Repository<IntegrationEntity>;
-  constructor(ds: DataSource) {
+  constructor(ds: DataSource | EntityManager) {
     this.repo = ds.getRepository(IntegrationEntity);
   }
 

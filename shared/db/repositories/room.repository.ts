@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, Not, type DataSource, type Repository } from 'typeorm';
+import { In, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { RoomEntity } from '../entities/index.js';
 import { columnsOf, toPage, upsertBatch, type Page } from './upsert.js';
 
@@ -7,7 +7,7 @@ export type RoomRow = Omit<RoomEntity, 'id' | 'createdAt' | 'updatedAt' | 'activ
 
 export class RoomRepository {
   private readonly repo: Repository<RoomEntity>;
-  constructor(ds: DataSource) {
+  constructor(ds: DataSource | EntityManager) {
     this.repo = ds.getRepository(RoomEntity);
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LessThan, type DataSource, type Repository } from 'typeorm';
+import { LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { SyncRunEntity } from '../entities/index.js';
 
 export type SyncRunStart = Pick<SyncRunEntity, 'integrationId' | 'stream' | 'mode' | 'trigger'> & { jobId?: string | null };
@@ -7,7 +7,7 @@ export type SyncRunResult = Partial<Pick<SyncRunEntity, 'status' | 'created' | '
 
 export class SyncRunRepository {
   private readonly repo: Repository<SyncRunEntity>;
-  constructor(ds: DataSource) {
+  constructor(ds: DataSource | EntityManager) {
     this.repo = ds.getRepository(SyncRunEntity);
   }
 
@@ -21,6 +21,22 @@ export class SyncRunRepository {
     const finishedAt = new Date();
     Object.assign(run, result, { finishedAt, durationMs: finishedAt.getTime() - run.startedAt.getTime() });
     return await this.repo.save(run);
+  }
+
+  /** The unfinished run of a job (a retried, resumed or delayed job keeps its run). */
+  async runningForJob(jobId: string): Promise<SyncRunEntity | null> {
+    return await this.repo.findOne({ where: { jobId, status: 'running' } });
+  }
+
+  /** Saves the run's fields as they are (progress of a run that is not over yet). */
+  async save(run: SyncRunEntity): Promise<SyncRunEntity> {
+    return await this.repo.save(run);
+  }
+
+  /** needs_confirmation → confirmed, once; false when the run is not waiting for a confirmation. */
+  async confirm(id: string): Promise<boolean> {
+    const r = await this.repo.update({ id, status: 'needs_confirmation' }, { status: 'confirmed' });
+    return (r.affected ?? 0) > 0;
   }
 
   async get(id: string): Promise<SyncRunEntity | null> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { SyncStateEntity } from '../entities/index.js';
 import { columnsOf, upsertBatch } from './upsert.js';
 
@@ -7,7 +7,7 @@ export type SyncStatePatch = Partial<Pick<SyncStateEntity, 'deltaLink' | 'checkp
 
 export class SyncStateRepository {
   private readonly repo: Repository<SyncStateEntity>;
-  constructor(ds: DataSource) {
+  constructor(ds: DataSource | EntityManager) {
     this.repo = ds.getRepository(SyncStateEntity);
   }
 

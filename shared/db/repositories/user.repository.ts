@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource, type Repository } from 'typeorm';
+import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { UserEntity, UserGroupEntity } from '../entities/index.js';
 import { columnsOf, toPage, upsertBatch, type Page } from './upsert.js';
 
@@ -12,7 +12,7 @@ export interface UserView extends UserEntity {
 export class UserRepository {
   private readonly repo: Repository<UserEntity>;
   private readonly links: Repository<UserGroupEntity>;
-  constructor(ds: DataSource) {
+  constructor(ds: DataSource | EntityManager) {
     this.repo = ds.getRepository(UserEntity);
     this.links = ds.getRepository(UserGroupEntity);
   }
@@ -26,6 +26,62 @@ export class UserRepository {
       columnsOf(this.repo, ['integrationId', 'graphId']),
       columnsOf(this.repo, ['userPrincipalName', 'mail', 'displayName', 'accountEnabled', 'active', 'inactiveReason', 'cardNumber', 'updatedAt']),
     );
+  }
+
+  /**
+   * One page of a sync: set-based upsert of rows whose ids the caller chose (so it knows the ids
+   * of the users it creates). `cards: false` leaves stored card numbers alone; `marker` stamps
+   * every row as seen by that full load.
+   */
+  async upsertPage(rows: (UserRow & { id: string })[], opts: { cards: boolean; marker: string | null }): Promise<void> {
+    const now = new Date();
+    const overwrite: (keyof UserEntity & string)[] = ['userPrincipalName', 'mail', 'displayName', 'accountEnabled', 'active', 'inactiveReason', 'updatedAt'];
+    if (opts.cards) overwrite.push('cardNumber');
+    if (opts.marker) overwrite.push('syncMarker');
+    await upsertBatch(
+      this.repo,
+      rows.map((r) => ({ ...r, syncMarker: opts.marker, createdAt: now, updatedAt: now })),
+      columnsOf(this.repo, ['integrationId', 'graphId']),
+      columnsOf(this.repo, overwrite),
+    );
+  }
+
+  /** Marks users inactive with a reason (their row, card and memberships stay). */
+  async deactivate(integrationId: string, graphIds: string[], reason: string): Promise<number> {
+    if (graphIds.length === 0) return 0;
+    const r = await this.repo.update({ integrationId, graphId: In(graphIds) }, { active: false, inactiveReason: reason, updatedAt: new Date() });
+    return r.affected ?? 0;
+  }
+
+  /** Active users a full load stamped with `marker` did not see. */
+  async countUnseen(integrationId: string, marker: string): Promise<number> {
+    return await this.unseen(integrationId, marker).getCount();
+  }
+
+  /** The sweep of a full load: one UPDATE deactivating the active users it did not see. */
+  async deactivateUnseen(integrationId: string, marker: string, reason: string): Promise<number> {
+    const r = await this.repo
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({ active: false, inactiveReason: reason, updatedAt: new Date() })
+      .where('integration_id = :integrationId AND active = :active', { integrationId, active: true })
+      .andWhere('(sync_marker IS NULL OR sync_marker <> :marker)', { marker })
+      .execute();
+    return r.affected ?? 0;
+  }
+
+  private unseen(integrationId: string, marker: string) {
+    return this.repo
+      .createQueryBuilder('u')
+      .where('u.integrationId = :integrationId AND u.active = :active', { integrationId, active: true })
+      .andWhere('(u.syncMarker IS NULL OR u.syncMarker <> :marker)', { marker });
+  }
+
+  /** Active users holding one of `cards`: graph id and card. */
+  async activeCardHolders(integrationId: string, cards: string[]): Promise<{ graphId: string; cardNumber: string }[]> {
+    if (cards.length === 0) return [];
+    const rows = await this.repo.find({ where: { integrationId, active: true, cardNumber: In(cards) }, select: { graphId: true, cardNumber: true } });
+    return rows.map((r) => ({ graphId: r.graphId, cardNumber: r.cardNumber ?? '' }));
   }
 
   async byGraphIds(integrationId: string, graphIds: string[]): Promise<UserEntity[]> {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { openDatabase } from '@ones-m365/shared/db';
+import { MIGRATIONS } from '../../../shared/db/migrations/index.js';
 import { createMysqlDatabase } from '../../support/db.js';
 
 for (const kind of ['mysql', 'sqlite'] as const) {
@@ -22,7 +23,7 @@ for (const kind of ['mysql', 'sqlite'] as const) {
         const qr = ds.createQueryRunner();
         const names = ['integrations', 'rooms', 'users', 'groups', 'user_groups', 'sync_states', 'graph_subscriptions', 'room_bookings', 'booking_policies', 'sync_runs'];
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(true);
-        await ds.undoLastMigration();
+        for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(false);
         await qr.release();
       } finally {

@@ -5,7 +5,7 @@ import { pruneSyncRunsJob } from '../../../services/worker/src/jobs/prune-sync-r
 import { silentLogger } from '@ones-m365/shared/logging';
 import type { JobName } from '@ones-m365/shared/queue';
 
-const ctx = { jobId: '1', attemptsMade: 0, logger: silentLogger(), progress: async () => undefined };
+const ctx = { jobId: '1', attemptsMade: 0, maxAttempts: 1, logger: silentLogger(), progress: async () => undefined, delay: async (): Promise<never> => { throw new Error('not delayed in this test'); } };
 
 describe('job registry', () => {
   const prune = pruneSyncRunsJob({ syncRuns: { pruneBefore: async () => 0 } });

@@ -5,8 +5,15 @@ export interface JobContext {
   jobId: string;
   attemptsMade: number;
   logger: Logger;
+  /** The job's `attempts` option: the attempt numbered `maxAttempts` is the last. */
+  maxAttempts: number;
   /** Reported to Bull Board and `GET /jobs/{id}`. */
   progress(value: number | Record<string, unknown>): Promise<void>;
+  /**
+   * Puts the job back as delayed until `untilMs` (epoch ms) without using an attempt, freeing
+   * the worker slot meanwhile (a throttled integration must not stall the others). Never returns.
+   */
+  delay(untilMs: number): Promise<never>;
 }
 
 export interface JobHandler<N extends JobName = JobName> {

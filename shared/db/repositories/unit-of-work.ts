@@ -1,0 +1,18 @@
+import type { DataSource } from 'typeorm';
+import { RoomRepository } from './room.repository.js';
+import { SyncStateRepository } from './sync-state.repository.js';
+import { UserRepository } from './user.repository.js';
+
+/** The repositories one sync page writes through, bound to one transaction. */
+export interface SyncUnitOfWork {
+  users: UserRepository;
+  rooms: RoomRepository;
+  syncStates: SyncStateRepository;
+}
+
+/** Runs `fn` in one database transaction: everything it writes commits together or not at all. */
+export async function inTransaction<T>(ds: DataSource, fn: (tx: SyncUnitOfWork) => Promise<T>): Promise<T> {
+  return await ds.transaction(async (em) =>
+    fn({ users: new UserRepository(em), rooms: new RoomRepository(em), syncStates: new SyncStateRepository(em) }),
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * One run per stream across every worker process: a Redis key `SET NX PX lease` holding a random
+ * token, renewed while the run lives (every lease/3) and released only by its holder. A holder
+ * that could not renew in time has `lost` set and must stop before writing more.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export interface HeldLock {
+  /** True once the lease could not be renewed (another process may hold it now). */
+  readonly lost: boolean;
+  release(): Promise<void>;
+}
+
+export async function acquireStreamLock(redis: Redis, key: string, leaseMs: number): Promise<HeldLock | null> {
+  const token = randomUUID();
+  if ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return null;
+  let lost = false;
+  const timer = setInterval(() => {
+    redis.eval(RENEW, 1, key, token, String(leaseMs)).then(
+      (ok) => { if (Number(ok) !== 1) lost = true; },
+      () => undefined, // a failed renewal is retried at the next tick; the lease is 3 ticks long
+    );
+  }, Math.max(100, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return {
+    get lost() {
+      return lost;
+    },
+    async release() {
+      clearInterval(timer);
+      await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    },
+  };
+}
+
+/** Deletes `key` only while it still holds `value` (a full request made since is kept). */
+export async function deleteIfEquals(redis: Redis, key: string, value: string): Promise<void> {
+  await redis.eval(RELEASE, 1, key, value);
+}
