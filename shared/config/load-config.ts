@@ -34,6 +34,10 @@ export interface ApiConfig extends CommonConfig {
 
 export interface WorkerConfig extends CommonConfig {
   concurrency: number;
+  /** BullMQ job lock and the sync streams' lease (WORKER_LOCK_DURATION_MS). */
+  lockDurationMs: number;
+  /** Delta interval of webhook-mode integrations (SAFETY_NET_POLL_SECONDS). */
+  safetyNetSeconds: number;
 }
 
 function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject<S>> {
@@ -89,5 +93,20 @@ export function loadApiConfig(env: Env): ApiConfig {
 
 export function loadWorkerConfig(env: Env): WorkerConfig {
   const v = parse(workerEnvShape, env);
-  return deepFreeze({ ...common(v), concurrency: v.WORKER_CONCURRENCY });
+  return deepFreeze({ ...common(v), concurrency: v.WORKER_CONCURRENCY, lockDurationMs: v.WORKER_LOCK_DURATION_MS, safetyNetSeconds: v.SAFETY_NET_POLL_SECONDS });
+}
+
+/**
+ * For `main.ts` files: the config, or one line on stderr naming what is wrong and exit code 1.
+ */
+export function configOrExit<C>(load: () => C): C {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
 }

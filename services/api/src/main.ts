@@ -1,5 +1,5 @@
 /** The api process: the only place that builds its real clients. */
-import { ConfigError, loadApiConfig } from '@ones-m365/shared/config';
+import { configOrExit, loadApiConfig } from '@ones-m365/shared/config';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import { openDatabase } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
@@ -9,16 +9,7 @@ import { startApiProcess } from './api-process.js';
 import { createMetrics } from './metrics.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadApiConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = configOrExit(() => loadApiConfig(process.env));
   const logger = createLogger({ service: 'api', level: config.log.level, format: config.log.format });
   const db = await openDatabase(config.databaseUrl);
   const redis = createRedisConnection(config.redisUrl, 'producer');

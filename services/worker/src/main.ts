@@ -2,28 +2,30 @@
  * The worker process: the only place that builds its real clients. SIGTERM/SIGINT stop taking
  * jobs, let the active ones finish, then close connections: nothing is lost.
  */
-import { loadWorkerConfig, ConfigError } from '@ones-m365/shared/config';
+import { configOrExit, loadWorkerConfig } from '@ones-m365/shared/config';
+import { SecretBox } from '@ones-m365/shared/crypto';
+import { createGraphClient } from '@ones-m365/shared/graph';
 import { openDatabase } from '@ones-m365/shared/db';
 import { createLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { startWorkerProcess } from './worker-process.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadWorkerConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = configOrExit(() => loadWorkerConfig(process.env));
   const logger = createLogger({ service: 'worker', level: config.log.level, format: config.log.format });
   const db = await openDatabase(config.databaseUrl);
   const connection = createRedisConnection(config.redisUrl, 'worker');
   const producer = createProducer(createRedisConnection(config.redisUrl, 'producer'), config.queuePrefix);
-  const worker = await startWorkerProcess({ db, connection, producer, prefix: config.queuePrefix, concurrency: config.concurrency, logger });
+  const worker = await startWorkerProcess({
+    db, connection, producer, logger,
+    prefix: config.queuePrefix,
+    concurrency: config.concurrency,
+    lockDurationMs: config.lockDurationMs,
+    graph: createGraphClient(),
+    secretBox: new SecretBox(config.encryptionKey),
+    publicBaseUrl: config.publicBaseUrl,
+    safetyNetSeconds: config.safetyNetSeconds,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
