@@ -59,6 +59,20 @@ export const apiEnvShape = {
 export const workerEnvShape = {
   ...commonEnvShape,
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(64).default(4).describe('jobs per queue at once'),
+  WORKER_LOCK_DURATION_MS: z.coerce
+    .number({ message: 'must be a number' })
+    .int()
+    .min(1000, 'must be at least 1000')
+    .max(600_000, 'must be at most 600000')
+    .default(30_000)
+    .describe("job lock and sync-stream lease: how soon a killed worker's runs are picked up again"),
+  SAFETY_NET_POLL_SECONDS: z.coerce
+    .number({ message: 'must be a number' })
+    .int()
+    .min(60, 'must be at least 60')
+    .max(86_400, 'must be at most 86400')
+    .default(3600)
+    .describe('delta interval of webhook-mode integrations, catching notifications Graph dropped'),
 } as const;
 
 /** Names whose values must never be printed, logged or returned. */

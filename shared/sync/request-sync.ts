@@ -58,3 +58,10 @@ export async function requestSync(producer: Producer, req: SyncRequest): Promise
   const [, { id }] = await Promise.all([flag, add]);
   return { jobId: id, coalesced: id !== jobId };
 }
+
+/** A full sync of both streams (enable, "sync now"): rooms first, then users. */
+export async function requestFullSync(producer: Producer, integrationId: string, trigger: SyncTrigger): Promise<{ rooms: SyncRequestResult; users: SyncRequestResult }> {
+  const rooms = await requestSync(producer, { integrationId, stream: 'rooms', mode: 'full', trigger });
+  const users = await requestSync(producer, { integrationId, stream: 'users', mode: 'full', trigger });
+  return { rooms, users };
+}

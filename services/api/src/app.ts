@@ -6,10 +6,11 @@ import express, { Router, type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import { GroupRepository, IntegrationRepository } from '@ones-m365/shared/db';
+import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, UserRepository } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
+import { requestReconcile, subscriptionsChannel } from '@ones-m365/shared/subscriptions';
 import { dashboardRouter } from './dashboard.js';
 import { buildOpenApi } from './http/openapi.js';
 import { mountRoutes, type AnyRoute } from './http/route.js';
@@ -20,7 +21,12 @@ import { groupsRoutes } from './routes/groups.routes.js';
 import { healthRouter } from './routes/health.routes.js';
 import { integrationsRoutes } from './routes/integrations.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
+import { subscriptionsRoutes } from './routes/subscriptions.routes.js';
+import { syncRoutes } from './routes/sync.routes.js';
 import { IntegrationsService } from './services/integrations.service.js';
+import { SubscriptionCache } from './webhooks/subscription-cache.js';
+import { WebhookIngress } from './webhooks/webhook-ingress.js';
+import { webhookRoutes, webhooksRouter } from './webhooks/webhooks.routes.js';
 
 export interface AppDeps {
   config: {
@@ -38,6 +44,12 @@ export interface AppDeps {
   metrics: Metrics;
   graph: GraphClient;
   secretBox: SecretBox;
+  /**
+   * A Redis connection of its own that the api puts in subscriber mode, to hear that Graph
+   * subscriptions changed (webhook cache invalidation). Without it the cached table is only
+   * reloaded on its TTL and on unknown ids.
+   */
+  events?: Redis;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -58,18 +70,32 @@ export function createApp(deps: AppDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+  const subscriptions = new GraphSubscriptionRepository(deps.db);
+  const subscriptionCache = new SubscriptionCache({ load: () => subscriptions.listForWebhookCheck(), logger: deps.logger });
+  if (deps.events) {
+    subscriptionCache.listen(deps.events, subscriptionsChannel(deps.producer.queue('subscriptions').opts.prefix ?? 'bull')).catch((err: Error) =>
+      deps.logger.warn('subscription change channel unavailable', { error: err.message }),
+    );
+  }
+  const hooks = webhookRoutes({ ingress: new WebhookIngress({ cache: subscriptionCache, producer: deps.producer, metrics: deps.metrics, logger: deps.logger }) });
+  // Graph's webhooks: unauthenticated, before the bearer-auth API, with their own body limit.
+  app.use(webhooksRouter(hooks));
+
   app.use(DASHBOARD_PATH, basicAuth(deps.config.dashboard.user, deps.config.dashboard.password), dashboardRouter(deps.producer, DASHBOARD_PATH));
 
   const groups = new GroupRepository(deps.db);
   const integrations = new IntegrationsService({
     integrations: new IntegrationRepository(deps.db), groups, graph: deps.graph, secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
+    changed: async (integrationId) => void (await requestReconcile(deps.producer, integrationId)),
   });
   const apiRoutes: AnyRoute[] = [
     ...integrationsRoutes({ service: integrations }),
     ...groupsRoutes({ groups }),
     ...jobsRoutes({ producer: deps.producer }),
+    ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, producer: deps.producer, logger: deps.logger }),
+    ...syncRoutes({ producer: deps.producer, integrations: new IntegrationRepository(deps.db), rooms: new RoomRepository(deps.db), users: new UserRepository(deps.db), syncRuns: new SyncRunRepository(deps.db) }),
   ];
-  const openapi = buildOpenApi([{ prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }], { title: 'ones-m365', version: '1' });
+  const openapi = buildOpenApi([{ prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }, { prefix: '', routes: hooks, security: 'none' }], { title: 'ones-m365', version: '1' });
 
   const api = Router();
   api.use(bearerAuth(deps.config.apiToken));

@@ -59,9 +59,16 @@ async function main(): Promise<void> {
   const producerRedis = createRedisConnection(apiConfig.redisUrl, 'producer');
   const workerRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const producer = createProducer(producerRedis, apiConfig.queuePrefix);
-  const worker = await startWorkerProcess({ db, connection: workerRedis, producer, prefix: apiConfig.queuePrefix, concurrency: workerConfig.concurrency, logger });
   const graph = createGraphClient();
   const secretBox = new SecretBox(apiConfig.encryptionKey);
+  const worker = await startWorkerProcess({
+    db, connection: workerRedis, producer, logger, graph, secretBox,
+    prefix: apiConfig.queuePrefix,
+    concurrency: workerConfig.concurrency,
+    lockDurationMs: workerConfig.lockDurationMs,
+    publicBaseUrl: workerConfig.publicBaseUrl,
+    safetyNetSeconds: workerConfig.safetyNetSeconds,
+  });
   const api = await startApiProcess(
     { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer), graph, secretBox },
     apiConfig.port,

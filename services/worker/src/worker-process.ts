@@ -4,6 +4,8 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
+import type { SecretBox } from '@ones-m365/shared/crypto';
+import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
 import { createRegistry } from './jobs/index.js';
@@ -17,11 +19,22 @@ export interface WorkerProcessDeps {
   prefix: string;
   concurrency: number;
   logger: Logger;
+  graph: GraphClient;
+  secretBox: SecretBox;
+  /** PUBLIC_BASE_URL: Graph's notification and lifecycle URLs are built from it. */
+  publicBaseUrl: string;
+  /** Delta interval of webhook-mode integrations, the safety net for dropped notifications (default 1 h). */
+  safetyNetSeconds?: number;
+  /** BullMQ job lock and sync-stream lease (default 30 s). */
+  lockDurationMs?: number;
 }
 
 export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ close(): Promise<void> }> {
-  const registry = createRegistry({ db: deps.db });
-  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger });
+  const lockDurationMs = deps.lockDurationMs ?? 30_000;
+  const registry = createRegistry({ db: deps.db, redis: deps.connection, prefix: deps.prefix, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
+    producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? 3600,
+  });
+  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs });
   await upsertSchedules(deps.producer, { syncRunRetentionDays: 30 });
   deps.logger.info('worker started', { queues: running.workers.map((w) => w.name), concurrency: deps.concurrency });
   return { close: () => running.close() };

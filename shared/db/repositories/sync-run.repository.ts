@@ -28,9 +28,11 @@ export class SyncRunRepository {
     return await this.repo.findOne({ where: { jobId, status: 'running' } });
   }
 
-  /** Saves the run's fields as they are (progress of a run that is not over yet). */
+  /** Writes the progress of a run that is not over yet (counts, requests, warnings, error): one UPDATE. */
   async save(run: SyncRunEntity): Promise<SyncRunEntity> {
-    return await this.repo.save(run);
+    const { created, updated, deactivated, unchanged, graphRequests, warnings, error } = run;
+    await this.repo.update({ id: run.id }, { created, updated, deactivated, unchanged, graphRequests, warnings, error });
+    return run;
   }
 
   /** needs_confirmation → confirmed, once; false when the run is not waiting for a confirmation. */

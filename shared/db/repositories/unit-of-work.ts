@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { RoomRepository } from './room.repository.js';
+import { SyncRunRepository } from './sync-run.repository.js';
 import { SyncStateRepository } from './sync-state.repository.js';
 import { UserRepository } from './user.repository.js';
 
@@ -8,11 +9,12 @@ export interface SyncUnitOfWork {
   users: UserRepository;
   rooms: RoomRepository;
   syncStates: SyncStateRepository;
+  syncRuns: SyncRunRepository;
 }
 
 /** Runs `fn` in one database transaction: everything it writes commits together or not at all. */
 export async function inTransaction<T>(ds: DataSource, fn: (tx: SyncUnitOfWork) => Promise<T>): Promise<T> {
   return await ds.transaction(async (em) =>
-    fn({ users: new UserRepository(em), rooms: new RoomRepository(em), syncStates: new SyncStateRepository(em) }),
+    fn({ users: new UserRepository(em), rooms: new RoomRepository(em), syncStates: new SyncStateRepository(em), syncRuns: new SyncRunRepository(em) }),
   );
 }

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import type { IntegrationRepository, RoomEntity, RoomRepository, SyncRunEntity, SyncRunRepository, UserRepository, UserView } from '@ones-m365/shared/db';
+import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/shared/errors';
+import type { Producer } from '@ones-m365/shared/queue';
+import { requestSync, type SyncRequestResult } from '@ones-m365/shared/sync';
+import { defineRoute, type AnyRoute } from '../http/route.js';
+
+export interface SyncRoutesDeps {
+  producer: Producer;
+  integrations: Pick<IntegrationRepository, 'get'>;
+  rooms: Pick<RoomRepository, 'list'>;
+  users: Pick<UserRepository, 'list'>;
+  syncRuns: Pick<SyncRunRepository, 'get' | 'listLatest' | 'confirm'>;
+}
+
+const idParams = z.object({ id: z.string().min(1).max(64) });
+const listQuery = z.object({
+  cursor: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-500').max(500, 'must be 1-500').default(100),
+  active: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional(),
+});
+
+const roomView = (r: RoomEntity) => ({
+  id: r.id, graphId: r.graphId, email: r.email, displayName: r.displayName, capacity: r.capacity, building: r.building,
+  floorNumber: r.floorNumber, floorLabel: r.floorLabel, bookingType: r.bookingType, isWheelChairAccessible: r.isWheelChairAccessible,
+  tags: r.tags ?? [], active: Boolean(r.active),
+});
+const userView = (u: UserView) => ({
+  id: u.id, graphId: u.graphId, userPrincipalName: u.userPrincipalName, mail: u.mail, displayName: u.displayName,
+  accountEnabled: Boolean(u.accountEnabled), active: Boolean(u.active), inactiveReason: u.inactiveReason, cardNumber: u.cardNumber, groupIds: u.groupIds,
+});
+const runView = (r: SyncRunEntity) => ({
+  id: r.id, stream: r.stream, mode: r.mode, trigger: r.trigger, jobId: r.jobId, status: r.status,
+  counts: { created: r.created, updated: r.updated, deactivated: r.deactivated, unchanged: r.unchanged },
+  graphRequests: r.graphRequests, durationMs: r.durationMs, warnings: r.warnings ?? [], error: r.error,
+  startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt ? r.finishedAt.toISOString() : null,
+});
+
+/** Sync requests (coalesced per stream, see shared/sync), sync runs, and the synced rooms and users. */
+export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
+  const integrationOf = async (id: string) => {
+    const integration = await deps.integrations.get(id);
+    if (!integration) throw new NotFoundError('Integration');
+    return integration;
+  };
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/integrations/:id/sync',
+      summary: 'Start a sync (coalesced: at most one waiting and one running run per stream)',
+      tag: 'sync',
+      params: idParams,
+      body: z.strictObject({
+        scope: z.enum(['rooms', 'users', 'calendars', 'all'], { message: 'must be rooms, users, calendars or all' }),
+        mode: z.enum(['full', 'delta'], { message: 'must be full or delta' }).default('delta'),
+      }),
+      responses: { 202: '{jobId, jobs: [{stream, jobId, coalesced}]}', 404: 'No such integration', 422: 'Calendar sync is not available yet' },
+      async handler({ params, body }, res) {
+        await integrationOf(params.id);
+        if (body.scope === 'calendars') throw new UnprocessableError('not_available', 'Calendar sync is not available yet');
+        const streams = body.scope === 'all' ? (['rooms', 'users'] as const) : [body.scope];
+        const jobs: (SyncRequestResult & { stream: string })[] = [];
+        for (const stream of streams) {
+          jobs.push({ stream, ...(await requestSync(deps.producer, { integrationId: params.id, stream, mode: body.mode, trigger: 'api' })) });
+        }
+        res.status(202).json({ jobId: jobs[jobs.length - 1]!.jobId, jobs });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/integrations/:id/sync-runs',
+      summary: 'Sync runs, latest first, with counts, Graph requests and warnings',
+      tag: 'sync',
+      params: idParams,
+      query: z.object({ limit: listQuery.shape.limit }),
+      responses: { 200: '{items: [run]}', 404: 'No such integration' },
+      async handler({ params, query }) {
+        await integrationOf(params.id);
+        return { items: (await deps.syncRuns.listLatest(params.id, query.limit)).map(runView) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/integrations/:id/sync-runs/:runId/confirm',
+      summary: 'Confirm a run stopped by the mass-deactivation guard: a follow-up run deactivates',
+      tag: 'sync',
+      params: idParams.extend({ runId: z.string().min(1).max(64) }),
+      responses: { 202: '{jobId, runId}', 404: 'No such integration or run', 409: 'The run is not waiting for a confirmation' },
+      async handler({ params }, res) {
+        await integrationOf(params.id);
+        const run = await deps.syncRuns.get(params.runId);
+        if (!run || run.integrationId !== params.id) throw new NotFoundError('Sync run');
+        if (!(await deps.syncRuns.confirm(run.id))) throw new ConflictError(`Sync run ${run.id} is ${run.status}, not needs_confirmation`);
+        const stream = run.stream === 'rooms' ? 'rooms' : 'users';
+        const { jobId } = await requestSync(deps.producer, { integrationId: params.id, stream, mode: run.mode === 'full' ? 'full' : 'delta', trigger: 'confirm' });
+        res.status(202).json({ jobId, runId: run.id });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/integrations/:id/rooms',
+      summary: 'Synced rooms (keyset pages)',
+      tag: 'sync',
+      params: idParams,
+      query: listQuery,
+      responses: { 200: '{items: [room], nextCursor}', 404: 'No such integration' },
+      async handler({ params, query }) {
+        await integrationOf(params.id);
+        const page = await deps.rooms.list(params.id, query);
+        return { items: page.items.map(roomView), nextCursor: page.nextCursor };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/integrations/:id/users',
+      summary: 'Synced users (keyset pages)',
+      tag: 'sync',
+      params: idParams,
+      query: listQuery,
+      responses: { 200: '{items: [user], nextCursor}', 404: 'No such integration' },
+      async handler({ params, query }) {
+        await integrationOf(params.id);
+        const page = await deps.users.list(params.id, query);
+        return { items: page.items.map(userView), nextCursor: page.nextCursor };
+      },
+    }),
+  ];
+}

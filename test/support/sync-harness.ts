@@ -1,0 +1,102 @@
+/**
+ * Sync tests' world: the Graph simulator (HTTPS, its CA trusted in-process), a fresh MySQL
+ * database, a fresh queue prefix, an integration pointing at the simulator, a producer, and
+ * (on demand) in-process workers. Helpers compare the database with the tenant.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { startGraphSimulator, type GraphSimulator, type SeedSpec, type Settings } from '@ones-m365/graph-simulator';
+import { SecretBox } from '@ones-m365/shared/crypto';
+import { IntegrationRepository, SyncRunRepository, UserEntity, type IntegrationEntity, type SyncRunEntity } from '@ones-m365/shared/db';
+import { createGraphClient, type GraphClient } from '@ones-m365/shared/graph';
+import { sealSecret } from '@ones-m365/shared/integrations';
+import { silentLogger } from '@ones-m365/shared/logging';
+import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { buildRegistry } from '../../services/worker/src/jobs/index.js';
+import { roomsSyncJob } from '../../services/worker/src/jobs/rooms-sync.job.js';
+import { usersSyncJob } from '../../services/worker/src/jobs/users-sync.job.js';
+import { startWorkers, type RunningWorkers } from '../../services/worker/src/run-worker.js';
+import { openTestDatabase, type TestDatabase } from './db.js';
+import { freshPrefix, removeQueueData } from './env.js';
+import { trustCa } from './graph-simulator-clients.js';
+import { TEST_REDIS_URL } from './services.js';
+
+export interface SyncHarness {
+  sim: GraphSimulator;
+  db: TestDatabase;
+  prefix: string;
+  encryptionKey: string;
+  box: SecretBox;
+  graph: GraphClient;
+  producer: Producer;
+  redis: Redis;
+  integration: IntegrationEntity;
+  startWorkers(opts?: { concurrency?: number; lockDurationMs?: number }): RunningWorkers;
+  /** Waits until the sync queue has nothing waiting, delayed, prioritized or active. */
+  idle(timeoutMs?: number): Promise<void>;
+  /** Users of the tenant that should be active in ONES (active in Entra, account enabled). */
+  tenantActiveIds(): Set<string>;
+  dbUsers(): Promise<UserEntity[]>;
+  runs(): Promise<SyncRunEntity[]>;
+  close(): Promise<void>;
+}
+
+export async function startSyncHarness(opts: { seed?: SeedSpec; settings?: Partial<Settings>; integration?: Partial<IntegrationEntity> } = {}): Promise<SyncHarness> {
+  const sim = await startGraphSimulator({ seed: { seed: 11, users: 120, rooms: 12, ...opts.seed }, ...(opts.settings ? { settings: opts.settings } : {}) });
+  trustCa(sim.caCertPem);
+  const db = await openTestDatabase('mysql');
+  const prefix = freshPrefix();
+  const encryptionKey = randomBytes(32).toString('base64');
+  const box = new SecretBox(Buffer.from(encryptionKey, 'base64'));
+  const graph = createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 });
+  const redis = createRedisConnection(TEST_REDIS_URL, 'worker');
+  const producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), prefix);
+  const integrations = new IntegrationRepository(db.ds);
+  const id = crypto.randomUUID();
+  await integrations.create({
+    id, name: 'sim', cloud: 'global', tenantId: sim.tenantId, clientId: sim.clientId,
+    endpoints: { login: sim.loginUrl, graph: sim.graphUrl }, ...sealSecret(box, id, sim.clientSecret),
+  });
+  if (opts.integration) await integrations.update(id, opts.integration);
+  const integration = (await integrations.get(id))!;
+  const workers: RunningWorkers[] = [];
+  return {
+    sim, db, prefix, encryptionKey, box, graph, producer, redis, integration,
+    startWorkers(o = {}) {
+      const lockDurationMs = o.lockDurationMs ?? 5_000;
+      const deps = { db: db.ds, redis, prefix, graph, secretBox: box, lockLeaseMs: lockDurationMs };
+      const registry = buildRegistry([roomsSyncJob(deps), usersSyncJob(deps)], ['rooms.sync', 'users.sync']);
+      const w = startWorkers({ connection: createRedisConnection(TEST_REDIS_URL, 'worker'), prefix, registry, concurrency: o.concurrency ?? 2, logger: silentLogger(), lockDurationMs });
+      workers.push(w);
+      return w;
+    },
+    async idle(timeoutMs = 60_000) {
+      const q = producer.queue(QUEUES.sync);
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const c = await q.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+        if (Object.values(c).every((n) => n === 0)) return;
+        if (Date.now() > until) throw new Error(`sync queue not idle: ${JSON.stringify(c)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    tenantActiveIds() {
+      return new Set(sim.listUsers({ limit: 1_000_000, state: 'active' }).filter((u) => u.props.accountEnabled !== false).map((u) => u.id));
+    },
+    dbUsers: () => db.ds.getRepository(UserEntity).find({ where: { integrationId: id } }),
+    runs: () => new SyncRunRepository(db.ds).listLatest(id, 100),
+    async close() {
+      for (const w of workers) await w.close();
+      await producer.close();
+      redis.disconnect();
+      await sim.close();
+      await db.drop();
+      await removeQueueData(TEST_REDIS_URL, prefix);
+    },
+  };
+}
+
+/** Active graph ids in the database. */
+export function activeIds(users: UserEntity[]): Set<string> {
+  return new Set(users.filter((u) => u.active).map((u) => u.graphId));
+}
