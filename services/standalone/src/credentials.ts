@@ -12,6 +12,8 @@ export interface LocalCredentials {
   dashboardPassword: string;
   encryptionKey: string;
   simulatorControlKey: string;
+  /** Keeps the demo simulator's paging and delta links valid across restarts. */
+  simulatorTokenSecret: string;
 }
 
 export function loadOrCreateCredentials(dataDir: string): { credentials: LocalCredentials; created: boolean } {
@@ -35,6 +37,7 @@ function fresh(): LocalCredentials {
     dashboardPassword: randomBytes(18).toString('base64url'),
     encryptionKey: randomBytes(32).toString('base64'),
     simulatorControlKey: randomBytes(18).toString('base64url'),
+    simulatorTokenSecret: randomBytes(32).toString('base64url'),
   };
 }
 

@@ -13,11 +13,17 @@ import { createGraphClient } from '@ones-m365/shared/graph';
 import { createLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { startWorkerProcess } from '@ones-m365/worker';
+import type { GraphSimulator } from '@ones-m365/graph-simulator';
+import { ensureSimulatorCaTrusted } from './ca-trust.js';
 import { loadOrCreateCredentials } from './credentials.js';
+import { apiClient, ensureDemoIntegration, startDemoSimulator } from './demo-tenant.js';
 import { NO_REDIS_HELP, redisAnswers, startLocalRedis } from './local-redis.js';
 
 async function main(): Promise<void> {
   const dataDir = resolve(process.env.DATA_DIR ?? './data');
+  const demo = process.env.DEMO !== 'false';
+  const simulatorDir = resolve(dataDir, 'graph-simulator');
+  if (demo) await ensureSimulatorCaTrusted(dataDir, simulatorDir);
   const { credentials, created } = loadOrCreateCredentials(dataDir);
   const env: Record<string, string | undefined> = {
     DATABASE_URL: `sqlite:${resolve(dataDir, 'ones-m365.sqlite')}`,
@@ -76,6 +82,19 @@ async function main(): Promise<void> {
   );
 
   const base = `http://127.0.0.1:${api.port}`;
+  let sim: GraphSimulator | undefined;
+  let demoLines: string[] = [];
+  if (demo) {
+    sim = await startDemoSimulator(simulatorDir, Number(process.env.SIMULATOR_PORT ?? 4443), credentials.simulatorTokenSecret, credentials.simulatorControlKey);
+    const integration = await ensureDemoIntegration(apiClient(base, apiConfig.apiToken), sim);
+    demoLines = [
+      `  Simulator    ${sim.graphUrl}/v1.0 (login ${sim.loginUrl}, control ${sim.controlUrl}/_control, key ${sim.controlKey})`,
+      `  Demo tenant  ${sim.tenantId} (client ${sim.clientId}, secret ${sim.clientSecret})`,
+      integration
+        ? `  Demo        integration ${integration.id}${integration.created ? ' created and enabled: its first sync is running' : ''}`
+        : '  Demo        not added: integrations exist already',
+    ];
+  }
   const lines = [
     '',
     'ones-m365 is running.',
@@ -86,6 +105,7 @@ async function main(): Promise<void> {
     `  Database     ${apiConfig.databaseUrl.startsWith('sqlite:') ? apiConfig.databaseUrl : 'DATABASE_URL'}`,
     `  Redis        ${redisChild ? `${env.REDIS_URL} (started under ${dataDir})` : 'REDIS_URL'}`,
     `  Credentials  ${created ? 'made up now and kept in' : 'kept in'} ${resolve(dataDir, 'credentials.json')}`,
+    ...demoLines,
     '',
   ];
   console.log(lines.join('\n'));
@@ -95,6 +115,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await api.close();
+    await sim?.close();
     await worker.close();
     await producer.close();
     producerRedis.disconnect();
