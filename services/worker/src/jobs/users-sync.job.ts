@@ -53,6 +53,7 @@ export function usersSyncJob(deps: SyncJobDeps): JobHandler<'users.sync'> {
           ranFull = true;
           result = await walkRound(env, await startFullRound(env));
         }
+        run.mode = ranFull ? 'full' : 'delta'; // what ran, whatever the payload said
         if (result === 'done' && ranFull && fullToken !== null) await deleteIfEquals(deps.redis, fullKey, fullToken);
         return { status: result === 'stop' ? 'needs_confirmation' : 'succeeded' };
       });
