@@ -9,6 +9,9 @@ import { QUEUES, type QueueName } from './queue-names.js';
 export type SyncTrigger = 'api' | 'enable' | 'schedule' | 'webhook' | 'resync' | 'confirm';
 export const SYNC_TRIGGERS: readonly SyncTrigger[] = ['api', 'enable', 'schedule', 'webhook', 'resync', 'confirm'];
 
+export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
+export const LIFECYCLE_EVENTS: readonly LifecycleEvent[] = ['reauthorizationRequired', 'subscriptionRemoved', 'missed'];
+
 export interface JobPayloads {
   /** Deletes sync_runs older than the retention period. */
   'maintenance.prune-sync-runs': { olderThanDays: number };
@@ -16,6 +19,14 @@ export interface JobPayloads {
   'rooms.sync': { integrationId: string; trigger: SyncTrigger };
   /** Users: a full load (`/users` bracketed by a delta link) or a delta round. Enqueue through `requestSync`. */
   'users.sync': { integrationId: string; mode: 'full' | 'delta'; trigger: SyncTrigger };
+  /** Brings an integration's Graph subscriptions and its poll schedule in line with its state. */
+  'subscriptions.reconcile': { integrationId: string };
+  /** Scheduled: reconciles every integration whose subscriptions are due for renewal or missing. */
+  'subscriptions.renew-due': Record<string, never>;
+  /** A Graph lifecycle notification (by Graph's subscription id). */
+  'subscriptions.lifecycle': { subscriptionId: string; event: LifecycleEvent };
+  /** Scheduled per integration: delta runs on its poll interval (polling mode, or the safety net). */
+  'subscriptions.poll': { integrationId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -24,6 +35,10 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'maintenance.prune-sync-runs': QUEUES.maintenance,
   'rooms.sync': QUEUES.sync,
   'users.sync': QUEUES.sync,
+  'subscriptions.reconcile': QUEUES.subscriptions,
+  'subscriptions.renew-due': QUEUES.subscriptions,
+  'subscriptions.lifecycle': QUEUES.subscriptions,
+  'subscriptions.poll': QUEUES.subscriptions,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];

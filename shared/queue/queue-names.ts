@@ -2,6 +2,8 @@
 export const QUEUES = {
   sync: 'sync',
   maintenance: 'maintenance',
+  /** Change-notification subscriptions and the scheduled (polling / safety-net) delta runs. */
+  subscriptions: 'subscriptions',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -30,9 +30,10 @@ export async function startApiHarness(envOverrides: Record<string, string> = {})
   const config = loadApiConfig(testEnv({ DATABASE_URL: db.url, ...envOverrides }));
   const redis = createRedisConnection(config.redisUrl, 'producer');
   const producer = createProducer(redis, config.queuePrefix);
+  const events = createRedisConnection(config.redisUrl, 'worker');
   const graph = createGraphClient();
   const api = await startApiProcess(
-    { config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, secretBox: new SecretBox(config.encryptionKey) },
+    { config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, secretBox: new SecretBox(config.encryptionKey), events },
     0,
     '127.0.0.1',
   );
@@ -57,6 +58,7 @@ export async function startApiHarness(envOverrides: Record<string, string> = {})
       await api.close();
       await producer.close();
       redis.disconnect();
+      events.disconnect();
       await db.drop();
       await removeQueueData(TEST_REDIS_URL, config.queuePrefix);
     },

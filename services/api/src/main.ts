@@ -13,16 +13,19 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'api', level: config.log.level, format: config.log.format });
   const db = await openDatabase(config.databaseUrl);
   const redis = createRedisConnection(config.redisUrl, 'producer');
+  // Subscriber mode (webhook cache invalidation); waits for Redis like a worker connection.
+  const events = createRedisConnection(config.redisUrl, 'worker');
   const producer = createProducer(redis, config.queuePrefix);
   const graph = createGraphClient();
   const secretBox = new SecretBox(config.encryptionKey);
-  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer), graph, secretBox }, config.port);
+  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer), graph, secretBox, events }, config.port);
 
   const stop = async (signal: string) => {
     logger.info('stopping api', { signal });
     await api.close();
     await producer.close();
     redis.disconnect();
+    events.disconnect();
     await db.destroy();
     process.exit(0);
   };

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(apiConfig.databaseUrl);
   const producerRedis = createRedisConnection(apiConfig.redisUrl, 'producer');
   const workerRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
+  const eventsRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const producer = createProducer(producerRedis, apiConfig.queuePrefix);
   const graph = createGraphClient();
   const secretBox = new SecretBox(apiConfig.encryptionKey);
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     safetyNetSeconds: workerConfig.safetyNetSeconds,
   });
   const api = await startApiProcess(
-    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer), graph, secretBox },
+    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer), graph, secretBox, events: eventsRedis },
     apiConfig.port,
     '127.0.0.1',
   );
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
     await producer.close();
     producerRedis.disconnect();
     workerRedis.disconnect();
+    eventsRedis.disconnect();
     await db.destroy();
     redisChild?.kill();
     process.exit(0);

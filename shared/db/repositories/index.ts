@@ -1,3 +1,4 @@
+export * from './graph-subscription.repository.js';
 export * from './group.repository.js';
 export * from './integration.repository.js';
 export * from './room.repository.js';

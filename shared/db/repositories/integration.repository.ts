@@ -21,6 +21,11 @@ export class IntegrationRepository {
     return await this.repo.findOne({ where: { id, deletedAt: IsNull() } });
   }
 
+  /** By id even when deleted (its Graph subscriptions are cleaned up with its credentials). */
+  async getIncludingDeleted(id: string): Promise<IntegrationEntity | null> {
+    return await this.repo.findOne({ where: { id } });
+  }
+
   async list(): Promise<IntegrationEntity[]> {
     return await this.repo.find({ where: { deletedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
   }

@@ -46,7 +46,7 @@ describe('api app (real MySQL and Redis)', () => {
       expect(ok.status).to.equal(200);
       expect(String(ok.body)).to.include('<html');
       const queues = await h.call('/admin/queues/api/queues', { headers: { authorization: `Basic ${basic}` } });
-      expect(queues.body.queues.map((q: { name: string }) => q.name)).to.have.members(['sync', 'maintenance']);
+      expect(queues.body.queues.map((q: { name: string }) => q.name)).to.have.members(['sync', 'maintenance', 'subscriptions']);
     });
   });
 

@@ -21,6 +21,8 @@ export interface IntegrationsServiceDeps {
   secretBox: SecretBox;
   logger: Logger;
   config: { allowCustomEndpoints: boolean; publicBaseUrl: string };
+  /** Told when an integration is removed or its sync mode changes (its subscriptions follow). */
+  changed?: (integrationId: string, what: 'removed' | 'sync-mode') => Promise<void>;
 }
 
 const CREDENTIAL_FIELDS = ['cloud', 'tenantId', 'clientId', 'clientSecret', 'endpoints'] as const;
@@ -78,6 +80,7 @@ export class IntegrationsService {
   async remove(id: string): Promise<void> {
     await this.get(id);
     await this.deps.integrations.softDelete(id);
+    await this.deps.changed?.(id, 'removed');
     this.deps.graph.invalidate(id);
     this.deps.logger.info('integration deleted', { integrationId: id });
   }
@@ -181,7 +184,9 @@ export class IntegrationsService {
 
   async setSyncMode(id: string, mode: 'webhooks' | 'polling', pollIntervalSeconds?: number): Promise<IntegrationEntity> {
     await this.get(id);
-    return (await this.deps.integrations.update(id, { syncMode: mode, ...(pollIntervalSeconds ? { pollIntervalSeconds } : {}) }))!;
+    const updated = (await this.deps.integrations.update(id, { syncMode: mode, ...(pollIntervalSeconds ? { pollIntervalSeconds } : {}) }))!;
+    await this.deps.changed?.(id, 'sync-mode');
+    return updated;
   }
 }
 

@@ -1,0 +1,112 @@
+/**
+ * The in-process "delta already requested for this stream" memo, so a burst of notifications for
+ * one stream costs one Redis round trip, not one each.
+ *
+ * Per stream key:
+ * - no recent request → send one (`requestSync`, coalesced in Redis across processes); callers
+ *   arriving while it is in flight share its answer (202 after Redis acknowledged, or 503);
+ * - a request acknowledged less than `windowMs` ago → answer at once, and remember that the stream
+ *   saw more notifications (`dirty`);
+ * - when the window closes and the stream is dirty, one trailing request is sent, so a change
+ *   that arrived after the last request had already been picked up by a running delta is still
+ *   read. A failed trailing request is retried every window until it goes through.
+ * A burst on one stream therefore costs about one request per window, and BullMQ's deduplication
+ * folds those into at most one waiting + one running job. The window is short (default 500 ms) to
+ * keep the change → ONES latency low. Notifications answered from the memo rely on the trailing
+ * request: were the process killed within that window, the scheduled safety-net delta catches the
+ * change (design.md flow 7).
+ */
+export interface DeltaCoalescerOptions {
+  send(key: string): Promise<void>;
+  onTrailingError?(key: string, err: unknown): void;
+  windowMs?: number;
+  now?: () => number;
+}
+
+interface StreamState {
+  inFlight: Promise<void> | null;
+  windowUntil: number;
+  dirty: boolean;
+  timer: NodeJS.Timeout | null;
+}
+
+export class DeltaCoalescer {
+  private readonly states = new Map<string, StreamState>();
+  private readonly windowMs: number;
+  private readonly now: () => number;
+  /** Requests actually sent to Redis (leading and trailing). */
+  sent = 0;
+
+  constructor(private readonly opts: DeltaCoalescerOptions) {
+    this.windowMs = opts.windowMs ?? 500;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Resolves once a delta run of `key` that starts after this call is certain to be requested. */
+  request(key: string): Promise<void> {
+    const s = this.states.get(key);
+    if (s?.inFlight) {
+      s.dirty = true;
+      return s.inFlight;
+    }
+    if (s && this.now() < s.windowUntil) {
+      s.dirty = true;
+      return Promise.resolve();
+    }
+    // A state past its window may still be dirty (its timer not run yet): then this request also
+    // covers notifications already answered, and must not be dropped on failure.
+    return this.fire(key, s ?? { inFlight: null, windowUntil: 0, dirty: false, timer: null }, s?.dirty ?? false);
+  }
+
+  /** Sends every pending trailing request now (graceful shutdown). */
+  async flush(): Promise<void> {
+    const pending = [...this.states].filter(([, s]) => s.dirty && !s.inFlight);
+    await Promise.allSettled(pending.map(([key, s]) => this.fire(key, s, true)));
+    for (const s of this.states.values()) if (s.timer) clearTimeout(s.timer);
+    this.states.clear();
+  }
+
+  /**
+   * `trailing`: the request covers notifications already answered 202, so a failure must not drop
+   * it (it is retried every window); a leading request's failure reaches its callers as a 503.
+   */
+  private fire(key: string, s: StreamState, trailing: boolean): Promise<void> {
+    this.states.set(key, s);
+    s.dirty = false;
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = null;
+    this.sent++;
+    const sent = this.opts.send(key).then(
+      () => {
+        s.inFlight = null;
+        s.windowUntil = this.now() + this.windowMs;
+        this.arm(key, s);
+      },
+      (err: unknown) => {
+        s.inFlight = null;
+        s.windowUntil = 0;
+        // Callers sharing this request get the error (503) and Graph redelivers theirs.
+        if (trailing) {
+          s.dirty = true;
+          this.arm(key, s);
+        } else this.states.delete(key);
+        throw err;
+      },
+    );
+    s.inFlight = sent;
+    return sent;
+  }
+
+  private arm(key: string, s: StreamState): void {
+    s.timer = setTimeout(() => {
+      s.timer = null;
+      if (s.inFlight) return;
+      if (!s.dirty) {
+        this.states.delete(key);
+        return;
+      }
+      this.fire(key, s, true).catch((err: unknown) => this.opts.onTrailingError?.(key, err));
+    }, this.windowMs);
+    s.timer.unref();
+  }
+}

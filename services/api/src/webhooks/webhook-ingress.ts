@@ -1,0 +1,98 @@
+/**
+ * What a notification POST does once parsed: check each notification against the cached
+ * subscription (known id, clientState by SHA-256 in constant time, tenant), then ask for one
+ * coalesced delta run per stream, or queue the lifecycle event. Resolves once Redis acknowledged
+ * everything the batch needs; rejects (→ 503, Graph redelivers) if it could not.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Logger } from '@ones-m365/shared/logging';
+import { LIFECYCLE_EVENTS, type LifecycleEvent, type Producer } from '@ones-m365/shared/queue';
+import { requestStreamDelta } from '@ones-m365/shared/subscriptions';
+import type { Metrics } from '../metrics.js';
+import { DeltaCoalescer } from './delta-coalescer.js';
+import type { IncomingNotification } from './notification-batch.js';
+import type { CachedSubscription, SubscriptionCache } from './subscription-cache.js';
+
+export type RejectReason = 'unknown_subscription' | 'bad_client_state' | 'wrong_tenant' | 'unknown_lifecycle_event';
+
+export interface WebhookIngressDeps {
+  cache: Pick<SubscriptionCache, 'get'>;
+  producer: Producer;
+  metrics: Pick<Metrics, 'webhookNotifications'>;
+  logger: Logger;
+  coalesceWindowMs?: number;
+}
+
+const KEY_SEP = '\n';
+
+function clientStateMatches(sub: CachedSubscription, clientState: string | null): boolean {
+  if (clientState === null || sub.clientStateHash.length !== 32) return false;
+  return timingSafeEqual(createHash('sha256').update(clientState, 'utf8').digest(), sub.clientStateHash);
+}
+
+export class WebhookIngress {
+  readonly coalescer: DeltaCoalescer;
+
+  constructor(private readonly deps: WebhookIngressDeps) {
+    this.coalescer = new DeltaCoalescer({
+      windowMs: deps.coalesceWindowMs,
+      send: async (key) => {
+        const [integrationId, stream] = key.split(KEY_SEP) as [string, string];
+        await requestStreamDelta(deps.producer, integrationId, stream, 'webhook');
+      },
+      onTrailingError: (key, err) =>
+        deps.logger.warn('trailing delta request failed, retrying', { integrationId: key.split(KEY_SEP)[0], error: (err as Error).message }),
+    });
+  }
+
+  async handle(batch: IncomingNotification[]): Promise<void> {
+    const pending = new Map<string, Promise<unknown>>();
+    let accepted = 0;
+    for (const n of batch) {
+      const sub = await this.deps.cache.get(n.subscriptionId);
+      const reason = this.check(n, sub);
+      if (reason) {
+        this.reject(n, reason, sub);
+        continue;
+      }
+      if (n.lifecycleEvent) {
+        const event = n.lifecycleEvent as LifecycleEvent;
+        const key = `lifecycle:${n.subscriptionId}:${event}`;
+        if (!pending.has(key)) pending.set(key, this.enqueueLifecycle(n.subscriptionId, event, key));
+        this.deps.metrics.webhookNotifications.inc({ outcome: 'lifecycle' });
+        continue;
+      }
+      const key = sub!.integrationId + KEY_SEP + sub!.stream;
+      accepted++;
+      if (!pending.has(key)) pending.set(key, this.coalescer.request(key));
+    }
+    try {
+      await Promise.all(pending.values());
+    } catch (err) {
+      this.deps.metrics.webhookNotifications.inc({ outcome: 'unavailable' }, batch.length);
+      throw err;
+    }
+    if (accepted) this.deps.metrics.webhookNotifications.inc({ outcome: 'accepted' }, accepted);
+  }
+
+  private check(n: IncomingNotification, sub: CachedSubscription | undefined): RejectReason | null {
+    if (!sub) return 'unknown_subscription';
+    if (!clientStateMatches(sub, n.clientState)) return 'bad_client_state';
+    // A tenant entered as a domain name cannot be compared with the GUID Graph sends; the
+    // clientState (128 random bits per subscription) is then the check.
+    if (sub.tenantId !== null && (n.tenantId === null || n.tenantId.toLowerCase() !== sub.tenantId)) return 'wrong_tenant';
+    if (n.lifecycleEvent && !LIFECYCLE_EVENTS.includes(n.lifecycleEvent as LifecycleEvent)) return 'unknown_lifecycle_event';
+    return null;
+  }
+
+  /** Logged with the subscription id only: never the clientState or tenant sent. */
+  private reject(n: IncomingNotification, reason: RejectReason, sub: CachedSubscription | undefined): void {
+    this.deps.metrics.webhookNotifications.inc({ outcome: reason });
+    this.deps.logger.warn('webhook notification ignored', { reason, subscriptionId: n.subscriptionId.slice(0, 64), integrationId: sub?.integrationId });
+  }
+
+  private async enqueueLifecycle(subscriptionId: string, event: LifecycleEvent, key: string): Promise<void> {
+    // While one is queued, the same event again is a duplicate (BullMQ deduplication).
+    await this.deps.producer.enqueue('subscriptions.lifecycle', { subscriptionId, event }, { deduplication: { id: key } });
+  }
+}

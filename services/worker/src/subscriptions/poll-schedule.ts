@@ -1,0 +1,22 @@
+/**
+ * One BullMQ job scheduler per enabled integration runs its delta on an interval: the poll
+ * interval in polling mode (or when subscriptions cannot be made), the slower safety-net interval
+ * in webhook mode. Schedulers live in Redis keyed by id, so any number of workers upserting the
+ * same one make one schedule.
+ */
+import { optionsFor, QUEUES, type Producer } from '@ones-m365/shared/queue';
+
+export const pollSchedulerId = (integrationId: string) => `poll:${integrationId}`;
+
+export async function upsertPollSchedule(producer: Producer, integrationId: string, everySeconds: number): Promise<void> {
+  const { attempts, backoff, removeOnComplete, removeOnFail } = optionsFor('subscriptions.poll');
+  await producer.queue(QUEUES.subscriptions).upsertJobScheduler(
+    pollSchedulerId(integrationId),
+    { every: everySeconds * 1000 },
+    { name: 'subscriptions.poll', data: { integrationId }, opts: { attempts, backoff, removeOnComplete, removeOnFail } },
+  );
+}
+
+export async function removePollSchedule(producer: Producer, integrationId: string): Promise<void> {
+  await producer.queue(QUEUES.subscriptions).removeJobScheduler(pollSchedulerId(integrationId));
+}

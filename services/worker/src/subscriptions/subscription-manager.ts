@@ -1,0 +1,164 @@
+/**
+ * Keeps an integration's Graph subscriptions as they should be, for any resource type (a
+ * SubscriptionSpec each): create with a fresh random clientState (only its SHA-256 is stored),
+ * renew well before expiry, recreate what Graph no longer knows (404) and run a delta, adopt on
+ * 409, delete. Every change is announced to the api processes (their subscription table).
+ *
+ * 409 adoption: Graph never gives back a subscription's clientState, so one we cannot check
+ * notifications of is useless to us. If the existing subscription points at our own
+ * notificationUrl (ours from a lost row, or from a crash between create and insert), it is
+ * deleted and created again with a new clientState. If it points elsewhere (another deployment
+ * of the same app registration), it is left alone and the integration falls back to polling.
+ */
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '@ones-m365/shared/crypto';
+import type { GraphSubscriptionEntity, GraphSubscriptionRepository } from '@ones-m365/shared/db';
+import { GraphConflictError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphSubscription } from '@ones-m365/shared/graph';
+import type { Logger } from '@ones-m365/shared/logging';
+import type { Producer } from '@ones-m365/shared/queue';
+import { publishSubscriptionsChanged, requestStreamDelta, type SubscriptionSpec } from '@ones-m365/shared/subscriptions';
+
+export type SubscriptionsGraph = Pick<GraphClient, 'createSubscription' | 'listSubscriptions' | 'renewSubscription' | 'deleteSubscription'>;
+
+export interface SubscriptionManagerDeps {
+  graph: SubscriptionsGraph;
+  subscriptions: GraphSubscriptionRepository;
+  producer: Producer;
+  logger: Logger;
+  /** PUBLIC_BASE_URL: where Graph reaches the api. */
+  publicBaseUrl: string;
+  /** Renew when less than this is left (default DEFAULT_RENEW_MARGIN_MS). */
+  renewMarginMs?: number;
+  now?: () => Date;
+}
+
+/** Renew a subscription when less than this is left (the renew-due job runs every few minutes). */
+export const DEFAULT_RENEW_MARGIN_MS = 12 * 3600_000;
+
+/** A refusal that no retry will fix: the integration falls back to polling and says why. */
+export class SubscriptionUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubscriptionUnavailableError';
+  }
+}
+
+const norm = (resource: string) => resource.replace(/^\/+/, '').toLowerCase();
+const sameChangeTypes = (a: string, b: string) => a.split(',').map((s) => s.trim()).sort().join() === b.split(',').map((s) => s.trim()).sort().join();
+
+export class SubscriptionManager {
+  readonly notificationUrl: string;
+  readonly lifecycleUrl: string;
+  private readonly now: () => Date;
+  private readonly renewMarginMs: number;
+
+  constructor(private readonly deps: SubscriptionManagerDeps) {
+    this.notificationUrl = `${deps.publicBaseUrl}/webhooks/graph/notifications`;
+    this.lifecycleUrl = `${deps.publicBaseUrl}/webhooks/graph/lifecycle`;
+    this.now = deps.now ?? (() => new Date());
+    this.renewMarginMs = deps.renewMarginMs ?? DEFAULT_RENEW_MARGIN_MS;
+  }
+
+  /** Makes the integration hold exactly `specs`: renews what is due, creates what is missing, deletes the rest. */
+  async ensure(integrationId: string, conn: GraphConnection, specs: SubscriptionSpec[]): Promise<void> {
+    const rows = await this.deps.subscriptions.listForIntegration(integrationId);
+    const kept = new Set<GraphSubscriptionEntity>();
+    for (const spec of specs) {
+      const row = rows.find((r) => !kept.has(r) && norm(r.resource) === norm(spec.resource) && sameChangeTypes(r.changeType, spec.changeType));
+      if (row) {
+        kept.add(row);
+        await this.renewIfDue(integrationId, conn, row, spec);
+      } else {
+        await this.create(integrationId, conn, spec);
+      }
+    }
+    const extra = rows.filter((r) => !kept.has(r));
+    if (extra.length) await this.removeAll(integrationId, conn, extra);
+  }
+
+  private async renewIfDue(integrationId: string, conn: GraphConnection, row: GraphSubscriptionEntity, spec: SubscriptionSpec): Promise<void> {
+    const left = row.expiresAt.getTime() - this.now().getTime();
+    if (row.status === 'active' && left > this.renewMarginMs) return;
+    try {
+      const renewed = await this.deps.graph.renewSubscription(conn, row.graphSubscriptionId, this.expiry(spec));
+      await this.deps.subscriptions.setExpiry(row.id, new Date(renewed.expirationDateTime));
+      this.deps.logger.info('subscription renewed', { integrationId, subscriptionId: row.graphSubscriptionId, expiresAt: renewed.expirationDateTime });
+    } catch (err) {
+      if (!(err instanceof GraphNotFoundError)) throw err;
+      // Expired or removed at Graph: notifications may have been lost meanwhile.
+      this.deps.logger.warn('subscription gone at Graph, recreating', { integrationId, subscriptionId: row.graphSubscriptionId });
+      await this.deps.subscriptions.remove(row.id);
+      await this.create(integrationId, conn, spec);
+    }
+  }
+
+  /** Creates one subscription, stores it, and asks for a delta (changes made before it existed). */
+  async create(integrationId: string, conn: GraphConnection, spec: SubscriptionSpec): Promise<void> {
+    const clientState = randomBytes(32).toString('base64url');
+    let sub: GraphSubscription;
+    try {
+      sub = await this.createAtGraph(conn, spec, clientState);
+    } catch (err) {
+      if (!(err instanceof GraphConflictError)) throw err;
+      await this.adopt(integrationId, conn, spec);
+      sub = await this.createAtGraph(conn, spec, clientState);
+    }
+    await this.deps.subscriptions.add({
+      integrationId, graphSubscriptionId: sub.id, resource: spec.resource, changeType: spec.changeType, stream: spec.stream,
+      clientStateHash: sha256Hex(clientState), expiresAt: new Date(sub.expirationDateTime),
+    });
+    await publishSubscriptionsChanged(this.deps.producer, integrationId);
+    this.deps.logger.info('subscription created', { integrationId, subscriptionId: sub.id, resource: spec.resource, expiresAt: sub.expirationDateTime });
+    await requestStreamDelta(this.deps.producer, integrationId, spec.stream, 'webhook');
+  }
+
+  private createAtGraph(conn: GraphConnection, spec: SubscriptionSpec, clientState: string): Promise<GraphSubscription> {
+    return this.deps.graph.createSubscription(conn, {
+      resource: spec.resource, changeType: spec.changeType, clientState, expirationDateTime: this.expiry(spec),
+      notificationUrl: this.notificationUrl, lifecycleNotificationUrl: this.lifecycleUrl,
+    });
+  }
+
+  /** 409: find the existing subscription; ours (our URL) is deleted so it can be made again. */
+  private async adopt(integrationId: string, conn: GraphConnection, spec: SubscriptionSpec): Promise<void> {
+    const existing = (await this.deps.graph.listSubscriptions(conn)).filter(
+      (s) => norm(s.resource) === norm(spec.resource) && sameChangeTypes(s.changeType, spec.changeType),
+    );
+    const foreign = existing.find((s) => s.notificationUrl !== this.notificationUrl);
+    if (foreign) {
+      throw new SubscriptionUnavailableError(`another deployment of this app already subscribes to ${spec.resource} (notification URL ${foreign.notificationUrl ?? 'unknown'})`);
+    }
+    for (const s of existing) {
+      await this.deleteAtGraph(conn, s.id);
+      const stale = await this.deps.subscriptions.findByGraphId(s.id);
+      if (stale) await this.deps.subscriptions.remove(stale.id);
+    }
+    this.deps.logger.info('subscription adopted (recreated with a new clientState)', { integrationId, resource: spec.resource, replaced: existing.length });
+  }
+
+  /** Deletes subscriptions at Graph (gone already is fine) and their rows. */
+  async removeAll(integrationId: string, conn: GraphConnection | null, rows?: GraphSubscriptionEntity[]): Promise<number> {
+    const list = rows ?? (await this.deps.subscriptions.listForIntegration(integrationId));
+    for (const row of list) {
+      if (conn) await this.deleteAtGraph(conn, row.graphSubscriptionId);
+      await this.deps.subscriptions.remove(row.id);
+    }
+    if (list.length) {
+      await publishSubscriptionsChanged(this.deps.producer, integrationId);
+      this.deps.logger.info('subscriptions deleted', { integrationId, count: list.length });
+    }
+    return list.length;
+  }
+
+  private async deleteAtGraph(conn: GraphConnection, id: string): Promise<void> {
+    try {
+      await this.deps.graph.deleteSubscription(conn, id);
+    } catch (err) {
+      if (!(err instanceof GraphNotFoundError)) throw err;
+    }
+  }
+
+  private expiry(spec: SubscriptionSpec): Date {
+    return new Date(this.now().getTime() + spec.lifetimeMinutes * 60_000);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './events.js';
+export * from './specs.js';
+export * from './stream-delta.js';

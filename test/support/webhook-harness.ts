@@ -1,0 +1,100 @@
+/**
+ * Change-notification tests' world: the Graph simulator (HTTPS, CA trusted in-process), the api
+ * in process (its Redis optionally behind a proxy the test can cut), and a worker process with
+ * every job, whose PUBLIC_BASE_URL is the api's loopback URL (the simulator allows http there).
+ */
+import { startGraphSimulator, type GraphSimulator, type Settings } from '@ones-m365/graph-simulator';
+import { SecretBox } from '@ones-m365/shared/crypto';
+import { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
+import { createGraphClient } from '@ones-m365/shared/graph';
+import { silentLogger } from '@ones-m365/shared/logging';
+import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { startWorkerProcess } from '../../services/worker/src/worker-process.js';
+import { startApiHarness, type ApiHarness } from './api-harness.js';
+import { trustCa } from './graph-simulator-clients.js';
+import { TEST_REDIS_URL } from './services.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+export interface WebhookHarness {
+  h: ApiHarness;
+  sim: GraphSimulator;
+  proxy: TcpProxy | null;
+  /** The worker side's producer (real Redis). */
+  producer: Producer;
+  box: SecretBox;
+  subscriptions: GraphSubscriptionRepository;
+  integrations: IntegrationRepository;
+  /** Creates an integration for the simulator's tenant (not enabled). */
+  create(over?: Record<string, unknown>): Promise<string>;
+  enable(id: string): Promise<void>;
+  /** Polls until `pred` holds (no timing assertions: only a generous upper bound). */
+  until<T>(what: string, fn: () => Promise<T> | T, pred?: (v: T) => boolean, timeoutMs?: number): Promise<T>;
+  /** users.sync jobs asked for by webhooks since `since` (ms). */
+  webhookDeltaJobs(integrationId: string, since: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface WebhookHarnessOptions {
+  settings?: Partial<Settings>;
+  proxyRedis?: boolean;
+  /** Run the worker (default true). */
+  worker?: boolean;
+}
+
+export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Promise<WebhookHarness> {
+  const sim = await startGraphSimulator({
+    seed: { seed: 31, users: 25, rooms: 3 },
+    settings: { notificationBatchMs: 20, notificationRetryBaseMs: 200, validationTimeoutMs: 3_000, ...opts.settings },
+  });
+  trustCa(sim.caCertPem);
+  const redisUrl = new URL(TEST_REDIS_URL);
+  const proxy = opts.proxyRedis ? await new TcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }).start() : null;
+  const h = await startApiHarness({ ALLOW_CUSTOM_ENDPOINTS: 'true', ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}` } : {}) });
+  const box = new SecretBox(h.config.encryptionKey);
+  const producerRedis = createRedisConnection(TEST_REDIS_URL, 'producer');
+  const producer = createProducer(producerRedis, h.config.queuePrefix);
+  const workerRedis = createRedisConnection(TEST_REDIS_URL, 'worker');
+  const worker = opts.worker === false ? null : await startWorkerProcess({
+    db: h.db.ds, connection: workerRedis, producer, prefix: h.config.queuePrefix, concurrency: 4, logger: silentLogger(),
+    graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 }), secretBox: box, publicBaseUrl: h.url, lockDurationMs: 5_000,
+  });
+  const until: WebhookHarness['until'] = async (what, fn, pred = (v) => Boolean(v), timeoutMs = 20_000) => {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (pred(v)) return v;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return {
+    h, sim, proxy, producer, box, until,
+    subscriptions: new GraphSubscriptionRepository(h.db.ds),
+    integrations: new IntegrationRepository(h.db.ds),
+    async create(over = {}) {
+      const r = await h.call('/api/v1/integrations', { method: 'POST', json: {
+        name: 'Contoso', cloud: sim.cloud, tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret,
+        endpoints: { login: sim.loginUrl, graph: sim.graphUrl }, ...over,
+      } });
+      if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.id as string;
+    },
+    async enable(id) {
+      const r = await h.call(`/api/v1/integrations/${id}/enable`, { method: 'POST' });
+      if (r.status !== 202) throw new Error(`enable failed: ${r.status} ${JSON.stringify(r.body)}`);
+    },
+    async webhookDeltaJobs(integrationId, since) {
+      const jobs = await producer.queue(QUEUES.sync).getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);
+      return jobs.filter((j) => j.name === 'users.sync' && j.data.integrationId === integrationId && j.data.trigger === 'webhook' && j.timestamp >= since).length;
+    },
+    async close() {
+      await worker?.close();
+      await h.close();
+      await producer.close();
+      producerRedis.disconnect();
+      workerRedis.disconnect();
+      await proxy?.close();
+      await sim.close();
+    },
+  };
+}
