@@ -29,6 +29,8 @@ export interface WebhookHarness {
   enable(id: string): Promise<void>;
   /** Polls until `pred` holds (no timing assertions: only a generous upper bound). */
   until<T>(what: string, fn: () => Promise<T> | T, pred?: (v: T) => boolean, timeoutMs?: number): Promise<T>;
+  /** Waits until the sync queue has nothing waiting, delayed or active. */
+  syncIdle(): Promise<void>;
   /** users.sync jobs asked for by webhooks since `since` (ms). */
   webhookDeltaJobs(integrationId: string, since: number): Promise<number>;
   close(): Promise<void>;
@@ -82,6 +84,10 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
     async enable(id) {
       const r = await h.call(`/api/v1/integrations/${id}/enable`, { method: 'POST' });
       if (r.status !== 202) throw new Error(`enable failed: ${r.status} ${JSON.stringify(r.body)}`);
+    },
+    async syncIdle() {
+      await until('an idle sync queue', () => producer.queue(QUEUES.sync).getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+        (c) => Object.values(c).every((n) => n === 0));
     },
     async webhookDeltaJobs(integrationId, since) {
       const jobs = await producer.queue(QUEUES.sync).getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);

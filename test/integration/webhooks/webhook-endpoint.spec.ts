@@ -91,7 +91,7 @@ describe('webhooks: endpoints (simulator, api, worker)', () => {
   });
 
   it('a burst of notifications for one stream becomes at most 2 delta runs', async () => {
-    await w.until('quiet sync queue', () => w.producer.queue('sync').getJobCounts('waiting', 'active', 'delayed'), (c) => c.waiting + c.active + c.delayed === 0);
+    await w.syncIdle();
     const delivered = w.sim.notifications().flatMap((d) => d.value as unknown as Record<string, unknown>[]);
     const genuine = delivered.find((n) => n.subscriptionId === sub.id)!;
     const since = Date.now();
@@ -99,7 +99,7 @@ describe('webhooks: endpoints (simulator, api, worker)', () => {
     const statuses = (await Promise.all(posts)).map((r) => r.status);
     expect(new Set(statuses)).to.deep.equal(new Set([202]));
     await new Promise((r) => setTimeout(r, 1_500)); // the memo's trailing request
-    await w.until('quiet sync queue', () => w.producer.queue('sync').getJobCounts('waiting', 'active', 'delayed'), (c) => c.waiting + c.active + c.delayed === 0);
+    await w.syncIdle();
     const runs = await w.webhookDeltaJobs(id, since);
     expect(runs).to.be.within(1, 2);
   });
