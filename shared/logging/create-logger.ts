@@ -37,7 +37,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       ? winston.format.combine(...base, winston.format.json())
       : winston.format.combine(
           ...base,
-          winston.format.colorize({ level: process.stdout.isTTY }),
+          ...(process.stdout.isTTY ? [winston.format.colorize()] : []),
           winston.format.printf((info) => {
             const { level, message, timestamp, service, stack, ...rest } = info as Record<string, unknown>;
             const fields = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';

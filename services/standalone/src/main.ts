@@ -92,8 +92,8 @@ async function main(): Promise<void> {
       `  Simulator    ${sim.graphUrl}/v1.0 (login ${sim.loginUrl}, control ${sim.controlUrl}/_control, key ${sim.controlKey})`,
       `  Demo tenant  ${sim.tenantId} (client ${sim.clientId}, secret ${sim.clientSecret})`,
       integration
-        ? `  Demo        integration ${integration.id}${integration.created ? ' created and enabled: its first sync is running' : ''}`
-        : '  Demo        not added: integrations exist already',
+        ? `  Demo         integration ${integration.id}${integration.created ? ' created and enabled: its first sync is running' : ''}`
+        : '  Demo         not added: integrations exist already',
     ];
   }
   const lines = [

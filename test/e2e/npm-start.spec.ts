@@ -1,0 +1,72 @@
+/**
+ * `npm start` as a new user runs it: no configuration, an empty data directory. It must come up,
+ * print the URLs and credentials, and sync the demo tenant from the simulator by itself.
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freshPrefix, removeQueueData } from '../support/env.js';
+import { freePort, waitFor } from '../support/processes.js';
+import { TEST_REDIS_URL } from '../support/services.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('npm start with no configuration', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ones-m365-start-'));
+  const prefix = freshPrefix();
+  let out = '';
+  let child: ReturnType<typeof spawn>;
+  let port: number;
+
+  before(async () => {
+    port = await freePort();
+    child = spawn('npm', ['start'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), SIMULATOR_PORT: '0', QUEUE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  });
+
+  after(async () => {
+    if (child.exitCode === null) {
+      process.kill(-child.pid!, 'SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    await removeQueueData(TEST_REDIS_URL, prefix);
+  });
+
+  it('comes up, prints the URLs and the credentials it made up, and keeps them', async function () {
+    this.timeout(60_000);
+    await waitFor('the startup banner', async () => out.includes('ones-m365 is running.') || (child.exitCode !== null && Promise.reject(new Error(out))), 50_000);
+    const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as { apiToken: string; dashboardPassword: string };
+    expect(out).to.include(`http://127.0.0.1:${port}/api/v1`);
+    expect(out).to.include(creds.apiToken);
+    expect(out).to.include('/admin/queues');
+    expect(out).to.include('Simulator');
+    const r = await fetch(`http://127.0.0.1:${port}/api/v1/integrations`, { headers: { authorization: `Bearer ${creds.apiToken}` } });
+    expect(r.status).to.equal(200);
+  });
+
+  it('syncs the demo tenant right away', async function () {
+    this.timeout(60_000);
+    const { apiToken } = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as { apiToken: string };
+    const get = async (path: string) => (await fetch(`http://127.0.0.1:${port}/api/v1${path}`, { headers: { authorization: `Bearer ${apiToken}` } })).json() as Promise<any>;
+    const [integration] = (await get('/integrations')).items;
+    expect(integration.name).to.equal('Demo tenant (Graph simulator)');
+    expect(integration.status).to.equal('enabled');
+    const users = await waitFor('synced users', async () => {
+      const page = await get(`/integrations/${integration.id}/users?limit=500`);
+      return page.items.length >= 200 ? page.items : null;
+    }, 50_000, 500);
+    expect(users.length).to.be.greaterThan(200);
+    const rooms = await get(`/integrations/${integration.id}/rooms`);
+    expect(rooms.items.length).to.be.greaterThan(0);
+  });
+});
