@@ -67,4 +67,21 @@ describe('DeltaCoalescer (webhook memo)', () => {
     await clock.tickAsync(2_000);
     expect(sent).to.have.length(4);
   });
+
+  it('while a trailing request is in flight, callers are answered at once and owed the next one', async () => {
+    let release: () => void = () => undefined;
+    const sent: string[] = [];
+    const c = new DeltaCoalescer({ windowMs: 500, now: () => clock.now, send: (k) => { sent.push(k); return sent.length === 2 ? new Promise<void>((r) => (release = r)) : Promise.resolve(); } });
+    await c.request('a');
+    await c.request('a');
+    await clock.tickAsync(500); // trailing request sent, not yet acknowledged
+    expect(sent).to.have.length(2);
+    let answered = false;
+    void c.request('a').then(() => (answered = true));
+    await clock.tickAsync(0);
+    expect(answered).to.equal(true);
+    release();
+    await clock.tickAsync(500);
+    expect(sent).to.have.length(3);
+  });
 });

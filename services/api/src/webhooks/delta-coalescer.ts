@@ -5,14 +5,16 @@
  * Per stream key:
  * - no recent request → send one (`requestSync`, coalesced in Redis across processes); callers
  *   arriving while it is in flight share its answer (202 after Redis acknowledged, or 503);
+ *   while a trailing request is in flight, they are answered at once and owed the next one;
  * - a request acknowledged less than `windowMs` ago → answer at once, and remember that the stream
  *   saw more notifications (`dirty`);
  * - when the window closes and the stream is dirty, one trailing request is sent, so a change
  *   that arrived after the last request had already been picked up by a running delta is still
  *   read. A failed trailing request is retried every window until it goes through.
  * A burst on one stream therefore costs about one request per window, and BullMQ's deduplication
- * folds those into at most one waiting + one running job. The window is short (default 500 ms) to
- * keep the change → ONES latency low. Notifications answered from the memo rely on the trailing
+ * folds those into at most one waiting + one running job. The window (default 1 s) bounds the extra
+ * latency of a change that arrives mid-window, and makes a burst of up to about a second one
+ * leading and one trailing request (so at most 2 delta runs). Notifications answered from the memo rely on the trailing
  * request: were the process killed within that window, the scheduled safety-net delta catches the
  * change (design.md flow 7).
  */
@@ -25,6 +27,8 @@ export interface DeltaCoalescerOptions {
 
 interface StreamState {
   inFlight: Promise<void> | null;
+  /** Whether the request in flight is a trailing one (its callers were answered already). */
+  trailing: boolean;
   windowUntil: number;
   dirty: boolean;
   timer: NodeJS.Timeout | null;
@@ -38,16 +42,22 @@ export class DeltaCoalescer {
   sent = 0;
 
   constructor(private readonly opts: DeltaCoalescerOptions) {
-    this.windowMs = opts.windowMs ?? 500;
+    this.windowMs = opts.windowMs ?? 1_000;
     this.now = opts.now ?? Date.now;
   }
 
   /** Resolves once a delta run of `key` that starts after this call is certain to be requested. */
   request(key: string): Promise<void> {
     const s = this.states.get(key);
-    if (s?.inFlight) {
+    if (s?.inFlight && !s.trailing) {
       s.dirty = true;
       return s.inFlight;
+    }
+    if (s?.inFlight) {
+      // A trailing request is under way: like a memo hit, this one is owed the next trailing
+      // request, and a steady stream never waits for Redis on the request path.
+      s.dirty = true;
+      return Promise.resolve();
     }
     if (s && this.now() < s.windowUntil) {
       s.dirty = true;
@@ -55,7 +65,7 @@ export class DeltaCoalescer {
     }
     // A state past its window may still be dirty (its timer not run yet): then this request also
     // covers notifications already answered, and must not be dropped on failure.
-    return this.fire(key, s ?? { inFlight: null, windowUntil: 0, dirty: false, timer: null }, s?.dirty ?? false);
+    return this.fire(key, s ?? { inFlight: null, trailing: false, windowUntil: 0, dirty: false, timer: null }, s?.dirty ?? false);
   }
 
   /** Sends every pending trailing request now (graceful shutdown). */
@@ -73,6 +83,7 @@ export class DeltaCoalescer {
   private fire(key: string, s: StreamState, trailing: boolean): Promise<void> {
     this.states.set(key, s);
     s.dirty = false;
+    s.trailing = trailing;
     if (s.timer) clearTimeout(s.timer);
     s.timer = null;
     this.sent++;

@@ -54,6 +54,6 @@ export function readBatch(body: unknown): IncomingNotification[] {
  */
 export function validationTokenOf(originalUrl: string): string | null {
   const q = originalUrl.indexOf('?');
-  if (q < 0) return null;
+  if (q < 0 || !originalUrl.includes('validationToken', q)) return null;
   return new URLSearchParams(originalUrl.slice(q + 1)).get('validationToken');
 }

@@ -20,6 +20,8 @@ export interface CachedSubscription {
   stream: string;
   /** SHA-256 of the clientState, as bytes (compared with timingSafeEqual). */
   clientStateHash: Buffer;
+  /** The clientState once a notification matched the hash (in memory only: see webhook-ingress). */
+  acceptedClientState?: Buffer;
   /** Lower-cased tenant GUID of the integration; null when the admin entered a domain name. */
   tenantId: string | null;
 }
@@ -62,6 +64,18 @@ export class SubscriptionCache {
   invalidate(): void {
     this.version++;
     void this.reload().catch(() => undefined);
+  }
+
+  /**
+   * The answer without waiting when the table can give it (loaded, within its TTL, and a hit or a
+   * miss that needs no reload); `false` means "ask `get`".
+   */
+  peek(subscriptionId: string): CachedSubscription | undefined | false {
+    const age = this.now() - this.loadedAt;
+    if (age > this.ttlMs) return false;
+    const hit = this.table.get(subscriptionId);
+    if (hit) return hit;
+    return this.loadedVersion === this.version && age < this.missReloadMs ? undefined : false;
   }
 
   async get(subscriptionId: string): Promise<CachedSubscription | undefined> {

@@ -16,7 +16,7 @@ import type { CachedSubscription, SubscriptionCache } from './subscription-cache
 export type RejectReason = 'unknown_subscription' | 'bad_client_state' | 'wrong_tenant' | 'unknown_lifecycle_event';
 
 export interface WebhookIngressDeps {
-  cache: Pick<SubscriptionCache, 'get'>;
+  cache: Pick<SubscriptionCache, 'get' | 'peek'>;
   producer: Producer;
   metrics: Pick<Metrics, 'webhookNotifications'>;
   logger: Logger;
@@ -25,9 +25,20 @@ export interface WebhookIngressDeps {
 
 const KEY_SEP = '\n';
 
+/**
+ * Constant-time clientState check. The first match is checked by SHA-256 against the stored hash;
+ * the value that matched is then kept in memory (never stored or logged) so the rest of a burst
+ * is compared with it directly (timingSafeEqual, equal lengths; lengths are not secret), sparing a
+ * hash per notification.
+ */
 function clientStateMatches(sub: CachedSubscription, clientState: string | null): boolean {
-  if (clientState === null || sub.clientStateHash.length !== 32) return false;
-  return timingSafeEqual(createHash('sha256').update(clientState, 'utf8').digest(), sub.clientStateHash);
+  if (clientState === null) return false;
+  const given = Buffer.from(clientState, 'utf8');
+  if (sub.acceptedClientState && sub.acceptedClientState.length === given.length) return timingSafeEqual(given, sub.acceptedClientState);
+  if (sub.clientStateHash.length !== 32) return false;
+  const ok = timingSafeEqual(createHash('sha256').update(given).digest(), sub.clientStateHash);
+  if (ok) sub.acceptedClientState = given;
+  return ok;
 }
 
 export class WebhookIngress {
@@ -49,7 +60,8 @@ export class WebhookIngress {
     const pending = new Map<string, Promise<unknown>>();
     let accepted = 0;
     for (const n of batch) {
-      const sub = await this.deps.cache.get(n.subscriptionId);
+      const peeked = this.deps.cache.peek(n.subscriptionId);
+      const sub = peeked === false ? await this.deps.cache.get(n.subscriptionId) : peeked;
       const reason = this.check(n, sub);
       if (reason) {
         this.reject(n, reason, sub);

@@ -8,7 +8,8 @@
  * notifications of is useless to us. If the existing subscription points at our own
  * notificationUrl (ours from a lost row, or from a crash between create and insert), it is
  * deleted and created again with a new clientState. If it points elsewhere (another deployment
- * of the same app registration), it is left alone and the integration falls back to polling.
+ * of the same app registration), or belongs to another integration of ours (same tenant and
+ * app), it is left alone and the integration falls back to polling.
  */
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '@ones-m365/shared/crypto';
@@ -128,10 +129,12 @@ export class SubscriptionManager {
     if (foreign) {
       throw new SubscriptionUnavailableError(`another deployment of this app already subscribes to ${spec.resource} (notification URL ${foreign.notificationUrl ?? 'unknown'})`);
     }
-    for (const s of existing) {
+    const rows = await Promise.all(existing.map((s) => this.deps.subscriptions.findByGraphId(s.id)));
+    const other = rows.find((r) => r && r.integrationId !== integrationId);
+    if (other) throw new SubscriptionUnavailableError(`integration ${other.integrationId} already subscribes to ${spec.resource} for this tenant and app`);
+    for (const [i, s] of existing.entries()) {
       await this.deleteAtGraph(conn, s.id);
-      const stale = await this.deps.subscriptions.findByGraphId(s.id);
-      if (stale) await this.deps.subscriptions.remove(stale.id);
+      if (rows[i]) await this.deps.subscriptions.remove(rows[i]!.id);
     }
     this.deps.logger.info('subscription adopted (recreated with a new clientState)', { integrationId, resource: spec.resource, replaced: existing.length });
   }
