@@ -8,9 +8,13 @@ import { optionsFor, QUEUES, type Producer } from '@ones-m365/shared/queue';
 
 export const pollSchedulerId = (integrationId: string) => `poll:${integrationId}`;
 
+/** Creates or changes the schedule; an unchanged one is left alone (its next run stays put). */
 export async function upsertPollSchedule(producer: Producer, integrationId: string, everySeconds: number): Promise<void> {
+  const queue = producer.queue(QUEUES.subscriptions);
+  const current = await queue.getJobScheduler(pollSchedulerId(integrationId));
+  if (current && Number(current.every) === everySeconds * 1000) return;
   const { attempts, backoff, removeOnComplete, removeOnFail } = optionsFor('subscriptions.poll');
-  await producer.queue(QUEUES.subscriptions).upsertJobScheduler(
+  await queue.upsertJobScheduler(
     pollSchedulerId(integrationId),
     { every: everySeconds * 1000 },
     { name: 'subscriptions.poll', data: { integrationId }, opts: { attempts, backoff, removeOnComplete, removeOnFail } },
