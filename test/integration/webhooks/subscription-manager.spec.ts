@@ -150,4 +150,13 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
     await w.until('no poll scheduler', () => scheduler(id), (s) => !s);
     expect((await w.h.call(`/api/v1/integrations/${id}/subscriptions`)).body).to.deep.equal({ items: [] });
   });
+
+  it('DELETE of the integration deletes its subscriptions at Graph too', async () => {
+    await w.enable(id);
+    await subscribed();
+    expect((await w.h.call(`/api/v1/integrations/${id}`, { method: 'DELETE' })).status).to.equal(204);
+    await w.until('no subscriptions', rows, (x) => x.length === 0);
+    expect(atGraph()).to.have.length(0);
+    await w.until('no poll scheduler', () => scheduler(id), (s) => !s);
+  });
 });
