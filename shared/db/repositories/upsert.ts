@@ -41,3 +41,34 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number): Page
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null };
 }
+
+/**
+ * The same single statement as `upsertBatch`, built directly: TypeORM's query builder spends
+ * more time assembling a 1,000-row insert than the database spends running it, and sync pages
+ * are that size. Values go through the driver's own conversion (booleans, dates, JSON).
+ */
+export async function fastUpsertBatch<T extends ObjectLiteral>(
+  repo: Repository<T>,
+  rows: Partial<T>[],
+  conflict: (keyof T & string)[],
+  overwrite: (keyof T & string)[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const meta = repo.metadata;
+  const driver = repo.manager.connection.driver;
+  const columns = meta.columns.filter((c) => rows[0]![c.propertyName as keyof T] !== undefined);
+  const q = (name: string) => driver.escape(name);
+  const colOf = (p: string) => {
+    const c = meta.findColumnWithPropertyName(p);
+    if (!c) throw new Error(`${meta.name} has no property ${p}`);
+    return q(c.databaseName);
+  };
+  const params: unknown[] = [];
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  for (const row of rows) for (const c of columns) params.push(driver.preparePersistentValue(row[c.propertyName as keyof T], c));
+  const sqlite = repo.manager.connection.options.type === 'better-sqlite3';
+  const set = overwrite.map((p) => (sqlite ? `${colOf(p)} = excluded.${colOf(p)}` : `${colOf(p)} = VALUES(${colOf(p)})`)).join(', ');
+  const tail = sqlite ? `ON CONFLICT (${conflict.map(colOf).join(', ')}) DO UPDATE SET ${set}` : `ON DUPLICATE KEY UPDATE ${set}`;
+  const sql = `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')} ${tail}`;
+  await repo.manager.query(sql, params);
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { UserEntity, UserGroupEntity } from '../entities/index.js';
-import { columnsOf, toPage, upsertBatch, type Page } from './upsert.js';
+import { columnsOf, fastUpsertBatch, toPage, upsertBatch, type Page } from './upsert.js';
 
 export type UserRow = Pick<UserEntity, 'integrationId' | 'graphId' | 'userPrincipalName' | 'mail' | 'displayName' | 'accountEnabled' | 'active' | 'inactiveReason' | 'cardNumber'>;
 
@@ -38,12 +38,7 @@ export class UserRepository {
     const overwrite: (keyof UserEntity & string)[] = ['userPrincipalName', 'mail', 'displayName', 'accountEnabled', 'active', 'inactiveReason', 'updatedAt'];
     if (opts.cards) overwrite.push('cardNumber');
     if (opts.marker) overwrite.push('syncMarker');
-    await upsertBatch(
-      this.repo,
-      rows.map((r) => ({ ...r, syncMarker: opts.marker, createdAt: now, updatedAt: now })),
-      columnsOf(this.repo, ['integrationId', 'graphId']),
-      columnsOf(this.repo, overwrite),
-    );
+    await fastUpsertBatch(this.repo, rows.map((r) => ({ ...r, syncMarker: opts.marker, createdAt: now, updatedAt: now })), ['integrationId', 'graphId'], overwrite);
   }
 
   /** Marks users inactive with a reason (their row, card and memberships stay). */
