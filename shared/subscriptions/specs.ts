@@ -30,11 +30,6 @@ export function lifetimeMinutesFor(resource: string): number {
   return /^\/?(users|groups)$/i.test(resource) || /^\/?users\/[^/]+$/i.test(resource) ? 41_760 - 60 : 4_230 - 30;
 }
 
-/** The spec a stored subscription was made from (to recreate it). */
-export function specOf(row: { resource: string; changeType: string; stream: string }): SubscriptionSpec {
-  return { resource: row.resource, changeType: row.changeType, stream: row.stream, lifetimeMinutes: lifetimeMinutesFor(row.resource) };
-}
-
 /** The subscriptions an enabled integration in webhook mode should hold. */
 export function desiredSubscriptions(): SubscriptionSpec[] {
   return [USERS_SUBSCRIPTION];

@@ -14,9 +14,9 @@
  * A burst on one stream therefore costs about one request per window, and BullMQ's deduplication
  * folds those into at most one waiting + one running job. The window (default 1 s) bounds the extra
  * latency of a change that arrives mid-window, and makes a burst of up to about a second one
- * leading and one trailing request (so at most 2 delta runs). Notifications answered from the memo rely on the trailing
- * request: were the process killed within that window, the scheduled safety-net delta catches the
- * change (design.md flow 7).
+ * leading and one trailing request (so at most 2 delta runs). Notifications answered from the
+ * memo rely on the trailing request: were the process stopped or killed within that window, the
+ * scheduled safety-net delta catches the change (design.md flow 7).
  */
 export interface DeltaCoalescerOptions {
   send(key: string): Promise<void>;
@@ -66,14 +66,6 @@ export class DeltaCoalescer {
     // A state past its window may still be dirty (its timer not run yet): then this request also
     // covers notifications already answered, and must not be dropped on failure.
     return this.fire(key, s ?? { inFlight: null, trailing: false, windowUntil: 0, dirty: false, timer: null }, s?.dirty ?? false);
-  }
-
-  /** Sends every pending trailing request now (graceful shutdown). */
-  async flush(): Promise<void> {
-    const pending = [...this.states].filter(([, s]) => s.dirty && !s.inFlight);
-    await Promise.allSettled(pending.map(([key, s]) => this.fire(key, s, true)));
-    for (const s of this.states.values()) if (s.timer) clearTimeout(s.timer);
-    this.states.clear();
   }
 
   /**
