@@ -11,6 +11,7 @@ import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
 import { requestReconcile, subscriptionsChannel } from '@ones-m365/shared/subscriptions';
+import { requestSync } from '@ones-m365/shared/sync';
 import { dashboardRouter } from './dashboard.js';
 import { buildOpenApi } from './http/openapi.js';
 import { mountRoutes, type AnyRoute } from './http/route.js';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
   const integrations = new IntegrationsService({
     integrations: new IntegrationRepository(deps.db), groups, graph: deps.graph, secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
     changed: async (integrationId) => void (await requestReconcile(deps.producer, integrationId)),
+    resync: async (integrationId, stream) => void (await requestSync(deps.producer, { integrationId, stream, mode: 'full', trigger: 'resync' })),
   });
   const apiRoutes: AnyRoute[] = [
     ...integrationsRoutes({ service: integrations }),

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { IntegrationRepository } from '@ones-m365/shared/db';
 import { startSettingsHarness, type SettingsHarness } from '../../support/settings-harness.js';
 
 describe('room settings', () => {
@@ -113,5 +114,39 @@ describe('user settings', () => {
     });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.details[0].field).to.equal('body.userScope.groupIds.1');
+  });
+});
+
+describe('settings that change what a sync reads', () => {
+  let s: SettingsHarness;
+  before(async () => { s = await startSettingsHarness(); });
+  after(() => s.close());
+
+  async function syncJobs(): Promise<{ name: string; data: Record<string, unknown> }[]> {
+    const jobs = await s.h.producer.queue('sync').getJobs(['waiting', 'delayed', 'prioritized']);
+    return jobs.map((j) => ({ name: j.name, data: j.data as Record<string, unknown> }));
+  }
+
+  it('ask an enabled integration for a rooms sync, or a full users sync, and leave a draft alone', async () => {
+    const repo = new IntegrationRepository(s.h.db.ds);
+    const draft = await s.create();
+    await s.h.call(`/api/v1/integrations/${draft}/user-settings`, { method: 'PUT', json: { defaultGroupIds: [], cardNumber: { enabled: true, attribute: 'employeeId' }, loginButtonName: 'Go' } });
+    expect(await syncJobs()).to.deep.equal([]);
+
+    const id = await s.create();
+    await repo.update(id, { status: 'enabled' });
+    const rooms = (await s.h.call(`/api/v1/integrations/${id}/available-rooms`)).body.items as { email: string }[];
+    await s.h.call(`/api/v1/integrations/${id}/room-settings`, { method: 'PUT', json: { mode: 'selected', roomEmails: [rooms[0]!.email] } });
+    await s.h.call(`/api/v1/integrations/${id}/user-settings`, { method: 'PUT', json: { defaultGroupIds: [], cardNumber: { enabled: true, attribute: 'employeeId' }, loginButtonName: 'Go' } });
+    const jobs = await syncJobs();
+    expect(jobs.map((j) => [j.name, j.data.integrationId, j.data.trigger])).to.have.deep.members([
+      ['rooms.sync', id, 'resync'],
+      ['users.sync', id, 'resync'],
+    ]);
+    expect(jobs.find((j) => j.name === 'users.sync')?.data.mode).to.equal('full');
+
+    // The same settings again change nothing a sync reads: no new job.
+    await s.h.call(`/api/v1/integrations/${id}/user-settings`, { method: 'PUT', json: { defaultGroupIds: [], cardNumber: { enabled: true, attribute: 'employeeId' }, loginButtonName: 'Renamed' } });
+    expect(await syncJobs()).to.have.length(2);
   });
 });

@@ -23,6 +23,12 @@ export interface IntegrationsServiceDeps {
   config: { allowCustomEndpoints: boolean; publicBaseUrl: string };
   /** Told when an integration is removed or its sync mode changes (its subscriptions follow). */
   changed?: (integrationId: string, what: 'removed' | 'sync-mode') => Promise<void>;
+  /**
+   * Asked for a sync of an enabled integration whose settings changed what a sync reads: the room
+   * selection (rooms), or the card attribute / user scope (users, in full: a stored deltaLink keeps
+   * the `$select` it was made with).
+   */
+  resync?: (integrationId: string, stream: 'rooms' | 'users') => Promise<void>;
 }
 
 const CREDENTIAL_FIELDS = ['cloud', 'tenantId', 'clientId', 'clientSecret', 'endpoints'] as const;
@@ -131,7 +137,11 @@ export class IntegrationsService {
         );
       }
     }
-    return (await this.deps.integrations.update(id, { roomSettings: normalized }))!;
+    const updated = (await this.deps.integrations.update(id, { roomSettings: normalized }))!;
+    if (integration.status === 'enabled' && JSON.stringify(readRoomSettings(integration.roomSettings)) !== JSON.stringify(normalized)) {
+      await this.deps.resync?.(id, 'rooms');
+    }
+    return updated;
   }
 
   async setUserSettings(id: string, settings: UserSettings): Promise<IntegrationEntity> {
@@ -159,7 +169,12 @@ export class IntegrationsService {
     if (settings.cardNumber.enabled && settings.cardNumber.attribute === 'pager') {
       stored.resolvedCardAttribute = await this.discoverPager(conn);
     }
-    return (await this.deps.integrations.update(id, { userSettings: stored }))!;
+    const updated = (await this.deps.integrations.update(id, { userSettings: stored }))!;
+    const before = readUserSettings(integration.userSettings);
+    const reads = (u: UserSettings & { resolvedCardAttribute?: string }) =>
+      JSON.stringify([u.cardNumber.enabled, u.cardNumber.attribute, u.resolvedCardAttribute, u.userScope?.groupIds ?? []]);
+    if (integration.status === 'enabled' && reads(before) !== reads(stored)) await this.deps.resync?.(id, 'users');
+    return updated;
   }
 
   /** `pager` is not a Graph property: find the directory extension Entra Connect made of it. */
