@@ -59,12 +59,17 @@ export class WebhookIngress {
   async handle(batch: IncomingNotification[]): Promise<void> {
     const pending = new Map<string, Promise<unknown>>();
     let accepted = 0;
+    const rejected = new Map<RejectReason, { count: number; subscriptionIds: Set<string>; integrationIds: Set<string> }>();
     for (const n of batch) {
       const peeked = this.deps.cache.peek(n.subscriptionId);
       const sub = peeked === false ? await this.deps.cache.get(n.subscriptionId) : peeked;
       const reason = this.check(n, sub);
       if (reason) {
-        this.reject(n, reason, sub);
+        const r = rejected.get(reason) ?? { count: 0, subscriptionIds: new Set<string>(), integrationIds: new Set<string>() };
+        rejected.set(reason, r);
+        r.count++;
+        if (r.subscriptionIds.size < 5) r.subscriptionIds.add(n.subscriptionId.slice(0, 64));
+        if (sub) r.integrationIds.add(sub.integrationId);
         continue;
       }
       if (n.lifecycleEvent) {
@@ -78,6 +83,7 @@ export class WebhookIngress {
       accepted++;
       if (!pending.has(key)) pending.set(key, this.coalescer.request(key));
     }
+    for (const [reason, r] of rejected) this.reject(reason, r);
     try {
       await Promise.all(pending.values());
     } catch (err) {
@@ -97,10 +103,10 @@ export class WebhookIngress {
     return null;
   }
 
-  /** Logged with the subscription id only: never the clientState or tenant sent. */
-  private reject(n: IncomingNotification, reason: RejectReason, sub: CachedSubscription | undefined): void {
-    this.deps.metrics.webhookNotifications.inc({ outcome: reason });
-    this.deps.logger.warn('webhook notification ignored', { reason, subscriptionId: n.subscriptionId.slice(0, 64), integrationId: sub?.integrationId });
+  /** Once per batch and reason, with a few subscription ids: never the clientState or tenant sent. */
+  private reject(reason: RejectReason, r: { count: number; subscriptionIds: Set<string>; integrationIds: Set<string> }): void {
+    this.deps.metrics.webhookNotifications.inc({ outcome: reason }, r.count);
+    this.deps.logger.warn('webhook notifications ignored', { reason, count: r.count, subscriptionIds: [...r.subscriptionIds], integrationIds: [...r.integrationIds] });
   }
 
   private async enqueueLifecycle(subscriptionId: string, event: LifecycleEvent, key: string): Promise<void> {
