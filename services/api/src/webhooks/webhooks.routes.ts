@@ -13,6 +13,21 @@ import type { WebhookIngress } from './webhook-ingress.js';
 /** Graph's batches are far smaller; rich notifications (encrypted content) are not used. */
 export const WEBHOOK_BODY_LIMIT = '256kb';
 const MAX_TOKEN_LENGTH = 1_024;
+/**
+ * Graph counts an answer after 2,900 ms as slow and throttles, then drops, slow endpoints: a batch
+ * that could not be queued within this budget (Redis or the database hanging) is answered 503 so
+ * Graph redelivers, rather than late. Work finishing after it only makes the redelivery a duplicate.
+ */
+const ANSWER_BUDGET_MS = 2_000;
+
+function withinBudget(work: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('webhook answer budget exceeded')), ANSWER_BUDGET_MS);
+  });
+  work.catch(() => undefined); // a failure after the budget is already answered (503)
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 const TAG = 'webhooks';
 
 export const WEBHOOK_PATHS = { notifications: '/webhooks/graph/notifications', lifecycle: '/webhooks/graph/lifecycle' } as const;
@@ -32,7 +47,7 @@ export function webhookRoutes(deps: { ingress: WebhookIngress }): AnyRoute[] {
     if (token !== null) return handshake(res, token);
     const batch = readBatch(req.body);
     try {
-      await deps.ingress.handle(batch);
+      await withinBudget(deps.ingress.handle(batch));
     } catch {
       // Not acknowledged by Redis (or the subscription table could not be read): Graph retries.
       res.status(503).set('Retry-After', '5').json({ error: { code: 'service_unavailable', message: 'Notifications could not be queued; retry later' } });
