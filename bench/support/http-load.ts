@@ -41,25 +41,31 @@ export function percentiles(samples: number[]): LatencyStats {
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), n: s.length };
 }
 
-/** Latency (ms) of requests sent at a fixed rate (open loop: sending does not wait for answers). */
-export async function latencyAtRate(t: Target, opts: { perSecond: number; seconds: number; expect: number }): Promise<LatencyStats> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+/**
+ * Latency (ms) of requests sent at a fixed rate to each target (open loop: sending does not wait
+ * for answers). The targets are interleaved on one schedule, so background noise on the machine
+ * hits them alike.
+ */
+export async function latencyAtRate(targets: Target[], opts: { perSecond: number; seconds: number; expect: number }): Promise<LatencyStats[]> {
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 64 }));
   const total = Math.round(opts.perSecond * opts.seconds);
   const gapMs = 1000 / opts.perSecond;
   const begin = performance.now();
-  const samples: number[] = [];
+  const samples: number[][] = targets.map(() => []);
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
-    const due = begin + i * gapMs;
-    const wait = due - performance.now();
+    const wait = begin + i * gapMs - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const sent = performance.now();
-    pending.push(post(agent, t).then((status) => {
-      if (status !== opts.expect) throw new Error(`unexpected status ${status} from ${t.path}`);
-      samples.push(performance.now() - sent);
-    }));
+    for (let k = 0; k < targets.length; k++) {
+      const j = (i + k) % targets.length; // alternate which target goes first
+      const sent = performance.now();
+      pending.push(post(agents[j]!, targets[j]!).then((status) => {
+        if (status !== opts.expect) throw new Error(`unexpected status ${status} from ${targets[j]!.path}`);
+        samples[j]!.push(performance.now() - sent);
+      }));
+    }
   }
   await Promise.all(pending);
-  agent.destroy();
-  return percentiles(samples);
+  for (const a of agents) a.destroy();
+  return samples.map(percentiles);
 }

@@ -18,9 +18,9 @@ describe('DeltaCoalescer (webhook memo)', () => {
     await c.request('a');
     for (let i = 0; i < 100; i++) await c.request('a');
     expect(sent).to.deep.equal(['a']);
-    await clock.tickAsync(500);
+    await clock.tickAsync(600);
     expect(sent).to.deep.equal(['a', 'a']);
-    await clock.tickAsync(500);
+    await clock.tickAsync(600);
     expect(sent).to.deep.equal(['a', 'a']); // nothing more arrived: no third request
   });
 
@@ -29,7 +29,7 @@ describe('DeltaCoalescer (webhook memo)', () => {
     const [p1, p2] = [c.request('a'), c.request('a')];
     await Promise.all([p1, p2]);
     expect(sent).to.have.length(1);
-    await clock.tickAsync(500);
+    await clock.tickAsync(600);
     expect(sent).to.have.length(2);
   });
 
@@ -58,11 +58,11 @@ describe('DeltaCoalescer (webhook memo)', () => {
     await c.request('a');
     await c.request('a'); // answered from the memo: the trailing request owes it
     down = true;
-    await clock.tickAsync(500);
-    await clock.tickAsync(500);
+    await clock.tickAsync(600);
+    await clock.tickAsync(600);
     expect(sent).to.have.length(3);
     down = false;
-    await clock.tickAsync(500);
+    await clock.tickAsync(600);
     expect(sent).to.have.length(4);
     await clock.tickAsync(2_000);
     expect(sent).to.have.length(4);
@@ -74,14 +74,14 @@ describe('DeltaCoalescer (webhook memo)', () => {
     const c = new DeltaCoalescer({ windowMs: 500, now: () => clock.now, send: (k) => { sent.push(k); return sent.length === 2 ? new Promise<void>((r) => (release = r)) : Promise.resolve(); } });
     await c.request('a');
     await c.request('a');
-    await clock.tickAsync(500); // trailing request sent, not yet acknowledged
+    await clock.tickAsync(600); // trailing request sent, not yet acknowledged
     expect(sent).to.have.length(2);
     let answered = false;
     void c.request('a').then(() => (answered = true));
     await clock.tickAsync(0);
     expect(answered).to.equal(true);
     release();
-    await clock.tickAsync(500);
+    await clock.tickAsync(600);
     expect(sent).to.have.length(3);
   });
 });

@@ -109,7 +109,9 @@ export class DeltaCoalescer {
         return;
       }
       this.fire(key, s, true).catch((err: unknown) => this.opts.onTrailingError?.(key, err));
-    }, this.windowMs);
+      // Up to a fifth later, at random: streams opened by one POST do not all send at the same
+      // instant (each add costs the event loop a little; spread, no request waits for all of them).
+    }, this.windowMs * (1 + Math.random() / 5));
     s.timer.unref();
   }
 }

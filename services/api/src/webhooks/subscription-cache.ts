@@ -21,7 +21,7 @@ export interface CachedSubscription {
   /** SHA-256 of the clientState, as bytes (compared with timingSafeEqual). */
   clientStateHash: Buffer;
   /** The clientState once a notification matched the hash (in memory only: see webhook-ingress). */
-  acceptedClientState?: Buffer;
+  acceptedClientState?: string;
   /** Lower-cased tenant GUID of the integration; null when the admin entered a domain name. */
   tenantId: string | null;
 }

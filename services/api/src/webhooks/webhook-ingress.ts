@@ -25,19 +25,25 @@ export interface WebhookIngressDeps {
 
 const KEY_SEP = '\n';
 
+/** Equal-length strings compared in time that does not depend on where they differ. */
+function sameString(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
 /**
- * Constant-time clientState check. The first match is checked by SHA-256 against the stored hash;
- * the value that matched is then kept in memory (never stored or logged) so the rest of a burst
- * is compared with it directly (timingSafeEqual, equal lengths; lengths are not secret), sparing a
- * hash per notification.
+ * Constant-time clientState check. The first match is checked by SHA-256 against the stored hash
+ * (timingSafeEqual); the value that matched is then kept in memory (never stored or logged) so the
+ * rest of a burst is compared with it directly, without a hash or an allocation per notification.
  */
 function clientStateMatches(sub: CachedSubscription, clientState: string | null): boolean {
   if (clientState === null) return false;
-  const given = Buffer.from(clientState, 'utf8');
-  if (sub.acceptedClientState && sub.acceptedClientState.length === given.length) return timingSafeEqual(given, sub.acceptedClientState);
+  if (sub.acceptedClientState !== undefined && sub.acceptedClientState.length === clientState.length) return sameString(clientState, sub.acceptedClientState);
   if (sub.clientStateHash.length !== 32) return false;
-  const ok = timingSafeEqual(createHash('sha256').update(given).digest(), sub.clientStateHash);
-  if (ok) sub.acceptedClientState = given;
+  const ok = timingSafeEqual(createHash('sha256').update(clientState, 'utf8').digest(), sub.clientStateHash);
+  if (ok) sub.acceptedClientState = clientState;
   return ok;
 }
 
