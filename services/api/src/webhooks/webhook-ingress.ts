@@ -103,7 +103,7 @@ export class WebhookIngress {
     if (!sub) return 'unknown_subscription';
     if (!clientStateMatches(sub, n.clientState)) return 'bad_client_state';
     // A tenant entered as a domain name cannot be compared with the GUID Graph sends; the
-    // clientState (128 random bits per subscription) is then the check.
+    // clientState (256 random bits per subscription) is then the check.
     if (sub.tenantId !== null && (n.tenantId === null || n.tenantId.toLowerCase() !== sub.tenantId)) return 'wrong_tenant';
     if (n.lifecycleEvent && !LIFECYCLE_EVENTS.includes(n.lifecycleEvent as LifecycleEvent)) return 'unknown_lifecycle_event';
     return null;
