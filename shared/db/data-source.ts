@@ -46,8 +46,31 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
   const flavor = databaseKind(url) === 'mysql' ? await mysqlFlavor(url) : 'mysql';
   const ds = new DataSource(dataSourceOptions(url, flavor));
   await ds.initialize();
-  if (opts.migrate ?? true) await ds.runMigrations({ transaction: 'each' });
+  if (opts.migrate ?? true) await migrate(ds);
   return ds;
+}
+
+const MIGRATION_LOCK = 'ones_m365_migrations';
+
+/**
+ * Applies pending migrations. On MySQL/MariaDB a named lock (GET_LOCK) serialises processes that
+ * start together (several api and worker replicas): the first migrates, the others wait and then
+ * find nothing to do. SQLite is the embedded, single-process mode.
+ */
+export async function migrate(ds: DataSource): Promise<string[]> {
+  if (ds.options.type === 'better-sqlite3') return (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  const lock = ds.createQueryRunner();
+  try {
+    const [row] = (await lock.query('SELECT GET_LOCK(?, 120) AS got', [MIGRATION_LOCK])) as { got: number | null }[];
+    if (Number(row?.got) !== 1) throw new Error('Timed out waiting for another process to finish the database migrations');
+    try {
+      return (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    } finally {
+      await lock.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await lock.release();
+  }
 }
 
 async function mysqlFlavor(url: string): Promise<'mysql' | 'mariadb'> {

@@ -32,3 +32,18 @@ for (const kind of ['mysql', 'sqlite'] as const) {
     });
   });
 }
+
+describe('migrations from several processes at once (MySQL)', () => {
+  it('are applied once while the others wait, without errors', async () => {
+    const { url, drop } = await createMysqlDatabase();
+    try {
+      const all = await Promise.all([openDatabase(url), openDatabase(url), openDatabase(url)]);
+      const [ds] = all;
+      const [count] = (await ds!.query('SELECT COUNT(*) AS n FROM migrations')) as { n: number }[];
+      expect(Number(count!.n)).to.equal(ds!.migrations.length);
+      await Promise.all(all.map((d) => d.destroy()));
+    } finally {
+      await drop();
+    }
+  });
+});
