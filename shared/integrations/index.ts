@@ -2,3 +2,4 @@ export * from './connection.js';
 export * from './portal-hints.js';
 export * from './settings.schema.js';
 export * from './test-settings.js';
+export * from './tenant-guid.js';

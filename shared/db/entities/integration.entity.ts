@@ -11,6 +11,11 @@ export class IntegrationEntity {
   @stringColumn('name', 120) name!: string;
   @stringColumn('cloud', 16) cloud!: Cloud;
   @stringColumn('tenant_id', 255) tenantId!: string;
+  /**
+   * The tenant's GUID as tokens carry it (`tid`), learned from the first token when the admin
+   * typed a domain as the tenant: Graph's notifications name the tenant by GUID.
+   */
+  @stringColumn('tenant_guid', 36, { nullable: true }) tenantGuid!: string | null;
   @stringColumn('client_id', 36) clientId!: string;
   /** AES-256-GCM sealed (`SecretBox`), bound to the integration id. */
   @textColumn('client_secret_sealed') clientSecretSealed!: string;

@@ -3,7 +3,7 @@
  * (one set per dialect: MySQL/MariaDB, SQLite); a test checks that the migrated schema still
  * equals the entities, so an entity change without a migration fails CI.
  */
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { dialectMigration } from './dialect-migration.js';
 
 const MYSQL_UP = [
     "CREATE TABLE `booking_policies` (`id` varchar(36) NOT NULL, `integration_id` varchar(36) NOT NULL, `policy` text NOT NULL, `updated_at` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), UNIQUE INDEX `uq_booking_policies_integration` (`integration_id`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
@@ -90,16 +90,7 @@ const SQLITE_DOWN = [
     "DROP TABLE \"booking_policies\"",
   ];
 
-export class InitialSchema1764300000000 implements MigrationInterface {
-  name = 'InitialSchema1764300000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    const sqlite = q.connection.options.type === 'better-sqlite3';
-    for (const sql of sqlite ? SQLITE_UP : MYSQL_UP) await q.query(sql);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    const sqlite = q.connection.options.type === 'better-sqlite3';
-    for (const sql of sqlite ? SQLITE_DOWN : MYSQL_DOWN) await q.query(sql);
-  }
-}
+export const InitialSchema1764300000000 = dialectMigration('InitialSchema1764300000000', {
+  mysql: { up: MYSQL_UP, down: MYSQL_DOWN },
+  sqlite: { up: SQLITE_UP, down: SQLITE_DOWN },
+});

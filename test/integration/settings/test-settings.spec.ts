@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { startGraphSimulator, type GraphSimulator } from '@ones-m365/graph-simulator';
+import { IntegrationEntity } from '@ones-m365/shared/db';
+import { type GraphSimulator } from '@ones-m365/graph-simulator';
 import { startSettingsHarness, type SettingsHarness } from '../../support/settings-harness.js';
 
 type Result = { ok: boolean; permissions: { required: string[]; granted: string[]; missing: string[] }; checks: { name: string; ok: boolean; message: string }[]; error?: { code: string; message: string; hint: string } };
@@ -31,6 +32,18 @@ describe('Test settings against the simulator', () => {
     expect(r.checks.map((c) => c.name)).to.deep.equal(['token', 'permissions', 'rooms', 'users', 'groups', 'calendar', 'pager']);
     expect(r.checks.every((c) => c.ok)).to.equal(true);
     expect(r.error).to.equal(undefined);
+  });
+
+  it('accepts the tenant as a verified domain and learns its GUID from the token', async () => {
+    const domain = s.sim.tenantInfo().domain;
+    const id = await s.create({ tenantId: domain });
+    const r = await s.h.call(`/api/v1/integrations/${id}/test`, { method: 'POST' });
+    expect(r.body.ok, JSON.stringify(r.body)).to.equal(true);
+    const row = await s.h.db.ds.getRepository(IntegrationEntity).findOneByOrFail({ id });
+    expect(row.tenantId).to.equal(domain);
+    expect(row.tenantGuid).to.equal(s.sim.tenantId.toLowerCase());
+    await s.h.call(`/api/v1/integrations/${id}`, { method: 'PATCH', json: { tenantId: s.sim.tenantId } });
+    expect((await s.h.db.ds.getRepository(IntegrationEntity).findOneByOrFail({ id })).tenantGuid).to.equal(null);
   });
 
   it('keeps the result on the integration', async () => {

@@ -8,7 +8,7 @@ import type { GroupRepository, IntegrationEntity, IntegrationRepository } from '
 import { NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
 import { GraphForbiddenError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
 import {
-  PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, testSettings, toGraphConnection,
+  learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, testSettings, toGraphConnection,
   type RoomSettings, type SettingsTestResult, type UserSettings,
 } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
@@ -78,6 +78,7 @@ export class IntegrationsService {
       this.deps.graph.invalidate(id);
       changes.lastTest = null;
     }
+    if (patch.tenantId !== undefined && patch.tenantId !== current.tenantId) changes.tenantGuid = null;
     const updated = await this.deps.integrations.update(current.id, changes);
     this.deps.logger.info('integration updated', { integrationId: id, fields: Object.keys(patch), secretRotated: clientSecret !== undefined });
     return updated!;
@@ -97,8 +98,10 @@ export class IntegrationsService {
 
   async test(id: string): Promise<SettingsTestResult> {
     const integration = await this.get(id);
-    const result = await testSettings(this.deps.graph, this.connection(integration));
-    await this.deps.integrations.update(id, { lastTest: result });
+    const conn = this.connection(integration);
+    const result = await testSettings(this.deps.graph, conn);
+    const tenantGuid = result.checks[0]?.ok ? await learnTenantGuid(this.deps.graph, integration, conn) : null;
+    await this.deps.integrations.update(id, { lastTest: result, ...(tenantGuid ? { tenantGuid } : {}) });
     this.deps.logger.info('settings tested', { integrationId: id, ok: result.ok, error: result.error?.code });
     return result;
   }

@@ -1,6 +1,6 @@
 import { GraphSubscriptionRepository, IntegrationRepository, type IntegrationEntity } from '@ones-m365/shared/db';
 import { GraphFailure, type GraphConnection } from '@ones-m365/shared/graph';
-import { toGraphConnection } from '@ones-m365/shared/integrations';
+import { learnTenantGuid, toGraphConnection } from '@ones-m365/shared/integrations';
 import { desiredSubscriptions } from '@ones-m365/shared/subscriptions';
 import { removePollSchedule, upsertPollSchedule } from '../subscriptions/poll-schedule.js';
 import { SubscriptionManager, SubscriptionUnavailableError } from '../subscriptions/subscription-manager.js';
@@ -51,7 +51,10 @@ export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler
       let reason = precondition(integration, deps.publicBaseUrl);
       if (!reason) {
         try {
-          await manager.ensure(integrationId, connectionOf(integration, deps), desiredSubscriptions());
+          const conn = connectionOf(integration, deps);
+          const tenantGuid = await learnTenantGuid(deps.graph, integration, conn);
+          if (tenantGuid) await integrations.update(integrationId, { tenantGuid });
+          await manager.ensure(integrationId, conn, desiredSubscriptions());
         } catch (err) {
           reason = fallbackReason(err);
           if (!reason) {
