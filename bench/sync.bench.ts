@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { BenchRow } from './run-bench.js';
 
 const LATENCY_MS = 30;
+const SLOW_LATENCY_MS = 150;
 /** The target database: MySQL (a scratch database on this server) unless BENCH_DB=sqlite. */
 const MYSQL_URL = process.env.BENCH_DB === 'sqlite' ? null : (process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
 
@@ -68,6 +69,12 @@ export default async function run(): Promise<BenchRow[]> {
     const big = await measure(info, { tenantId: info.tenantId, clientId: info.clientId, secret: info.clientSecret }, true);
     const app = small.apps[0];
     const ten = await measure(info, { tenantId: small.tenantId, clientId: app.appId, secret: app.secrets[0].value }, false);
+    // Real Graph takes far longer than 30 ms to serve 999 users; at a more realistic latency the
+    // database writes hide behind the reads (on this 2-core machine, the simulator, MySQL and the
+    // sync share the cores, which is what keeps the 30 ms ratio up).
+    await control(info, 'DELETE', '/faults');
+    await control(info, 'POST', '/faults/latency', { ms: SLOW_LATENCY_MS, target: 'graph' });
+    const slow = await measure(info, { tenantId: info.tenantId, clientId: info.clientId, secret: info.clientSecret }, false);
     const bench = `full sync (${LATENCY_MS} ms/request, ${MYSQL_URL ? 'MySQL' : 'SQLite file'})`;
     const ratio = big.sync.ms / big.walk.ms;
     const flat = big.sync.peakRssMb / ten.sync.peakRssMb;
@@ -76,6 +83,7 @@ export default async function run(): Promise<BenchRow[]> {
       { bench, metric: 'Graph requests, rooms (2,000 rooms)', value: String(big.sync.roomRequests) },
       { bench, metric: 'plain /users/delta initial round (memo)', value: `${big.delta} requests` },
       { bench, metric: 'time: full sync / plain walk (100,000)', value: `${(big.sync.ms / 1000).toFixed(2)} s / ${(big.walk.ms / 1000).toFixed(2)} s = ${ratio.toFixed(2)}`, goal: '≤ 1.2', ok: ratio <= 1.2 },
+      { bench, metric: `time: full sync / plain walk (100,000, ${SLOW_LATENCY_MS} ms/request)`, value: `${(slow.sync.ms / 1000).toFixed(2)} s / ${(slow.walk.ms / 1000).toFixed(2)} s = ${(slow.sync.ms / slow.walk.ms).toFixed(2)}`, goal: '≤ 1.2', ok: slow.sync.ms / slow.walk.ms <= 1.2 },
       { bench, metric: 'time: full sync / plain walk (10,000)', value: `${(ten.sync.ms / 1000).toFixed(2)} s / ${(ten.walk.ms / 1000).toFixed(2)} s = ${(ten.sync.ms / ten.walk.ms).toFixed(2)}` },
       { bench, metric: 'peak RSS 10,000 → 100,000 users', value: `${ten.sync.peakRssMb.toFixed(0)} MB → ${big.sync.peakRssMb.toFixed(0)} MB (${flat.toFixed(2)}×; before the sync ${big.sync.baseRssMb.toFixed(0)} MB)`, goal: 'flat', ok: flat <= 1.25 },
     ];

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { inTransaction, UserRepository, type SyncRunEntity, type UserRow } from '@ones-m365/shared/db';
+import { inTransaction, UserRepository, type SyncRunEntity, type UserEntity, type UserRow } from '@ones-m365/shared/db';
 import type { GraphUser, RemovedItem } from '@ones-m365/shared/graph';
 import type { HeldLock } from '@ones-m365/shared/sync';
 import { resolveCardConflicts } from './card-conflicts.js';
@@ -37,14 +37,23 @@ export interface Round {
 /** Where the round stands after this page; `done` stores the deltaLink and ends the round. */
 export type After = { to: Position } | { done: string };
 
-export async function writeUsersPage(env: UsersPageEnv, round: Round, page: { users: GraphUser[]; removed: RemovedItem[] }, after: After): Promise<PageVerdict> {
+/**
+ * `stored`, when given, is the page's stored users read ahead (while the page before was being
+ * written). Only a walk whose pages are disjoint may pass it: the `/users` listing, not delta.
+ */
+export async function writeUsersPage(
+  env: UsersPageEnv,
+  round: Round,
+  page: { users: GraphUser[]; removed: RemovedItem[]; stored?: UserEntity[] },
+  after: After,
+): Promise<PageVerdict> {
   const users = new UserRepository(env.db);
   const removedIds = new Set(page.removed.map((r) => r.id));
   const latest = new Map<string, GraphUser>();
   for (const u of page.users) if (!removedIds.has(u.id)) latest.set(u.id, u); // a removal in the same page wins
   const scope = latest.size > 0 ? await env.scope() : null;
   let rows = [...latest.values()].map((u) => toUserRow(u, { integrationId: env.integrationId, cardAttribute: env.cardAttribute, scope }));
-  const stored = new Map((await users.byGraphIds(env.integrationId, [...latest.keys(), ...removedIds])).map((u) => [u.graphId, u]));
+  const stored = new Map((page.stored ?? (await users.byGraphIds(env.integrationId, [...latest.keys(), ...removedIds]))).map((u) => [u.graphId, u]));
   const warnings: string[] = [];
   const cards = env.cardAttribute !== null;
   if (cards) {

@@ -40,11 +40,17 @@ export async function walkRound(env: RoundEnv, start: UsersCheckpoint): Promise<
     const cp = round.cp;
     let verdict: PageVerdict;
     if (cp.phase === 'list') {
+      // The listing's pages are disjoint, so each page's stored users are read ahead with it,
+      // overlapping the write of the page before (the write is the slower half of a page).
+      const users = new UserRepository(env.db);
       verdict = await prefetchPages(
-        (cursor) => env.graph.listUsersPage(env.conn, { select: env.select, ...(cursor ? { cursor } : {}) }),
+        async (cursor) => {
+          const page = await env.graph.listUsersPage(env.conn, { select: env.select, ...(cursor ? { cursor } : {}) });
+          return { ...page, stored: await users.byGraphIds(env.integrationId, page.users.map((u) => u.id)) };
+        },
         (page) => page.nextCursor,
         async (page, next) => {
-          const v = await writeUsersPage(env, round, { users: page.users, removed: [] }, { to: next ? { phase: 'list', link: next } : { phase: 'catchup', link: cp.bracket } });
+          const v = await writeUsersPage(env, round, { users: page.users, removed: [], stored: page.stored }, { to: next ? { phase: 'list', link: next } : { phase: 'catchup', link: cp.bracket } });
           pages++;
           await progress();
           return v;
