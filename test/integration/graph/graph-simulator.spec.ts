@@ -28,12 +28,10 @@ describe(`graph client against the simulator (child process, NODE_EXTRA_CA_CERTS
     if (outcome.tests.length === 0) throw new Error('the child reported no tests');
   });
   for (const t of outcome.tests) {
-    if (t.state === 'pending') {
-      it.skip(t.fullTitle);
-      continue;
-    }
     it(t.fullTitle, () => {
       if (t.state === 'failed') throw new Error(t.error ?? 'failed in the child');
+      // A case left pending in the child is a gap, not a pass: nothing here is skipped.
+      if (t.state === 'pending') throw new Error('pending in the child: no case may be skipped');
     });
   }
 });
