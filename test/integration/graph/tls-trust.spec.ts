@@ -3,17 +3,24 @@
  * NODE_EXTRA_CA_CERTS, so the client must refuse the simulator's certificate and say how to fix it.
  */
 import { expect } from 'chai';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { startGraphSimulator, type GraphSimulator } from '@ones-m365/graph-simulator';
 import { createGraphClient, GraphConfigError } from '../../../shared/graph/index.js';
 import { makeSimulatorCa } from './child-runner.js';
 
 describe('graph client TLS trust without NODE_EXTRA_CA_CERTS', () => {
   let sim: GraphSimulator;
+  let saved: Dispatcher;
   before(async () => {
+    // Other specs of this process may have taught global fetch the simulator's CA
+    // (graph-simulator-clients.ts): test with the system roots only, whatever ran before.
+    saved = getGlobalDispatcher();
+    setGlobalDispatcher(new Agent());
     const { dataDir } = await makeSimulatorCa();
     sim = await startGraphSimulator({ dataDir, seed: { users: 1, rooms: 1 } });
   });
   after(async () => {
+    setGlobalDispatcher(saved);
     await sim.close();
   });
 
