@@ -70,3 +70,28 @@ describe('npm start with no configuration', () => {
     expect(rooms.items.length).to.be.greaterThan(0);
   });
 });
+
+describe('npm start without any Redis', () => {
+  it('says so in one paragraph with the two ways to get one, and exits 1', async function () {
+    this.timeout(30_000);
+    const { symlinkSync } = await import('node:fs');
+    const { execFile } = await import('node:child_process');
+    const bin = mkdtempSync(join(tmpdir(), 'ones-m365-bin-'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'ones-m365-noredis-'));
+    symlinkSync(process.execPath, join(bin, 'node')); // node only: no redis-server on this PATH
+    try {
+      const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(process.execPath, ['--conditions=source', '--import', 'tsx', 'services/standalone/src/main.ts'], {
+          cwd: ROOT, env: { PATH: bin, HOME: process.env.HOME, DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:1', DEMO: 'false' }, timeout: 25_000,
+        }, (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr })),
+      );
+      expect(r.code).to.equal(1);
+      const paragraph = r.stderr.trim();
+      expect(paragraph.split('\n')).to.have.length(1);
+      expect(paragraph).to.include('apt-get install redis-server').and.include('docker compose up -d redis');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
