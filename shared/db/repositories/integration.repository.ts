@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { IntegrationEntity } from '../entities/index.js';
+import { IntegrationEntity, RoomEntity, UserEntity } from '../entities/index.js';
 
 export type NewIntegration = Pick<IntegrationEntity, 'name' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecretSealed' | 'clientSecretHint' | 'endpoints'> &
   Partial<Pick<IntegrationEntity, 'id'>>;
@@ -39,8 +39,17 @@ export class IntegrationRepository {
     return await this.get(id);
   }
 
+  /**
+   * Marks the integration deleted and, in the same transaction, deactivates its rooms and users:
+   * their rows stay (bookings and cards refer to them) until an admin decides.
+   */
   async softDelete(id: string): Promise<boolean> {
-    const r = await this.repo.update({ id, deletedAt: IsNull() }, { deletedAt: new Date(), status: 'disabled' });
-    return (r.affected ?? 0) > 0;
+    return await this.repo.manager.transaction(async (em) => {
+      const r = await em.update(IntegrationEntity, { id, deletedAt: IsNull() }, { deletedAt: new Date(), status: 'disabled' });
+      if ((r.affected ?? 0) === 0) return false;
+      await em.update(RoomEntity, { integrationId: id, active: true }, { active: false });
+      await em.update(UserEntity, { integrationId: id, active: true }, { active: false, inactiveReason: 'integration_deleted' });
+      return true;
+    });
   }
 }

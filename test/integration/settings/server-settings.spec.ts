@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { IntegrationEntity } from '@ones-m365/shared/db';
+import { IntegrationEntity, RoomRepository, UserRepository } from '@ones-m365/shared/db';
 import { startApiHarness } from '../../support/api-harness.js';
 import { startSettingsHarness, type SettingsHarness } from '../../support/settings-harness.js';
 
@@ -53,11 +53,19 @@ describe('server settings (integrations CRUD)', () => {
     expect((await s.h.call('/api/v1/integrations/not-a-uuid')).status).to.equal(400);
   });
 
-  it('deletes an integration (404 afterwards)', async () => {
+  it('deletes an integration (404 afterwards), keeping its rooms and users deactivated', async () => {
     const id = await s.create();
+    const users = new UserRepository(s.h.db.ds);
+    const rooms = new RoomRepository(s.h.db.ds);
+    await users.upsertBatch([{ integrationId: id, graphId: '00000000-0000-0000-0000-000000000001', userPrincipalName: 'a@x.com', mail: null, displayName: 'A', accountEnabled: true, active: true, inactiveReason: null, cardNumber: '42' }]);
+    await rooms.upsertBatch([{ integrationId: id, email: 'room@x.com', graphId: null, displayName: 'Room', capacity: 4, building: null, floorNumber: null, floorLabel: null, bookingType: null, isWheelChairAccessible: null, tags: null }]);
     expect((await s.h.call(`/api/v1/integrations/${id}`, { method: 'DELETE' })).status).to.equal(204);
     expect((await s.h.call(`/api/v1/integrations/${id}`)).status).to.equal(404);
     expect((await s.h.call(`/api/v1/integrations/${id}`, { method: 'DELETE' })).status).to.equal(404);
+    const [user] = (await users.list(id, { limit: 10 })).items;
+    expect(user).to.include({ active: false, inactiveReason: 'integration_deleted', cardNumber: '42' });
+    const [room] = (await rooms.list(id, { limit: 10 })).items;
+    expect(room).to.include({ active: false, email: 'room@x.com' });
   });
 
   it('gives the Redirect URI built from PUBLIC_BASE_URL', async () => {
