@@ -84,4 +84,33 @@ describe('DeltaCoalescer (webhook memo)', () => {
     await clock.tickAsync(600);
     expect(sent).to.have.length(3);
   });
+  it('once a request failed, callers wait for the next one to reach Redis (503 if it fails) rather than being answered at once', async () => {
+    let down = false;
+    let fail: () => void = () => undefined;
+    const sent: string[] = [];
+    const c = new DeltaCoalescer({
+      windowMs: 500, now: () => clock.now,
+      send: (k) => {
+        sent.push(k);
+        if (!down) return Promise.resolve();
+        if (sent.length === 2) return Promise.reject(new Error('redis down'));
+        return new Promise<void>((_, reject) => (fail = () => reject(new Error('redis down'))));
+      },
+    });
+    await c.request('a');
+    await c.request('a'); // answered from the memo: owed a trailing request
+    down = true;
+    await clock.tickAsync(600); // the trailing request fails: nothing is known to be queued now
+    expect(sent).to.have.length(2);
+    const first = c.request('a').then(() => 'accepted', () => 'unavailable'); // goes to Redis, which hangs
+    expect(sent).to.have.length(3);
+    const second = c.request('a').then(() => 'accepted', () => 'unavailable');
+    let settled = false;
+    void second.then(() => (settled = true));
+    await clock.tickAsync(0);
+    expect(settled, 'answered before Redis acknowledged anything').to.equal(false);
+    fail();
+    expect(await first).to.equal('unavailable');
+    expect(await second).to.equal('unavailable');
+  });
 });

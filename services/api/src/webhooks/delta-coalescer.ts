@@ -5,7 +5,8 @@
  * Per stream key:
  * - no recent request → send one (`requestSync`, coalesced in Redis across processes); callers
  *   arriving while it is in flight share its answer (202 after Redis acknowledged, or 503);
- *   while a trailing request is in flight, they are answered at once and owed the next one;
+ *   while a trailing request is in flight, they are answered at once and owed the next one
+ *   (unless the previous request failed: then nothing is known to be queued, and they wait);
  * - a request acknowledged less than `windowMs` ago → answer at once, and remember that the stream
  *   saw more notifications (`dirty`);
  * - when the window closes and the stream is dirty, one trailing request is sent, so a change
@@ -29,6 +30,8 @@ interface StreamState {
   inFlight: Promise<void> | null;
   /** Whether the request in flight is a trailing one (its callers were answered already). */
   trailing: boolean;
+  /** The last request failed: until one goes through, callers wait for Redis (202 or 503). */
+  failed: boolean;
   windowUntil: number;
   dirty: boolean;
   timer: NodeJS.Timeout | null;
@@ -49,7 +52,7 @@ export class DeltaCoalescer {
   /** Resolves once a delta run of `key` that starts after this call is certain to be requested. */
   request(key: string): Promise<void> {
     const s = this.states.get(key);
-    if (s?.inFlight && !s.trailing) {
+    if (s?.inFlight && (!s.trailing || s.failed)) {
       s.dirty = true;
       return s.inFlight;
     }
@@ -65,7 +68,7 @@ export class DeltaCoalescer {
     }
     // A state past its window may still be dirty (its timer not run yet): then this request also
     // covers notifications already answered, and must not be dropped on failure.
-    return this.fire(key, s ?? { inFlight: null, trailing: false, windowUntil: 0, dirty: false, timer: null }, s?.dirty ?? false);
+    return this.fire(key, s ?? { inFlight: null, trailing: false, failed: false, windowUntil: 0, dirty: false, timer: null }, s?.dirty ?? false);
   }
 
   /**
@@ -82,11 +85,13 @@ export class DeltaCoalescer {
     const sent = this.opts.send(key).then(
       () => {
         s.inFlight = null;
+        s.failed = false;
         s.windowUntil = this.now() + this.windowMs;
         this.arm(key, s);
       },
       (err: unknown) => {
         s.inFlight = null;
+        s.failed = true;
         s.windowUntil = 0;
         // Callers sharing this request get the error (503) and Graph redelivers theirs.
         if (trailing) {
