@@ -18,7 +18,7 @@ export interface UsersCheckpoint {
   bracket?: string;
   /** sweep: the deltaLink to store once the sweep is done. */
   deltaLink?: string;
-  /** full: the mark-and-sweep stamp (the id of the run that started the load). */
+  /** full: the mark-and-sweep stamp (a random id, new for every full round). */
   marker?: string;
   /** Mass-deactivation guard: active users when the round began, users deactivated since. */
   activeAtStart: number;

@@ -2,6 +2,7 @@
  * Walks a users round from its checkpoint to its end (see users-checkpoint.ts), page by page with
  * the next page prefetched. Returns `stop` when the mass-deactivation guard stopped it.
  */
+import { randomUUID } from 'node:crypto';
 import { GraphRequestError, type GraphClient, type GraphConnection } from '@ones-m365/shared/graph';
 import { inTransaction, SyncStateRepository, UserRepository } from '@ones-m365/shared/db';
 import type { JobContext } from '../jobs/job-handler.js';
@@ -18,11 +19,15 @@ export interface RoundEnv extends UsersPageEnv {
   ctx: JobContext;
 }
 
-/** A new full load: the bracketing deltaLink is taken before the first `/users` page. */
+/**
+ * A new full load: the bracketing deltaLink is taken before the first `/users` page. Its marker
+ * is new for every round: a run that restarts a full load (expired state) must not count the
+ * rows its abandoned round stamped as seen by the new one.
+ */
 export async function startFullRound(env: RoundEnv): Promise<UsersCheckpoint> {
   const bracket = await env.graph.usersDeltaLatest(env.conn, env.select);
   const activeAtStart = await new UserRepository(env.db).countActive(env.integrationId);
-  const cp: UsersCheckpoint = { mode: 'full', phase: 'list', bracket, marker: env.run.id, activeAtStart, deactivated: 0 };
+  const cp: UsersCheckpoint = { mode: 'full', phase: 'list', bracket, marker: randomUUID(), activeAtStart, deactivated: 0 };
   await new SyncStateRepository(env.db).save(env.integrationId, 'users', { checkpoint: JSON.stringify(cp), status: 'running' });
   return cp;
 }
