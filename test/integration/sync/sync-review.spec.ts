@@ -69,4 +69,17 @@ describe('users sync review findings (simulator, MySQL, Redis)', function () {
     h.sim.clearFaults();
     await expectEqualToTenant();
   });
+
+  it('a display name of 256 characters (Graph allows 256) does not fail the page', async () => {
+    const long = `${'Ä'.repeat(250)}😀x${'y'.repeat(4)}`; // 256 code points, one of them outside the BMP
+    const u = h.sim.createUser({ displayName: long, mailNickname: 'long.name' });
+    const result = await runJob(h.graph, 'full');
+    expect(result).to.include({ status: 'succeeded' });
+    const [row] = await new UserRepository(h.db.ds).byGraphIds(h.integration.id, [u.id]);
+    expect(row?.active).to.equal(true);
+    expect([...row!.displayName!]).to.have.length(255);
+    expect(row!.displayName).to.equal([...long].slice(0, 255).join(''));
+    const state = await new SyncStateRepository(h.db.ds).get(h.integration.id, 'users');
+    expect(state?.deltaLink).to.be.a('string');
+  });
 });

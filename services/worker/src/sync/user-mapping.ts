@@ -52,12 +52,19 @@ export function toUserRow(user: GraphUser, opts: MapOptions): UserRow {
     graphId: user.id,
     userPrincipalName: user.userPrincipalName,
     mail: user.mail,
-    displayName: user.displayName,
+    displayName: clip(user.displayName, 255),
     accountEnabled: user.accountEnabled ?? true,
     active: inactiveReason === null,
     inactiveReason,
     cardNumber: opts.cardAttribute ? cardNumberOf(user, opts.cardAttribute) : null,
   };
+}
+
+/** At most `max` characters (code points, as the column counts them); Graph allows 256. */
+function clip(s: string | null, max: number): string | null {
+  if (s === null || s.length <= max) return s;
+  const chars = [...s];
+  return chars.length <= max ? s : chars.slice(0, max).join('');
 }
 
 export type Change = 'created' | 'updated' | 'unchanged';
