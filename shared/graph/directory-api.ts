@@ -38,7 +38,14 @@ export async function usersDelta(
     query: options.link ? undefined : { $select: selectList(options.select) },
   });
   const page = readPage(res.body, 'GET /users/delta');
-  const { items, removed } = splitDelta(page.value, mapUser);
+  // A user can appear more than once in a page (a removal then a restore, replays): the later
+  // entry is its state, so only the last entry per id is kept.
+  const last = new Map<unknown, Record<string, unknown>>();
+  for (const item of page.value) {
+    last.delete(item.id);
+    last.set(item.id, item);
+  }
+  const { items, removed } = splitDelta([...last.values()], mapUser);
   return {
     users: items,
     removed,
