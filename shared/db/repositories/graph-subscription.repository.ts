@@ -45,6 +45,23 @@ export class GraphSubscriptionRepository {
     return rows.map((r) => r.integrationId);
   }
 
+  /**
+   * Integrations holding subscriptions they should not (deleted, not enabled, or polling): their
+   * reconcile was asked for when that changed, but the request may have failed after the change.
+   */
+  async integrationsNotSubscribed(): Promise<string[]> {
+    const rows = await this.repo
+      .createQueryBuilder('s')
+      .leftJoin(IntegrationEntity, 'i', 'i.id = s.integrationId')
+      .select('DISTINCT s.integrationId', 'integrationId')
+      .where('i.id IS NULL')
+      .orWhere('i.deletedAt IS NOT NULL')
+      .orWhere('i.status <> :enabled', { enabled: 'enabled' })
+      .orWhere('i.syncMode <> :webhooks', { webhooks: 'webhooks' })
+      .getRawMany<{ integrationId: string }>();
+    return rows.map((r) => r.integrationId);
+  }
+
   /** Subscription counts of the given integrations (absent: none). */
   async countsByIntegration(integrationIds: string[]): Promise<Map<string, number>> {
     if (!integrationIds.length) return new Map();

@@ -159,4 +159,16 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
     expect(atGraph()).to.have.length(0);
     await w.until('no poll scheduler', () => scheduler(id), (s) => !s);
   });
+  it('renew-due cleans up the subscriptions of an integration deleted while its reconcile could not be queued (not only near expiry)', async () => {
+    const other = await w.create();
+    await w.enable(other);
+    const row = (await w.until('its subscription', () => w.subscriptions.listForIntegration(other), (r) => r.length === 1 && r[0]!.status === 'active'))[0]!;
+    await w.syncIdle();
+    // DELETE soft-deleted the row, then Redis refused the reconcile request (503): a retried
+    // DELETE is a 404, so nothing else will ever ask for it.
+    await w.integrations.softDelete(other);
+    await subscriptionsRenewDueJob(deps(new Date(row.expiresAt.getTime() - 5 * 24 * 3600_000))).handle({}, ctx);
+    await w.until('no subscription left', () => w.subscriptions.listForIntegration(other), (r) => r.length === 0);
+    expect(atGraph().map((s) => s.id)).to.not.include(row.graphSubscriptionId);
+  });
 });
