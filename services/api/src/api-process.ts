@@ -28,10 +28,13 @@ export async function startApiProcess(deps: AppDeps, port: number, host = '0.0.0
   return {
     server,
     port: actual,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+      // Notifications answered 202 from the coalescing memo are owed a delta request: send it now.
+      await app.flushWebhooks();
+    },
   };
 }

@@ -56,7 +56,10 @@ export interface AppDeps {
 export const API_PREFIX = '/api/v1';
 export const DASHBOARD_PATH = '/admin/queues';
 
-export function createApp(deps: AppDeps): Express {
+/** The app, and what its orderly stop must do once the server no longer takes requests. */
+export type ApiApp = Express & { flushWebhooks(): Promise<void> };
+
+export function createApp(deps: AppDeps): ApiApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -78,7 +81,8 @@ export function createApp(deps: AppDeps): Express {
       deps.logger.warn('subscription change channel unavailable', { error: err.message }),
     );
   }
-  const hooks = webhookRoutes({ ingress: new WebhookIngress({ cache: subscriptionCache, producer: deps.producer, metrics: deps.metrics, logger: deps.logger }) });
+  const ingress = new WebhookIngress({ cache: subscriptionCache, producer: deps.producer, metrics: deps.metrics, logger: deps.logger });
+  const hooks = webhookRoutes({ ingress });
   // Graph's webhooks: unauthenticated, before the bearer-auth API, with their own body limit.
   app.use(webhooksRouter(hooks));
 
@@ -110,5 +114,5 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
-  return app;
+  return Object.assign(app, { flushWebhooks: () => ingress.flush() });
 }

@@ -16,8 +16,9 @@
  * folds those into at most one waiting + one running job. The window (default 1 s) bounds the extra
  * latency of a change that arrives mid-window, and makes a burst of up to about a second one
  * leading and one trailing request (so at most 2 delta runs). Notifications answered from the
- * memo rely on the trailing request: were the process stopped or killed within that window, the
- * scheduled safety-net delta catches the change (design.md flow 7).
+ * memo rely on the trailing request: a graceful stop sends it before exiting (`flush`); were the
+ * process killed within that window, the scheduled safety-net delta catches the change
+ * (design.md flow 7).
  */
 export interface DeltaCoalescerOptions {
   send(key: string): Promise<void>;
@@ -69,6 +70,23 @@ export class DeltaCoalescer {
     // A state past its window may still be dirty (its timer not run yet): then this request also
     // covers notifications already answered, and must not be dropped on failure.
     return this.fire(key, s ?? { inFlight: null, trailing: false, failed: false, windowUntil: 0, dirty: false, timer: null }, s?.dirty ?? false);
+  }
+
+  /**
+   * Sends at once every trailing request still owed and waits for those in flight (graceful stop:
+   * the server no longer takes requests). Failures are reported, not thrown; what still fails is
+   * left to the safety-net delta.
+   */
+  async flush(): Promise<void> {
+    for (let pass = 0; pass < 2; pass++) {
+      const pending: Promise<unknown>[] = [];
+      for (const [key, s] of this.states) {
+        if (s.inFlight) pending.push(s.inFlight.catch(() => undefined));
+        else if (s.dirty) pending.push(this.fire(key, s, true).catch((err: unknown) => this.opts.onTrailingError?.(key, err)));
+      }
+      if (!pending.length) return;
+      await Promise.all(pending);
+    }
   }
 
   /**

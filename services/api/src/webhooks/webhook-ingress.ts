@@ -99,6 +99,11 @@ export class WebhookIngress {
     if (accepted) this.deps.metrics.webhookNotifications.inc({ outcome: 'accepted' }, accepted);
   }
 
+  /** Graceful stop: sends the delta requests owed to notifications answered from the memo. */
+  flush(): Promise<void> {
+    return this.coalescer.flush();
+  }
+
   private check(n: IncomingNotification, sub: CachedSubscription | undefined): RejectReason | null {
     if (!sub) return 'unknown_subscription';
     if (!clientStateMatches(sub, n.clientState)) return 'bad_client_state';
