@@ -72,6 +72,27 @@ export class UserRepository {
       .andWhere('(u.syncMarker IS NULL OR u.syncMarker <> :marker)', { marker });
   }
 
+  /**
+   * Gives each claimed card to its claimant where it is the card's only claimant, no active user
+   * holds the card, and the claimant is active without a card. Returns the claims it assigned.
+   */
+  async assignFreeCards(integrationId: string, claims: readonly { graphId: string; card: string }[]): Promise<{ graphId: string; card: string }[]> {
+    const byCard = new Map<string, Set<string>>();
+    for (const c of claims) byCard.set(c.card, (byCard.get(c.card) ?? new Set()).add(c.graphId));
+    const single = [...byCard].filter(([, ids]) => ids.size === 1).map(([card, ids]) => ({ card, graphId: [...ids][0]! }));
+    if (single.length === 0) return [];
+    const held = new Set((await this.activeCardHolders(integrationId, single.map((c) => c.card))).map((h) => h.cardNumber));
+    const claimants = new Map((await this.byGraphIds(integrationId, single.map((c) => c.graphId))).map((u) => [u.graphId, u]));
+    const assigned: { graphId: string; card: string }[] = [];
+    for (const c of single) {
+      const u = claimants.get(c.graphId);
+      if (held.has(c.card) || !u || !u.active || u.cardNumber !== null) continue;
+      await this.repo.update({ id: u.id }, { cardNumber: c.card, updatedAt: new Date() });
+      assigned.push(c);
+    }
+    return assigned;
+  }
+
   /** Active users holding one of `cards`: graph id and card. */
   async activeCardHolders(integrationId: string, cards: string[]): Promise<{ graphId: string; cardNumber: string }[]> {
     if (cards.length === 0) return [];

@@ -4,7 +4,7 @@
  * restarted in the same run, attributes longer than their columns, ordering inside a delta page.
  */
 import { expect } from 'chai';
-import { SyncRunRepository, SyncStateRepository, UserRepository } from '@ones-m365/shared/db';
+import { IntegrationRepository, SyncRunRepository, SyncStateRepository, UserRepository } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { usersSyncJob } from '../../../services/worker/src/jobs/users-sync.job.js';
@@ -81,5 +81,32 @@ describe('users sync review findings (simulator, MySQL, Redis)', function () {
     expect(row!.displayName).to.equal([...long].slice(0, 255).join(''));
     const state = await new SyncStateRepository(h.db.ds).get(h.integration.id, 'users');
     expect(state?.deltaLink).to.be.a('string');
+  });
+
+  it('a card refused because its holder had it gets assigned when a later page of the round frees it', async () => {
+    await h.close();
+    h = await startSyncHarness({ seed: { users: 40, rooms: 1 }, settings: { deltaPageSize: 1 } });
+    const ext = h.sim.tenantInfo().pagerExtension;
+    await new IntegrationRepository(h.db.ds).update(h.integration.id, {
+      userSettings: { defaultGroupIds: [], cardNumber: { enabled: true, attribute: ext }, loginButtonName: 'Sign in' },
+    });
+    const [a, b, c, d] = h.sim.listUsers({ limit: 4, offset: 3, state: 'active' });
+    for (const u of [a, b, c, d]) h.sim.enableUser(u!.id);
+    h.sim.updateUser(a!.id, { [ext]: 'C-7' });
+    h.sim.updateUser(c!.id, { [ext]: 'C-8' });
+    await runJob(h.graph, 'full');
+    // one delta round, one user a page: b claims a's card, then a moves to another card;
+    // d claims c's card, then c is disabled
+    h.sim.updateUser(b!.id, { [ext]: 'C-7' });
+    h.sim.updateUser(d!.id, { [ext]: 'C-8' });
+    h.sim.updateUser(a!.id, { [ext]: 'C-9' });
+    h.sim.disableUser(c!.id);
+    const result = await runJob(h.graph, 'delta');
+    expect(result).to.include({ status: 'succeeded' });
+    const byId = new Map((await h.dbUsers()).map((u) => [u.graphId, u]));
+    expect(byId.get(a!.id)!.cardNumber).to.equal('C-9');
+    expect(byId.get(b!.id)!.cardNumber).to.equal('C-7');
+    expect(byId.get(d!.id)!.cardNumber).to.equal('C-8');
+    expect(byId.get(c!.id)!.active).to.equal(false);
   });
 });

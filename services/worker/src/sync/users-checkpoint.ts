@@ -23,6 +23,12 @@ export interface UsersCheckpoint {
   /** Mass-deactivation guard: active users when the round began, users deactivated since. */
   activeAtStart: number;
   deactivated: number;
+  /**
+   * Card numbers refused in this round because an active user held them (the latest claim per
+   * user; a later page with the user drops it). The round's end gives each one whose card is free
+   * by then to its claimant: the holder may give it up in a later page.
+   */
+  refusedCards?: { graphId: string; card: string }[];
   /** Runs of this round that stopped at the guard; any of them confirmed lets the round go on. */
   pendingConfirmation?: string[];
   confirmed?: boolean;

@@ -17,6 +17,9 @@ import { advance, type Position, type UsersCheckpoint } from './users-checkpoint
 import { classify, removedReason, toUserRow } from './user-mapping.js';
 import type { ScopeLoader } from './user-scope.js';
 
+/** Refused card claims a round keeps for its end (the checkpoint stays small). */
+const MAX_REFUSED_CARDS = 200;
+
 export interface UsersPageEnv {
   db: DataSource;
   integrationId: string;
@@ -56,13 +59,17 @@ export async function writeUsersPage(
   const stored = new Map((page.stored ?? (await users.byGraphIds(env.integrationId, [...latest.keys(), ...removedIds]))).map((u) => [u.graphId, u]));
   const warnings: string[] = [];
   const cards = env.cardAttribute !== null;
+  let refusedCards = round.cp.refusedCards?.filter((c) => !latest.has(c.graphId) && !removedIds.has(c.graphId));
   if (cards) {
+    const claimed = new Map(rows.flatMap((r) => (r.active && r.cardNumber ? [[r.graphId, r.cardNumber] as const] : [])));
     const pageCards = [...new Set(rows.flatMap((r) => (r.active && r.cardNumber ? [r.cardNumber] : [])))];
     const holders = (await users.activeCardHolders(env.integrationId, pageCards)).filter((h) => !latest.has(h.graphId) && !removedIds.has(h.graphId));
     const storedCards = new Map([...stored.values()].filter((s) => s.active).map((s) => [s.graphId, s.cardNumber]));
     const resolved = resolveCardConflicts(rows, storedCards, holders);
     rows = resolved.rows;
     warnings.push(...resolved.warnings);
+    const refused = resolved.rows.flatMap((r) => (claimed.has(r.graphId) && r.cardNumber === null ? [{ graphId: r.graphId, card: claimed.get(r.graphId)! }] : []));
+    if (refused.length > 0) refusedCards = [...(refusedCards ?? []), ...refused].slice(-MAX_REFUSED_CARDS);
   }
 
   const marker = round.cp.mode === 'full' ? (round.cp.marker ?? null) : null;
@@ -87,7 +94,7 @@ export async function writeUsersPage(
     removals.set(reason, [...(removals.get(reason) ?? []), r.id]);
   }
 
-  const cp = { ...round.cp };
+  const cp: UsersCheckpoint = { ...round.cp, ...(refusedCards?.length ? { refusedCards } : { refusedCards: undefined }) };
   if (!(await passGuard(env.db, { integrationId: env.integrationId, run: env.run, threshold: env.threshold }, cp, counts.deactivated))) {
     round.cp = cp;
     return 'stop';
@@ -100,6 +107,7 @@ export async function writeUsersPage(
     await tx.users.upsertPage(writes, { cards, marker });
     for (const [reason, ids] of removals) await tx.users.deactivate(env.integrationId, ids, reason);
     if (createdIds.length > 0) await tx.users.addToGroups(createdIds, env.defaultGroupIds);
+    if (!next && cp.refusedCards?.length) addWarnings(run, await assignFreedCards(tx.users, env.integrationId, cp.refusedCards));
     await tx.syncStates.save(
       env.integrationId,
       'users',
@@ -112,6 +120,11 @@ export async function writeUsersPage(
   Object.assign(env.run, { created: run.created, updated: run.updated, unchanged: run.unchanged, deactivated: run.deactivated, graphRequests: run.graphRequests, warnings: run.warnings });
   round.cp = next ?? advance(cp, { phase: cp.phase }, counts.deactivated);
   return 'continue';
+}
+
+/** The round's end: cards refused earlier in it go to their claimants where they are free now. */
+export async function assignFreedCards(users: UserRepository, integrationId: string, claims: readonly { graphId: string; card: string }[]): Promise<string[]> {
+  return (await users.assignFreeCards(integrationId, claims)).map((c) => `card number ${c.card} assigned to ${c.graphId} after all: its holder gave it up later in the sync`);
 }
 
 function sum(run: SyncRunEntity, c: { created: number; updated: number; unchanged: number; deactivated: number }) {

@@ -8,9 +8,9 @@ import { inTransaction, SyncStateRepository, UserRepository } from '@ones-m365/s
 import type { JobContext } from '../jobs/job-handler.js';
 import { passGuard } from './deactivation-guard.js';
 import { prefetchPages, type PageVerdict } from './prefetch.js';
-import { LockLostError } from './sync-job-runner.js';
+import { addWarnings, LockLostError } from './sync-job-runner.js';
 import type { UsersCheckpoint } from './users-checkpoint.js';
-import { writeUsersPage, type Round, type UsersPageEnv } from './users-page.js';
+import { assignFreedCards, writeUsersPage, type Round, type UsersPageEnv } from './users-page.js';
 
 export interface RoundEnv extends UsersPageEnv {
   graph: GraphClient;
@@ -96,6 +96,7 @@ async function sweep(env: RoundEnv, round: Round): Promise<'done' | 'stop'> {
   if (env.lock.lost) throw new LockLostError();
   const swept = await inTransaction(env.db, async (tx) => {
     const n = cp.marker ? await tx.users.deactivateUnseen(env.integrationId, cp.marker, 'deleted') : 0;
+    if (cp.refusedCards?.length) addWarnings(env.run, await assignFreedCards(tx.users, env.integrationId, cp.refusedCards));
     await tx.syncStates.save(env.integrationId, 'users', { deltaLink: cp.deltaLink ?? null, checkpoint: null, status: 'idle', lastError: null, lastSyncedAt: new Date() });
     await tx.syncRuns.save({ ...env.run, deactivated: env.run.deactivated + n, graphRequests: env.graphRequests() });
     return n;
