@@ -2,6 +2,7 @@
 import type { RoomEntity, RoomRow } from '@ones-m365/shared/db';
 import type { GraphRoom } from '@ones-m365/shared/graph';
 import type { RoomSettings } from '@ones-m365/shared/integrations';
+import { clip } from './clip.js';
 
 /** Null when the room has no email address (rooms are keyed by email). */
 export function toRoomRow(room: GraphRoom, integrationId: string): RoomRow | null {
@@ -10,12 +11,12 @@ export function toRoomRow(room: GraphRoom, integrationId: string): RoomRow | nul
   return {
     integrationId,
     email,
-    graphId: room.id,
-    displayName: (room.displayName ?? email).slice(0, 255),
+    graphId: clip(room.id, 255),
+    displayName: clip(room.displayName ?? email, 255)!,
     capacity: room.capacity,
-    building: room.building,
+    building: clip(room.building, 255),
     floorNumber: room.floorNumber,
-    floorLabel: room.floorLabel,
+    floorLabel: clip(room.floorLabel, 255),
     bookingType: room.bookingType,
     isWheelChairAccessible: room.isWheelChairAccessible,
     tags: room.tags,

@@ -4,6 +4,7 @@
  */
 import type { UserRow } from '@ones-m365/shared/db';
 import type { GraphUser, RemovedReason } from '@ones-m365/shared/graph';
+import { clip } from './clip.js';
 
 export const BASE_USER_SELECT = ['id', 'userPrincipalName', 'mail', 'displayName', 'accountEnabled'] as const;
 
@@ -60,12 +61,6 @@ export function toUserRow(user: GraphUser, opts: MapOptions): UserRow {
   };
 }
 
-/** At most `max` characters (code points, as the column counts them); Graph allows 256. */
-function clip(s: string | null, max: number): string | null {
-  if (s === null || s.length <= max) return s;
-  const chars = [...s];
-  return chars.length <= max ? s : chars.slice(0, max).join('');
-}
 
 export type Change = 'created' | 'updated' | 'unchanged';
 
