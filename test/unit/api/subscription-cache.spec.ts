@@ -62,4 +62,14 @@ describe('SubscriptionCache (webhook subscription table)', () => {
     expect((await c.get('s1'))!.tenantId).to.equal(null);
     expect((await c.get('s2'))!.tenantId).to.equal('aaaaaaaa-2222-3333-4444-555555555555');
   });
+  it('with a load slower than missReloadMs, a run of unknown ids still costs one reload, not one each', async () => {
+    const c = new SubscriptionCache({ load: async () => { loads++; now += 1_500; return rows; }, logger: silentLogger(), ttlMs: 60_000, missReloadMs: 1_000, now: () => now });
+    expect(await c.get('forged-first')).to.equal(undefined);
+    expect(loads).to.equal(1);
+    for (let i = 0; i < 20; i++) expect(await c.get(`forged-${i}`)).to.equal(undefined);
+    expect(loads).to.equal(1);
+    now += 1_000;
+    expect(await c.get('forged-later')).to.equal(undefined);
+    expect(loads).to.equal(2);
+  });
 });

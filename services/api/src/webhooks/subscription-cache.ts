@@ -4,8 +4,9 @@
  * - when the worker announces a change (Redis pub/sub, heard by every api process),
  * - after `ttlMs` (stale-while-revalidate: requests keep using the old table meanwhile), in case an
  *   announcement was missed while the subscriber reconnected,
- * - on a miss, at most once per `missReloadMs` (unless a change was announced since the last
- *   load), so a flood of unknown ids costs at most one query per interval.
+ * - on a miss, at most once per `missReloadMs` after the last load finished (unless a change was
+ *   announced since), so a flood of unknown ids costs at most one query per interval, however
+ *   slow the query.
  * Rows never change in place: a subscription is created, its expiry renewed (not cached) or it is
  * deleted; so a reload on change plus the TTL is enough.
  */
@@ -37,6 +38,8 @@ export interface SubscriptionCacheOptions {
 export class SubscriptionCache {
   private table = new Map<string, CachedSubscription>();
   private loadedAt = Number.NEGATIVE_INFINITY;
+  /** When the last load finished: misses within `missReloadMs` of it are answered without one. */
+  private finishedAt = Number.NEGATIVE_INFINITY;
   /** Bumped by every announcement; the table is current when it was loaded at this version. */
   private version = 0;
   private loadedVersion = -1;
@@ -75,7 +78,7 @@ export class SubscriptionCache {
     if (age > this.ttlMs) return false;
     const hit = this.table.get(subscriptionId);
     if (hit) return hit;
-    return this.loadedVersion === this.version && age < this.missReloadMs ? undefined : false;
+    return this.missIsCurrent() ? undefined : false;
   }
 
   async get(subscriptionId: string): Promise<CachedSubscription | undefined> {
@@ -83,9 +86,13 @@ export class SubscriptionCache {
     if (this.loadedAt === Number.NEGATIVE_INFINITY) await this.reload();
     else if (age > this.ttlMs) void this.reload().catch(() => undefined);
     const hit = this.table.get(subscriptionId);
-    if (hit || (this.loadedVersion === this.version && age < this.missReloadMs)) return hit;
+    if (hit || this.missIsCurrent()) return hit;
     await this.reload();
     return this.table.get(subscriptionId);
+  }
+
+  private missIsCurrent(): boolean {
+    return this.loadedVersion === this.version && this.now() - this.finishedAt < this.missReloadMs;
   }
 
   /**
@@ -120,6 +127,7 @@ export class SubscriptionCache {
       }
       this.table = table;
       this.loadedAt = startedAt;
+      this.finishedAt = this.now();
       this.loadedVersion = version;
     } catch (err) {
       this.opts.logger.warn('subscription table reload failed', { error: (err as Error).message });
