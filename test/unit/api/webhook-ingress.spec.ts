@@ -51,4 +51,21 @@ describe('WebhookIngress checks (no Redis)', () => {
     await i.handle([n({ clientState: 'x'.repeat(SECRET.length), lifecycleEvent: 'missed' })]);
     expect(lines).to.have.length(1);
   });
+  it('a batch failing on a later notification (database down) leaves no request of an earlier one unhandled (no process crash)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const down = { enqueue: async () => { await new Promise((r) => setTimeout(r, 5)); throw new Error('redis down'); } } as unknown as Producer;
+      const flaky = { peek: (id: string) => (id === 's1' ? table.get(id) : false as const), get: async () => { throw new Error('database down'); } };
+      const i = new WebhookIngress({ cache: flaky, producer: down, metrics: createMetrics(), logger });
+      let err: unknown;
+      await i.handle([n(), n({ lifecycleEvent: 'missed' }), n({ subscriptionId: 's2' })]).catch((e) => (err = e));
+      expect((err as Error).message).to.equal('database down');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).to.deep.equal([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -68,7 +68,14 @@ export class WebhookIngress {
     const rejected = new Map<RejectReason, { count: number; subscriptionIds: Set<string>; integrationIds: Set<string> }>();
     for (const n of batch) {
       const peeked = this.deps.cache.peek(n.subscriptionId);
-      const sub = peeked === false ? await this.deps.cache.get(n.subscriptionId) : peeked;
+      let sub: CachedSubscription | undefined;
+      try {
+        sub = peeked === false ? await this.deps.cache.get(n.subscriptionId) : peeked;
+      } catch (err) {
+        // The batch is answered 503; requests already started for it must not reject unhandled.
+        for (const p of pending.values()) p.catch(() => undefined);
+        throw err;
+      }
       const reason = this.check(n, sub);
       if (reason) {
         const r = rejected.get(reason) ?? { count: 0, subscriptionIds: new Set<string>(), integrationIds: new Set<string>() };
