@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
 
-/** Enable and disable queue their work: with the api's Redis unreachable they answer 503 as documented. */
+/** Routes that queue work or read the queue: with the api's Redis unreachable they answer 503 as documented. */
 describe('subscriptions routes: Redis down on the api side', () => {
   let w: WebhookHarness;
   let id: string;
@@ -15,11 +15,17 @@ describe('subscriptions routes: Redis down on the api side', () => {
     await w?.close();
   });
 
-  for (const action of ['enable', 'disable']) {
-    it(`POST /integrations/{id}/${action}: 503 service_unavailable in the contract's shape, not 500`, async () => {
+  const calls: [string, string, unknown?][] = [
+    ['POST', 'enable'],
+    ['POST', 'disable'],
+    ['POST', 'sync', { scope: 'users', mode: 'delta' }],
+    ['PUT', 'sync-mode', { mode: 'polling' }],
+  ];
+  for (const [method, action, json] of calls) {
+    it(`${method} /integrations/{id}/${action}: 503 service_unavailable in the contract's shape, not 500`, async () => {
       w.proxy!.cut();
       try {
-        const r = await w.h.call(`/api/v1/integrations/${id}/${action}`, { method: 'POST' });
+        const r = await w.h.call(`/api/v1/integrations/${id}/${action}`, { method, ...(json ? { json } : {}) });
         expect(r.status).to.equal(503);
         expect(r.body.error.code).to.equal('service_unavailable');
         expect(r.body.error.message).to.be.a('string');
@@ -28,4 +34,13 @@ describe('subscriptions routes: Redis down on the api side', () => {
       }
     });
   }
+
+  it('GET /jobs/{id}: 503 too', async () => {
+    w.proxy!.cut();
+    try {
+      expect((await w.h.call('/api/v1/jobs/some-job')).status).to.equal(503);
+    } finally {
+      w.proxy!.restore();
+    }
+  });
 });

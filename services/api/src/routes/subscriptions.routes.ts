@@ -4,7 +4,7 @@
  * subscriptions; disabling stops and deletes the subscriptions at Graph (by the reconcile job).
  */
 import type { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
-import { AppError, NotFoundError, ServiceUnavailableError } from '@ones-m365/shared/errors';
+import { NotFoundError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
 import { requestReconcile } from '@ones-m365/shared/subscriptions';
@@ -22,15 +22,6 @@ export interface SubscriptionsRoutesDeps {
 
 const TAG = 'integrations';
 
-/** Queueing failed (Redis unreachable or timing out): 503 as documented, rather than a 500. */
-async function queued<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw err instanceof AppError ? err : new ServiceUnavailableError('The queue is unavailable; retry later', err);
-  }
-}
-
 export function subscriptionsRoutes(deps: SubscriptionsRoutesDeps): AnyRoute[] {
   const load = async (id: string) => {
     const integration = await deps.integrations.get(id);
@@ -45,13 +36,12 @@ export function subscriptionsRoutes(deps: SubscriptionsRoutesDeps): AnyRoute[] {
       async handler({ params }, res) {
         await load(params.id);
         const integration = await deps.integrations.update(params.id, { status: 'enabled', statusReason: null });
-        const { rooms, users, subscriptions } = await queued(async () => ({
-          rooms: await requestSync(deps.producer, { integrationId: params.id, stream: 'rooms', mode: 'full', trigger: 'enable' }),
-          users: await requestSync(deps.producer, { integrationId: params.id, stream: 'users', mode: 'full', trigger: 'enable' }),
-          // Subscribing at once, not after the full load: notifications during the load queue a delta
-          // behind it, so nothing changed meanwhile is missed.
-          subscriptions: await requestReconcile(deps.producer, params.id),
-        }));
+        // A queue that cannot be reached answers 503 (error-handler.ts), as documented.
+        const rooms = await requestSync(deps.producer, { integrationId: params.id, stream: 'rooms', mode: 'full', trigger: 'enable' });
+        const users = await requestSync(deps.producer, { integrationId: params.id, stream: 'users', mode: 'full', trigger: 'enable' });
+        // Subscribing at once, not after the full load: notifications during the load queue a delta
+        // behind it, so nothing changed meanwhile is missed.
+        const subscriptions = await requestReconcile(deps.producer, params.id);
         deps.logger.info('integration enabled', { integrationId: params.id });
         res.status(202).json({ integration: integrationView(integration!), jobs: { rooms: rooms.jobId, users: users.jobId, subscriptions: subscriptions.id } });
       },
@@ -63,7 +53,7 @@ export function subscriptionsRoutes(deps: SubscriptionsRoutesDeps): AnyRoute[] {
       async handler({ params }, res) {
         await load(params.id);
         const integration = await deps.integrations.update(params.id, { status: 'disabled', statusReason: null });
-        const subscriptions = await queued(() => requestReconcile(deps.producer, params.id));
+        const subscriptions = await requestReconcile(deps.producer, params.id);
         deps.logger.info('integration disabled', { integrationId: params.id });
         res.status(202).json({ integration: integrationView(integration!), jobs: { subscriptions: subscriptions.id } });
       },
