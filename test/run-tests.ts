@@ -35,7 +35,9 @@ function specFiles(dir: string): string[] {
 async function runLayer(layer: Layer): Promise<{ passes: number; failures: number; pending: number }> {
   const files = specFiles(join(here, layer.dir));
   if (files.length === 0) return { passes: 0, failures: 0, pending: 0 };
-  const mocha = new Mocha({ timeout: layer.timeout, reporter: 'spec', color: Boolean(process.stdout.isTTY) });
+  const color = Boolean(process.stdout.isTTY);
+  Mocha.reporters.Base.useColors = color;
+  const mocha = new Mocha({ timeout: layer.timeout, reporter: 'spec', color });
   mocha.suite.title = layer.name;
   const setup = join(here, 'support', `${layer.name}.hooks.ts`);
   try { statSync(setup); mocha.addFile(setup); } catch { /* layer without root hooks */ }
