@@ -20,7 +20,8 @@ export interface JobPayloads {
   /** Users: a full load (`/users` bracketed by a delta link) or a delta round. Enqueue through `requestSync`. */
   'users.sync': { integrationId: string; mode: 'full' | 'delta'; trigger: SyncTrigger };
   /** Brings an integration's Graph subscriptions and its poll schedule in line with its state. */
-  'subscriptions.reconcile': { integrationId: string };
+  /** `verify`: also ask Graph whether each stored subscription still exists (enable, restarts). */
+  'subscriptions.reconcile': { integrationId: string; verify?: boolean };
   /** Scheduled: reconciles every integration whose subscriptions are due for renewal or missing. */
   'subscriptions.renew-due': Record<string, never>;
   /** A Graph lifecycle notification (by Graph's subscription id). */

@@ -24,6 +24,7 @@ export async function publishSubscriptionsChanged(producer: Producer, integratio
  * deduplication); a request while one runs queues exactly one more, so the latest state (e.g. a
  * disable that arrived mid-run) is always acted on.
  */
-export async function requestReconcile(producer: Producer, integrationId: string): Promise<{ id: string }> {
-  return await producer.enqueue('subscriptions.reconcile', { integrationId }, { deduplication: { id: `reconcile:${integrationId}`, keepLastIfActive: true } });
+export async function requestReconcile(producer: Producer, integrationId: string, opts: { verify?: boolean } = {}): Promise<{ id: string }> {
+  const payload = opts.verify ? { integrationId, verify: true } : { integrationId };
+  return await producer.enqueue('subscriptions.reconcile', payload, { deduplication: { id: `reconcile:${integrationId}`, keepLastIfActive: true } });
 }

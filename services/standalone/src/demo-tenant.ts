@@ -43,6 +43,9 @@ export async function ensureDemoIntegration(api: ApiClient, sim: GraphSimulator)
     if (demo.endpoints?.login !== endpoints.login || demo.endpoints?.graph !== endpoints.graph) {
       await api(`/integrations/${demo.id}`, { method: 'PATCH', json: { endpoints } });
     }
+    // The simulator starts empty of subscriptions: enabling again checks them at Graph (and
+    // recreates them) and reloads the demo tenant.
+    await api(`/integrations/${demo.id}/enable`, { method: 'POST' });
     return { id: demo.id, created: false };
   }
   if (items.length > 0) return null;

@@ -71,6 +71,20 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
     expect(await w.webhookDeltaJobs(id, since)).to.be.greaterThan(0);
   });
 
+  it('gone at Graph without a word: a plain reconcile trusts its row, enable (verify) recreates it', async () => {
+    const row = await subscribed();
+    const integration = (await w.integrations.get(id))!;
+    await graph.deleteSubscription(toGraphConnection(integration, w.box), row.graphSubscriptionId);
+    await subscriptionsReconcileJob(deps()).handle({ integrationId: id }, ctx);
+    expect((await rows())[0]!.graphSubscriptionId).to.equal(row.graphSubscriptionId);
+    expect(atGraph()).to.deep.equal([]);
+    const enabled = await w.h.call(`/api/v1/integrations/${id}/enable`, { method: 'POST' });
+    expect(enabled.status).to.equal(202);
+    const now = await replaced(row.graphSubscriptionId);
+    expect(atGraph().map((s) => s.id)).to.deep.equal([now[0]!.graphSubscriptionId]);
+    await w.syncIdle();
+  });
+
   it('409 on create: adopts by deleting our stale subscription and creating it with a fresh clientState', async () => {
     const row = await subscribed();
     await w.subscriptions.remove(row.id);

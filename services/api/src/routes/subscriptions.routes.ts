@@ -41,7 +41,7 @@ export function subscriptionsRoutes(deps: SubscriptionsRoutesDeps): AnyRoute[] {
         const users = await requestSync(deps.producer, { integrationId: params.id, stream: 'users', mode: 'full', trigger: 'enable' });
         // Subscribing at once, not after the full load: notifications during the load queue a delta
         // behind it, so nothing changed meanwhile is missed.
-        const subscriptions = await requestReconcile(deps.producer, params.id);
+        const subscriptions = await requestReconcile(deps.producer, params.id, { verify: true });
         deps.logger.info('integration enabled', { integrationId: params.id });
         res.status(202).json({ integration: integrationView(integration!), jobs: { rooms: rooms.jobId, users: users.jobId, subscriptions: subscriptions.id } });
       },

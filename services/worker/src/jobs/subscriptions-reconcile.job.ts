@@ -29,7 +29,7 @@ export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler
 
   return {
     name: 'subscriptions.reconcile',
-    async handle({ integrationId }, ctx) {
+    async handle({ integrationId, verify }, ctx) {
       const manager = managerFor(ctx);
       const integration = await integrations.getIncludingDeleted(integrationId);
       if (!integration) {
@@ -54,7 +54,7 @@ export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler
           const conn = connectionOf(integration, deps);
           const tenantGuid = await learnTenantGuid(deps.graph, integration, conn);
           if (tenantGuid) await integrations.update(integrationId, { tenantGuid });
-          await manager.ensure(integrationId, conn, desiredSubscriptions());
+          await manager.ensure(integrationId, conn, desiredSubscriptions(), { verify: verify === true });
         } catch (err) {
           reason = fallbackReason(err);
           if (!reason) {

@@ -19,7 +19,7 @@ import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
 import { publishSubscriptionsChanged, requestStreamDelta, type SubscriptionSpec } from '@ones-m365/shared/subscriptions';
 
-export type SubscriptionsGraph = Pick<GraphClient, 'createSubscription' | 'listSubscriptions' | 'renewSubscription' | 'deleteSubscription'>;
+export type SubscriptionsGraph = Pick<GraphClient, 'createSubscription' | 'getSubscription' | 'listSubscriptions' | 'renewSubscription' | 'deleteSubscription'>;
 
 export interface SubscriptionManagerDeps {
   graph: SubscriptionsGraph;
@@ -61,12 +61,18 @@ export class SubscriptionManager {
   }
 
   /** Makes the integration hold exactly `specs`: renews what is due, creates what is missing, deletes the rest. */
-  async ensure(integrationId: string, conn: GraphConnection, specs: SubscriptionSpec[]): Promise<void> {
+  async ensure(integrationId: string, conn: GraphConnection, specs: SubscriptionSpec[], opts: { verify?: boolean } = {}): Promise<void> {
     const rows = await this.deps.subscriptions.listForIntegration(integrationId);
     const kept = new Set<GraphSubscriptionEntity>();
     for (const spec of specs) {
       const row = rows.find((r) => !kept.has(r) && norm(r.resource) === norm(spec.resource) && sameChangeTypes(r.changeType, spec.changeType));
-      if (row) {
+      if (row && opts.verify && !(await this.existsAtGraph(conn, row))) {
+        // Gone at Graph without a lifecycle event (it happens): notifications may have been lost.
+        this.deps.logger.warn('subscription missing at Graph, recreating', { integrationId, subscriptionId: row.graphSubscriptionId });
+        kept.add(row); // handled here: not an extra one to delete below
+        await this.deps.subscriptions.remove(row.id);
+        await this.create(integrationId, conn, spec);
+      } else if (row) {
         kept.add(row);
         await this.renewIfDue(integrationId, conn, row, spec);
       } else {
@@ -75,6 +81,16 @@ export class SubscriptionManager {
     }
     const extra = rows.filter((r) => !kept.has(r));
     if (extra.length) await this.removeAll(integrationId, conn, extra);
+  }
+
+  private async existsAtGraph(conn: GraphConnection, row: GraphSubscriptionEntity): Promise<boolean> {
+    try {
+      await this.deps.graph.getSubscription(conn, row.graphSubscriptionId);
+      return true;
+    } catch (err) {
+      if (err instanceof GraphNotFoundError) return false;
+      throw err;
+    }
   }
 
   private async renewIfDue(integrationId: string, conn: GraphConnection, row: GraphSubscriptionEntity, spec: SubscriptionSpec): Promise<void> {
