@@ -30,6 +30,13 @@ const encryptionKey = z.string().refine((v) => Buffer.from(v, 'base64').length =
 
 const token = z.string().min(16, 'must be at least 16 characters');
 
+/**
+ * Webhook-mode integrations still run delta this often: a notification Graph dropped, or one owed
+ * by an api process that crashed, shows within this. A delta with nothing new is one request.
+ */
+export const DEFAULT_SAFETY_NET_POLL_SECONDS = 900;
+export const DEFAULT_WORKER_LOCK_DURATION_MS = 30_000;
+
 /** Variables every process reads. */
 export const commonEnvShape = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Node environment; production logs JSON'),
@@ -64,14 +71,14 @@ export const workerEnvShape = {
     .int()
     .min(1000, 'must be at least 1000')
     .max(600_000, 'must be at most 600000')
-    .default(30_000)
+    .default(DEFAULT_WORKER_LOCK_DURATION_MS)
     .describe("job lock and sync-stream lease: how soon a killed worker's runs are picked up again"),
   SAFETY_NET_POLL_SECONDS: z.coerce
     .number({ message: 'must be a number' })
     .int()
     .min(60, 'must be at least 60')
     .max(86_400, 'must be at most 86400')
-    .default(3600)
+    .default(DEFAULT_SAFETY_NET_POLL_SECONDS)
     .describe('delta interval of webhook-mode integrations, catching notifications Graph dropped'),
 } as const;
 

@@ -4,6 +4,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
+import { DEFAULT_SAFETY_NET_POLL_SECONDS, DEFAULT_WORKER_LOCK_DURATION_MS } from '@ones-m365/shared/config';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
@@ -30,9 +31,9 @@ export interface WorkerProcessDeps {
 }
 
 export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ close(): Promise<void> }> {
-  const lockDurationMs = deps.lockDurationMs ?? 30_000;
+  const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
   const registry = createRegistry({ db: deps.db, redis: deps.connection, prefix: deps.prefix, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
-    producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? 3600,
+    producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
   });
   const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs });
   await upsertSchedules(deps.producer, { syncRunRetentionDays: 30 });
