@@ -82,3 +82,8 @@ async function mysqlFlavor(url: string): Promise<'mysql' | 'mariadb'> {
     await conn.end();
   }
 }
+
+/** Readiness: the database answers a trivial query. */
+export async function pingDatabase(ds: DataSource): Promise<void> {
+  await ds.query('SELECT 1');
+}

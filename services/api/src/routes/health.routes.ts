@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
+import { pingDatabase } from '@ones-m365/shared/db';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -20,7 +21,7 @@ export function healthRouter(deps: { db: DataSource; redis: Redis }): Router {
   router.get('/readyz', async (_req, res) => {
     const checks: Record<string, { ok: boolean; error?: string }> = {};
     await Promise.all([
-      within(2000, deps.db.query('SELECT 1')).then(
+      within(2000, pingDatabase(deps.db)).then(
         () => (checks.database = { ok: true }),
         (e: Error) => (checks.database = { ok: false, error: e.message }),
       ),
