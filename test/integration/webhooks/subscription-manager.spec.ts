@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { DEFAULT_SAFETY_NET_POLL_SECONDS } from '@ones-m365/shared/config';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
@@ -19,7 +20,7 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
   const graph = createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 });
 
   const deps = (now?: Date): SubscriptionJobDeps => ({
-    db: w.h.db.ds, graph, secretBox: w.box, producer: w.producer, publicBaseUrl: w.h.url, safetyNetSeconds: 3600, ...(now ? { now: () => now } : {}),
+    db: w.h.db.ds, graph, secretBox: w.box, producer: w.producer, publicBaseUrl: w.h.url, safetyNetSeconds: DEFAULT_SAFETY_NET_POLL_SECONDS, ...(now ? { now: () => now } : {}),
   });
   const rows = () => w.subscriptions.listForIntegration(id);
   const atGraph = () => w.sim.listSubscriptions(w.sim.tenantId);
@@ -39,7 +40,7 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
 
   it('webhook mode: the safety-net delta is scheduled at the slow interval, no fallback reason', async () => {
     const s = await w.until('the poll scheduler', () => scheduler(id));
-    expect(Number(s!.every)).to.equal(3600 * 1000);
+    expect(Number(s!.every)).to.equal(DEFAULT_SAFETY_NET_POLL_SECONDS * 1000);
     expect((await w.integrations.get(id))!.statusReason).to.equal(null);
   });
 
@@ -152,7 +153,7 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
     await w.until('the 120 s poll', () => scheduler(id), (s) => Number(s?.every) === 120_000);
     await w.h.call(`/api/v1/integrations/${id}/sync-mode`, { method: 'PUT', json: { mode: 'webhooks' } });
     await subscribed();
-    await w.until('the safety-net poll', () => scheduler(id), (s) => Number(s?.every) === 3_600_000);
+    await w.until('the safety-net poll', () => scheduler(id), (s) => Number(s?.every) === DEFAULT_SAFETY_NET_POLL_SECONDS * 1000);
   });
 
   it('disable deletes the subscriptions at Graph and the schedule; GET subscriptions is empty', async () => {
