@@ -10,6 +10,18 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
+/**
+ * For hot paths comparing with a value already known to be right (no hash, no allocation): false
+ * at once for another length (the length is not the secret), else time independent of where the
+ * strings differ.
+ */
+export function sameLengthConstantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
 /** SHA-256 hex, for values that only ever need comparing (clientState, one-time tickets). */
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { pollUntil } from './poll.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRY = { api: 'services/api/src/main.ts', worker: 'services/worker/src/main.ts' } as const;
@@ -63,11 +64,5 @@ export async function waitForHttp(url: string, svc: ServiceProcess, timeoutMs = 
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  return (await pollUntil(what, fn, (v) => Boolean(v), { timeoutMs, everyMs })) as T;
 }

@@ -19,6 +19,7 @@ import { startWorkers, type RunningWorkers } from '../../services/worker/src/run
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { freshPrefix, removeQueueData } from './env.js';
 import { trustCa } from './graph-simulator-clients.js';
+import { queueIdle } from './poll.js';
 import { TEST_REDIS_URL } from './services.js';
 
 export interface SyncHarness {
@@ -70,16 +71,7 @@ export async function startSyncHarness(opts: { seed?: SeedSpec; settings?: Parti
       workers.push(w);
       return w;
     },
-    async idle(timeoutMs = 60_000) {
-      const q = producer.queue(QUEUES.sync);
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const c = await q.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
-        if (Object.values(c).every((n) => n === 0)) return;
-        if (Date.now() > until) throw new Error(`sync queue not idle: ${JSON.stringify(c)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
+    idle: (timeoutMs = 60_000) => queueIdle(producer.queue(QUEUES.sync), timeoutMs),
     tenantActiveIds() {
       return new Set(sim.listUsers({ limit: 1_000_000, state: 'active' }).filter((u) => u.props.accountEnabled !== false).map((u) => u.id));
     },

@@ -12,6 +12,8 @@ import { createProducer, createRedisConnection, QUEUES, type Producer } from '@o
 import { startWorkerProcess } from '../../services/worker/src/worker-process.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { trustCa } from './graph-simulator-clients.js';
+import { pollUntil, queueIdle } from './poll.js';
+import { integrationBody } from './settings-harness.js';
 import { TEST_REDIS_URL } from './services.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -60,24 +62,13 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
     db: h.db.ds, connection: workerRedis, producer, prefix: h.config.queuePrefix, concurrency: 4, logger: silentLogger(),
     graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 }), secretBox: box, publicBaseUrl: h.url, lockDurationMs: 5_000,
   });
-  const until: WebhookHarness['until'] = async (what, fn, pred = (v) => Boolean(v), timeoutMs = 20_000) => {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await fn();
-      if (pred(v)) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const until: WebhookHarness['until'] = (what, fn, pred, timeoutMs) => pollUntil(what, fn, pred, { timeoutMs });
   return {
     h, sim, proxy, producer, box, until,
     subscriptions: new GraphSubscriptionRepository(h.db.ds),
     integrations: new IntegrationRepository(h.db.ds),
     async create(over = {}) {
-      const r = await h.call('/api/v1/integrations', { method: 'POST', json: {
-        name: 'Contoso', cloud: sim.cloud, tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret,
-        endpoints: { login: sim.loginUrl, graph: sim.graphUrl }, ...over,
-      } });
+      const r = await h.call('/api/v1/integrations', { method: 'POST', json: integrationBody(sim, over) });
       if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body.id as string;
     },
@@ -85,10 +76,7 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
       const r = await h.call(`/api/v1/integrations/${id}/enable`, { method: 'POST' });
       if (r.status !== 202) throw new Error(`enable failed: ${r.status} ${JSON.stringify(r.body)}`);
     },
-    async syncIdle() {
-      await until('an idle sync queue', () => producer.queue(QUEUES.sync).getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-        (c) => Object.values(c).every((n) => n === 0));
-    },
+    syncIdle: () => queueIdle(producer.queue(QUEUES.sync), 20_000),
     async webhookDeltaJobs(integrationId, since) {
       const jobs = await producer.queue(QUEUES.sync).getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);
       return jobs.filter((j) => j.name === 'users.sync' && j.data.integrationId === integrationId && j.data.trigger === 'webhook' && j.timestamp >= since).length;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { constantTimeEqual, SecretBox } from '@ones-m365/shared/crypto';
+import { constantTimeEqual, sameLengthConstantTimeEqual, SecretBox } from '@ones-m365/shared/crypto';
 
 describe('SecretBox (AES-256-GCM)', () => {
   const box = new SecretBox(randomBytes(32));
@@ -45,5 +45,15 @@ describe('constantTimeEqual', () => {
     fc.assert(fc.property(fc.string(), fc.string(), (a, b) => constantTimeEqual(a, b) === (a === b)));
     expect(constantTimeEqual('abc', 'abc')).to.equal(true);
     expect(constantTimeEqual('abc', 'abcd')).to.equal(false);
+  });
+});
+
+describe('sameLengthConstantTimeEqual', () => {
+  it('agrees with === for any pair of strings, including same-length ones', () => {
+    fc.assert(fc.property(fc.string(), fc.string(), (a, b) => sameLengthConstantTimeEqual(a, b) === (a === b)));
+    fc.assert(fc.property(fc.string({ minLength: 1 }), (a) => {
+      const flipped = String.fromCharCode(a.charCodeAt(0) ^ 1) + a.slice(1);
+      return sameLengthConstantTimeEqual(a, a) && !sameLengthConstantTimeEqual(a, flipped);
+    }));
   });
 });

@@ -5,6 +5,7 @@
  * everything the batch needs; rejects (→ 503, Graph redelivers) if it could not.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameLengthConstantTimeEqual } from '@ones-m365/shared/crypto';
 import type { Logger } from '@ones-m365/shared/logging';
 import { LIFECYCLE_EVENTS, type LifecycleEvent, type Producer } from '@ones-m365/shared/queue';
 import { requestStreamDelta } from '@ones-m365/shared/subscriptions';
@@ -25,14 +26,6 @@ export interface WebhookIngressDeps {
 
 const KEY_SEP = '\n';
 
-/** Equal-length strings compared in time that does not depend on where they differ. */
-function sameString(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
-
 /**
  * Constant-time clientState check. The first match is checked by SHA-256 against the stored hash
  * (timingSafeEqual); the value that matched is then kept in memory (never stored or logged) so the
@@ -40,7 +33,7 @@ function sameString(a: string, b: string): boolean {
  */
 function clientStateMatches(sub: CachedSubscription, clientState: string | null): boolean {
   if (clientState === null) return false;
-  if (sub.acceptedClientState !== undefined && sub.acceptedClientState.length === clientState.length) return sameString(clientState, sub.acceptedClientState);
+  if (sub.acceptedClientState !== undefined && sub.acceptedClientState.length === clientState.length) return sameLengthConstantTimeEqual(clientState, sub.acceptedClientState);
   if (sub.clientStateHash.length !== 32) return false;
   const ok = timingSafeEqual(createHash('sha256').update(clientState, 'utf8').digest(), sub.clientStateHash);
   if (ok) sub.acceptedClientState = clientState;
@@ -114,8 +107,8 @@ export class WebhookIngress {
   private check(n: IncomingNotification, sub: CachedSubscription | undefined): RejectReason | null {
     if (!sub) return 'unknown_subscription';
     if (!clientStateMatches(sub, n.clientState)) return 'bad_client_state';
-    // A tenant entered as a domain name cannot be compared with the GUID Graph sends; the
-    // clientState (256 random bits per subscription) is then the check.
+    // Null only while the GUID of a tenant entered as a domain is not learned yet (it is, before
+    // the first subscription is made); the clientState (256 random bits) is then the check.
     if (sub.tenantId !== null && (n.tenantId === null || n.tenantId.toLowerCase() !== sub.tenantId)) return 'wrong_tenant';
     if (n.lifecycleEvent && !LIFECYCLE_EVENTS.includes(n.lifecycleEvent as LifecycleEvent)) return 'unknown_lifecycle_event';
     return null;

@@ -28,11 +28,4 @@ export function simConnection(sim: GraphSimulator, overrides: Partial<GraphConne
   };
 }
 
-export async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the promise to reject, it resolved');
-}
+export { rejectionOf } from '../../../fakes/graph-test-helpers.js';
