@@ -32,8 +32,8 @@ function specFiles(dir: string): string[] {
   return out;
 }
 
-async function runLayer(layer: Layer): Promise<{ passes: number; failures: number; pending: number }> {
-  const files = specFiles(join(here, layer.dir));
+async function runLayer(layer: Layer, only: string[]): Promise<{ passes: number; failures: number; pending: number }> {
+  const files = specFiles(join(here, layer.dir)).filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
   if (files.length === 0) return { passes: 0, failures: 0, pending: 0 };
   const color = Boolean(process.stdout.isTTY);
   Mocha.reporters.Base.useColors = color;
@@ -53,7 +53,11 @@ async function runLayer(layer: Layer): Promise<{ passes: number; failures: numbe
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  // Arguments that name a layer pick layers; any other argument keeps only the spec files whose
+  // path contains it (`npm test -- integration webhooks/` runs the webhook integration specs).
+  const args = process.argv.slice(2);
+  const wanted = args.filter((a) => LAYERS.some((l) => l.name === a));
+  const only = args.filter((a) => !wanted.includes(a));
   const layers = wanted.length ? LAYERS.filter((l) => wanted.includes(l.name)) : LAYERS;
   if (layers.some((l) => l.needsServices)) {
     const problem = await checkServices();
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
   let passed = 0, failed = 0, skipped = 0;
   for (const layer of layers) {
     console.log(`\n=== ${layer.name} tests ===`);
-    const r = await runLayer(layer);
+    const r = await runLayer(layer, only);
     passed += r.passes; failed += r.failures; skipped += r.pending;
   }
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
