@@ -18,6 +18,7 @@ import { createGraphClient, createRequestCounter, type GraphConnection } from '@
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createRedisConnection } from '@ones-m365/shared/queue';
+import { createCoordination } from '@ones-m365/shared/sync';
 import { roomsSyncJob } from '../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../services/worker/src/jobs/users-sync.job.js';
 import type { JobContext } from '../services/worker/src/jobs/job-handler.js';
@@ -69,7 +70,7 @@ async function fullSync(): Promise<{ ms: number; userRequests: number; roomReque
   const redis = createRedisConnection(env.B_REDIS ?? 'redis://127.0.0.1:6379', 'worker');
   const box = new SecretBox(randomBytes(32));
   await new IntegrationRepository(db).create({ id: conn.id, name: 'bench', cloud: 'global', tenantId: conn.tenantId, clientId: conn.clientId, endpoints: conn.endpoints!, ...sealSecret(box, conn.id, conn.clientSecret) });
-  const deps = { db, redis, prefix: `bench-${randomUUID()}`, graph, secretBox: box, lockLeaseMs: 30_000 };
+  const deps = { db, coordination: createCoordination(redis, `bench-${randomUUID()}`), graph, secretBox: box, lockLeaseMs: 30_000 };
   const ctx = (): JobContext => ({
     jobId: randomUUID(), attemptsMade: 0, maxAttempts: 1, logger: silentLogger(), progress: async () => undefined,
     delay: async () => { throw new Error('throttled during the bench'); },

@@ -1,3 +1,2 @@
-export * from './events.js';
+export * from './reconcile-request.js';
 export * from './specs.js';
-export * from './stream-delta.js';

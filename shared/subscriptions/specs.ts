@@ -3,12 +3,14 @@
  * these specs: `/users` now; room calendars (`/users/{room}/events`, stream `calendar:<roomId>`)
  * come with the calendar work through the same manager.
  */
+import type { StreamKey } from '../sync/index.js';
+
 export interface SubscriptionSpec {
   /** Graph resource, without base URL. */
   resource: string;
   changeType: string;
   /** The sync stream a notification on this resource turns into a delta run of. */
-  stream: string;
+  stream: StreamKey;
   /** Lifetime to ask for; Graph may set less (its answer is what is stored). */
   lifetimeMinutes: number;
 }

@@ -9,6 +9,7 @@ import { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/s
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
 import { startWorkerProcess } from '../../services/worker/src/worker-process.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { trustCa } from './graph-simulator-clients.js';
@@ -23,6 +24,8 @@ export interface WebhookHarness {
   proxy: TcpProxy | null;
   /** The worker side's producer (real Redis). */
   producer: Producer;
+  /** Coordination on the worker side's producer connection. */
+  coordination: Coordination;
   box: SecretBox;
   subscriptions: GraphSubscriptionRepository;
   integrations: IntegrationRepository;
@@ -65,6 +68,7 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
   const until: WebhookHarness['until'] = (what, fn, pred, timeoutMs) => pollUntil(what, fn, pred, { timeoutMs });
   return {
     h, sim, proxy, producer, box, until,
+    coordination: createCoordination(producerRedis, h.config.queuePrefix),
     subscriptions: new GraphSubscriptionRepository(h.db.ds),
     integrations: new IntegrationRepository(h.db.ds),
     async create(over = {}) {

@@ -10,8 +10,8 @@ import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, Ro
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
-import { requestReconcile, subscriptionsChannel } from '@ones-m365/shared/subscriptions';
-import { requestSync } from '@ones-m365/shared/sync';
+import { requestReconcile } from '@ones-m365/shared/subscriptions';
+import { createCoordination, requestSync } from '@ones-m365/shared/sync';
 import { dashboardRouter } from './dashboard.js';
 import { buildOpenApi } from './http/openapi.js';
 import { mountRoutes, type AnyRoute } from './http/route.js';
@@ -36,10 +36,12 @@ export interface AppDeps {
     bodyLimit: string;
     allowCustomEndpoints: boolean;
     publicBaseUrl: string;
+    /** QUEUE_PREFIX: the producer's queues and every coordination key live under it. */
+    queuePrefix: string;
   };
   logger: Logger;
   db: DataSource;
-  /** The producer's Redis connection (fails fast), also used by /readyz. */
+  /** The producer's Redis connection (fails fast), also used by /readyz and for coordination. */
   redis: Redis;
   producer: Producer;
   metrics: Metrics;
@@ -74,14 +76,16 @@ export function createApp(deps: AppDeps): ApiApp {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+  const coordination = createCoordination(deps.redis, deps.config.queuePrefix);
+  const syncDeps = { producer: deps.producer, coordination };
   const subscriptions = new GraphSubscriptionRepository(deps.db);
   const subscriptionCache = new SubscriptionCache({ load: () => subscriptions.listForWebhookCheck(), logger: deps.logger });
   if (deps.events) {
-    subscriptionCache.listen(deps.events, subscriptionsChannel(deps.producer.queue('subscriptions').opts.prefix ?? 'bull')).catch((err: Error) =>
+    subscriptionCache.listen(deps.events, coordination.subscriptionsChannel).catch((err: Error) =>
       deps.logger.warn('subscription change channel unavailable', { error: err.message }),
     );
   }
-  const ingress = new WebhookIngress({ cache: subscriptionCache, producer: deps.producer, metrics: deps.metrics, logger: deps.logger });
+  const ingress = new WebhookIngress({ cache: subscriptionCache, producer: deps.producer, coordination, metrics: deps.metrics, logger: deps.logger });
   const hooks = webhookRoutes({ ingress });
   // Graph's webhooks: unauthenticated, before the bearer-auth API, with their own body limit.
   app.use(webhooksRouter(hooks));
@@ -89,17 +93,18 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(DASHBOARD_PATH, basicAuth(deps.config.dashboard.user, deps.config.dashboard.password), dashboardRouter(deps.producer, DASHBOARD_PATH));
 
   const groups = new GroupRepository(deps.db);
+  const rooms = new RoomRepository(deps.db);
   const integrations = new IntegrationsService({
     integrations: new IntegrationRepository(deps.db), groups, graph: deps.graph, secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
     changed: async (integrationId) => void (await requestReconcile(deps.producer, integrationId)),
-    resync: async (integrationId, stream) => void (await requestSync(deps.producer, { integrationId, stream, mode: 'full', trigger: 'resync' })),
+    resync: async (integrationId, stream) => void (await requestSync(syncDeps, { integrationId, stream, mode: 'full', trigger: 'resync' })),
   });
   const apiRoutes: AnyRoute[] = [
     ...integrationsRoutes({ service: integrations }),
     ...groupsRoutes({ groups }),
     ...jobsRoutes({ producer: deps.producer }),
-    ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, producer: deps.producer, logger: deps.logger }),
-    ...syncRoutes({ producer: deps.producer, integrations: new IntegrationRepository(deps.db), rooms: new RoomRepository(deps.db), users: new UserRepository(deps.db), syncRuns: new SyncRunRepository(deps.db) }),
+    ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), rooms, subscriptions, ...syncDeps, logger: deps.logger }),
+    ...syncRoutes({ ...syncDeps, integrations: new IntegrationRepository(deps.db), rooms, users: new UserRepository(deps.db), syncRuns: new SyncRunRepository(deps.db) }),
   ];
   const openapi = buildOpenApi([{ prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }, { prefix: '', routes: hooks, security: 'none' }], { title: 'ones-m365', version: '1' });
 

@@ -20,7 +20,7 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
   const graph = createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 });
 
   const deps = (now?: Date): SubscriptionJobDeps => ({
-    db: w.h.db.ds, graph, secretBox: w.box, producer: w.producer, publicBaseUrl: w.h.url, safetyNetSeconds: DEFAULT_SAFETY_NET_POLL_SECONDS, ...(now ? { now: () => now } : {}),
+    db: w.h.db.ds, graph, secretBox: w.box, producer: w.producer, coordination: w.coordination, publicBaseUrl: w.h.url, safetyNetSeconds: DEFAULT_SAFETY_NET_POLL_SECONDS, ...(now ? { now: () => now } : {}),
   });
   const rows = () => w.subscriptions.listForIntegration(id);
   const atGraph = () => w.sim.listSubscriptions(w.sim.tenantId);

@@ -3,20 +3,19 @@
  * the first full sync of rooms and users (coalesced per stream) and a reconcile of the
  * subscriptions; disabling stops and deletes the subscriptions at Graph (by the reconcile job).
  */
-import type { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
+import type { GraphSubscriptionRepository, IntegrationRepository, RoomRepository } from '@ones-m365/shared/db';
 import { NotFoundError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
-import type { Producer } from '@ones-m365/shared/queue';
 import { requestReconcile } from '@ones-m365/shared/subscriptions';
-import { requestSync } from '@ones-m365/shared/sync';
+import { requestSync, streamsOf, type SyncRequestDeps } from '@ones-m365/shared/sync';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { integrationView } from '../services/integrations.service.js';
 import { idParams } from './integration.schemas.js';
 
-export interface SubscriptionsRoutesDeps {
+export interface SubscriptionsRoutesDeps extends SyncRequestDeps {
   integrations: Pick<IntegrationRepository, 'get' | 'update'>;
+  rooms: Pick<RoomRepository, 'activeIds'>;
   subscriptions: Pick<GraphSubscriptionRepository, 'listForIntegration'>;
-  producer: Producer;
   logger: Logger;
 }
 
@@ -32,18 +31,20 @@ export function subscriptionsRoutes(deps: SubscriptionsRoutesDeps): AnyRoute[] {
     defineRoute({
       method: 'post', path: '/integrations/:id/enable', tag: TAG, params: idParams,
       summary: 'Enable: first full sync of rooms then users, then change-notification subscriptions (or polling)',
-      responses: { 202: '{integration, jobs: {rooms, users, subscriptions}}', 404: 'No such integration', 503: 'The queue is unavailable' },
+      responses: { 202: '{integration, jobs: {<stream>: jobId…, subscriptions}}', 404: 'No such integration', 503: 'The queue is unavailable' },
       async handler({ params }, res) {
         await load(params.id);
         const integration = await deps.integrations.update(params.id, { status: 'enabled', statusReason: null });
         // A queue that cannot be reached answers 503 (error-handler.ts), as documented.
-        const rooms = await requestSync(deps.producer, { integrationId: params.id, stream: 'rooms', mode: 'full', trigger: 'enable' });
-        const users = await requestSync(deps.producer, { integrationId: params.id, stream: 'users', mode: 'full', trigger: 'enable' });
+        const jobs: Record<string, string> = {};
+        for (const target of streamsOf(integration!, await deps.rooms.activeIds(params.id))) {
+          jobs[target.stream] = (await requestSync(deps, { ...target, mode: 'full', trigger: 'enable' })).jobId;
+        }
         // Subscribing at once, not after the full load: notifications during the load queue a delta
         // behind it, so nothing changed meanwhile is missed.
         const subscriptions = await requestReconcile(deps.producer, params.id, { verify: true });
         deps.logger.info('integration enabled', { integrationId: params.id });
-        res.status(202).json({ integration: integrationView(integration!), jobs: { rooms: rooms.jobId, users: users.jobId, subscriptions: subscriptions.id } });
+        res.status(202).json({ integration: integrationView(integration!), jobs: { ...jobs, subscriptions: subscriptions.id } });
       },
     }),
     defineRoute({

@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import type { IntegrationRepository, RoomEntity, RoomRepository, SyncRunEntity, SyncRunRepository, UserRepository, UserView } from '@ones-m365/shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/shared/errors';
-import type { Producer } from '@ones-m365/shared/queue';
-import { requestSync, type SyncRequestResult } from '@ones-m365/shared/sync';
+import { isSyncedStream, requestSync, streamsOf, type StreamTarget, type SyncRequestDeps, type SyncRequestResult } from '@ones-m365/shared/sync';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 
-export interface SyncRoutesDeps {
-  producer: Producer;
+export interface SyncRoutesDeps extends SyncRequestDeps {
   integrations: Pick<IntegrationRepository, 'get'>;
-  rooms: Pick<RoomRepository, 'list'>;
+  rooms: Pick<RoomRepository, 'list' | 'activeIds'>;
   users: Pick<UserRepository, 'list'>;
   syncRuns: Pick<SyncRunRepository, 'get' | 'listLatest' | 'confirm'>;
 }
@@ -56,12 +54,12 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
       }),
       responses: { 202: '{jobId, jobs: [{stream, jobId, coalesced}]}', 404: 'No such integration', 422: 'Calendar sync is not available yet' },
       async handler({ params, body }, res) {
-        await integrationOf(params.id);
+        const integration = await integrationOf(params.id);
         if (body.scope === 'calendars') throw new UnprocessableError('not_available', 'Calendar sync is not available yet');
-        const streams = body.scope === 'all' ? (['rooms', 'users'] as const) : [body.scope];
+        const targets: StreamTarget[] = body.scope === 'all' ? streamsOf(integration, await deps.rooms.activeIds(params.id)) : [{ integrationId: params.id, stream: body.scope }];
         const jobs: (SyncRequestResult & { stream: string })[] = [];
-        for (const stream of streams) {
-          jobs.push({ stream, ...(await requestSync(deps.producer, { integrationId: params.id, stream, mode: body.mode, trigger: 'api' })) });
+        for (const target of targets) {
+          jobs.push({ stream: target.stream, ...(await requestSync(deps, { ...target, mode: body.mode, trigger: 'api' })) });
         }
         res.status(202).json({ jobId: jobs[jobs.length - 1]!.jobId, jobs });
       },
@@ -91,8 +89,8 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
         const run = await deps.syncRuns.get(params.runId);
         if (!run || run.integrationId !== params.id) throw new NotFoundError('Sync run');
         if (!(await deps.syncRuns.confirm(run.id))) throw new ConflictError(`Sync run ${run.id} is ${run.status}, not needs_confirmation`);
-        const stream = run.stream === 'rooms' ? 'rooms' : 'users';
-        const { jobId } = await requestSync(deps.producer, { integrationId: params.id, stream, mode: run.mode === 'full' ? 'full' : 'delta', trigger: 'confirm' });
+        if (!isSyncedStream(run.stream)) throw new ConflictError(`Sync run ${run.id} is of stream ${run.stream}, which is no longer synced`);
+        const { jobId } = await requestSync(deps, { integrationId: params.id, stream: run.stream, mode: run.mode === 'full' ? 'full' : 'delta', trigger: 'confirm' });
         res.status(202).json({ jobId, runId: run.id });
       },
     }),

@@ -1,7 +1,6 @@
 import { GroupRepository, SyncStateRepository } from '@ones-m365/shared/db';
 import { GraphDeltaExpiredError } from '@ones-m365/shared/graph';
 import { readUserSettings } from '@ones-m365/shared/integrations';
-import { deleteIfEquals, syncKeys } from '@ones-m365/shared/sync';
 import { resolveCardAttribute } from '../sync/card-attribute.js';
 import { addWarnings, runSyncJob, type SyncJobDeps } from '../sync/sync-job-runner.js';
 import { parseCheckpoint } from '../sync/users-checkpoint.js';
@@ -21,8 +20,8 @@ export function usersSyncJob(deps: SyncJobDeps): JobHandler<'users.sync'> {
     name: 'users.sync',
     async handle(payload, ctx) {
       return await runSyncJob(deps, ctx, { ...payload, stream: 'users' }, async ({ integration, conn, run, lock, graphRequests }) => {
-        const fullKey = syncKeys(deps.prefix, 'users', integration.id).fullRequest;
-        const fullToken = await deps.redis.get(fullKey);
+        const stream = { integrationId: integration.id, stream: 'users' } as const;
+        const fullToken = await deps.coordination.pendingFull(stream);
         const settings = readUserSettings(integration.userSettings);
         const card = await resolveCardAttribute(deps, conn, integration, settings);
         addWarnings(run, card.warnings);
@@ -54,7 +53,7 @@ export function usersSyncJob(deps: SyncJobDeps): JobHandler<'users.sync'> {
           result = await walkRound(env, await startFullRound(env));
         }
         run.mode = ranFull ? 'full' : 'delta'; // what ran, whatever the payload said
-        if (result === 'done' && ranFull && fullToken !== null) await deleteIfEquals(deps.redis, fullKey, fullToken);
+        if (result === 'done' && ranFull && fullToken !== null) await deps.coordination.clearFull(stream, fullToken);
         return { status: result === 'stop' ? 'needs_confirmation' : 'succeeded' };
       });
     },

@@ -17,14 +17,16 @@ import type { GraphSubscriptionEntity, GraphSubscriptionRepository } from '@ones
 import { GraphConflictError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphSubscription } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
-import { publishSubscriptionsChanged, requestStreamDelta, type SubscriptionSpec } from '@ones-m365/shared/subscriptions';
+import type { SubscriptionSpec } from '@ones-m365/shared/subscriptions';
+import { requestSync, type Coordination } from '@ones-m365/shared/sync';
 
 export type SubscriptionsGraph = Pick<GraphClient, 'createSubscription' | 'getSubscription' | 'listSubscriptions' | 'renewSubscription' | 'deleteSubscription'>;
 
 export interface SubscriptionManagerDeps {
   graph: SubscriptionsGraph;
   subscriptions: GraphSubscriptionRepository;
-  producer: Producer;
+  producer: Pick<Producer, 'enqueue'>;
+  coordination: Pick<Coordination, 'requestFull' | 'announceSubscriptionsChanged'>;
   logger: Logger;
   /** PUBLIC_BASE_URL: where Graph reaches the api. */
   publicBaseUrl: string;
@@ -124,9 +126,9 @@ export class SubscriptionManager {
       integrationId, graphSubscriptionId: sub.id, resource: spec.resource, changeType: spec.changeType, stream: spec.stream,
       clientStateHash: sha256Hex(clientState), expiresAt: new Date(sub.expirationDateTime),
     });
-    await publishSubscriptionsChanged(this.deps.producer, integrationId);
+    await this.deps.coordination.announceSubscriptionsChanged(integrationId);
     this.deps.logger.info('subscription created', { integrationId, subscriptionId: sub.id, resource: spec.resource, expiresAt: sub.expirationDateTime });
-    await requestStreamDelta(this.deps.producer, integrationId, spec.stream, 'webhook');
+    await requestSync(this.deps, { integrationId, stream: spec.stream, mode: 'delta', trigger: 'webhook' });
   }
 
   private createAtGraph(conn: GraphConnection, spec: SubscriptionSpec, clientState: string): Promise<GraphSubscription> {
@@ -163,7 +165,7 @@ export class SubscriptionManager {
       await this.deps.subscriptions.remove(row.id);
     }
     if (list.length) {
-      await publishSubscriptionsChanged(this.deps.producer, integrationId);
+      await this.deps.coordination.announceSubscriptionsChanged(integrationId);
       this.deps.logger.info('subscriptions deleted', { integrationId, count: list.length });
     }
     return list.length;

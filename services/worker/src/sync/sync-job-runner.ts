@@ -6,21 +6,19 @@
  * thrown, so BullMQ's exponential backoff with jitter applies; the last attempt → run `failed`.
  */
 import type { DataSource } from 'typeorm';
-import type { Redis } from 'ioredis';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import { IntegrationRepository, SyncRunRepository, type IntegrationEntity, type SyncRunEntity } from '@ones-m365/shared/db';
 import { AppError } from '@ones-m365/shared/errors';
 import { createRequestCounter, GraphThrottledError, type GraphClient, type GraphConnection } from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import type { SyncTrigger } from '@ones-m365/shared/queue';
-import { acquireStreamLock, syncKeys, type HeldLock, type SyncStream } from '@ones-m365/shared/sync';
+import type { Coordination, HeldLock, StreamKey } from '@ones-m365/shared/sync';
 import type { JobContext } from '../jobs/job-handler.js';
 
 export interface SyncJobDeps {
   db: DataSource;
-  /** The worker's Redis connection (locks, full-request tokens). */
-  redis: Redis;
-  prefix: string;
+  /** Stream locks and full-request tokens, on the worker's Redis connection. */
+  coordination: Pick<Coordination, 'acquireLock' | 'pendingFull' | 'clearFull'>;
   graph: GraphClient;
   secretBox: SecretBox;
   /** Lease of the stream lock; renewed every third of it. */
@@ -56,7 +54,7 @@ export class LockLostError extends AppError {
 export async function runSyncJob(
   deps: SyncJobDeps,
   ctx: JobContext,
-  req: { integrationId: string; stream: SyncStream; mode: 'full' | 'delta'; trigger: SyncTrigger },
+  req: { integrationId: string; stream: StreamKey; mode: 'full' | 'delta'; trigger: SyncTrigger },
   body: (scope: RunScope) => Promise<RunOutcome>,
 ): Promise<Record<string, unknown>> {
   const integration = await new IntegrationRepository(deps.db).get(req.integrationId);
@@ -64,7 +62,7 @@ export async function runSyncJob(
     ctx.logger.info('integration gone; sync skipped');
     return { skipped: 'integration not found' };
   }
-  const lock = await acquireStreamLock(deps.redis, syncKeys(deps.prefix, req.stream, req.integrationId).lock, deps.lockLeaseMs);
+  const lock = await deps.coordination.acquireLock(req, deps.lockLeaseMs);
   if (!lock) return ctx.delay(Date.now() + 500 + Math.floor(Math.random() * 1500));
   const runs = new SyncRunRepository(deps.db);
   let run: SyncRunEntity | undefined;
