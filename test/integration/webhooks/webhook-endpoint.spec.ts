@@ -63,6 +63,9 @@ describe('webhooks: endpoints (simulator, api, worker)', () => {
   });
 
   it('ignores a forged clientState, an unknown subscription and a wrong tenant: 202 and no work', async () => {
+    // The test before leaves a trailing delta request owed (the memo's window): let it go first.
+    await new Promise((r) => setTimeout(r, 1_500));
+    await w.syncIdle();
     const since = Date.now();
     const before = await Promise.all(['bad_client_state', 'unknown_subscription', 'wrong_tenant'].map(outcome));
     expect((await post('/webhooks/graph/notifications', { value: [item()] })).status).to.equal(202);
