@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { startGraphSimulator, type GraphSimulator, type SeedSpec, type Settings } from '@ones-m365/graph-simulator';
 import { SecretBox } from '@ones-m365/shared/crypto';
-import { IntegrationRepository, SyncRunRepository, UserEntity, type IntegrationEntity, type SyncRunEntity } from '@ones-m365/shared/db';
+import { createRepositories, IntegrationRepository, SyncRunRepository, UserEntity, type IntegrationEntity, type SyncRunEntity } from '@ones-m365/shared/db';
 import { createGraphClient, type GraphClient } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
@@ -69,7 +69,7 @@ export async function startSyncHarness(opts: { seed?: SeedSpec; settings?: Parti
     sim, db, prefix, encryptionKey, box, graph, producer, redis, coordination, integration,
     startWorkers(o = {}) {
       const lockDurationMs = o.lockDurationMs ?? 5_000;
-      const deps = { db: db.ds, coordination, graph, secretBox: box, lockLeaseMs: lockDurationMs };
+      const deps = { ...createRepositories(db.ds), coordination, graph, secretBox: box, lockLeaseMs: lockDurationMs };
       const registry = buildRegistry([roomsSyncJob(deps), usersSyncJob(deps)], ['rooms.sync', 'users.sync']);
       const w = startWorkers({ connection: createRedisConnection(TEST_REDIS_URL, 'worker'), prefix, registry, concurrency: o.concurrency ?? 2, logger: silentLogger(), lockDurationMs });
       workers.push(w);

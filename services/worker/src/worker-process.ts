@@ -8,6 +8,7 @@ import { DEFAULT_SAFETY_NET_POLL_SECONDS, DEFAULT_WORKER_LOCK_DURATION_MS } from
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
+import { createRepositories } from '@ones-m365/shared/db';
 import type { Producer } from '@ones-m365/shared/queue';
 import { createCoordination } from '@ones-m365/shared/sync';
 import { createRegistry } from './jobs/index.js';
@@ -34,7 +35,7 @@ export interface WorkerProcessDeps {
 export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ close(): Promise<void> }> {
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
   const coordination = createCoordination(deps.connection, deps.prefix);
-  const registry = createRegistry({ db: deps.db, coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
+  const registry = createRegistry({ db: deps.db, repositories: createRepositories(deps.db), coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
     producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
   });
   const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs });

@@ -1,5 +1,8 @@
-import { SyncRunRepository } from '@ones-m365/shared/db';
+import type { Repositories } from '@ones-m365/shared/db';
+import type { SecretBox } from '@ones-m365/shared/crypto';
+import type { GraphClient } from '@ones-m365/shared/graph';
 import { JOB_NAMES } from '@ones-m365/shared/queue';
+import type { Coordination } from '@ones-m365/shared/sync';
 import { buildRegistry, type JobRegistry } from './job-handler.js';
 import { pruneSyncRunsJob } from './prune-sync-runs.job.js';
 import { roomsSyncJob } from './rooms-sync.job.js';
@@ -9,15 +12,21 @@ import { subscriptionsPollJob } from './subscriptions-poll.job.js';
 import { subscriptionsReconcileJob } from './subscriptions-reconcile.job.js';
 import { subscriptionsRenewDueJob } from './subscriptions-renew-due.job.js';
 import { usersSyncJob } from './users-sync.job.js';
-import type { SyncJobDeps } from '../sync/sync-job-runner.js';
 
-/** What the jobs need: the database, the worker's Redis, Graph and the secret box. */
-export type WorkerDeps = SyncJobDeps & SubscriptionJobDeps;
+/** What the jobs need: the repositories (built once), coordination, Graph and the secret box. */
+export type WorkerDeps = SubscriptionJobDeps & {
+  repositories: Repositories;
+  coordination: Coordination;
+  graph: GraphClient;
+  secretBox: SecretBox;
+  /** Lease of the stream locks; renewed every third of it. */
+  lockLeaseMs: number;
+};
 
 /** Every job handler, one file each. `buildRegistry` refuses to start on a gap or a double. */
 export function createRegistry(deps: WorkerDeps): JobRegistry {
-  const syncRuns = new SyncRunRepository(deps.db);
-  return buildRegistry([pruneSyncRunsJob({ syncRuns }), roomsSyncJob(deps), usersSyncJob(deps),
+  const sync = { ...deps.repositories, coordination: deps.coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: deps.lockLeaseMs };
+  return buildRegistry([pruneSyncRunsJob({ syncRuns: deps.repositories.syncRuns }), roomsSyncJob(sync), usersSyncJob(sync),
     subscriptionsReconcileJob(deps), subscriptionsRenewDueJob(deps), subscriptionsLifecycleJob(deps), subscriptionsPollJob(deps),
   ], JOB_NAMES);
 }

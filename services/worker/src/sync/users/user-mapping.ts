@@ -4,7 +4,7 @@
  */
 import type { UserRow } from '@ones-m365/shared/db';
 import type { GraphUser, RemovedReason } from '@ones-m365/shared/graph';
-import { clip } from './clip.js';
+import { clip } from '../clip.js';
 
 export const BASE_USER_SELECT = ['id', 'userPrincipalName', 'mail', 'displayName', 'accountEnabled'] as const;
 

@@ -5,13 +5,12 @@
  * Directory.Read.All, which the app usually lacks: then card numbers are skipped with a warning
  * (the admin can name the extension property instead), and the sync goes on.
  */
-import { IntegrationRepository, type IntegrationEntity } from '@ones-m365/shared/db';
+import type { IntegrationEntity, IntegrationRepository } from '@ones-m365/shared/db';
 import { GraphForbiddenError, type GraphClient, type GraphConnection } from '@ones-m365/shared/graph';
 import type { UserSettings } from '@ones-m365/shared/integrations';
-import type { DataSource } from 'typeorm';
 
 export async function resolveCardAttribute(
-  deps: { db: DataSource; graph: Pick<GraphClient, 'getAvailableExtensionProperties'> },
+  deps: { integrations: Pick<IntegrationRepository, 'update'>; graph: Pick<GraphClient, 'getAvailableExtensionProperties'> },
   conn: GraphConnection,
   integration: IntegrationEntity,
   settings: UserSettings & { resolvedCardAttribute?: string },
@@ -36,6 +35,6 @@ export async function resolveCardAttribute(
   const found = names.find((n) => /_pager$/i.test(n));
   if (!found) return { attribute: null, warnings: ['card numbers skipped: the tenant has no extension_…_pager directory extension'] };
   const raw = integration.userSettings && typeof integration.userSettings === 'object' ? integration.userSettings : {};
-  await new IntegrationRepository(deps.db).update(integration.id, { userSettings: { ...raw, resolvedCardAttribute: found } });
+  await deps.integrations.update(integration.id, { userSettings: { ...raw, resolvedCardAttribute: found } });
   return { attribute: found, warnings: [] };
 }

@@ -2,7 +2,7 @@
 import type { RoomEntity, RoomRow } from '@ones-m365/shared/db';
 import type { GraphRoom } from '@ones-m365/shared/graph';
 import type { RoomSettings } from '@ones-m365/shared/integrations';
-import { clip } from './clip.js';
+import { clip } from '../clip.js';
 
 /** Null when the room has no email address (rooms are keyed by email). */
 export function toRoomRow(room: GraphRoom, integrationId: string): RoomRow | null {
