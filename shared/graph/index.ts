@@ -5,6 +5,7 @@
 export { createGraphClient, type GraphClientOptions } from './create-graph-client.js';
 export type { GraphClient } from './graph-client.js';
 export * from './graph-types.js';
+export { MAX_BATCH_REQUESTS, type SubscriptionRenewal, type SubscriptionRenewalRequest } from './subscriptions-batch.js';
 export {
   CLOUDS,
   GRAPH_CLOUDS,
