@@ -35,7 +35,7 @@ export interface WorkerProcessDeps {
 export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ close(): Promise<void> }> {
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
   const coordination = createCoordination(deps.connection, deps.prefix);
-  const registry = createRegistry({ db: deps.db, repositories: createRepositories(deps.db), coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
+  const registry = createRegistry({ repositories: createRepositories(deps.db), coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
     producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
   });
   const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs });

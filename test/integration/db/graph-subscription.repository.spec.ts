@@ -37,15 +37,18 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       expect((await subs.countsByIntegration([on, off, 'none'])).has('none')).to.equal(false);
     });
 
-    it('finds integrations due for renewal by expiry or by a lifecycle flag', async () => {
+    it('finds subscriptions due for renewal by expiry or by a lifecycle flag, soonest first, at most the limit', async () => {
       const a = await integration('enabled');
       const b = await integration('enabled');
-      await add(a, 'g-soon', 60_000);
+      const soonest = await add(a, 'g-soonest', 30_000);
+      const next = await add(a, 'g-soon', 60_000);
       const later = await add(b, 'g-later', 48 * 3600_000);
       const soon = new Date(Date.now() + 3600_000);
-      expect(await subs.integrationsDueBefore(soon)).to.include(a).and.not.include(b);
+      const dueIds = async (limit = 100) => (await subs.dueBefore(soon, limit)).filter((r) => r.integrationId === a || r.integrationId === b).map((r) => r.id);
+      expect(await dueIds()).to.deep.equal([soonest.id, next.id]);
       await subs.setStatus(later.id, 'renew');
-      expect(await subs.integrationsDueBefore(soon)).to.include(b);
+      expect(await dueIds()).to.include(later.id);
+      expect((await subs.byIds([next.id, later.id, 'none'])).map((r) => r.id).sort()).to.deep.equal([next.id, later.id].sort());
       const renewedAt = new Date(Date.now() + 72 * 3600_000);
       await subs.setExpiry(later.id, renewedAt);
       const row = await subs.findByGraphId('g-later');

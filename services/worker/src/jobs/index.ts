@@ -11,10 +11,11 @@ import { subscriptionsLifecycleJob } from './subscriptions-lifecycle.job.js';
 import { subscriptionsPollJob } from './subscriptions-poll.job.js';
 import { subscriptionsReconcileJob } from './subscriptions-reconcile.job.js';
 import { subscriptionsRenewDueJob } from './subscriptions-renew-due.job.js';
+import { subscriptionsRenewJob } from './subscriptions-renew.job.js';
 import { usersSyncJob } from './users-sync.job.js';
 
 /** What the jobs need: the repositories (built once), coordination, Graph and the secret box. */
-export type WorkerDeps = SubscriptionJobDeps & {
+export type WorkerDeps = Omit<SubscriptionJobDeps, 'integrations' | 'subscriptions' | 'rooms'> & {
   repositories: Repositories;
   coordination: Coordination;
   graph: GraphClient;
@@ -25,9 +26,11 @@ export type WorkerDeps = SubscriptionJobDeps & {
 
 /** Every job handler, one file each. `buildRegistry` refuses to start on a gap or a double. */
 export function createRegistry(deps: WorkerDeps): JobRegistry {
-  const sync = { ...deps.repositories, coordination: deps.coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: deps.lockLeaseMs };
-  return buildRegistry([pruneSyncRunsJob({ syncRuns: deps.repositories.syncRuns }), roomsSyncJob(sync), usersSyncJob(sync),
-    subscriptionsReconcileJob(deps), subscriptionsRenewDueJob(deps), subscriptionsLifecycleJob(deps), subscriptionsPollJob(deps),
+  const { repositories, ...services } = deps;
+  const sync = { ...repositories, coordination: deps.coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: deps.lockLeaseMs };
+  const subs: SubscriptionJobDeps = { ...services, integrations: repositories.integrations, subscriptions: repositories.subscriptions, rooms: repositories.rooms };
+  return buildRegistry([pruneSyncRunsJob({ syncRuns: repositories.syncRuns }), roomsSyncJob(sync), usersSyncJob(sync),
+    subscriptionsReconcileJob(subs), subscriptionsRenewDueJob(subs), subscriptionsRenewJob(subs), subscriptionsLifecycleJob(subs), subscriptionsPollJob(subs),
   ], JOB_NAMES);
 }
 

@@ -1,4 +1,3 @@
-import { GraphSubscriptionRepository } from '@ones-m365/shared/db';
 import { requestReconcile } from '@ones-m365/shared/subscriptions';
 import { isSyncedStream, requestSync } from '@ones-m365/shared/sync';
 import type { JobHandler } from './job-handler.js';
@@ -15,7 +14,7 @@ import type { SubscriptionJobDeps } from './subscription-job-deps.js';
  * request coalesced.
  */
 export function subscriptionsLifecycleJob(deps: SubscriptionJobDeps): JobHandler<'subscriptions.lifecycle'> {
-  const subscriptions = new GraphSubscriptionRepository(deps.db);
+  const subscriptions = deps.subscriptions;
   return {
     name: 'subscriptions.lifecycle',
     async handle({ subscriptionId, event }, ctx) {

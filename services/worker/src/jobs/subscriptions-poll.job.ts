@@ -1,4 +1,3 @@
-import { IntegrationRepository, RoomRepository } from '@ones-m365/shared/db';
 import { requestSync, streamKindOf, streamsOf } from '@ones-m365/shared/sync';
 import { removePollSchedule } from '../subscriptions/poll-schedule.js';
 import type { JobHandler } from './job-handler.js';
@@ -11,18 +10,16 @@ import type { SubscriptionJobDeps } from './subscription-job-deps.js';
  * integration's enabled state removes itself.
  */
 export function subscriptionsPollJob(deps: SubscriptionJobDeps): JobHandler<'subscriptions.poll'> {
-  const integrations = new IntegrationRepository(deps.db);
-  const rooms = new RoomRepository(deps.db);
   return {
     name: 'subscriptions.poll',
     async handle({ integrationId }) {
-      const integration = await integrations.get(integrationId);
+      const integration = await deps.integrations.get(integrationId);
       if (!integration || integration.status !== 'enabled') {
         await removePollSchedule(deps.producer, integrationId);
         return { skipped: 'not enabled' };
       }
       const jobs: Record<string, string> = {};
-      for (const target of streamsOf(integration, await rooms.activeIds(integrationId))) {
+      for (const target of streamsOf(integration, await deps.rooms.activeIds(integrationId))) {
         const mode = streamKindOf(target.stream)?.followsChanges ? 'delta' : 'full';
         jobs[target.stream] = (await requestSync(deps, { ...target, mode, trigger: 'schedule' })).jobId;
       }

@@ -1,4 +1,4 @@
-import { GraphSubscriptionRepository, IntegrationRepository, type IntegrationEntity } from '@ones-m365/shared/db';
+import type { IntegrationEntity } from '@ones-m365/shared/db';
 import { GraphFailure, type GraphConnection } from '@ones-m365/shared/graph';
 import { learnTenantGuid, toGraphConnection } from '@ones-m365/shared/integrations';
 import { desiredSubscriptions } from '@ones-m365/shared/subscriptions';
@@ -18,9 +18,8 @@ export const FALLBACK_PREFIX = 'Change notifications unavailable:';
  * Graph and no schedule. Idempotent; one runs at a time per integration (deduplicated requests).
  */
 export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler<'subscriptions.reconcile'> {
-  const integrations = new IntegrationRepository(deps.db);
-  const subscriptions = new GraphSubscriptionRepository(deps.db);
-  const managerFor = (ctx: JobContext) => new SubscriptionManager({ ...deps, subscriptions, logger: ctx.logger });
+  const integrations = deps.integrations;
+  const managerFor = (ctx: JobContext) => new SubscriptionManager({ ...deps, logger: ctx.logger });
 
   const setReason = async (integration: IntegrationEntity, reason: string | null) => {
     const mine = integration.statusReason === null || integration.statusReason.startsWith(FALLBACK_PREFIX);
@@ -54,7 +53,7 @@ export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler
           const conn = connectionOf(integration, deps);
           const tenantGuid = await learnTenantGuid(deps.graph, integration, conn);
           if (tenantGuid) await integrations.update(integrationId, { tenantGuid });
-          await manager.ensure(integrationId, conn, desiredSubscriptions(), { verify: verify === true });
+          await manager.ensure(integrationId, conn, desiredSubscriptions(integration, await deps.rooms.activeIds(integrationId)), { verify: verify === true });
         } catch (err) {
           reason = fallbackReason(err);
           if (!reason) {

@@ -9,7 +9,7 @@ import { optionsFor, QUEUES, type Producer } from '@ones-m365/shared/queue';
 export const pollSchedulerId = (integrationId: string) => `poll:${integrationId}`;
 
 /** Creates or changes the schedule; an unchanged one is left alone (its next run stays put). */
-export async function upsertPollSchedule(producer: Producer, integrationId: string, everySeconds: number): Promise<void> {
+export async function upsertPollSchedule(producer: Pick<Producer, 'queue'>, integrationId: string, everySeconds: number): Promise<void> {
   const queue = producer.queue(QUEUES.subscriptions);
   const current = await queue.getJobScheduler(pollSchedulerId(integrationId));
   if (current && Number(current.every) === everySeconds * 1000) return;
@@ -21,6 +21,6 @@ export async function upsertPollSchedule(producer: Producer, integrationId: stri
   );
 }
 
-export async function removePollSchedule(producer: Producer, integrationId: string): Promise<void> {
+export async function removePollSchedule(producer: Pick<Producer, 'queue'>, integrationId: string): Promise<void> {
   await producer.queue(QUEUES.subscriptions).removeJobScheduler(pollSchedulerId(integrationId));
 }
