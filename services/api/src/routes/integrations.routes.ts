@@ -30,6 +30,7 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
     }),
     defineRoute({
       method: 'post', path: '/integrations/test', tag: TAG, summary: 'Test settings that are not saved yet',
+      description: 'Takes every credential, the client secret included: it never reads a stored integration (no id), so no stored secret can be sent to the endpoints named here.',
       body: credentialsSchema,
       responses: { 200: '{ok, permissions, checks, error?}', 400: 'Invalid fields' },
       handler: ({ body }) => s.testUnsaved(body),
@@ -41,8 +42,9 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
     }),
     defineRoute({
       method: 'patch', path: '/integrations/:id', tag: TAG, summary: 'Change an integration; a new clientSecret rotates it',
+      description: 'Changing where the client secret is sent (cloud, tenantId, clientId or endpoints, to a value other than the stored one) needs clientSecret in the same request; without it the answer is 400 naming each of those fields and body.clientSecret, and nothing is saved.',
       params: idParams, body: patchIntegrationSchema,
-      responses: { 200: 'The integration', 400: 'Invalid fields', 404: 'No such integration' },
+      responses: { 200: 'The integration', 400: 'Invalid fields; or cloud, tenantId, clientId or endpoints changed without clientSecret', 404: 'No such integration' },
       handler: async ({ params, body }) => integrationView(await s.update(params.id, body)),
     }),
     defineRoute({

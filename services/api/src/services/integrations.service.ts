@@ -13,6 +13,7 @@ import {
 } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { CreateIntegration, Credentials, PatchIntegration } from '../routes/integration.schemas.js';
+import { missingSecretIssues } from './credential-destination.js';
 
 export interface IntegrationsServiceDeps {
   integrations: IntegrationRepository;
@@ -68,6 +69,8 @@ export class IntegrationsService {
   async update(id: string, patch: PatchIntegration): Promise<IntegrationEntity> {
     const current = await this.get(id);
     this.checkEndpoints(patch.endpoints);
+    const secretIssues = missingSecretIssues(current, patch);
+    if (secretIssues.length) throw new ValidationError(`Invalid request: ${secretIssues.map((i) => i.field).join(', ')}`, secretIssues);
     const { clientSecret, ...rest } = patch;
     const changes: Partial<IntegrationEntity> = { ...rest } as Partial<IntegrationEntity>;
     if (rest.clientId) changes.clientId = rest.clientId.toLowerCase();
