@@ -83,4 +83,10 @@ describe('one live integration per cloud + tenant + client ID (real MariaDB)', (
       expect((await create({ tenantId: 'moved.onmicrosoft.com', clientId: '0f0f0f0f-1111-4222-8333-444444444444' })).status, `round ${round}`).to.equal(409);
     }
   });
+
+  it('says so in the OpenAPI document', async () => {
+    const doc = (await h.call('/api/v1/openapi.json')).body;
+    expect(doc.paths['/api/v1/integrations'].post.responses['409'].description).to.include('details.integrationId');
+    expect(doc.paths['/api/v1/integrations/{id}'].patch.responses['409'].description).to.include('cloud, tenant and client ID');
+  });
 });
