@@ -7,3 +7,4 @@ export * from './sync-state.repository.js';
 export * from './upsert.js';
 export * from './user.repository.js';
 export * from './unit-of-work.js';
+export * from './integration-live-key.js';

@@ -3,6 +3,7 @@ import type { IntegrationRepository, RoomEntity, RoomRepository, SyncRunEntity, 
 import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/shared/errors';
 import type { Producer } from '@ones-m365/shared/queue';
 import { requestSync, type SyncRequestResult } from '@ones-m365/shared/sync';
+import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 
 export interface SyncRoutesDeps {
@@ -16,7 +17,7 @@ export interface SyncRoutesDeps {
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const listQuery = z.object({
   cursor: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-500').max(500, 'must be 1-500').default(100),
+  limit: decimalInteger({ min: 1, max: 500 }).default(100),
   active: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional(),
 });
 
