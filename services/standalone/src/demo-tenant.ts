@@ -41,7 +41,8 @@ export async function ensureDemoIntegration(api: ApiClient, sim: GraphSimulator)
   const demo = items.find((i) => i.name === DEMO_NAME);
   if (demo) {
     if (demo.endpoints?.login !== endpoints.login || demo.endpoints?.graph !== endpoints.graph) {
-      await api(`/integrations/${demo.id}`, { method: 'PATCH', json: { endpoints } });
+      // New endpoints need the secret in the same request (the API refuses them without it).
+      await api(`/integrations/${demo.id}`, { method: 'PATCH', json: { endpoints, clientSecret: sim.clientSecret } });
     }
     // The simulator starts empty of subscriptions: enabling again checks them at Graph (and
     // recreates them) and reloads the demo tenant.

@@ -8,3 +8,4 @@ export * from './upsert.js';
 export * from './user.repository.js';
 export * from './unit-of-work.js';
 export * from './repositories.js';
+export * from './integration-live-key.js';

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
 import { openTestDatabase, type TestDatabase } from '../../support/db.js';
 
@@ -8,7 +9,7 @@ for (const kind of ['mysql', 'sqlite'] as const) {
     let subs: GraphSubscriptionRepository;
     let integrations: IntegrationRepository;
     const integration = async (status: 'enabled' | 'disabled', deleted = false) => {
-      const i = await integrations.create({ name: 'x', cloud: 'global', tenantId: 'AAAAAAAA-0000-0000-0000-000000000001', clientId: 'c', clientSecretSealed: 's', clientSecretHint: 'abc', endpoints: null });
+      const i = await integrations.create({ name: 'x', cloud: 'global', tenantId: 'AAAAAAAA-0000-0000-0000-000000000001', clientId: randomUUID(), clientSecretSealed: 's', clientSecretHint: 'abc', endpoints: null });
       await integrations.update(i.id, { status });
       if (deleted) await integrations.softDelete(i.id);
       return i.id;

@@ -37,6 +37,7 @@ export function buildOpenApi(mounted: Mounted[], info: { title: string; version:
       paths[path] ??= {};
       paths[path]![route.method] = {
         summary: route.summary,
+        ...(route.description ? { description: route.description } : {}),
         tags: [route.tag],
         ...(m.security === 'bearer' ? { security: [{ bearerAuth: [] }] } : { security: [] }),
         parameters: parameters(route),

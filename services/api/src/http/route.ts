@@ -13,6 +13,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   /** Express path, relative to the router's mount point (e.g. `/integrations/:id`). */
   path: string;
   summary: string;
+  /** Longer text for the OpenAPI document: rules a caller must know beyond the schemas. */
+  description?: string;
   tag: string;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;

@@ -3,6 +3,7 @@
  * logged (redacted) and answered 500 without internals.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { isUniqueViolation } from '@ones-m365/shared/db';
 import { AppError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
 
@@ -46,6 +47,10 @@ export function errorHandler(logger: Logger) {
     if (err instanceof AppError) {
       if (err.status >= 500) logger.error('request failed', { method: req.method, path: req.path, code: err.code, error: err.message });
       return res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+    }
+    if (isUniqueViolation(err)) {
+      // Two writers raced past a check (or there was none): the database's unique key decided.
+      return res.status(409).json({ error: { code: 'conflict', message: 'A record with the same unique values exists already' } });
     }
     if (isBackendUnavailable(err)) {
       logger.warn('backing service unavailable', { method: req.method, path: req.path, error: (err as Error).message });

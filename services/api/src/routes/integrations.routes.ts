@@ -15,8 +15,9 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
   return [
     defineRoute({
       method: 'post', path: '/integrations', tag: TAG, summary: 'Create an integration (server settings)',
+      description: 'One live integration per cloud + tenant + client ID (tenant and client ID compared case-insensitively, the tenant as entered: a domain and its GUID are not matched). A second one is 409 with details.integrationId naming the existing one; once that one is deleted, the same tenant and app can be created again.',
       body: createIntegrationSchema,
-      responses: { 201: 'The integration (without its secret)', 400: 'Invalid fields, each named' },
+      responses: { 201: 'The integration (without its secret)', 400: 'Invalid fields, each named', 409: 'An integration for this cloud, tenant and client ID exists (details.integrationId)' },
       async handler({ body }, res) {
         res.status(201).json(integrationView(await s.create(body)));
       },
@@ -30,6 +31,7 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
     }),
     defineRoute({
       method: 'post', path: '/integrations/test', tag: TAG, summary: 'Test settings that are not saved yet',
+      description: 'Takes every credential, the client secret included: it never reads a stored integration (no id), so no stored secret can be sent to the endpoints named here.',
       body: credentialsSchema,
       responses: { 200: '{ok, permissions, checks, error?}', 400: 'Invalid fields' },
       handler: ({ body }) => s.testUnsaved(body),
@@ -41,8 +43,9 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
     }),
     defineRoute({
       method: 'patch', path: '/integrations/:id', tag: TAG, summary: 'Change an integration; a new clientSecret rotates it',
+      description: 'Changing where the client secret is sent (cloud, tenantId, clientId or endpoints, to a value other than the stored one) needs clientSecret in the same request; without it the answer is 400 naming each of those fields and body.clientSecret, and nothing is saved. A change that gives it the cloud + tenant + client ID of another live integration is 409 naming that one.',
       params: idParams, body: patchIntegrationSchema,
-      responses: { 200: 'The integration', 400: 'Invalid fields', 404: 'No such integration' },
+      responses: { 200: 'The integration', 400: 'Invalid fields; or cloud, tenantId, clientId or endpoints changed without clientSecret', 404: 'No such integration', 409: 'Another integration has this cloud, tenant and client ID (details.integrationId)' },
       handler: async ({ params, body }) => integrationView(await s.update(params.id, body)),
     }),
     defineRoute({

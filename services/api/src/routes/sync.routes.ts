@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { IntegrationRepository, RoomEntity, RoomRepository, SyncRunEntity, SyncRunRepository, UserRepository, UserView } from '@ones-m365/shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/shared/errors';
 import { isSyncedStream, requestSync, streamsOf, type StreamTarget, type SyncRequestDeps, type SyncRequestResult } from '@ones-m365/shared/sync';
+import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 
 export interface SyncRoutesDeps extends SyncRequestDeps {
@@ -14,7 +15,7 @@ export interface SyncRoutesDeps extends SyncRequestDeps {
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const listQuery = z.object({
   cursor: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-500').max(500, 'must be 1-500').default(100),
+  limit: decimalInteger({ min: 1, max: 500 }).default(100),
   active: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional(),
 });
 

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import type { GroupRepository, IntegrationEntity, IntegrationRepository } from '@ones-m365/shared/db';
-import { NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
+import { isUniqueViolation, type GroupRepository, type IntegrationEntity, type IntegrationRepository, type LiveKeyFields } from '@ones-m365/shared/db';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
 import { GraphForbiddenError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
 import {
   learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, testSettings, toGraphConnection,
@@ -13,6 +13,7 @@ import {
 } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { CreateIntegration, Credentials, PatchIntegration } from '../routes/integration.schemas.js';
+import { missingSecretIssues } from './credential-destination.js';
 
 export interface IntegrationsServiceDeps {
   integrations: IntegrationRepository;
@@ -57,10 +58,10 @@ export class IntegrationsService {
   async create(input: CreateIntegration): Promise<IntegrationEntity> {
     this.checkEndpoints(input.endpoints);
     const id = randomUUID();
-    const created = await this.deps.integrations.create({
+    const created = await this.refusingDuplicates(input, () => this.deps.integrations.create({
       id, name: input.name, cloud: input.cloud, tenantId: input.tenantId, clientId: input.clientId.toLowerCase(),
       endpoints: input.endpoints ?? null, ...sealSecret(this.deps.secretBox, id, input.clientSecret),
-    });
+    }));
     this.deps.logger.info('integration created', { integrationId: id, cloud: input.cloud });
     return created;
   }
@@ -68,6 +69,8 @@ export class IntegrationsService {
   async update(id: string, patch: PatchIntegration): Promise<IntegrationEntity> {
     const current = await this.get(id);
     this.checkEndpoints(patch.endpoints);
+    const secretIssues = missingSecretIssues(current, patch);
+    if (secretIssues.length) throw new ValidationError(`Invalid request: ${secretIssues.map((i) => i.field).join(', ')}`, secretIssues);
     const { clientSecret, ...rest } = patch;
     const changes: Partial<IntegrationEntity> = { ...rest } as Partial<IntegrationEntity>;
     if (rest.clientId) changes.clientId = rest.clientId.toLowerCase();
@@ -79,9 +82,26 @@ export class IntegrationsService {
       changes.lastTest = null;
     }
     if (patch.tenantId !== undefined && patch.tenantId !== current.tenantId) changes.tenantGuid = null;
-    const updated = await this.deps.integrations.update(current.id, changes);
+    const updated = await this.refusingDuplicates({ ...current, ...rest }, () => this.deps.integrations.update(current.id, changes));
     this.deps.logger.info('integration updated', { integrationId: id, fields: Object.keys(patch), secretRotated: clientSecret !== undefined });
     return updated!;
+  }
+
+  /**
+   * Runs a write that may give a second live integration the same cloud + tenant + client ID; the
+   * database's unique key refuses it (however many race), answered 409 naming the one that exists.
+   */
+  private async refusingDuplicates<T>(fields: LiveKeyFields, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      const existing = isUniqueViolation(err) ? await this.deps.integrations.findLive(fields) : null;
+      if (!existing) throw err;
+      throw new ConflictError(
+        `Integration ${existing.id} ("${existing.name}") already connects this tenant and client ID (${existing.cloud} cloud)`,
+        { integrationId: existing.id, name: existing.name, fields: ['body.cloud', 'body.tenantId', 'body.clientId'] },
+      );
+    }
   }
 
   async remove(id: string): Promise<void> {
