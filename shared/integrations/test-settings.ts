@@ -6,12 +6,12 @@
 import {
   GraphAuthError,
   GraphForbiddenError,
-  GraphNotFoundError,
   isGraphFailure,
   type GraphClient,
   type GraphConnection,
   type GraphRoom,
 } from '../graph/index.js';
+import { discoverPager } from './pager-discovery.js';
 import { AUTH_HINTS, PAGER_HINT, PLACES_HINT, permissionHint } from './portal-hints.js';
 
 export const REQUIRED_PERMISSIONS = ['Calendars.ReadWrite', 'Group.Read.All', 'Place.Read.All', 'User.Read.All'] as const;
@@ -131,16 +131,13 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
 
   let pagerAttribute: string | undefined;
   const pager = await probe('pager', async () => {
-    try {
-      const names = await graph.getAvailableExtensionProperties(conn);
-      pagerAttribute = names.find((n) => /^extension_[0-9a-f]{32}_pager$/i.test(n));
-      return pagerAttribute ? `Pager is available as ${pagerAttribute}` : `No pager extension was found. ${PAGER_HINT}`;
-    } catch (err) {
-      if (err instanceof GraphForbiddenError || err instanceof GraphNotFoundError) {
-        return `Directory extensions cannot be listed with these permissions (it needs Directory.Read.All); enter the extension_<appId>_pager name in user settings, or choose employeeId / extensionAttribute1..15. ${PAGER_HINT}`;
-      }
-      throw err;
+    const discovered = await discoverPager(graph, conn);
+    if ('notAllowed' in discovered) {
+      return `Directory extensions cannot be listed with these permissions (it needs Directory.Read.All); enter the extension_<appId>_pager name in user settings, or choose employeeId / extensionAttribute1..15. ${PAGER_HINT}`;
     }
+    if ('notFound' in discovered) return `No pager extension was found. ${PAGER_HINT}`;
+    pagerAttribute = discovered.found;
+    return `Pager is available as ${pagerAttribute}`;
   });
   checks.push(pager);
 

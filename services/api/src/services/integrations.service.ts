@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import { isUniqueViolation, type GroupRepository, type IntegrationEntity, type IntegrationRepository, type LiveKeyFields } from '@ones-m365/shared/db';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
-import { GraphForbiddenError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
+import { GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
 import {
-  learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, testSettings, toGraphConnection,
+  discoverPager, learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, testSettings, toGraphConnection,
   type RoomSettings, type SettingsTestResult, type UserSettings,
 } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
@@ -202,18 +202,12 @@ export class IntegrationsService {
 
   /** `pager` is not a Graph property: find the directory extension Entra Connect made of it. */
   private async discoverPager(conn: GraphConnection): Promise<string> {
-    let names: string[];
-    try {
-      names = await this.deps.graph.getAvailableExtensionProperties(conn);
-    } catch (err) {
-      if (err instanceof GraphForbiddenError) {
-        throw new UnprocessableError('pager_not_discoverable', 'The pager extension cannot be discovered with this app\'s permissions (listing directory extensions needs Directory.Read.All). Enter its name, extension_<appId>_pager, as the attribute instead.', { hint: PAGER_HINT });
-      }
-      throw err;
+    const discovered = await discoverPager(this.deps.graph, conn);
+    if ('notAllowed' in discovered) {
+      throw new UnprocessableError('pager_not_discoverable', 'The pager extension cannot be discovered with this app\'s permissions (listing directory extensions needs Directory.Read.All). Enter its name, extension_<appId>_pager, as the attribute instead.', { hint: PAGER_HINT });
     }
-    const pager = names.find((n) => /^extension_[0-9a-f]{32}_pager$/i.test(n));
-    if (!pager) throw new UnprocessableError('pager_not_found', 'The tenant has no pager directory extension.', { hint: PAGER_HINT });
-    return pager;
+    if ('notFound' in discovered) throw new UnprocessableError('pager_not_found', 'The tenant has no pager directory extension.', { hint: PAGER_HINT });
+    return discovered.found;
   }
 
   redirectUri(): string {
