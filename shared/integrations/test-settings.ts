@@ -11,6 +11,7 @@ import {
   type GraphConnection,
   type GraphRoom,
 } from '../graph/index.js';
+import { DeadlineError, withinDeadline } from '../errors/index.js';
 import { discoverPager } from './pager-discovery.js';
 import { AUTH_HINTS, PAGER_HINT, PLACES_HINT, permissionHint } from './portal-hints.js';
 
@@ -41,13 +42,7 @@ export interface TestOptions {
   now?: () => Date;
 }
 
-class DeadlineError extends Error {}
-
-function deadline<T>(ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DeadlineError(`no answer within ${ms / 1000} s`)), ms)));
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
+const deadline = <T>(ms: number, p: Promise<T>): Promise<T> => withinDeadline(p, ms, `no answer within ${ms / 1000} s`);
 
 function describe(err: unknown): string {
   if (err instanceof DeadlineError) return `Microsoft did not answer in time (${err.message})`;

@@ -6,6 +6,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { withinDeadline } from '@ones-m365/shared/errors';
 import { defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
 import { readBatch, validationTokenOf } from './notification-batch.js';
 import type { WebhookIngress } from './webhook-ingress.js';
@@ -20,14 +21,7 @@ const MAX_TOKEN_LENGTH = 1_024;
  */
 const ANSWER_BUDGET_MS = 2_000;
 
-function withinBudget(work: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('webhook answer budget exceeded')), ANSWER_BUDGET_MS);
-  });
-  work.catch(() => undefined); // a failure after the budget is already answered (503)
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
+const withinBudget = (work: Promise<void>): Promise<void> => withinDeadline(work, ANSWER_BUDGET_MS, 'webhook answer budget exceeded');
 const TAG = 'webhooks';
 
 export const WEBHOOK_PATHS = { notifications: '/webhooks/graph/notifications', lifecycle: '/webhooks/graph/lifecycle' } as const;
