@@ -4,11 +4,11 @@
  * subscriptions; disabling stops and deletes the subscriptions at Graph (by the reconcile job).
  */
 import type { GraphSubscriptionRepository, IntegrationRepository, RoomRepository } from '@ones-m365/shared/db';
-import { NotFoundError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
 import { requestReconcile } from '@ones-m365/shared/subscriptions';
 import { requestSync, streamsOf, type SyncRequestDeps } from '@ones-m365/shared/sync';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { existingIntegration } from '../services/existing-integration.js';
 import { integrationView } from '../services/integrations.service.js';
 import { idParams } from './integration.schemas.js';
 
@@ -22,11 +22,7 @@ export interface SubscriptionsRoutesDeps extends SyncRequestDeps {
 const TAG = 'integrations';
 
 export function subscriptionsRoutes(deps: SubscriptionsRoutesDeps): AnyRoute[] {
-  const load = async (id: string) => {
-    const integration = await deps.integrations.get(id);
-    if (!integration) throw new NotFoundError('Integration');
-    return integration;
-  };
+  const load = (id: string) => existingIntegration(deps.integrations, id);
   return [
     defineRoute({
       method: 'post', path: '/integrations/:id/enable', tag: TAG, params: idParams,

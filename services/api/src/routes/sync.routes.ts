@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/sha
 import { isSyncedStream, requestSync, streamsOf, type StreamTarget, type SyncRequestDeps, type SyncRequestResult } from '@ones-m365/shared/sync';
 import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { existingIntegration } from '../services/existing-integration.js';
 
 export interface SyncRoutesDeps extends SyncRequestDeps {
   integrations: Pick<IntegrationRepository, 'get'>;
@@ -37,11 +38,7 @@ const runView = (r: SyncRunEntity) => ({
 
 /** Sync requests (coalesced per stream, see shared/sync), sync runs, and the synced rooms and users. */
 export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
-  const integrationOf = async (id: string) => {
-    const integration = await deps.integrations.get(id);
-    if (!integration) throw new NotFoundError('Integration');
-    return integration;
-  };
+  const integrationOf = (id: string) => existingIntegration(deps.integrations, id);
   return [
     defineRoute({
       method: 'post',

@@ -5,13 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import { isUniqueViolation, type GroupRepository, type IntegrationEntity, type IntegrationRepository, type LiveKeyFields } from '@ones-m365/shared/db';
-import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
+import { ConflictError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
 import { GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
 import {
   discoverPager, learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, testSettings, toGraphConnection,
   type RoomSettings, type SettingsTestResult, type UserSettings,
 } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
+import { existingIntegration } from './existing-integration.js';
 import type { CreateIntegration, Credentials, PatchIntegration } from '../routes/integration.schemas.js';
 import { missingSecretIssues } from './credential-destination.js';
 
@@ -41,10 +42,8 @@ export class IntegrationsService {
     return this.deps.integrations.list();
   }
 
-  async get(id: string): Promise<IntegrationEntity> {
-    const integration = await this.deps.integrations.get(id);
-    if (!integration) throw new NotFoundError('Integration');
-    return integration;
+  get(id: string): Promise<IntegrationEntity> {
+    return existingIntegration(this.deps.integrations, id);
   }
 
   private checkEndpoints(endpoints: unknown): void {
