@@ -20,7 +20,7 @@ describe('graph/path segments', () => {
 
   it('encodes every other value into exactly one segment that decodes back to it', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).filter((v) => v !== '.' && v !== '..' && v.isWellFormed()), (value) => {
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((v) => v !== '.' && v !== '..'), (value) => {
         const url = new URL(`https://graph.test.local/v1.0/users/${seg(value)}/events`);
         const parts = url.pathname.split('/');
         expect(parts).to.have.length(5);
@@ -38,7 +38,7 @@ describe('graph/path segments', () => {
     const { http, graph } = setup();
     for (const bad of ['.', '..', 'other/path']) {
       expect(await rejectionOf(graph.getGroup(testConnection(), bad))).to.be.instanceOf(GraphRequestError);
-      expect(await rejectionOf(graph.transitiveMemberUserIds(testConnection(), bad).next())).to.be.instanceOf(GraphRequestError);
+      expect(await rejectionOf(graph.transitiveMemberUserIds(testConnection(), bad)[Symbol.asyncIterator]().next())).to.be.instanceOf(GraphRequestError);
     }
     expect(graphRequests(http)).to.deep.equal([]);
   });
