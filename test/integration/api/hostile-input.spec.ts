@@ -62,6 +62,15 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
     });
   }
 
+  it('a validation handshake with an over-long token is 400 in the error shape, naming the token', async () => {
+    for (const path of ['/webhooks/graph/notifications', '/webhooks/graph/lifecycle']) {
+      const r = await rawRequest(h.url, { method: 'POST', path: `${path}?validationToken=${'x'.repeat(1_025)}` });
+      expectClientError(r, 400, 'validation_failed');
+      expect((r.json as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).to.deep.equal(['query.validationToken']);
+    }
+    expectQuietLogs();
+  });
+
   it('an unknown charset is 415', async () => {
     const auth: [string, string] = ['authorization', `Bearer ${h.config.apiToken}`];
     const charset = await rawRequest(h.url, { method: 'POST', path: '/api/v1/groups', headers: [auth, ['content-type', 'application/json; charset=klingon']], body: json });

@@ -6,6 +6,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { ValidationError } from '@ones-m365/shared/errors';
 import { defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
 import { readBatch, validationTokenOf } from './notification-batch.js';
 import type { WebhookIngress } from './webhook-ingress.js';
@@ -34,8 +35,7 @@ export const WEBHOOK_PATHS = { notifications: '/webhooks/graph/notifications', l
 
 function handshake(res: Response, token: string): void {
   if (token.length > MAX_TOKEN_LENGTH) {
-    res.status(400).type('text/plain').set('X-Content-Type-Options', 'nosniff').send('validationToken too long');
-    return;
+    throw new ValidationError('Invalid request: query.validationToken', [{ field: 'query.validationToken', message: `must be at most ${MAX_TOKEN_LENGTH} characters` }]);
   }
   // The token as plain text and nothing else: never HTML, never sniffed as such.
   res.status(200).set({ 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).send(token);
