@@ -78,6 +78,16 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
     expectQuietLogs();
   });
 
+  it('a small compressed body that inflates past the limit is 413', async () => {
+    const bomb = gzipSync(Buffer.alloc(3_000_000, 0x20));
+    for (const route of bodyRoutes) {
+      const headers: [string, string][] = [['content-type', 'application/json'], ['content-encoding', 'gzip']];
+      if (route.auth) headers.push(['authorization', `Bearer ${h.config.apiToken}`]);
+      expectClientError(await rawRequest(h.url, { method: 'POST', path: route.path, headers, body: bomb }), 413, 'payload_too_large');
+    }
+    expectQuietLogs();
+  });
+
   it('a valid gzip body is read as usual', async () => {
     const r = await rawRequest(h.url, {
       method: 'POST', path: '/api/v1/groups',
