@@ -15,6 +15,10 @@ export const cardAttributeSchema = z.union([
   z.string().regex(EXTENSION_PROPERTY, 'must be pager, employeeId, extensionAttribute1..15 or extension_<appId>_<name>'),
 ], { message: 'must be pager, employeeId, extensionAttribute1..15 or extension_<appId>_<name>' });
 
+/** Entra object ids are GUIDs; they go into Graph paths (`/groups/{id}/…`), so nothing else is let in. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const entraGroupId = z.string().regex(GUID, 'must be an Entra group id (a GUID)');
+
 export const roomSettingsSchema = z
   .strictObject({
     mode: z.enum(['all', 'selected'], { message: 'must be all or selected' }),
@@ -38,7 +42,7 @@ export const userSettingsSchema = z.strictObject({
     attribute: cardAttributeSchema.optional(),
   }),
   loginButtonName: z.string().trim().min(1, 'must be 1-40 characters').max(40, 'must be 1-40 characters'),
-  userScope: z.strictObject({ groupIds: z.array(z.string().min(1).max(64)).max(50) }).optional(),
+  userScope: z.strictObject({ groupIds: z.array(entraGroupId).max(50) }).optional(),
 });
 export type UserSettings = z.infer<typeof userSettingsSchema>;
 

@@ -7,7 +7,7 @@ import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api'
 import { loadApiConfig, type ApiConfig } from '@ones-m365/shared/config';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import { createGraphClient } from '@ones-m365/shared/graph';
-import { silentLogger } from '@ones-m365/shared/logging';
+import { silentLogger, type Logger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, type Producer } from '@ones-m365/shared/queue';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { removeQueueData, testEnv } from './env.js';
@@ -25,7 +25,7 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(envOverrides: Record<string, string> = {}): Promise<ApiHarness> {
+export async function startApiHarness(envOverrides: Record<string, string> = {}, opts: { logger?: Logger } = {}): Promise<ApiHarness> {
   const db = await openTestDatabase('mysql');
   const config = loadApiConfig(testEnv({ DATABASE_URL: db.url, ...envOverrides }));
   const redis = createRedisConnection(config.redisUrl, 'producer');
@@ -33,7 +33,7 @@ export async function startApiHarness(envOverrides: Record<string, string> = {})
   const events = createRedisConnection(config.redisUrl, 'worker');
   const graph = createGraphClient();
   const api = await startApiProcess(
-    { config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, secretBox: new SecretBox(config.encryptionKey), events },
+    { config, logger: opts.logger ?? silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, secretBox: new SecretBox(config.encryptionKey), events },
     0,
     '127.0.0.1',
   );

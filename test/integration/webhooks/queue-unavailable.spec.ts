@@ -38,7 +38,8 @@ describe('subscriptions routes: Redis down on the api side', () => {
   it('GET /jobs/{id}: 503 too', async () => {
     w.proxy!.cut();
     try {
-      expect((await w.h.call('/api/v1/jobs/some-job')).status).to.equal(503);
+      // A job id of the shape the service hands out, so the lookup reaches Redis.
+      expect((await w.h.call('/api/v1/jobs/6f1c1d7e-3a55-4c1b-9a7e-2b7d2c9e8f10')).status).to.equal(503);
     } finally {
       w.proxy!.restore();
     }
