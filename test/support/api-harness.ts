@@ -8,6 +8,7 @@ import { loadApiConfig, type ApiConfig } from '@ones-m365/shared/config';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
+import { createSignInClient } from '@ones-m365/shared/sso';
 import { createProducer, createRedisConnection, type Producer } from '@ones-m365/shared/queue';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { removeQueueData, testEnv } from './env.js';
@@ -33,7 +34,7 @@ export async function startApiHarness(envOverrides: Record<string, string> = {})
   const events = createRedisConnection(config.redisUrl, 'worker');
   const graph = createGraphClient();
   const api = await startApiProcess(
-    { config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, secretBox: new SecretBox(config.encryptionKey), events },
+    { config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, signIn: createSignInClient(), secretBox: new SecretBox(config.encryptionKey), events },
     0,
     '127.0.0.1',
   );

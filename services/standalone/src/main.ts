@@ -12,6 +12,7 @@ import { openDatabase } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { createLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
+import { createSignInClient } from '@ones-m365/shared/sso';
 import { startWorkerProcess } from '@ones-m365/worker';
 import type { GraphSimulator } from '@ones-m365/graph-simulator';
 import { ensureSimulatorCaTrusted } from './ca-trust.js';
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     safetyNetSeconds: workerConfig.safetyNetSeconds,
   });
   const api = await startApiProcess(
-    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer), graph, secretBox, events: eventsRedis },
+    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer), graph, signIn: createSignInClient(), secretBox, events: eventsRedis },
     apiConfig.port,
     '127.0.0.1',
   );
