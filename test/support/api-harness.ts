@@ -26,6 +26,7 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** `envOverrides.PORT` makes it listen on that port (e.g. to match a PUBLIC_BASE_URL); else on a free one. */
 export async function startApiHarness(envOverrides: Record<string, string> = {}): Promise<ApiHarness> {
   const db = await openTestDatabase('mysql');
   const config = loadApiConfig(testEnv({ DATABASE_URL: db.url, ...envOverrides }));
@@ -35,7 +36,7 @@ export async function startApiHarness(envOverrides: Record<string, string> = {})
   const graph = createGraphClient();
   const api = await startApiProcess(
     { config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, signIn: createSignInClient(), secretBox: new SecretBox(config.encryptionKey), events },
-    0,
+    envOverrides.PORT ? config.port : 0,
     '127.0.0.1',
   );
   const url = `http://127.0.0.1:${api.port}`;
