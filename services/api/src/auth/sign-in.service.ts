@@ -19,7 +19,7 @@ import type { SignedInUser, SignedInUsers } from './signed-in-users.js';
 export interface SignInServiceDeps {
   integrations: Pick<IntegrationRepository, 'get'>;
   users: SignedInUsers;
-  store: SignInStore;
+  store: Pick<SignInStore, 'savePending' | 'takePending' | 'issueTicket' | 'redeemTicket'>;
   client: SignInClient;
   secretBox: SecretBox;
   logger: Logger;
