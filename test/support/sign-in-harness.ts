@@ -42,8 +42,9 @@ export async function startSignInHarness(simOptions: Parameters<typeof startSett
   };
 }
 
+/** The index-th user of the simulator's tenant whose account is enabled (Entra refuses disabled ones). */
 export function simUser(sim: GraphSimulator, index: number): { id: string; upn: string } {
-  const u = sim.listUsers({ limit: index + 1 })[index]!;
+  const u = sim.listUsers({ limit: 1000 }).filter((v) => v.props.accountEnabled !== false)[index]!;
   return { id: u.id, upn: String(u.props.userPrincipalName) };
 }
 
