@@ -140,6 +140,15 @@ describe('sign-in: the flow, end to end', () => {
     });
   }
 
+  it('an integration that names its tenant by domain checks tid against the GUID its discovery publishes', async () => {
+    const byDomain = await s.createSignIn({ tenantId: s.sim.tenantInfo().domain });
+    await s.syncUsers(byDomain, [alice()]);
+    const end = await new TestBrowser(alice().upn).go(`${s.base}/auth/${byDomain}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`);
+    expect((await redeem(ticketOf(end.location)!, { integrationId: byDomain })).body.user.graphId).to.equal(alice().id);
+    s.sim.addIdTokenFault({ claims: { tid: '3c1e0f7a-5a44-4c36-8f2e-4b8f3d0c9a11' } });
+    expect((await new TestBrowser(alice().upn).go(`${s.base}/auth/${byDomain}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`)).body).to.contain('foreign_tenant');
+  });
+
   it('a nonce changed on the way to Microsoft is caught when the code is redeemed', async () => {
     const browser = new TestBrowser(alice().upn);
     const toMicrosoft = new URL((await browser.get(loginUrl())).location!);
