@@ -18,6 +18,8 @@ import { TEST_REDIS_URL } from '../support/services.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 
+interface SyncedUser { userPrincipalName: string; displayName: string; graphId: string; accountEnabled: boolean }
+
 describe('sign in with Microsoft in a real browser (npm start, Chromium)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ones-m365-signin-'));
   const prefix = freshPrefix();
@@ -63,9 +65,9 @@ describe('sign in with Microsoft in a real browser (npm start, Chromium)', () =>
     // The account picked must be one the users sync has written (active, enabled) by now.
     const offered = new Set(await page.locator('#accounts a').evaluateAll((as) => as.map((a) => a.getAttribute('data-upn'))));
     const user = await waitFor('a synced user among the offered accounts', async () => {
-      const synced = (await get(`/integrations/${integration.id}/users?limit=500&active=true`)).items as { userPrincipalName: string; accountEnabled: boolean }[];
+      const synced = (await get(`/integrations/${integration.id}/users?limit=500&active=true`)).items as SyncedUser[];
       return synced.find((u) => u.accountEnabled && offered.has(u.userPrincipalName));
-    }, 50_000, 500) as { userPrincipalName: string; displayName: string; graphId: string };
+    }, 50_000, 500);
     await page.locator(`a[data-upn="${user.userPrincipalName}"]`).click();
     await page.waitForURL((u) => u.origin === `http://127.0.0.1:${loginPort}` && u.pathname === '/signed-in');
     const who = await page.locator('#who').textContent();
