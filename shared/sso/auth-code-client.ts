@@ -8,7 +8,7 @@
 import { ConfidentialClientApplication, type AuthenticationResult, type Configuration } from '@azure/msal-node';
 import type { GraphCredentials } from '../graph/token-provider.js';
 import { connectionFingerprint } from '../graph/token-provider.js';
-import { resolveCloud, type ResolvedCloud } from '../graph/index.js';
+import { resolveCloud } from '../graph/index.js';
 import { FetchNetworkClient } from '../graph/msal-network-client.js';
 
 export const SIGN_IN_SCOPES = ['openid', 'profile'];
@@ -44,10 +44,6 @@ export class AuthCodeClient {
   private readonly apps = new Map<string, Entry>();
 
   constructor(private readonly maxEntries = 1000) {}
-
-  resolved(conn: GraphCredentials): ResolvedCloud {
-    return resolveCloud(conn);
-  }
 
   async authorizeUrl(conn: GraphCredentials, request: AuthorizeRequest): Promise<string> {
     return await this.appFor(conn).getAuthCodeUrl({

@@ -11,9 +11,9 @@ import { readUserSettings, toGraphConnection } from '@ones-m365/shared/integrati
 import type { Logger } from '@ones-m365/shared/logging';
 import {
   allowedReturnTo, CodeRedemptionError, IdTokenError, microsoftFailure, randomToken, signInFailures, verifyIdToken, withTicket,
-  type SignInClient, type SignInStore,
+  type RedeemRequest, type SignInClient, type SignInStore,
 } from '@ones-m365/shared/sso';
-import { resolveCloud } from '@ones-m365/shared/graph';
+import { resolveCloud, type GraphConnection } from '@ones-m365/shared/graph';
 import type { SignedInUser, SignedInUsers } from './signed-in-users.js';
 
 export interface SignInServiceDeps {
@@ -121,7 +121,7 @@ export class SignInService {
     return user;
   }
 
-  private async redeemCode(conn: ReturnType<SignInService['connection']>, request: Parameters<SignInClient['authCodes']['redeem']>[1]): Promise<string> {
+  private async redeemCode(conn: GraphConnection, request: RedeemRequest): Promise<string> {
     try {
       return await this.deps.client.authCodes.redeem(conn, request);
     } catch (err) {
@@ -133,7 +133,7 @@ export class SignInService {
     }
   }
 
-  private connection(integration: IntegrationEntity) {
+  private connection(integration: IntegrationEntity): GraphConnection {
     return toGraphConnection(integration, this.deps.secretBox);
   }
 }
