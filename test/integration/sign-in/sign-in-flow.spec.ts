@@ -133,10 +133,13 @@ describe('sign-in: the flow, end to end', () => {
   ] as const) {
     it(`refuses ${name} (${code}) and issues no ticket`, async () => {
       s.sim.addIdTokenFault(fault);
+      const tickets = async () => s.h.redis.keys(`${s.h.config.queuePrefix}:sso:ticket:*`);
+      const before = await tickets();
       const end = await new TestBrowser(alice().upn).go(loginUrl());
       expect(end.status).to.equal(status);
       expect(end.location).to.equal(null);
       expect(end.body).to.contain(code);
+      expect((await tickets()).filter((k) => !before.includes(k))).to.deep.equal([]);
     });
   }
 

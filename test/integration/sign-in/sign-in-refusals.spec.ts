@@ -119,6 +119,18 @@ describe('sign-in: refusals', () => {
     });
   }
 
+  it('the token endpoint\'s refusal of the app\'s secret (AADSTS7000215) shows the portal step, with no ticket', async () => {
+    const wrongSecret = await s.createSignIn({ clientSecret: 'not-the-secret' });
+    await s.syncUsers(wrongSecret, [simUser(s.sim, 1)]);
+    const tickets = async () => s.h.redis.keys(`${s.h.config.queuePrefix}:sso:ticket:*`);
+    const before = await tickets();
+    const end = await new TestBrowser(simUser(s.sim, 1).upn).go(`${s.base}/auth/${wrongSecret}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`);
+    expect(end.status).to.equal(400);
+    expect(end.body).to.contain('aadsts_7000215').and.contain('Certificates &amp; secrets');
+    expect(end.body).not.to.contain('not-the-secret');
+    expect((await tickets()).filter((k) => !before.includes(k))).to.deep.equal([]);
+  });
+
   it('an unknown Microsoft error is shown escaped: nothing it echoes becomes markup', async () => {
     s.sim.addSignInErrorFault({ error: 'server_error', code: 90000, description: '<script>alert("x")</script><img src=x onerror=alert(1)>' });
     const end = await new TestBrowser(simUser(s.sim, 1).upn).go(`${s.base}/auth/${id}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`);
