@@ -62,6 +62,16 @@ describe('sign-in: the flow, end to end', () => {
     expect(again.body.error.code).to.equal('ticket_expired');
   });
 
+  it('once the tenant\'s discovery and keys are cached, a sign-in costs the login host the browser\'s two pages and one token request', async () => {
+    await new TestBrowser(alice().upn).go(loginUrl());
+    s.sim.resetCounters();
+    await new TestBrowser(alice().upn).go(loginUrl());
+    const rows = s.sim.counters().filter((r) => !r.route.startsWith('/v1.0'));
+    expect(rows.map((r) => `${r.method} ${r.route} ${r.status} ×${r.count}`)).to.deep.equal([
+      'GET /{tenant}/oauth2/v2.0/authorize 200 ×1', 'GET /{tenant}/oauth2/v2.0/authorize 302 ×1', 'POST /{tenant}/oauth2/v2.0/token 200 ×1',
+    ]);
+  });
+
   it('keeps no readable ticket in Redis (only its hash), lives 60 s, and is refused once expired', async () => {
     const end = await new TestBrowser(alice().upn).go(loginUrl());
     const ticket = ticketOf(end.location)!;
