@@ -5,13 +5,20 @@
  * the nonce. MSAL's in-memory cache is emptied of the account after each redemption: the service
  * keeps no user tokens.
  */
-import { ConfidentialClientApplication, type AuthenticationResult, type Configuration } from '@azure/msal-node';
+import { ConfidentialClientApplication, CryptoProvider, type AuthenticationResult, type Configuration } from '@azure/msal-node';
 import type { GraphCredentials } from '../graph/token-provider.js';
 import { connectionFingerprint } from '../graph/token-provider.js';
 import { resolveCloud } from '../graph/index.js';
 import { FetchNetworkClient } from '../graph/msal-network-client.js';
 
 export const SIGN_IN_SCOPES = ['openid', 'profile'];
+
+const crypto = new CryptoProvider();
+
+/** A PKCE pair (RFC 7636): the verifier kept server-side, its S256 challenge sent to Microsoft. */
+export function createPkce(): Promise<{ verifier: string; challenge: string }> {
+  return crypto.generatePkceCodes();
+}
 
 export interface AuthorizeRequest {
   redirectUri: string;

@@ -3,14 +3,13 @@
  * complete it at the Redirect URI, and redeem the one-time ticket ONES's server receives.
  * Every failure is a SignInFailure, so no path issues a ticket by accident.
  */
-import { CryptoProvider } from '@azure/msal-node';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import { sha256Hex, sameLengthConstantTimeEqual } from '@ones-m365/shared/crypto';
 import type { IntegrationEntity, IntegrationRepository } from '@ones-m365/shared/db';
 import { readUserSettings, toGraphConnection } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
 import {
-  allowedReturnTo, CodeRedemptionError, IdTokenError, microsoftFailure, randomToken, signInFailures, verifyIdToken, withTicket,
+  allowedReturnTo, CodeRedemptionError, createPkce, IdTokenError, microsoftFailure, randomToken, signInFailures, verifyIdToken, withTicket,
   type RedeemRequest, type SignInClient, type SignInStore,
 } from '@ones-m365/shared/sso';
 import { resolveCloud, type GraphConnection } from '@ones-m365/shared/graph';
@@ -34,7 +33,6 @@ export interface CallbackQuery {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const pkce = new CryptoProvider();
 
 export class SignInService {
   constructor(private readonly deps: SignInServiceDeps) {}
@@ -62,7 +60,7 @@ export class SignInService {
     if (!settings?.enabled) throw signInFailures.disabled();
     const target = allowedReturnTo(returnTo, settings.allowedReturnOrigins);
     if (!target) throw signInFailures.returnToNotAllowed();
-    const { verifier, challenge } = await pkce.generatePkceCodes();
+    const { verifier, challenge } = await createPkce();
     const state = randomToken();
     const nonce = randomToken();
     await this.deps.store.savePending(state, { integrationId, codeVerifier: verifier, nonce, returnTo: target.toString(), browserHash: sha256Hex(browserId) });
