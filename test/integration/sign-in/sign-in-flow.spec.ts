@@ -162,6 +162,28 @@ describe('sign-in: the flow, end to end', () => {
     expect((await new TestBrowser(alice().upn).go(`${s.base}/auth/${byDomain}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`)).body).to.contain('foreign_tenant');
   });
 
+  it('a sign-in in progress when sign-in is switched off, or its origin removed, is refused on its way back', async () => {
+    const settings = (signIn: unknown) => s.h.call(`/api/v1/integrations/${id}/user-settings`, {
+      method: 'PUT', json: { defaultGroupIds: [], cardNumber: { enabled: false }, loginButtonName: 'Sign in with Contoso', signIn },
+    });
+    const halfway = async () => {
+      const browser = new TestBrowser(alice().upn);
+      const toMicrosoft = (await browser.get(loginUrl())).location!;
+      return { browser, callback: (await browser.get(`${toMicrosoft}&login_hint=${encodeURIComponent(alice().upn)}`)).location! };
+    };
+    try {
+      const a = await halfway();
+      await settings({ enabled: false, allowedReturnOrigins: [ONES_ORIGIN] });
+      expect((await a.browser.get(a.callback)).body).to.contain('sign_in_disabled');
+      await settings({ enabled: true, allowedReturnOrigins: [ONES_ORIGIN] });
+      const b = await halfway();
+      await settings({ enabled: true, allowedReturnOrigins: ['https://other.example.com'] });
+      expect((await b.browser.get(b.callback)).body).to.contain('return_to_not_allowed');
+    } finally {
+      await settings({ enabled: true, allowedReturnOrigins: [ONES_ORIGIN] });
+    }
+  });
+
   it('a nonce changed on the way to Microsoft is caught when the code is redeemed', async () => {
     const browser = new TestBrowser(alice().upn);
     const toMicrosoft = new URL((await browser.get(loginUrl())).location!);

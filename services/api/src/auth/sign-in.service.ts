@@ -81,6 +81,10 @@ export class SignInService {
     if (!query.code) throw signInFailures.badRequest(['query.code: missing']);
     const integration = await this.deps.integrations.get(pending.integrationId);
     if (!integration) throw signInFailures.unknownIntegration();
+    // The settings may have changed while the user was at Microsoft: they still have to allow it.
+    const settings = readUserSettings(integration.userSettings).signIn;
+    if (!settings?.enabled) throw signInFailures.disabled();
+    if (!allowedReturnTo(pending.returnTo, settings.allowedReturnOrigins)) throw signInFailures.returnToNotAllowed();
     const user = await this.signedInUser(integration, query.code, query.state!, pending);
     const ticket = await this.deps.store.issueTicket({ integrationId: integration.id, userId: user.id });
     this.deps.logger.info('sign-in succeeded', { ...log, userId: user.id });
