@@ -35,11 +35,17 @@ export function signInRoutes(deps: { service: SignInService; logger: Logger; sec
     defineRoute({
       method: 'get', path: '/auth/:id/login', tag: TAG, summary: 'Start Sign in with Microsoft (302 to the tenant\'s login page)',
       query: loginQuery, responseType: 'text/html',
-      responses: { 302: 'To Microsoft: code flow, PKCE S256, state, nonce', 400: 'HTML page: sign-in off, or returnTo not on an allowed origin', 404: 'HTML page: no such integration' },
+      responses: {
+        302: 'To Microsoft: code flow, PKCE S256, state, nonce', 400: 'HTML page: sign-in off, or returnTo not on an allowed origin',
+        404: 'HTML page: no such integration',
+      },
       handler: ({ req }, res) => page(res, async () => {
         const id = String(req.params.id ?? '');
         const returnTo = req.query.returnTo;
-        const bad = [...(UUID.test(id) ? [] : ['params.id: must be an integration id']), ...(typeof returnTo === 'string' && returnTo ? [] : ['query.returnTo: must be one URL'])];
+        const bad = [
+          ...(UUID.test(id) ? [] : ['params.id: must be an integration id']),
+          ...(typeof returnTo === 'string' && returnTo ? [] : ['query.returnTo: must be one URL']),
+        ];
         if (bad.length) throw signInFailures.badRequest(bad);
         return await service.start(id, returnTo as string, browserIdFor(req, res, deps.secureCookies));
       }),
@@ -47,7 +53,10 @@ export function signInRoutes(deps: { service: SignInService; logger: Logger; sec
     defineRoute({
       method: 'get', path: '/auth/callback', tag: TAG, summary: 'The Redirect URI: Microsoft sends the browser back here',
       query: callbackQuery, responseType: 'text/html',
-      responses: { 302: 'To returnTo with ?ticket=<one-time ticket>', 400: 'HTML page: unknown or used state, Microsoft\'s error (with the portal step)', 403: 'HTML page: foreign tenant, unknown or deactivated user' },
+      responses: {
+        302: 'To returnTo with ?ticket=<one-time ticket>', 400: 'HTML page: unknown or used state, Microsoft\'s error (with the portal step)',
+        403: 'HTML page: foreign tenant, unknown or deactivated user',
+      },
       handler: ({ req }, res) => page(res, () => service.complete(callbackParams(req), browserIdOf(req))),
     }),
   ];

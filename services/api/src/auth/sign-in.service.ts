@@ -10,7 +10,7 @@ import { readUserSettings, toGraphConnection } from '@ones-m365/shared/integrati
 import type { Logger } from '@ones-m365/shared/logging';
 import {
   allowedReturnTo, CodeRedemptionError, createPkce, IdTokenError, microsoftFailure, randomToken, signInFailures, verifyIdToken, withTicket,
-  type RedeemRequest, type SignInClient, type SignInStore,
+  type PendingSignIn, type RedeemRequest, type SignInClient, type SignInStore,
 } from '@ones-m365/shared/sso';
 import { resolveCloud, type GraphConnection } from '@ones-m365/shared/graph';
 import type { SignedInUser, SignedInUsers } from './signed-in-users.js';
@@ -101,14 +101,16 @@ export class SignInService {
     return { integrationId: issued.integrationId, user: view };
   }
 
-  private async signedInUser(integration: IntegrationEntity, code: string, returnedState: string, pending: { codeVerifier: string; nonce: string }): Promise<SignedInUser> {
+  /** `state` found `pending`, so it is the state this sign-in started with (MSAL compares them again). */
+  private async signedInUser(integration: IntegrationEntity, code: string, state: string, pending: PendingSignIn): Promise<SignedInUser> {
     const conn = this.connection(integration);
-    const idToken = await this.redeemCode(conn, { code, redirectUri: this.redirectUri, codeVerifier: pending.codeVerifier, state: returnedState, returnedState, nonce: pending.nonce });
+    const { codeVerifier, nonce } = pending;
+    const idToken = await this.redeemCode(conn, { code, redirectUri: this.redirectUri, codeVerifier, state, returnedState: state, nonce });
     const resolved = resolveCloud(conn);
     let verified;
     try {
       const tenant = await this.deps.client.tenantKeys.forCloud(resolved);
-      verified = await verifyIdToken(idToken, { clientId: integration.clientId, nonce: pending.nonce, tenantGuid: tenantGuidOf(integration) ?? tenant.tenantGuid, tenant });
+      verified = await verifyIdToken(idToken, { clientId: integration.clientId, nonce, tenantGuid: tenantGuidOf(integration) ?? tenant.tenantGuid, tenant });
     } catch (err) {
       if (err instanceof IdTokenError) {
         this.deps.logger.warn('sign-in ID token rejected', { integrationId: integration.id, problem: err.problem });

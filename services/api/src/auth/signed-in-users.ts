@@ -24,7 +24,10 @@ export function signedInUsers(db: DataSource): SignedInUsers {
   const view = async (u: UserEntity | null): Promise<SignedInUser | null> => {
     if (!u) return null;
     const groupIds = (await links.find({ where: { userId: u.id } })).map((l) => l.groupId).sort();
-    return { id: u.id, graphId: u.graphId, userPrincipalName: u.userPrincipalName, mail: u.mail, displayName: u.displayName, cardNumber: u.cardNumber, active: Boolean(u.active), groupIds };
+    return {
+      id: u.id, graphId: u.graphId, userPrincipalName: u.userPrincipalName, mail: u.mail, displayName: u.displayName,
+      cardNumber: u.cardNumber, active: Boolean(u.active), groupIds,
+    };
   };
   return {
     byGraphId: async (integrationId, graphId) => view(await users.findOne({ where: { integrationId, graphId } })),

@@ -40,7 +40,10 @@ export function redeemRoutes(deps: { service: SignInService }): AnyRoute[] {
     defineRoute({
       method: 'post', path: '/sso/redeem', tag: TAG, summary: 'Who signed in: redeem a one-time ticket (once, within 60 s)',
       body: redeemBody,
-      responses: { 200: '{integrationId, user: {id, graphId, userPrincipalName, mail, displayName, cardNumber, groupIds}}', 400: 'Invalid fields', 410: 'ticket_expired: used, expired or unknown' },
+      responses: {
+        200: '{integrationId, user: {id, graphId, userPrincipalName, mail, displayName, cardNumber, groupIds}}', 400: 'Invalid fields',
+        410: 'ticket_expired: used, expired or unknown',
+      },
       async handler({ body }) {
         const redeemed = await deps.service.redeem(body.ticket, body.integrationId);
         if (!redeemed) throw new TicketExpiredError();
