@@ -91,9 +91,11 @@ async function main(): Promise<void> {
   if (demo) {
     sim = await startDemoSimulator(simulatorDir, Number(process.env.SIMULATOR_PORT ?? 4443), credentials.simulatorTokenSecret, credentials.simulatorControlKey);
     const integration = await ensureDemoIntegration(apiClient(base, apiConfig.apiToken), sim);
+    let loginProblem: string | undefined;
     if (integration) {
       loginPage = await startDemoLoginPage({ apiBase: base, apiToken: apiConfig.apiToken, integrationId: integration.id }, Number(process.env.DEMO_LOGIN_PORT ?? apiConfig.port + 1));
-      await enableDemoSignIn(apiClient(base, apiConfig.apiToken), sim, integration.id, loginPage.origin);
+      // The demo's sign-in is a convenience: the service runs without it.
+      loginProblem = await enableDemoSignIn(apiClient(base, apiConfig.apiToken), sim, integration.id, loginPage.origin).then(() => undefined, (err: Error) => err.message);
     }
     demoLines = [
       `  Simulator    ${sim.graphUrl}/v1.0 (login ${sim.loginUrl}, control ${sim.controlUrl}/_control, key ${sim.controlKey})`,
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
         ? `  Demo         integration ${integration.id}${integration.created ? ' created and enabled: its first sync is running' : ''}`
         : '  Demo         not added: integrations exist already',
       ...(loginPage ? [`  Demo login   ${loginPage.origin}/   (Sign in with Microsoft, as ONES's login page would: pick an account on the simulator's page)`] : []),
+      ...(loginProblem ? [`  Demo login   sign-in not enabled: ${loginProblem}`] : []),
     ];
   }
   const lines = [
