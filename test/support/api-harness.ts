@@ -8,6 +8,7 @@ import { loadApiConfig, type ApiConfig } from '@ones-m365/shared/config';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger, type Logger } from '@ones-m365/shared/logging';
+import { createSignInClient } from '@ones-m365/shared/sso';
 import { createProducer, createRedisConnection, type Producer } from '@ones-m365/shared/queue';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { removeQueueData, testEnv } from './env.js';
@@ -25,6 +26,7 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** `envOverrides.PORT` makes it listen on that port (e.g. to match a PUBLIC_BASE_URL); else on a free one. */
 export async function startApiHarness(envOverrides: Record<string, string> = {}, opts: { logger?: Logger } = {}): Promise<ApiHarness> {
   const db = await openTestDatabase('mysql');
   const config = loadApiConfig(testEnv({ DATABASE_URL: db.url, ...envOverrides }));
@@ -33,8 +35,8 @@ export async function startApiHarness(envOverrides: Record<string, string> = {},
   const events = createRedisConnection(config.redisUrl, 'worker');
   const graph = createGraphClient();
   const api = await startApiProcess(
-    { config, logger: opts.logger ?? silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, secretBox: new SecretBox(config.encryptionKey), events },
-    0,
+    { config, logger: opts.logger ?? silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, signIn: createSignInClient(), secretBox: new SecretBox(config.encryptionKey), events },
+    envOverrides.PORT ? config.port : 0,
     '127.0.0.1',
   );
   const url = `http://127.0.0.1:${api.port}`;

@@ -11,7 +11,9 @@ import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
 import { requestReconcile, subscriptionsChannel } from '@ones-m365/shared/subscriptions';
+import type { SignInClient } from '@ones-m365/shared/sso';
 import { requestSync } from '@ones-m365/shared/sync';
+import { routerOf, signInModule } from './auth/sign-in.module.js';
 import { dashboardRouter } from './dashboard.js';
 import { buildOpenApi } from './http/openapi.js';
 import { mountRoutes, type AnyRoute } from './http/route.js';
@@ -44,6 +46,8 @@ export interface AppDeps {
   producer: Producer;
   metrics: Metrics;
   graph: GraphClient;
+  /** MSAL's authorization-code flow and the tenants' signing keys ("Sign in with Microsoft"). */
+  signIn: SignInClient;
   secretBox: SecretBox;
   /**
    * A Redis connection of its own that the api puts in subscriber mode, to hear that Graph
@@ -94,14 +98,25 @@ export function createApp(deps: AppDeps): ApiApp {
     changed: async (integrationId) => void (await requestReconcile(deps.producer, integrationId)),
     resync: async (integrationId, stream) => void (await requestSync(deps.producer, { integrationId, stream, mode: 'full', trigger: 'resync' })),
   });
+  const signIn = signInModule({
+    db: deps.db, redis: deps.redis, keyPrefix: deps.producer.queue('subscriptions').opts.prefix ?? 'bull', client: deps.signIn,
+    secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
+  });
+  // The browser's sign-in pages, and the login options ONES's login page reads: unauthenticated.
+  app.use(routerOf(signIn.pages));
+  app.use(API_PREFIX, routerOf(signIn.publicApi));
   const apiRoutes: AnyRoute[] = [
+    ...signIn.api,
     ...integrationsRoutes({ service: integrations }),
     ...groupsRoutes({ groups }),
     ...jobsRoutes({ producer: deps.producer }),
     ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, producer: deps.producer, logger: deps.logger }),
     ...syncRoutes({ producer: deps.producer, integrations: new IntegrationRepository(deps.db), rooms: new RoomRepository(deps.db), users: new UserRepository(deps.db), syncRuns: new SyncRunRepository(deps.db) }),
   ];
-  const openapi = buildOpenApi([{ prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }, { prefix: '', routes: hooks, security: 'none' }], { title: 'ones-m365', version: '1' });
+  const openapi = buildOpenApi([
+    { prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }, { prefix: '', routes: hooks, security: 'none' },
+    { prefix: API_PREFIX, routes: signIn.publicApi, security: 'none' }, { prefix: '', routes: signIn.pages, security: 'none' },
+  ], { title: 'ones-m365', version: '1' });
 
   const api = Router();
   api.use(bearerAuth(deps.config.apiToken));

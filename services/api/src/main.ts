@@ -4,6 +4,7 @@ import { SecretBox } from '@ones-m365/shared/crypto';
 import { openDatabase } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { createLogger } from '@ones-m365/shared/logging';
+import { createSignInClient } from '@ones-m365/shared/sso';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { startApiProcess } from './api-process.js';
 import { createMetrics } from './metrics.js';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const producer = createProducer(redis, config.queuePrefix);
   const graph = createGraphClient();
   const secretBox = new SecretBox(config.encryptionKey);
-  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer), graph, secretBox, events }, config.port);
+  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer), graph, signIn: createSignInClient(), secretBox, events }, config.port);
 
   const stop = async (signal: string) => {
     logger.info('stopping api', { signal });
