@@ -24,6 +24,8 @@ interface Operation {
   bearer: boolean;
   fields: string[];
   documented: Set<number>;
+  /** A browser page (the sign-in routes): its refusals are HTML pages, not the JSON error shape. */
+  html: boolean;
 }
 
 /** Runs per route: enough to hit every generator branch, bounded so the suite stays short. */
@@ -40,6 +42,7 @@ function operationsOf(doc: { paths: Record<string, Record<string, Record<string,
         bearer: Array.isArray(op.security) && op.security.length > 0,
         fields: Object.keys(schema?.properties ?? {}),
         documented: new Set(Object.keys(op.responses as object).map(Number)),
+        html: Object.values(op.responses as Record<string, { content?: object }>).some((res) => Object.keys(res.content ?? {}).includes('text/html')),
       });
     }
   }
@@ -56,7 +59,12 @@ function expectWellFormed(op: Operation, r: RawResponse, what: string, condition
   expect(r.status, where).to.be.below(500);
   // `If-None-Match: *` on a GET is a conditional request, and "not modified" its right answer.
   if (conditional && r.status === 304) return;
-  if (r.status >= 400) {
+  // A browser page refuses with an HTML page; a request the router cannot even route (a path that
+  // does not percent-decode) gets the JSON error shape there too.
+  if (r.status >= 400 && op.html && String(r.headers['content-type']).startsWith('text/html')) {
+    expect(r.text, where).to.match(/^<!doctype html>/i);
+    expect(r.text, `${where}: echoed markup`).not.to.match(/<(script|img|svg|iframe)\b/i);
+  } else if (r.status >= 400) {
     const body = r.json as { error?: { code?: unknown; message?: unknown } } | undefined;
     expect(body?.error?.code, where).to.be.a('string');
     expect(body?.error?.message, where).to.be.a('string');

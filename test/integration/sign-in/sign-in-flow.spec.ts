@@ -3,6 +3,7 @@
  * HTTPS to the simulator's login host, jose against its published keys, and a test browser that
  * follows every redirect.
  */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { sha256Hex } from '@ones-m365/shared/crypto';
 import { ONES_ORIGIN, simUser, startSignInHarness, TestBrowser, type SignInHarness } from '../../support/sign-in-harness.js';
@@ -28,7 +29,7 @@ describe('sign-in: the flow, end to end', () => {
     const r = await s.h.call(`/api/v1/integrations/${id}/login-options`, { auth: false });
     expect(r.status).to.equal(200);
     expect(r.body).to.deep.equal({ enabled: true, buttonName: 'Sign in with Contoso', loginUrl: `${s.base}/auth/${id}/login` });
-    const off = await s.create();
+    const off = await s.create({ clientId: randomUUID() }); // another app: one live integration per tenant and app
     expect((await s.h.call(`/api/v1/integrations/${off}/login-options`, { auth: false })).body.enabled).to.equal(false);
     expect((await s.h.call('/api/v1/integrations/6f1c1a52-3b7e-4e0e-9a51-0f6a4a3d2c10/login-options', { auth: false })).status).to.equal(404);
     const bad = await s.h.call('/api/v1/integrations/nope/login-options', { auth: false });

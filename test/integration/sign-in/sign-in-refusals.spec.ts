@@ -3,6 +3,7 @@
  * returnTo is not on the allow-list (each trick of the issue), sign-in switched off, and
  * Microsoft's own errors, shown on an escaped page that names the portal step.
  */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { ONES_ORIGIN, simUser, startSignInHarness, TestBrowser, type SignInHarness } from '../../support/sign-in-harness.js';
 
@@ -88,7 +89,7 @@ describe('sign-in: refusals', () => {
     expect(bad.body).to.contain('params.id');
     const unknown = await new TestBrowser().get(`${s.base}/auth/6f1c1a52-3b7e-4e0e-9a51-0f6a4a3d2c10/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`);
     expect(unknown.status).to.equal(404);
-    const off = await s.create();
+    const off = await s.create({ clientId: randomUUID() }); // another app: one live integration per tenant and app
     const disabled = await new TestBrowser().get(`${s.base}/auth/${off}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`);
     expect(disabled.status).to.equal(400);
     expect(disabled.body).to.contain('sign_in_disabled');
@@ -120,7 +121,8 @@ describe('sign-in: refusals', () => {
   }
 
   it('the token endpoint\'s refusal of the app\'s secret (AADSTS7000215) shows the portal step, with no ticket', async () => {
-    const wrongSecret = await s.createSignIn({ clientSecret: 'not-the-secret' });
+    // By domain: a second live integration of this tenant and app must name the tenant differently.
+    const wrongSecret = await s.createSignIn({ clientSecret: 'not-the-secret', tenantId: s.sim.tenantInfo().domain });
     await s.syncUsers(wrongSecret, [simUser(s.sim, 1)]);
     const tickets = async () => s.h.redis.keys(`${s.h.config.queuePrefix}:sso:ticket:*`);
     const before = await tickets();
