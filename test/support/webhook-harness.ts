@@ -41,8 +41,13 @@ export interface WebhookHarness {
 export interface WebhookHarnessOptions {
   settings?: Partial<Settings>;
   proxyRedis?: boolean;
+  /** The worker's Redis behind the same proxy too (a Redis outage for everyone). */
+  proxyWorkerRedis?: boolean;
   /** Run the worker (default true). */
   worker?: boolean;
+  /** How often the worker drains the job outbox and checks its schedules (defaults: the worker's). */
+  outboxDrainMs?: number;
+  scheduleCheckMs?: number;
 }
 
 export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Promise<WebhookHarness> {
@@ -55,12 +60,14 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
   const proxy = opts.proxyRedis ? await new TcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }).start() : null;
   const h = await startApiHarness({ ALLOW_CUSTOM_ENDPOINTS: 'true', ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}` } : {}) });
   const box = new SecretBox(h.config.encryptionKey);
-  const producerRedis = createRedisConnection(TEST_REDIS_URL, 'producer');
+  const workerRedisUrl = proxy && opts.proxyWorkerRedis ? `redis://127.0.0.1:${proxy.port}` : TEST_REDIS_URL;
+  const producerRedis = createRedisConnection(workerRedisUrl, 'producer');
   const producer = createProducer(producerRedis, h.config.queuePrefix);
-  const workerRedis = createRedisConnection(TEST_REDIS_URL, 'worker');
+  const workerRedis = createRedisConnection(workerRedisUrl, 'worker');
   const worker = opts.worker === false ? null : await startWorkerProcess({
     db: h.db.ds, connection: workerRedis, producer, prefix: h.config.queuePrefix, concurrency: 4, logger: silentLogger(),
     graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 }), secretBox: box, publicBaseUrl: h.url, lockDurationMs: 5_000,
+    outboxDrainMs: opts.outboxDrainMs, scheduleCheckMs: opts.scheduleCheckMs,
   });
   const until: WebhookHarness['until'] = (what, fn, pred, timeoutMs) => pollUntil(what, fn, pred, { timeoutMs });
   return {
