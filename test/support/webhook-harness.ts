@@ -28,6 +28,10 @@ export interface WebhookHarness {
   integrations: IntegrationRepository;
   /** Creates an integration for the simulator's tenant (not enabled). */
   create(over?: Record<string, unknown>): Promise<string>;
+  /** Creates an integration with an app registration of its own (its own subscriptions at Graph). */
+  createWithOwnApp(over?: Record<string, unknown>): Promise<{ id: string; appId: string }>;
+  /** The subscriptions the simulator holds for an app. */
+  subscriptionsAtGraph(appId: string): Record<string, unknown>[];
   enable(id: string): Promise<void>;
   /** Polls until `pred` holds (no timing assertions: only a generous upper bound). */
   until<T>(what: string, fn: () => Promise<T> | T, pred?: (v: T) => boolean, timeoutMs?: number): Promise<T>;
@@ -79,6 +83,13 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
       if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body.id as string;
     },
+    async createWithOwnApp(over = {}) {
+      const app = sim.createApp();
+      const r = await h.call('/api/v1/integrations', { method: 'POST', json: integrationBody(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value, ...over }) });
+      if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return { id: r.body.id as string, appId: app.appId };
+    },
+    subscriptionsAtGraph: (appId) => sim.listSubscriptions(sim.tenantId).filter((s) => String(s.applicationId).toLowerCase() === appId.toLowerCase()),
     async enable(id) {
       const r = await h.call(`/api/v1/integrations/${id}/enable`, { method: 'POST' });
       if (r.status !== 202) throw new Error(`enable failed: ${r.status} ${JSON.stringify(r.body)}`);
