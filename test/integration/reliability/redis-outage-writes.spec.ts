@@ -20,7 +20,7 @@ describe('writes during a Redis outage', () => {
   afterEach(async () => {
     w.proxy!.restore();
     // A worker closed while it reconnects can hang in BullMQ: wait until it runs jobs again.
-    const jobId = await w.until('a job taken', () => w.producer.enqueue('maintenance.prune-sync-runs', { olderThanDays: 30 }).then((j) => j.id, () => null));
+    const jobId = await w.until('a job taken', () => w.producer.enqueue('maintenance.prune-sync-runs', { olderThanDays: 30 }).then((j): string | null => j.id, () => null)) as string;
     await w.until('the worker back', async () => (await w.producer.queue(QUEUES.maintenance).getJob(jobId))?.getState(), (s) => s === 'completed');
   });
   after(async () => w?.close());
