@@ -22,6 +22,8 @@ export interface OutboxWrite<T> {
   jobs: (string | null)[];
 }
 
+type MoveResult = { outcome: 'enqueued'; jobId: string } | { outcome: 'dropped' } | { outcome: 'taken-by-another' };
+
 export class Outbox {
   private readonly pending: PendingJobRepository;
 
@@ -55,7 +57,8 @@ export class Outbox {
     for (const row of await this.pending.byIds(ids)) {
       if (failed) break;
       try {
-        jobs[ids.indexOf(row.id)] = await this.move(row);
+        const moved = await this.move(row);
+        if (moved.outcome === 'enqueued') jobs[ids.indexOf(row.id)] = moved.jobId;
       } catch (err) {
         failed = true;
         this.logger.warn('follow-up work deferred: the queue is unavailable; it is enqueued once it is back', { integrationId: row.integrationId, kind: row.kind, error: (err as Error).message });
@@ -66,25 +69,25 @@ export class Outbox {
 
   /**
    * Moves up to `limit` of the oldest rows created before `createdBefore` (rows younger than that
-   * are being moved by the write that made them). Stops at the first failure, which it throws.
+   * are being moved by the write that made them). Answers how many rows it took (enqueued or
+   * dropped); stops at the first failure, which it throws.
    */
   async drain(opts: { limit: number; createdBefore: Date }): Promise<number> {
-    let moved = 0;
+    let taken = 0;
     for (const row of await this.pending.oldest(opts.limit, opts.createdBefore)) {
-      await this.move(row);
-      moved++;
+      if ((await this.move(row)).outcome !== 'taken-by-another') taken++;
     }
-    return moved;
+    return taken;
   }
 
-  /** One row into the queue (see the file comment); null when it was moved or dropped already. */
-  private async move(row: PendingJobEntity): Promise<string | null> {
-    return await this.ds.transaction(async (em) => {
+  /** One row into the queue (see the file comment). */
+  private async move(row: PendingJobEntity): Promise<MoveResult> {
+    return await this.ds.transaction(async (em): Promise<MoveResult> => {
       const integration = await lockIntegration(em, row.integrationId, { includeDeleted: true });
-      if (!(await new PendingJobRepository(em).claim(row.id))) return null;
+      if (!(await new PendingJobRepository(em).claim(row.id))) return { outcome: 'taken-by-another' };
       const followUp = fromRow(row);
-      if (followUp.kind === 'sync' && (!integration || integration.deletedAt)) return null;
-      return await dispatchFollowUp(this.producer, row.integrationId, followUp);
+      if (followUp.kind === 'sync' && (!integration || integration.deletedAt)) return { outcome: 'dropped' };
+      return { outcome: 'enqueued', jobId: await dispatchFollowUp(this.producer, row.integrationId, followUp) };
     });
   }
 }
