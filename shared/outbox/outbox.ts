@@ -22,6 +22,19 @@ export interface OutboxWrite<T> {
   jobs: (string | null)[];
 }
 
+/**
+ * How long a move waits for Redis. A producer that never reached Redis waits for it rather than
+ * failing; the move must not hold the integration's lock that long. (Should the add land after
+ * the rollback, the row is enqueued again later: follow-ups are idempotent.)
+ */
+export const ENQUEUE_TIMEOUT_MS = 5_000;
+
+function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the queue did not answer within ${ms} ms`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 type MoveResult = { outcome: 'enqueued'; jobId: string } | { outcome: 'dropped' } | { outcome: 'taken-by-another' };
 
 export class Outbox {
@@ -87,7 +100,7 @@ export class Outbox {
       if (!(await new PendingJobRepository(em).claim(row.id))) return { outcome: 'taken-by-another' };
       const followUp = fromRow(row);
       if (followUp.kind === 'sync' && (!integration || integration.deletedAt)) return { outcome: 'dropped' };
-      return { outcome: 'enqueued', jobId: await dispatchFollowUp(this.producer, row.integrationId, followUp) };
+      return { outcome: 'enqueued', jobId: await within(ENQUEUE_TIMEOUT_MS, dispatchFollowUp(this.producer, row.integrationId, followUp)) };
     });
   }
 }

@@ -79,6 +79,20 @@ describe('job outbox (pending_jobs)', () => {
     expect((await producer.queue(QUEUES.subscriptions).getJobs(['waiting'])).some((j) => j.data.integrationId === id)).to.equal(true);
   });
 
+  it('does not wait for a Redis it never reached: the write is saved, its follow-up deferred', async () => {
+    const { id } = await newIntegration();
+    const never = createRedisConnection('redis://127.0.0.1:1', 'producer');
+    const neverProducer = createProducer(never, prefix);
+    try {
+      const done = await new Outbox(db.ds, neverProducer, silentLogger()).write(id, async () => ({ value: null, followUps: [reconcileFollowUp()] }));
+      expect(done!.jobs).to.deep.equal([null]);
+      expect(await pending.forIntegration(id)).to.have.length(1);
+    } finally {
+      never.disconnect();
+    }
+    await outbox.drain({ limit: 100, createdBefore: later() });
+  });
+
   it('a drain that cannot reach Redis fails and leaves the rows', async () => {
     const { id } = await newIntegration();
     await unreachable.write(id, async () => ({ value: null, followUps: [syncFollowUp('users', 'delta', 'api')] }));
