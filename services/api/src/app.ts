@@ -6,13 +6,13 @@ import express, { Router, type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, UserRepository } from '@ones-m365/shared/db';
+import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, UserRepository, writeIntegration } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
+import { Outbox } from '@ones-m365/shared/outbox';
 import type { Producer } from '@ones-m365/shared/queue';
-import { requestReconcile, subscriptionsChannel } from '@ones-m365/shared/subscriptions';
+import { subscriptionsChannel } from '@ones-m365/shared/subscriptions';
 import type { SignInClient } from '@ones-m365/shared/sso';
-import { requestSync } from '@ones-m365/shared/sync';
 import { routerOf, signInModule } from './auth/sign-in.module.js';
 import { dashboardRouter } from './dashboard.js';
 import { buildOpenApi } from './http/openapi.js';
@@ -26,6 +26,7 @@ import { integrationsRoutes } from './routes/integrations.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
 import { subscriptionsRoutes } from './routes/subscriptions.routes.js';
 import { syncRoutes } from './routes/sync.routes.js';
+import { IntegrationLifecycle } from './services/integration-lifecycle.service.js';
 import { IntegrationsService } from './services/integrations.service.js';
 import { SubscriptionCache } from './webhooks/subscription-cache.js';
 import { WebhookIngress } from './webhooks/webhook-ingress.js';
@@ -93,11 +94,11 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(DASHBOARD_PATH, basicAuth(deps.config.dashboard.user, deps.config.dashboard.password), dashboardRouter(deps.producer, DASHBOARD_PATH));
 
   const groups = new GroupRepository(deps.db);
+  const outbox = new Outbox(deps.db, deps.producer, deps.logger);
   const integrations = new IntegrationsService({
-    integrations: new IntegrationRepository(deps.db), groups, graph: deps.graph, secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
-    changed: async (integrationId) => void (await requestReconcile(deps.producer, integrationId)),
-    resync: async (integrationId, stream) => void (await requestSync(deps.producer, { integrationId, stream, mode: 'full', trigger: 'resync' })),
+    integrations: new IntegrationRepository(deps.db), groups, graph: deps.graph, secretBox: deps.secretBox, logger: deps.logger, config: deps.config, outbox,
   });
+  const lifecycle = new IntegrationLifecycle({ outbox, graph: deps.graph, logger: deps.logger });
   const signIn = signInModule({
     db: deps.db, redis: deps.redis, keyPrefix: deps.producer.queue('subscriptions').opts.prefix ?? 'bull', client: deps.signIn,
     secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
@@ -107,11 +108,14 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(API_PREFIX, routerOf(signIn.publicApi));
   const apiRoutes: AnyRoute[] = [
     ...signIn.api,
-    ...integrationsRoutes({ service: integrations }),
+    ...integrationsRoutes({ service: integrations, lifecycle }),
     ...groupsRoutes({ groups }),
     ...jobsRoutes({ producer: deps.producer }),
-    ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, producer: deps.producer, logger: deps.logger }),
-    ...syncRoutes({ producer: deps.producer, integrations: new IntegrationRepository(deps.db), rooms: new RoomRepository(deps.db), users: new UserRepository(deps.db), syncRuns: new SyncRunRepository(deps.db) }),
+    ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, lifecycle }),
+    ...syncRoutes({
+      producer: deps.producer, integrations: new IntegrationRepository(deps.db), rooms: new RoomRepository(deps.db), users: new UserRepository(deps.db),
+      syncRuns: new SyncRunRepository(deps.db), underLock: (id, fn) => writeIntegration(deps.db, id, fn),
+    }),
   ];
   const openapi = buildOpenApi([
     { prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }, { prefix: '', routes: hooks, security: 'none' },

@@ -2,8 +2,9 @@
  * Prometheus metrics on a registry of our own (not prom-client's global), so several apps can
  * live in one process (tests, the all-in-one launcher).
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Producer } from '@ones-m365/shared/queue';
+import { registerQueueGauges } from './queue-metrics.js';
 
 export interface Metrics {
   registry: Registry;
@@ -27,19 +28,6 @@ export function createMetrics(producer?: Producer): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  if (producer) {
-    new Gauge({
-      name: 'ones_m365_queue_jobs',
-      help: 'Jobs per queue and state, read from Redis at scrape time',
-      labelNames: ['queue', 'state'] as const,
-      registers: [registry],
-      async collect() {
-        for (const q of producer.queues()) {
-          const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
-          for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
-        }
-      },
-    });
-  }
+  if (producer) registerQueueGauges(registry, producer);
   return { registry, httpDuration, webhookNotifications };
 }

@@ -6,9 +6,13 @@ import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { DEFAULT_SAFETY_NET_POLL_SECONDS, DEFAULT_WORKER_LOCK_DURATION_MS } from '@ones-m365/shared/config';
 import type { SecretBox } from '@ones-m365/shared/crypto';
+import { IntegrationRepository } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
+import { Outbox } from '@ones-m365/shared/outbox';
 import type { Producer } from '@ones-m365/shared/queue';
+import { startOutboxDrainer } from './background/outbox-drainer.js';
+import { startScheduleWatchdog } from './background/schedule-watchdog.js';
 import { createRegistry } from './jobs/index.js';
 import { startWorkers } from './run-worker.js';
 import { upsertSchedules } from './schedules.js';
@@ -28,7 +32,14 @@ export interface WorkerProcessDeps {
   safetyNetSeconds?: number;
   /** BullMQ job lock and sync-stream lease (default 30 s). */
   lockDurationMs?: number;
+  /** How often the job outbox is drained into BullMQ (default 1 s). */
+  outboxDrainMs?: number;
+  /** How often the schedules are checked and re-created when Redis lost them (default 30 s). */
+  scheduleCheckMs?: number;
 }
+
+/** Outbox rows younger than this are left to the api process that wrote them. */
+const OUTBOX_GRACE_MS = 2_000;
 
 export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ close(): Promise<void> }> {
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
@@ -36,7 +47,18 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
     producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
   });
   const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs });
-  await upsertSchedules(deps.producer, { syncRunRetentionDays: 30 });
+  const schedules = { syncRunRetentionDays: 30 };
+  await upsertSchedules(deps.producer, schedules);
+  const drainer = startOutboxDrainer({ outbox: new Outbox(deps.db, deps.producer, deps.logger), logger: deps.logger, everyMs: deps.outboxDrainMs ?? 1_000, graceMs: OUTBOX_GRACE_MS });
+  const watchdog = startScheduleWatchdog(
+    { producer: deps.producer, integrations: new IntegrationRepository(deps.db), logger: deps.logger, schedules },
+    deps.scheduleCheckMs ?? 30_000,
+  );
   deps.logger.info('worker started', { queues: running.workers.map((w) => w.name), concurrency: deps.concurrency });
-  return { close: () => running.close() };
+  return {
+    async close() {
+      await Promise.all([drainer.stop(), watchdog.stop()]);
+      await running.close();
+    },
+  };
 }

@@ -8,3 +8,5 @@ export * from './upsert.js';
 export * from './user.repository.js';
 export * from './unit-of-work.js';
 export * from './integration-live-key.js';
+export * from './pending-job.repository.js';
+export * from './integration-write.js';

@@ -59,7 +59,8 @@ export async function runSyncJob(
   req: { integrationId: string; stream: SyncStream; mode: 'full' | 'delta'; trigger: SyncTrigger },
   body: (scope: RunScope) => Promise<RunOutcome>,
 ): Promise<Record<string, unknown>> {
-  const integration = await new IntegrationRepository(deps.db).get(req.integrationId);
+  const integrations = new IntegrationRepository(deps.db);
+  const integration = await integrations.get(req.integrationId);
   if (!integration) {
     ctx.logger.info('integration gone; sync skipped');
     return { skipped: 'integration not found' };
@@ -91,6 +92,8 @@ export async function runSyncJob(
     throw err;
   } finally {
     await lock.release();
+    // Deleted while this run wrote: what it wrote after the DELETE is made inactive again.
+    await integrations.deactivateIfDeleted(req.integrationId);
   }
 }
 
