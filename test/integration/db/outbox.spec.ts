@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { IntegrationRepository, PendingJobRepository } from '@ones-m365/shared/db';
@@ -49,7 +50,7 @@ describe('job outbox (pending_jobs)', () => {
     await removeQueueData(TEST_REDIS_URL, prefix);
   });
 
-  const newIntegration = () => integrations.create({ name: 'x', cloud: 'global', tenantId: 't', clientId: 'c', clientSecretSealed: 's', clientSecretHint: 'abc', endpoints: null });
+  const newIntegration = () => integrations.create({ name: 'x', cloud: 'global', tenantId: randomUUID(), clientId: randomUUID(), clientSecretSealed: 's', clientSecretHint: 'abc', endpoints: null });
 
   it('enqueues the follow-ups right after the commit and answers their job ids', async () => {
     const { id } = await newIntegration();
