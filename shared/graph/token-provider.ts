@@ -131,7 +131,7 @@ export class MsalTokenProvider implements TokenSource {
     try {
       result = await entry.app.acquireTokenByClientCredential({ scopes: [entry.resolved.scope] });
     } catch (err) {
-      throw toGraphError(err, { target: 'login', loginFailure: entry.network.lastFailure });
+      throw toGraphError(err, { target: 'login', loginFailure: entry.network.lastFailure, loginHost: new URL(entry.resolved.authority).host });
     }
     if (!result?.accessToken) {
       throw new GraphAuthError('The login host returned no access token', 'token_request_failed', {}, { target: 'login' });
