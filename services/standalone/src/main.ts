@@ -14,6 +14,7 @@ import { createLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { startWorkerProcess } from '@ones-m365/worker';
 import type { GraphSimulator } from '@ones-m365/graph-simulator';
+import { databaseLine, redisLine } from './banner.js';
 import { ensureSimulatorCaTrusted } from './ca-trust.js';
 import { loadOrCreateCredentials } from './credentials.js';
 import { apiClient, ensureDemoIntegration, startDemoSimulator } from './demo-tenant.js';
@@ -103,8 +104,8 @@ async function main(): Promise<void> {
     `  OpenAPI      ${base}/api/v1/openapi.json`,
     `  Dashboard    ${base}/admin/queues   (user ${apiConfig.dashboard.user}, password ${apiConfig.dashboard.password})`,
     `  Metrics      ${base}/metrics`,
-    `  Database     ${apiConfig.databaseUrl.startsWith('sqlite:') ? apiConfig.databaseUrl : 'DATABASE_URL'}`,
-    `  Redis        ${redisChild ? `${env.REDIS_URL} (started under ${dataDir})` : 'REDIS_URL'}`,
+    `  Database     ${databaseLine(apiConfig.databaseUrl)}`,
+    `  Redis        ${redisLine(apiConfig.redisUrl, redisChild ? dataDir : undefined)}`,
     `  Credentials  ${created ? 'made up now and kept in' : 'kept in'} ${resolve(dataDir, 'credentials.json')}`,
     ...demoLines,
     '',
