@@ -8,6 +8,7 @@ import { loadApiConfig, type ApiConfig } from '@ones-m365/shared/config';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
+import { OperationsReader, OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection, type Producer } from '@ones-m365/shared/queue';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { removeQueueData, testEnv } from './env.js';
@@ -31,9 +32,12 @@ export async function startApiHarness(envOverrides: Record<string, string> = {})
   const redis = createRedisConnection(config.redisUrl, 'producer');
   const producer = createProducer(redis, config.queuePrefix);
   const events = createRedisConnection(config.redisUrl, 'worker');
-  const graph = createGraphClient();
+  // Wired as services/api/src/main.ts wires it.
+  const graph = createGraphClient({ observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db.ds) }) });
+  const secretBox = new SecretBox(config.encryptionKey);
+  const metrics = createMetrics(producer, { db: db.ds, redis, secretBox, reader: new OperationsReader(redis, config.queuePrefix) });
   const api = await startApiProcess(
-    { config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, secretBox: new SecretBox(config.encryptionKey), events },
+    { config, logger: silentLogger(), db: db.ds, redis, producer, metrics, graph, secretBox, events },
     0,
     '127.0.0.1',
   );

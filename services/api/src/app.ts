@@ -6,9 +6,10 @@ import express, { Router, type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, UserRepository } from '@ones-m365/shared/db';
+import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, SyncRunSummaryRepository, UserRepository } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
+import { OperationsReader } from '@ones-m365/shared/operations';
 import type { Producer } from '@ones-m365/shared/queue';
 import { requestReconcile, subscriptionsChannel } from '@ones-m365/shared/subscriptions';
 import { requestSync } from '@ones-m365/shared/sync';
@@ -20,6 +21,7 @@ import { basicAuth, bearerAuth } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { groupsRoutes } from './routes/groups.routes.js';
 import { healthRouter } from './routes/health.routes.js';
+import { integrationHealthRoutes } from './routes/integration-health.routes.js';
 import { integrationsRoutes } from './routes/integrations.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
 import { subscriptionsRoutes } from './routes/subscriptions.routes.js';
@@ -75,6 +77,7 @@ export function createApp(deps: AppDeps): ApiApp {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   const subscriptions = new GraphSubscriptionRepository(deps.db);
+  const operations = new OperationsReader(deps.redis, deps.producer.queue('sync').opts.prefix ?? 'bull');
   const subscriptionCache = new SubscriptionCache({ load: () => subscriptions.listForWebhookCheck(), logger: deps.logger });
   if (deps.events) {
     subscriptionCache.listen(deps.events, subscriptionsChannel(deps.producer.queue('subscriptions').opts.prefix ?? 'bull')).catch((err: Error) =>
@@ -99,6 +102,9 @@ export function createApp(deps: AppDeps): ApiApp {
     ...groupsRoutes({ groups }),
     ...jobsRoutes({ producer: deps.producer }),
     ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, producer: deps.producer, logger: deps.logger }),
+    ...integrationHealthRoutes({
+      integrations: new IntegrationRepository(deps.db), runs: new SyncRunSummaryRepository(deps.db), subscriptions, operations, producer: deps.producer, secretBox: deps.secretBox,
+    }),
     ...syncRoutes({ producer: deps.producer, integrations: new IntegrationRepository(deps.db), rooms: new RoomRepository(deps.db), users: new UserRepository(deps.db), syncRuns: new SyncRunRepository(deps.db) }),
   ];
   const openapi = buildOpenApi([{ prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }, { prefix: '', routes: hooks, security: 'none' }], { title: 'ones-m365', version: '1' });

@@ -4,6 +4,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Producer } from '@ones-m365/shared/queue';
+import { registerOperationsMetrics, type OperationsMetricsDeps } from './operations-metrics.js';
 
 export interface Metrics {
   registry: Registry;
@@ -11,7 +12,7 @@ export interface Metrics {
   webhookNotifications: Counter<'outcome'>;
 }
 
-export function createMetrics(producer?: Producer): Metrics {
+export function createMetrics(producer?: Producer, operations?: OperationsMetricsDeps): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ones_m365_' });
   const httpDuration = new Histogram({
@@ -41,5 +42,6 @@ export function createMetrics(producer?: Producer): Metrics {
       },
     });
   }
+  if (operations) registerOperationsMetrics(registry, operations);
   return { registry, httpDuration, webhookNotifications };
 }

@@ -11,6 +11,7 @@ import { SecretBox } from '@ones-m365/shared/crypto';
 import { openDatabase } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { createLogger } from '@ones-m365/shared/logging';
+import { OperationsReader, OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { startWorkerProcess } from '@ones-m365/worker';
 import type { GraphSimulator } from '@ones-m365/graph-simulator';
@@ -67,10 +68,11 @@ async function main(): Promise<void> {
   const workerRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const eventsRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const producer = createProducer(producerRedis, apiConfig.queuePrefix);
-  const graph = createGraphClient();
+  const operations = new OperationsRecorder(producerRedis, apiConfig.queuePrefix, { onSecretRejected: secretStatusWriter(db) });
+  const graph = createGraphClient({ observer: operations });
   const secretBox = new SecretBox(apiConfig.encryptionKey);
   const worker = await startWorkerProcess({
-    db, connection: workerRedis, producer, logger, graph, secretBox,
+    db, connection: workerRedis, producer, logger, graph, secretBox, operations,
     prefix: apiConfig.queuePrefix,
     concurrency: workerConfig.concurrency,
     lockDurationMs: workerConfig.lockDurationMs,
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
     safetyNetSeconds: workerConfig.safetyNetSeconds,
   });
   const api = await startApiProcess(
-    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer), graph, secretBox, events: eventsRedis },
+    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer, { db, redis: producerRedis, secretBox, reader: new OperationsReader(producerRedis, apiConfig.queuePrefix) }), graph, secretBox, events: eventsRedis },
     apiConfig.port,
     '127.0.0.1',
   );

@@ -8,6 +8,7 @@ import { DEFAULT_SAFETY_NET_POLL_SECONDS, DEFAULT_WORKER_LOCK_DURATION_MS } from
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
+import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import type { Producer } from '@ones-m365/shared/queue';
 import { createRegistry } from './jobs/index.js';
 import { startWorkers } from './run-worker.js';
@@ -28,14 +29,19 @@ export interface WorkerProcessDeps {
   safetyNetSeconds?: number;
   /** BullMQ job lock and sync-stream lease (default 30 s). */
   lockDurationMs?: number;
+  /** Operational records (sync run results, job failures) for /metrics; none in some tests. */
+  operations?: OperationsRecorder;
 }
 
 export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ close(): Promise<void> }> {
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
   const registry = createRegistry({ db: deps.db, redis: deps.connection, prefix: deps.prefix, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
     producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
+    ...(deps.operations ? { operations: deps.operations } : {}),
   });
-  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs });
+  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs,
+    ...(deps.operations ? { operations: deps.operations } : {}),
+  });
   await upsertSchedules(deps.producer, { syncRunRetentionDays: 30 });
   deps.logger.info('worker started', { queues: running.workers.map((w) => w.name), concurrency: deps.concurrency });
   return { close: () => running.close() };

@@ -7,3 +7,5 @@ export * from './sync-state.repository.js';
 export * from './upsert.js';
 export * from './user.repository.js';
 export * from './unit-of-work.js';
+export * from './sync-run-summary.repository.js';
+export * from './operations-summary.repository.js';

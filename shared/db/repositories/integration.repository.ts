@@ -3,7 +3,7 @@ import { IsNull, type DataSource, type EntityManager, type Repository } from 'ty
 import { IntegrationEntity, RoomEntity, UserEntity } from '../entities/index.js';
 
 export type NewIntegration = Pick<IntegrationEntity, 'name' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecretSealed' | 'clientSecretHint' | 'endpoints'> &
-  Partial<Pick<IntegrationEntity, 'id'>>;
+  Partial<Pick<IntegrationEntity, 'id' | 'clientSecretExpiresAt'>>;
 
 export class IntegrationRepository {
   private readonly repo: Repository<IntegrationEntity>;

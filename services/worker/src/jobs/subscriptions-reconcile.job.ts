@@ -1,14 +1,13 @@
 import { GraphSubscriptionRepository, IntegrationRepository, type IntegrationEntity } from '@ones-m365/shared/db';
 import { GraphFailure, type GraphConnection } from '@ones-m365/shared/graph';
 import { learnTenantGuid, toGraphConnection } from '@ones-m365/shared/integrations';
-import { desiredSubscriptions } from '@ones-m365/shared/subscriptions';
+import { desiredSubscriptions, FALLBACK_PREFIX } from '@ones-m365/shared/subscriptions';
 import { removePollSchedule, upsertPollSchedule } from '../subscriptions/poll-schedule.js';
 import { SubscriptionManager, SubscriptionUnavailableError } from '../subscriptions/subscription-manager.js';
 import type { JobContext, JobHandler } from './job-handler.js';
 import type { SubscriptionJobDeps } from './subscription-job-deps.js';
 
-/** statusReason written by this job starts with this (and only such a reason is cleared by it). */
-export const FALLBACK_PREFIX = 'Change notifications unavailable:';
+export { FALLBACK_PREFIX };
 
 /**
  * Brings an integration's Graph subscriptions and its delta schedule in line with its state:

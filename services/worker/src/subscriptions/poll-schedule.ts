@@ -5,8 +5,9 @@
  * same one make one schedule.
  */
 import { optionsFor, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { pollSchedulerId } from '@ones-m365/shared/subscriptions';
 
-export const pollSchedulerId = (integrationId: string) => `poll:${integrationId}`;
+export { pollSchedulerId };
 
 /**
  * Creates or changes the schedule; an unchanged one is left alone (its next run stays put). The
