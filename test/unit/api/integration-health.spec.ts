@@ -77,6 +77,13 @@ describe('api/health: an integration\'s health from recorded facts', () => {
     expect(check(late, 'stream:users').status).to.equal('ok');
   });
 
+  it('an ok stream still mentions a failure it recovered from', () => {
+    const recovered: StreamRunSummary = { stream: 'users', lastSuccessAt: minutesAgo(2), lastFailureAt: minutesAgo(30), failure: null, retrying: null };
+    const c = check(integrationHealth(facts({ streams: [recovered, synced('rooms', minutesAgo(4))] })), 'stream:users');
+    expect(c.status).to.equal('ok');
+    expect(c.message).to.include('last failed run 30 min ago, since recovered');
+  });
+
   it('judges lateness by the integration\'s own schedule', () => {
     const daily = facts({ scheduleEverySeconds: 86_400, streams: [synced('users', minutesAgo(600)), synced('rooms', minutesAgo(600))] });
     expect(integrationHealth(daily).status).to.equal('ok');

@@ -42,7 +42,8 @@ function enabledCheck(kind: string, streams: StreamRunSummary[], facts: HealthFa
   const oldest = oldestSuccess(streams);
   if (!oldest) return { status: 'warning', message: `${name}: a stream has never synced successfully yet.` };
   const late = facts.now.getTime() - oldest.getTime() > staleAfterMs(facts);
-  const what = `${streams.length > 1 ? 'oldest ' : ''}last successful sync ${ago(oldest, facts.now)} (${stamp(oldest)})`;
+  const lastFailure = streams.reduce<Date | null>((max, s) => (s.lastFailureAt && (!max || s.lastFailureAt > max) ? s.lastFailureAt : max), null);
+  const what = `${streams.length > 1 ? 'oldest ' : ''}last successful sync ${ago(oldest, facts.now)} (${stamp(oldest)})${lastFailure ? `; last failed run ${ago(lastFailure, facts.now)}, since recovered` : ''}`;
   if (late) return { status: 'warning', message: `${name}: ${what}, later than expected: check the worker is running and the sync queue is not backed up (Bull Board).` };
   return { status: 'ok', message: `${name}: ${what}.` };
 }
