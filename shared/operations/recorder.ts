@@ -1,7 +1,7 @@
 /**
  * Writes the operational records: Graph answers and throttling per integration, token outcomes,
  * job failures per queue, sync run results. It is the Graph client's observer. Every write is one
- * fire-and-forget Redis round trip on a fail-fast connection: a record lost while Redis is down
+ * fire-and-forget Redis round trip (a pipeline) on a fail-fast connection: a record lost while Redis is down
  * is better than a request held up for it.
  */
 import type { Redis } from 'ioredis';
@@ -42,7 +42,7 @@ export class OperationsRecorder implements GraphObserver {
 
   response(connectionId: string, status: number | null): void {
     const label = integrationLabel(connectionId);
-    const tx = this.redis.multi().hincrby(this.keys.counters, counterField('graph_requests', [label]), 1);
+    const tx = this.redis.pipeline().hincrby(this.keys.counters, counterField('graph_requests', [label]), 1);
     if (status === 429) {
       tx.hincrby(this.keys.counters, counterField('graph_throttled', [label]), 1);
       if (isIntegrationId(connectionId)) {
@@ -64,7 +64,7 @@ export class OperationsRecorder implements GraphObserver {
     const record = outcome.ok
       ? { at: at.toISOString(), ok: '1', code: '', message: '', retryable: '0', fingerprint }
       : { at: at.toISOString(), ok: '0', code: outcome.code, message: outcome.message, retryable: outcome.retryable ? '1' : '0', fingerprint };
-    this.send(this.redis.multi().hset(key, record).expire(key, TOKEN_RECORD_TTL_S).exec());
+    this.send(this.redis.pipeline().hset(key, record).expire(key, TOKEN_RECORD_TTL_S).exec());
     if (last?.signature !== signature) this.secretTransition(connectionId, outcome);
   }
 

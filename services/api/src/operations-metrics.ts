@@ -31,6 +31,15 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   return await Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/** One read shared by every gauge of a scrape (they are collected together). */
+function sharedFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (!cached || Date.now() - cached.at > ms) cached = { at: Date.now(), value: read() };
+    return cached.value;
+  };
+}
+
 /** A gauge read at scrape time; when its source fails, it shows no series rather than failing the scrape. */
 function liveGauge<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], read: (g: Gauge<L>) => Promise<void>): void {
   new Gauge<L>({
@@ -65,11 +74,13 @@ function integrationGauges(registry: Registry, deps: OperationsMetricsDeps, list
     for (const i of await list()) if (i.status === 'enabled') g.set({ integration: i.id }, i.statusReason?.startsWith(FALLBACK_PREFIX) ? 1 : 0);
   });
   liveGauge(registry, 'ones_m365_credentials_failing', '1 when the last token request with the current credentials failed, by reason', ['integration', 'reason'] as const, async (g) => {
-    for (const i of await list()) {
-      const token = await deps.reader.lastToken(i.id);
-      if (!token || token.ok || token.fingerprint !== connectionFingerprint(toGraphConnection(i, deps.secretBox))) continue;
+    const all = await list();
+    const tokens = await Promise.all(all.map((i) => deps.reader.lastToken(i.id)));
+    all.forEach((i, n) => {
+      const token = tokens[n];
+      if (!token || token.ok || token.fingerprint !== connectionFingerprint(toGraphConnection(i, deps.secretBox))) return;
       g.set({ integration: i.id, reason: token.code }, 1);
-    }
+    });
   });
 }
 
@@ -103,7 +114,7 @@ function recordGauges(registry: Registry, deps: OperationsMetricsDeps, enabledId
 
 export function registerOperationsMetrics(registry: Registry, deps: OperationsMetricsDeps): void {
   const integrations = new IntegrationRepository(deps.db);
-  const list = () => within(2000, integrations.list());
+  const list = sharedFor(1000, () => within(2000, integrations.list()));
   integrationGauges(registry, deps, list);
   recordGauges(registry, deps, async () => new Set((await list()).filter((i) => i.status === 'enabled').map((i) => i.id)));
   redisCounter(registry, deps, 'graph_requests', 'ones_m365_graph_requests_total', 'HTTP requests to Microsoft Graph (retries included), by integration');
