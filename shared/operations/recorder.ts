@@ -65,7 +65,7 @@ export class OperationsRecorder implements GraphObserver {
       ? { at: at.toISOString(), ok: '1', code: '', message: '', retryable: '0', fingerprint }
       : { at: at.toISOString(), ok: '0', code: outcome.code, message: outcome.message, retryable: outcome.retryable ? '1' : '0', fingerprint };
     this.send(this.redis.pipeline().hset(key, record).expire(key, TOKEN_RECORD_TTL_S).exec());
-    if (last?.signature !== signature) this.secretTransition(connectionId, outcome);
+    this.secretStatus(connectionId, outcome, last?.signature !== signature);
   }
 
   jobFailed(queue: string, final: boolean): void {
@@ -76,10 +76,13 @@ export class OperationsRecorder implements GraphObserver {
     this.send(this.redis.hincrby(this.keys.counters, counterField('sync_runs', [integrationLabel(integrationId), streamKind(stream), status]), 1));
   }
 
-  /** The expired-secret status follows Microsoft's answers: set on AADSTS7000222, cleared by a token. */
-  private secretTransition(integrationId: string, outcome: TokenOutcome): void {
-    if (!outcome.ok && outcome.code !== 'expired_secret') return;
-    this.send(this.options.onSecretRejected?.(integrationId, !outcome.ok));
+  /**
+   * The expired-secret status follows Microsoft's answers: asserted with every recorded
+   * AADSTS7000222 (an enable may have reset it meanwhile), cleared by the first token after one.
+   */
+  private secretStatus(integrationId: string, outcome: TokenOutcome, changed: boolean): void {
+    const rejected = !outcome.ok && outcome.code === 'expired_secret';
+    if (rejected || (outcome.ok && changed)) this.send(this.options.onSecretRejected?.(integrationId, rejected));
   }
 
   private send(p: Promise<unknown> | undefined): void {

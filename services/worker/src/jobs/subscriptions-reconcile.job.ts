@@ -1,5 +1,5 @@
 import { GraphSubscriptionRepository, IntegrationRepository, type IntegrationEntity } from '@ones-m365/shared/db';
-import { GraphFailure, type GraphConnection } from '@ones-m365/shared/graph';
+import { GraphAuthError, GraphFailure, type GraphConnection } from '@ones-m365/shared/graph';
 import { learnTenantGuid, toGraphConnection } from '@ones-m365/shared/integrations';
 import { desiredSubscriptions, FALLBACK_PREFIX } from '@ones-m365/shared/subscriptions';
 import { removePollSchedule, upsertPollSchedule } from '../subscriptions/poll-schedule.js';
@@ -55,6 +55,12 @@ export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler
           if (tenantGuid) await integrations.update(integrationId, { tenantGuid });
           await manager.ensure(integrationId, conn, desiredSubscriptions(), { verify: verify === true });
         } catch (err) {
+          if (err instanceof GraphAuthError && err.reason === 'expired_secret') {
+            // Not a subscription problem: the status says the secret expired (shared/operations/secret-status.ts);
+            // renew-due subscribes again once it is rotated. Polling meanwhile keeps asking for a token.
+            await upsertPollSchedule(deps.producer, integrationId, integration.pollIntervalSeconds);
+            return { state: 'secret_expired' };
+          }
           reason = fallbackReason(err);
           if (!reason) {
             // Worth retrying (throttled, Graph unavailable): poll meanwhile, then let BullMQ retry.
