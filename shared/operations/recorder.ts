@@ -10,13 +10,13 @@ import { counterField, epochMinute, integrationLabel, isIntegrationId, operation
 
 export interface OperationsRecorderOptions {
   now?: () => Date;
-  /** An unchanged token outcome is written again after this long (default 60 s), so its time stays fresh. */
-  tokenRefreshMs?: number;
   /** Told when Microsoft starts (true) or stops (false) refusing an integration's secret as expired. */
   onSecretRejected?: (integrationId: string, rejected: boolean) => Promise<void>;
 }
 
 const THROTTLE_WINDOW_S = 2 * 3600;
+/** An unchanged token outcome is written again after this long, so its time stays fresh. */
+const TOKEN_REFRESH_MS = 60_000;
 const TOKEN_RECORD_TTL_S = 30 * 86_400;
 
 interface LastToken {
@@ -27,7 +27,6 @@ interface LastToken {
 export class OperationsRecorder implements GraphObserver {
   private readonly keys: ReturnType<typeof operationsKeys>;
   private readonly now: () => Date;
-  private readonly tokenRefreshMs: number;
   private readonly lastToken = new Map<string, LastToken>();
 
   constructor(
@@ -37,7 +36,6 @@ export class OperationsRecorder implements GraphObserver {
   ) {
     this.keys = operationsKeys(prefix);
     this.now = options.now ?? (() => new Date());
-    this.tokenRefreshMs = options.tokenRefreshMs ?? 60_000;
   }
 
   response(connectionId: string, status: number | null): void {
@@ -58,7 +56,7 @@ export class OperationsRecorder implements GraphObserver {
     const signature = `${fingerprint}|${outcome.ok ? 'ok' : outcome.code}`;
     const last = this.lastToken.get(connectionId);
     const at = this.now();
-    if (last?.signature === signature && at.getTime() - last.writtenAt < this.tokenRefreshMs) return;
+    if (last?.signature === signature && at.getTime() - last.writtenAt < TOKEN_REFRESH_MS) return;
     this.lastToken.set(connectionId, { signature, writtenAt: at.getTime() });
     const key = this.keys.token(connectionId);
     const record = outcome.ok

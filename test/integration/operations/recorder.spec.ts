@@ -62,6 +62,22 @@ describe('operations: recorder and reader (real Redis)', () => {
     expect(rejected).to.deep.equal([[ID, true], [ID, false]]);
   });
 
+  it('an unchanged outcome is written again after a minute, and a rejection asserted again with it', async () => {
+    const other = '0b0b0b0b-1111-4222-8333-444444444444';
+    const expired = { ok: false as const, code: 'expired_secret', message: 'expired', retryable: false };
+    rejected.length = 0;
+    recorder.token(other, 'fp', expired);
+    const first = clock;
+    clock = new Date(first.getTime() + 30_000);
+    recorder.token(other, 'fp', expired);
+    await pollUntil('the first record', () => reader.lastToken(other), (t) => t !== null);
+    expect((await reader.lastToken(other))!.at.toISOString()).to.equal(first.toISOString());
+    clock = new Date(first.getTime() + 61_000);
+    recorder.token(other, 'fp', expired);
+    await pollUntil('the refreshed record', () => reader.lastToken(other), (t) => t?.at.getTime() === clock.getTime());
+    expect(rejected).to.deep.equal([[other, true], [other, true]]);
+  });
+
   it('counts job failures per queue and sync runs per stream kind', async () => {
     recorder.jobFailed('sync', true);
     recorder.syncRunFinished(ID, 'calendar:room-1', 'succeeded');
