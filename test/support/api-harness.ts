@@ -8,6 +8,7 @@ import { loadApiConfig, type ApiConfig } from '@ones-m365/shared/config';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger, type Logger } from '@ones-m365/shared/logging';
+import { OperationsReader, OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createSignInClient } from '@ones-m365/shared/sso';
 import { createProducer, createRedisConnection, type Producer } from '@ones-m365/shared/queue';
 import { openTestDatabase, type TestDatabase } from './db.js';
@@ -33,9 +34,12 @@ export async function startApiHarness(envOverrides: Record<string, string> = {},
   const redis = createRedisConnection(config.redisUrl, 'producer');
   const producer = createProducer(redis, config.queuePrefix);
   const events = createRedisConnection(config.redisUrl, 'worker');
-  const graph = createGraphClient();
+  // Wired as services/api/src/main.ts wires it.
+  const graph = createGraphClient({ observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db.ds) }) });
+  const secretBox = new SecretBox(config.encryptionKey);
+  const metrics = createMetrics(producer, { db: db.ds, redis, secretBox, reader: new OperationsReader(redis, config.queuePrefix) });
   const api = await startApiProcess(
-    { config, logger: opts.logger ?? silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, signIn: createSignInClient(), secretBox: new SecretBox(config.encryptionKey), events },
+    { config, logger: opts.logger ?? silentLogger(), db: db.ds, redis, producer, metrics, graph, signIn: createSignInClient(), secretBox, events },
     envOverrides.PORT ? config.port : 0,
     '127.0.0.1',
   );

@@ -8,6 +8,7 @@ import { SecretBox } from '@ones-m365/shared/crypto';
 import { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
+import { OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
 import { startWorkerProcess } from '../../services/worker/src/worker-process.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
@@ -68,9 +69,11 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
   const producerRedis = createRedisConnection(workerRedisUrl, 'producer');
   const producer = createProducer(producerRedis, h.config.queuePrefix);
   const workerRedis = createRedisConnection(workerRedisUrl, 'worker');
+  // Wired as services/worker/src/main.ts wires it.
+  const operations = new OperationsRecorder(producerRedis, h.config.queuePrefix, { onSecretRejected: secretStatusWriter(h.db.ds) });
   const worker = opts.worker === false ? null : await startWorkerProcess({
     db: h.db.ds, connection: workerRedis, producer, prefix: h.config.queuePrefix, concurrency: 4, logger: silentLogger(),
-    graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 }), secretBox: box, publicBaseUrl: h.url, lockDurationMs: 5_000,
+    graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0, observer: operations }), secretBox: box, publicBaseUrl: h.url, lockDurationMs: 5_000, operations,
     outboxDrainMs: opts.outboxDrainMs, scheduleCheckMs: opts.scheduleCheckMs,
   });
   const until: WebhookHarness['until'] = (what, fn, pred, timeoutMs) => pollUntil(what, fn, pred, { timeoutMs });

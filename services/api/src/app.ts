@@ -6,9 +6,10 @@ import express, { Router, type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, UserRepository, writeIntegration } from '@ones-m365/shared/db';
+import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, SyncRunSummaryRepository, UserRepository, writeIntegration } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
+import { OperationsReader } from '@ones-m365/shared/operations';
 import { Outbox } from '@ones-m365/shared/outbox';
 import type { Producer } from '@ones-m365/shared/queue';
 import { subscriptionsChannel } from '@ones-m365/shared/subscriptions';
@@ -22,6 +23,7 @@ import { basicAuth, bearerAuth } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { groupsRoutes } from './routes/groups.routes.js';
 import { healthRouter } from './routes/health.routes.js';
+import { integrationHealthRoutes } from './routes/integration-health.routes.js';
 import { integrationsRoutes } from './routes/integrations.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
 import { subscriptionsRoutes } from './routes/subscriptions.routes.js';
@@ -80,6 +82,7 @@ export function createApp(deps: AppDeps): ApiApp {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   const subscriptions = new GraphSubscriptionRepository(deps.db);
+  const operations = new OperationsReader(deps.redis, deps.producer.queue('sync').opts.prefix ?? 'bull');
   const subscriptionCache = new SubscriptionCache({ load: () => subscriptions.listForWebhookCheck(), logger: deps.logger });
   if (deps.events) {
     subscriptionCache.listen(deps.events, subscriptionsChannel(deps.producer.queue('subscriptions').opts.prefix ?? 'bull')).catch((err: Error) =>
@@ -112,6 +115,9 @@ export function createApp(deps: AppDeps): ApiApp {
     ...groupsRoutes({ groups }),
     ...jobsRoutes({ producer: deps.producer }),
     ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, lifecycle }),
+    ...integrationHealthRoutes({
+      integrations: new IntegrationRepository(deps.db), runs: new SyncRunSummaryRepository(deps.db), subscriptions, operations, producer: deps.producer, secretBox: deps.secretBox,
+    }),
     ...syncRoutes({
       producer: deps.producer, integrations: new IntegrationRepository(deps.db), rooms: new RoomRepository(deps.db), users: new UserRepository(deps.db),
       syncRuns: new SyncRunRepository(deps.db), underLock: (id, fn) => writeIntegration(deps.db, id, fn),

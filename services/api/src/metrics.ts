@@ -5,6 +5,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Producer } from '@ones-m365/shared/queue';
 import { registerQueueGauges } from './queue-metrics.js';
+import { registerOperationsMetrics, type OperationsMetricsDeps } from './operations-metrics.js';
 
 export interface Metrics {
   registry: Registry;
@@ -12,7 +13,7 @@ export interface Metrics {
   webhookNotifications: Counter<'outcome'>;
 }
 
-export function createMetrics(producer?: Producer): Metrics {
+export function createMetrics(producer?: Producer, operations?: OperationsMetricsDeps): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ones_m365_' });
   const httpDuration = new Histogram({
@@ -29,5 +30,6 @@ export function createMetrics(producer?: Producer): Metrics {
     registers: [registry],
   });
   if (producer) registerQueueGauges(registry, producer);
+  if (operations) registerOperationsMetrics(registry, operations);
   return { registry, httpDuration, webhookNotifications };
 }

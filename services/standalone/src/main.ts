@@ -11,10 +11,12 @@ import { SecretBox } from '@ones-m365/shared/crypto';
 import { openDatabase } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { createLogger } from '@ones-m365/shared/logging';
+import { OperationsReader, OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { createSignInClient } from '@ones-m365/shared/sso';
 import { startWorkerProcess } from '@ones-m365/worker';
 import type { GraphSimulator } from '@ones-m365/graph-simulator';
+import { databaseLine, redisLine } from './banner.js';
 import { ensureSimulatorCaTrusted } from './ca-trust.js';
 import { loadOrCreateCredentials } from './credentials.js';
 import { startDemoLoginPage, type DemoLoginPage } from './demo-login-page.js';
@@ -68,10 +70,11 @@ async function main(): Promise<void> {
   const workerRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const eventsRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const producer = createProducer(producerRedis, apiConfig.queuePrefix);
-  const graph = createGraphClient();
+  const operations = new OperationsRecorder(producerRedis, apiConfig.queuePrefix, { onSecretRejected: secretStatusWriter(db) });
+  const graph = createGraphClient({ observer: operations });
   const secretBox = new SecretBox(apiConfig.encryptionKey);
   const worker = await startWorkerProcess({
-    db, connection: workerRedis, producer, logger, graph, secretBox,
+    db, connection: workerRedis, producer, logger, graph, secretBox, operations,
     prefix: apiConfig.queuePrefix,
     concurrency: workerConfig.concurrency,
     lockDurationMs: workerConfig.lockDurationMs,
@@ -79,7 +82,7 @@ async function main(): Promise<void> {
     safetyNetSeconds: workerConfig.safetyNetSeconds,
   });
   const api = await startApiProcess(
-    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer), graph, signIn: createSignInClient(), secretBox, events: eventsRedis },
+    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer, { db, redis: producerRedis, secretBox, reader: new OperationsReader(producerRedis, apiConfig.queuePrefix) }), graph, signIn: createSignInClient(), secretBox, events: eventsRedis },
     apiConfig.port,
     '127.0.0.1',
   );
@@ -114,8 +117,8 @@ async function main(): Promise<void> {
     `  OpenAPI      ${base}/api/v1/openapi.json`,
     `  Dashboard    ${base}/admin/queues   (user ${apiConfig.dashboard.user}, password ${apiConfig.dashboard.password})`,
     `  Metrics      ${base}/metrics`,
-    `  Database     ${apiConfig.databaseUrl.startsWith('sqlite:') ? apiConfig.databaseUrl : 'DATABASE_URL'}`,
-    `  Redis        ${redisChild ? `${env.REDIS_URL} (started under ${dataDir})` : 'REDIS_URL'}`,
+    `  Database     ${databaseLine(apiConfig.databaseUrl)}`,
+    `  Redis        ${redisLine(apiConfig.redisUrl, redisChild ? dataDir : undefined)}`,
     `  Credentials  ${created ? 'made up now and kept in' : 'kept in'} ${resolve(dataDir, 'credentials.json')}`,
     ...demoLines,
     '',

@@ -10,6 +10,7 @@ import { IntegrationRepository } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import { Outbox } from '@ones-m365/shared/outbox';
+import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import type { Producer } from '@ones-m365/shared/queue';
 import { startOutboxDrainer } from './background/outbox-drainer.js';
 import { startScheduleWatchdog } from './background/schedule-watchdog.js';
@@ -36,6 +37,8 @@ export interface WorkerProcessDeps {
   outboxDrainMs?: number;
   /** How often the schedules are checked and re-created when Redis lost them (default 30 s). */
   scheduleCheckMs?: number;
+  /** Operational records (sync run results, job failures) for /metrics; none in some tests. */
+  operations?: OperationsRecorder;
 }
 
 /** Outbox rows younger than this are left to the api process that wrote them. */
@@ -45,8 +48,11 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
   const registry = createRegistry({ db: deps.db, redis: deps.connection, prefix: deps.prefix, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
     producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
+    ...(deps.operations ? { operations: deps.operations } : {}),
   });
-  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs });
+  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs,
+    ...(deps.operations ? { operations: deps.operations } : {}),
+  });
   const schedules = { syncRunRetentionDays: 30 };
   await upsertSchedules(deps.producer, schedules);
   const drainer = startOutboxDrainer({ outbox: new Outbox(deps.db, deps.producer, deps.logger), logger: deps.logger, everyMs: deps.outboxDrainMs ?? 1_000, graceMs: OUTBOX_GRACE_MS });

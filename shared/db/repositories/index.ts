@@ -10,3 +10,5 @@ export * from './unit-of-work.js';
 export * from './integration-live-key.js';
 export * from './pending-job.repository.js';
 export * from './integration-write.js';
+export * from './sync-run-summary.repository.js';
+export * from './operations-summary.repository.js';

@@ -4,7 +4,7 @@ import { IntegrationEntity, RoomEntity, UserEntity } from '../entities/index.js'
 import { integrationLiveKey, LIVE_KEY_FIELDS } from './integration-live-key.js';
 
 export type NewIntegration = Pick<IntegrationEntity, 'name' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecretSealed' | 'clientSecretHint' | 'endpoints'> &
-  Partial<Pick<IntegrationEntity, 'id'>>;
+  Partial<Pick<IntegrationEntity, 'id' | 'clientSecretExpiresAt'>>;
 
 export class IntegrationRepository {
   private readonly repo: Repository<IntegrationEntity>;

@@ -8,7 +8,7 @@ import { isUniqueViolation, type GroupRepository, type IntegrationEntity, type I
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
 import { GraphForbiddenError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
 import {
-  learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, testSettings, toGraphConnection,
+  isSecretReason, learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, shownStatusReason, testSettings, toGraphConnection,
   type RoomSettings, type SettingsTestResult, type UserSettings,
 } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
@@ -59,7 +59,7 @@ export class IntegrationsService {
     const id = randomUUID();
     const created = await this.refusingDuplicates(input, () => this.deps.integrations.create({
       id, name: input.name, cloud: input.cloud, tenantId: input.tenantId, clientId: input.clientId.toLowerCase(),
-      endpoints: input.endpoints ?? null, ...sealSecret(this.deps.secretBox, id, input.clientSecret),
+      endpoints: input.endpoints ?? null, clientSecretExpiresAt: input.clientSecretExpiresAt ?? null, ...sealSecret(this.deps.secretBox, id, input.clientSecret),
     }));
     this.deps.logger.info('integration created', { integrationId: id, cloud: input.cloud });
     return created;
@@ -73,7 +73,7 @@ export class IntegrationsService {
     const { clientSecret, ...rest } = patch;
     const changes: Partial<IntegrationEntity> = { ...rest } as Partial<IntegrationEntity>;
     if (rest.clientId) changes.clientId = rest.clientId.toLowerCase();
-    if (clientSecret !== undefined) Object.assign(changes, sealSecret(this.deps.secretBox, id, clientSecret));
+    if (clientSecret !== undefined) Object.assign(changes, sealSecret(this.deps.secretBox, id, clientSecret), rotatedSecretChanges(current, patch));
     const credentialsChanged = CREDENTIAL_FIELDS.some((f) => patch[f] !== undefined);
     if (credentialsChanged) {
       // The old MSAL app and its tokens belong to the old credentials; the last test too.
@@ -219,6 +219,14 @@ export class IntegrationsService {
   }
 }
 
+/** A new secret brings its own expiry (none given: unknown) and clears what the old one's status said. */
+function rotatedSecretChanges(current: IntegrationEntity, patch: PatchIntegration): Partial<IntegrationEntity> {
+  return {
+    clientSecretExpiresAt: patch.clientSecretExpiresAt ?? null,
+    ...(isSecretReason(current.statusReason) ? { statusReason: null } : {}),
+  };
+}
+
 /** The API's view of an integration: never the secret, only its last three characters. */
 export function integrationView(i: IntegrationEntity) {
   const user = readUserSettings(i.userSettings);
@@ -229,9 +237,10 @@ export function integrationView(i: IntegrationEntity) {
     tenantId: i.tenantId,
     clientId: i.clientId,
     clientSecret: { set: true, hint: `…${i.clientSecretHint}` },
+    clientSecretExpiresAt: i.clientSecretExpiresAt?.toISOString() ?? null,
     endpoints: i.endpoints,
     status: i.status,
-    statusReason: i.statusReason,
+    statusReason: shownStatusReason(i.statusReason, i.clientSecretExpiresAt, new Date()),
     roomSettings: readRoomSettings(i.roomSettings),
     userSettings: user,
     syncMode: i.syncMode,

@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import { IntegrationRepository, SyncRunRepository, type IntegrationEntity, type SyncRunEntity } from '@ones-m365/shared/db';
 import { AppError } from '@ones-m365/shared/errors';
+import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { createRequestCounter, GraphThrottledError, type GraphClient, type GraphConnection } from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import type { SyncTrigger } from '@ones-m365/shared/queue';
@@ -25,6 +26,8 @@ export interface SyncJobDeps {
   secretBox: SecretBox;
   /** Lease of the stream lock; renewed every third of it. */
   lockLeaseMs: number;
+  /** Counts finished runs by stream kind and status for /metrics. */
+  operations?: Pick<OperationsRecorder, 'syncRunFinished'>;
 }
 
 export interface RunScope {
@@ -82,9 +85,10 @@ export async function runSyncJob(
     };
     const outcome = await body(scope);
     await runs.finish(run, { status: outcome.status, graphRequests: scope.graphRequests(), error: null });
+    deps.operations?.syncRunFinished(req.integrationId, req.stream, outcome.status);
     return { runId: run.id, status: outcome.status, created: run.created, updated: run.updated, deactivated: run.deactivated, unchanged: run.unchanged };
   } catch (err) {
-    if (run) await recordFailure(runs, run, err, ctx, run.graphRequests + counter.count);
+    if (run && (await recordFailure(runs, run, err, ctx, run.graphRequests + counter.count)) === 'failed') deps.operations?.syncRunFinished(req.integrationId, req.stream, 'failed');
     if (err instanceof GraphThrottledError && err.retryAfterMs !== null) {
       ctx.logger.warn('graph throttled; job delayed', { retryAfterMs: err.retryAfterMs });
       return ctx.delay(Date.now() + err.retryAfterMs);
@@ -97,7 +101,7 @@ export async function runSyncJob(
   }
 }
 
-async function recordFailure(runs: SyncRunRepository, run: SyncRunEntity, err: unknown, ctx: JobContext, graphRequests: number): Promise<void> {
+async function recordFailure(runs: SyncRunRepository, run: SyncRunEntity, err: unknown, ctx: JobContext, graphRequests: number): Promise<'failed' | 'retrying'> {
   const message = err instanceof Error ? err.message : String(err);
   const retryable = !(err instanceof AppError) || err.retryable;
   const last = ctx.attemptsMade + 1 >= ctx.maxAttempts;
@@ -107,5 +111,7 @@ async function recordFailure(runs: SyncRunRepository, run: SyncRunEntity, err: u
     await runs.save(Object.assign(run, { graphRequests, error: `attempt ${ctx.attemptsMade + 1} failed (retrying): ${message}` }));
   } else {
     await runs.finish(run, { status: 'failed', graphRequests, error: message });
+    return 'failed';
   }
+  return 'retrying';
 }
