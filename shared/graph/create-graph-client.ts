@@ -5,6 +5,7 @@
 import * as calendar from './calendar-api.js';
 import * as directory from './directory-api.js';
 import type { GraphClient } from './graph-client.js';
+import type { GraphObserver } from './graph-observer.js';
 import type { GraphConnection, GraphTokenInfo } from './graph-types.js';
 import { MsGraphTransport, type MsGraphTransportOptions } from './msgraph-graph-client.js';
 import type { FetchLike } from './msal-network-client.js';
@@ -33,6 +34,8 @@ export interface GraphClientOptions {
   maxCachedIntegrations?: number;
   /** Test seam: build MSAL's confidential client. */
   createMsalApp?: CreateClientCredentialApp;
+  /** Told every Graph answer and token outcome (the service's operational records). */
+  observer?: GraphObserver;
 }
 
 export function createGraphClient(options: GraphClientOptions = {}): GraphClient {
@@ -41,6 +44,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     ...(options.loginTimeoutMs !== undefined ? { loginTimeoutMs: options.loginTimeoutMs } : {}),
     ...(options.maxCachedIntegrations !== undefined ? { maxEntries: options.maxCachedIntegrations } : {}),
     ...(options.createMsalApp ? { createApp: options.createMsalApp } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   const transportOptions: MsGraphTransportOptions = {
     tokens,
@@ -50,6 +54,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     ...(options.retryDelaySeconds !== undefined ? { retryDelaySeconds: options.retryDelaySeconds } : {}),
     ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
     ...(options.maxCachedIntegrations !== undefined ? { maxEntries: options.maxCachedIntegrations } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   };
   const t = new MsGraphTransport(transportOptions);
   const top = options.roomsPageSize ?? PLACES_DEFAULT_PAGE_SIZE;

@@ -7,6 +7,7 @@ import {
   GraphAuthError,
   GraphForbiddenError,
   isGraphFailure,
+  resolveCloud,
   type GraphClient,
   type GraphConnection,
   type GraphRoom,
@@ -50,6 +51,15 @@ function describe(err: unknown): string {
   return (err as Error).message;
 }
 
+/** `host[:port]` of the login host a token request for `conn` goes to (null: endpoints unusable). */
+export function loginHostOf(conn: GraphConnection): string | null {
+  try {
+    return new URL(resolveCloud(conn).authority).host;
+  } catch {
+    return null;
+  }
+}
+
 export async function testSettings(graph: TestGraph, conn: GraphConnection, opts: TestOptions = {}): Promise<SettingsTestResult> {
   const testedAt = (opts.now ?? (() => new Date()))().toISOString();
   const required = [...REQUIRED_PERMISSIONS];
@@ -61,13 +71,14 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
   try {
     roles = (await deadline(opts.tokenDeadlineMs ?? 5_000, graph.getToken(conn))).roles;
   } catch (err) {
-    const message = describe(err);
+    const host = loginHostOf(conn);
+    const message = err instanceof DeadlineError && host ? `The login host ${host} did not answer in time (${err.message})` : describe(err);
     const checks: SettingsCheck[] = [{ name: 'token', ok: false, message }];
     if (err instanceof GraphAuthError) {
       return fail(checks, [], { code: err.reason, message, hint: AUTH_HINTS[err.reason] ?? 'Check the tenant ID, client ID, client secret and service operator.' });
     }
     const code = err instanceof DeadlineError ? 'login_timeout' : isGraphFailure(err) ? err.code : 'token_failed';
-    return fail(checks, [], { code, message, hint: 'Check that this server can reach the Microsoft login host over HTTPS (firewall, proxy) and that the service operator is right.' });
+    return fail(checks, [], { code, message, hint: `Check that this server can reach the login host ${host ?? 'of the chosen cloud'} over HTTPS (firewall, proxy, DNS) and that the service operator is right.` });
   }
 
   const granted = [...roles].sort();

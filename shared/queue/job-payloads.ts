@@ -15,6 +15,8 @@ export const LIFECYCLE_EVENTS: readonly LifecycleEvent[] = ['reauthorizationRequ
 export interface JobPayloads {
   /** Deletes sync_runs older than the retention period. */
   'maintenance.prune-sync-runs': { olderThanDays: number };
+  /** Daily: a warning log line per integration whose client secret expires within 30 days. */
+  'maintenance.secret-expiry-check': Record<string, never>;
   /** Full walk of the Places API: upsert the selected rooms, deactivate the others. */
   'rooms.sync': { integrationId: string; trigger: SyncTrigger };
   /** Users: a full load (`/users` bracketed by a delta link) or a delta round. Enqueue through `requestSync`. */
@@ -36,6 +38,7 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'maintenance.prune-sync-runs': QUEUES.maintenance,
+  'maintenance.secret-expiry-check': QUEUES.maintenance,
   'rooms.sync': QUEUES.sync,
   'users.sync': QUEUES.sync,
   'subscriptions.reconcile': QUEUES.subscriptions,

@@ -1,2 +1,3 @@
 export * from './reconcile-request.js';
 export * from './specs.js';
+export * from './schedule-facts.js';

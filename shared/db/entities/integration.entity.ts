@@ -22,6 +22,8 @@ export class IntegrationEntity {
   @textColumn('client_secret_sealed') clientSecretSealed!: string;
   /** Last 3 characters, the only part ever shown. */
   @stringColumn('client_secret_hint', 8) clientSecretHint!: string;
+  /** When the client secret expires (the portal's *Expires*), as the admin entered it; feeds the expiry warnings. */
+  @dateColumn('client_secret_expires_at', { nullable: true }) clientSecretExpiresAt!: Date | null;
   @jsonColumn('endpoints', { nullable: true }) endpoints!: { login: string; graph: string } | null;
   @stringColumn('status', 16, { default: 'draft' }) status!: IntegrationStatus;
   @stringColumn('status_reason', 500, { nullable: true }) statusReason!: string | null;

@@ -9,3 +9,7 @@ export * from './user.repository.js';
 export * from './unit-of-work.js';
 export * from './repositories.js';
 export * from './integration-live-key.js';
+export * from './pending-job.repository.js';
+export * from './integration-write.js';
+export * from './sync-run-summary.repository.js';
+export * from './operations-summary.repository.js';

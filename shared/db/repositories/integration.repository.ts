@@ -4,7 +4,7 @@ import { IntegrationEntity, RoomEntity, UserEntity } from '../entities/index.js'
 import { integrationLiveKey, LIVE_KEY_FIELDS } from './integration-live-key.js';
 
 export type NewIntegration = Pick<IntegrationEntity, 'name' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecretSealed' | 'clientSecretHint' | 'endpoints'> &
-  Partial<Pick<IntegrationEntity, 'id'>>;
+  Partial<Pick<IntegrationEntity, 'id' | 'clientSecretExpiresAt'>>;
 
 export class IntegrationRepository {
   private readonly repo: Repository<IntegrationEntity>;
@@ -67,9 +67,26 @@ export class IntegrationRepository {
     return await this.repo.manager.transaction(async (em) => {
       const r = await em.update(IntegrationEntity, { id, deletedAt: IsNull() }, { deletedAt: new Date(), status: 'disabled', liveKey: null });
       if ((r.affected ?? 0) === 0) return false;
-      await em.update(RoomEntity, { integrationId: id, active: true }, { active: false });
-      await em.update(UserEntity, { integrationId: id, active: true }, { active: false, inactiveReason: 'integration_deleted' });
+      await deactivateSyncedData(em, id);
       return true;
     });
   }
+
+  /**
+   * Deactivates a deleted integration's rooms and users again: a sync run that was already past
+   * its start when DELETE committed may have written after it. Runs after such a run's last write.
+   */
+  async deactivateIfDeleted(id: string): Promise<boolean> {
+    return await this.repo.manager.transaction(async (em) => {
+      const row = await em.findOne(IntegrationEntity, { where: { id } });
+      if (!row?.deletedAt) return false;
+      await deactivateSyncedData(em, id);
+      return true;
+    });
+  }
+}
+
+async function deactivateSyncedData(em: EntityManager, id: string): Promise<void> {
+  await em.update(RoomEntity, { integrationId: id, active: true }, { active: false });
+  await em.update(UserEntity, { integrationId: id, active: true }, { active: false, inactiveReason: 'integration_deleted' });
 }

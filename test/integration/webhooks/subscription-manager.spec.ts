@@ -46,6 +46,14 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
     expect((await w.integrations.get(id))!.statusReason).to.equal(null);
   });
 
+  it('enable: the first safety-net delta is one interval away, not at once after the full sync', async () => {
+    const s = await w.until('the poll scheduler', () => scheduler(id));
+    // Scheduled by the enable of `before`, a few seconds ago at most; 15 minutes ahead, not now.
+    expect(Number(s!.next)).to.be.greaterThan(Date.now() + (DEFAULT_SAFETY_NET_POLL_SECONDS * 1000) / 2);
+    const pollJobs = await w.producer.queue(QUEUES.subscriptions).getJobs(['waiting', 'active', 'completed', 'prioritized']);
+    expect(pollJobs.filter((j) => j.name === 'subscriptions.poll')).to.have.length(0);
+  });
+
   it('renews before expiry (fake clock): renew-due queues a renewal job for the due subscription, which PATCHes it in a $batch and stores Graph\'s expiry', async () => {
     const row = await subscribed();
     const early = new Date(row.expiresAt.getTime() - 5 * 24 * 3600_000);

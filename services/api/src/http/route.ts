@@ -21,6 +21,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>;
   /** Status → description, for the OpenAPI document. */
   responses: Record<number, string>;
+  /** What the route answers when it is not JSON (the sign-in pages). */
+  responseType?: 'text/html';
   handler: (input: { params: P; query: Q; body: B; req: Request }, res: Response) => Promise<unknown> | unknown;
 }
 

@@ -1,5 +1,6 @@
 import { roomSettingsSchema, userSettingsSchema } from '@ones-m365/shared/integrations';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import type { IntegrationLifecycle } from '../services/integration-lifecycle.service.js';
 import { integrationView, type IntegrationsService } from '../services/integrations.service.js';
 import { createIntegrationSchema, credentialsSchema, idParams, patchIntegrationSchema, syncModeSchema } from './integration.schemas.js';
 
@@ -10,8 +11,9 @@ const roomView = (r: { id: string; emailAddress: string | null; displayName: str
 });
 
 /** Server settings, "Test settings", room settings, user settings (contract.md). */
-export function integrationsRoutes(deps: { service: IntegrationsService }): AnyRoute[] {
+export function integrationsRoutes(deps: { service: IntegrationsService; lifecycle: IntegrationLifecycle }): AnyRoute[] {
   const s = deps.service;
+  const lifecycle = deps.lifecycle;
   return [
     defineRoute({
       method: 'post', path: '/integrations', tag: TAG, summary: 'Create an integration (server settings)',
@@ -50,9 +52,9 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
     }),
     defineRoute({
       method: 'delete', path: '/integrations/:id', tag: TAG, summary: 'Delete an integration (synced data is kept, deactivated)',
-      params: idParams, responses: { 204: 'Deleted', 404: 'No such integration' },
+      params: idParams, responses: { 204: 'Deleted (its subscriptions are deleted at Graph by a follow-up job)', 404: 'No such integration' },
       async handler({ params }) {
-        await s.remove(params.id);
+        await lifecycle.remove(params.id);
       },
     }),
     defineRoute({
@@ -87,8 +89,8 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
     }),
     defineRoute({
       method: 'put', path: '/integrations/:id/sync-mode', tag: TAG, summary: 'Change notifications (webhooks) or polling only',
-      params: idParams, body: syncModeSchema, responses: { 200: 'The integration', 400: 'Invalid fields', 404: 'No such integration' },
-      handler: async ({ params, body }) => integrationView(await s.setSyncMode(params.id, body.mode, body.pollIntervalSeconds)),
+      params: idParams, body: syncModeSchema, responses: { 200: 'The integration (its subscriptions follow by a job)', 400: 'Invalid fields', 404: 'No such integration' },
+      handler: async ({ params, body }) => integrationView(await lifecycle.setSyncMode(params.id, body.mode, body.pollIntervalSeconds)),
     }),
   ];
 }

@@ -13,7 +13,7 @@ import { startDeltaRound, startFullRound, walkRound } from '../sync/users/users-
 import type { JobHandler } from './job-handler.js';
 
 export interface UsersSyncDeps extends Omit<SyncRunnerDeps, 'syncRuns'>, Omit<UsersStore, 'syncRuns'> {
-  integrations: Pick<IntegrationRepository, 'get' | 'update'>;
+  integrations: Pick<IntegrationRepository, 'get' | 'update' | 'deactivateIfDeleted'>;
   syncRuns: SyncRunnerDeps['syncRuns'] & UsersStore['syncRuns'];
   coordination: Pick<Coordination, 'acquireLock' | 'pendingFull' | 'clearFull'>;
   graph: UsersGraph;

@@ -9,6 +9,7 @@
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import type { IntegrationEntity, IntegrationRepository, SyncRunEntity, SyncRunRepository } from '@ones-m365/shared/db';
 import { AppError } from '@ones-m365/shared/errors';
+import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { createRequestCounter, GraphThrottledError, type GraphConnection } from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import type { SyncTrigger } from '@ones-m365/shared/queue';
@@ -16,13 +17,15 @@ import type { Coordination, HeldLock, StreamKey } from '@ones-m365/shared/sync';
 import type { RunContext } from './run-context.js';
 
 export interface SyncRunnerDeps {
-  integrations: Pick<IntegrationRepository, 'get'>;
+  integrations: Pick<IntegrationRepository, 'get' | 'deactivateIfDeleted'>;
   syncRuns: Pick<SyncRunRepository, 'runningForJob' | 'start' | 'finish' | 'save'>;
   /** Stream locks, on the worker's Redis connection. */
   coordination: Pick<Coordination, 'acquireLock'>;
   secretBox: SecretBox;
   /** Lease of the stream lock; renewed every third of it. */
   lockLeaseMs: number;
+  /** Counts finished runs by stream kind and status for /metrics. */
+  operations?: Pick<OperationsRecorder, 'syncRunFinished'>;
 }
 
 export interface RunScope {
@@ -59,9 +62,10 @@ export async function runSyncJob(deps: SyncRunnerDeps, ctx: RunContext, req: Run
     const scope: RunScope = { integration, conn: toGraphConnection(integration, deps.secretBox, counter), run, lock, graphRequests: () => base + counter.count };
     const outcome = await body(scope);
     await deps.syncRuns.finish(run, { status: outcome.status, graphRequests: scope.graphRequests(), error: null });
+    deps.operations?.syncRunFinished(req.integrationId, req.stream, outcome.status);
     return { runId: run.id, status: outcome.status, created: run.created, updated: run.updated, deactivated: run.deactivated, unchanged: run.unchanged };
   } catch (err) {
-    if (run) await recordFailure(deps.syncRuns, run, err, ctx, run.graphRequests + counter.count);
+    if (run && (await recordFailure(deps.syncRuns, run, err, ctx, run.graphRequests + counter.count)) === 'failed') deps.operations?.syncRunFinished(req.integrationId, req.stream, 'failed');
     if (err instanceof GraphThrottledError && err.retryAfterMs !== null) {
       ctx.logger.warn('graph throttled; job delayed', { retryAfterMs: err.retryAfterMs });
       return ctx.delay(Date.now() + err.retryAfterMs);
@@ -69,10 +73,12 @@ export async function runSyncJob(deps: SyncRunnerDeps, ctx: RunContext, req: Run
     throw err;
   } finally {
     await lock.release();
+    // Deleted while this run wrote: what it wrote after the DELETE is made inactive again.
+    await deps.integrations.deactivateIfDeleted(req.integrationId);
   }
 }
 
-async function recordFailure(runs: SyncRunnerDeps['syncRuns'], run: SyncRunEntity, err: unknown, ctx: RunContext, graphRequests: number): Promise<void> {
+async function recordFailure(runs: SyncRunnerDeps['syncRuns'], run: SyncRunEntity, err: unknown, ctx: RunContext, graphRequests: number): Promise<'failed' | 'retrying'> {
   const message = err instanceof Error ? err.message : String(err);
   const retryable = !(err instanceof AppError) || err.retryable;
   const last = ctx.attemptsMade + 1 >= ctx.maxAttempts;
@@ -82,5 +88,7 @@ async function recordFailure(runs: SyncRunnerDeps['syncRuns'], run: SyncRunEntit
     await runs.save(Object.assign(run, { graphRequests, error: `attempt ${ctx.attemptsMade + 1} failed (retrying): ${message}` }));
   } else {
     await runs.finish(run, { status: 'failed', graphRequests, error: message });
+    return 'failed';
   }
+  return 'retrying';
 }
