@@ -13,15 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { SecretBox } from '@ones-m365/shared/crypto';
-import { IntegrationRepository, openDatabase, SyncRunRepository } from '@ones-m365/shared/db';
+import { createRepositories, IntegrationRepository, openDatabase, SyncRunRepository } from '@ones-m365/shared/db';
 import { createGraphClient, createRequestCounter, type GraphConnection } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createRedisConnection } from '@ones-m365/shared/queue';
+import { createCoordination } from '@ones-m365/shared/sync';
 import { roomsSyncJob } from '../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../services/worker/src/jobs/users-sync.job.js';
 import type { JobContext } from '../services/worker/src/jobs/job-handler.js';
-import { userSelect } from '../services/worker/src/sync/user-mapping.js';
+import { userSelect } from '../services/worker/src/sync/users/user-mapping.js';
 
 const env = process.env;
 const conn: GraphConnection = {
@@ -69,7 +70,7 @@ async function fullSync(): Promise<{ ms: number; userRequests: number; roomReque
   const redis = createRedisConnection(env.B_REDIS ?? 'redis://127.0.0.1:6379', 'worker');
   const box = new SecretBox(randomBytes(32));
   await new IntegrationRepository(db).create({ id: conn.id, name: 'bench', cloud: 'global', tenantId: conn.tenantId, clientId: conn.clientId, endpoints: conn.endpoints!, ...sealSecret(box, conn.id, conn.clientSecret) });
-  const deps = { db, redis, prefix: `bench-${randomUUID()}`, graph, secretBox: box, lockLeaseMs: 30_000 };
+  const deps = { ...createRepositories(db), coordination: createCoordination(redis, `bench-${randomUUID()}`), graph, secretBox: box, lockLeaseMs: 30_000 };
   const ctx = (): JobContext => ({
     jobId: randomUUID(), attemptsMade: 0, maxAttempts: 1, logger: silentLogger(), progress: async () => undefined,
     delay: async () => { throw new Error('throttled during the bench'); },

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
+import { createCoordination } from '@ones-m365/shared/sync';
 import { removeQueueData } from '../test/support/env.js';
 import { TEST_REDIS_URL } from '../test/support/services.js';
 import { startWebhookHarness, type WebhookHarness } from '../test/support/webhook-harness.js';
@@ -24,7 +25,7 @@ async function ingress(): Promise<BenchRow[]> {
   const producer = createProducer(redis, prefix);
   const tenant = fakeTenant(10);
   const body = batchBody(tenant, BATCH);
-  const [real, bare] = await Promise.all([startIngressApp(tenant, producer), startBareApp()]);
+  const [real, bare] = await Promise.all([startIngressApp(tenant, { producer, coordination: createCoordination(redis, prefix) }), startBareApp()]);
   const path = '/webhooks/graph/notifications';
   const realT: Target = { port: real.port, path, body };
   const bareT: Target = { port: bare.port, path, body };

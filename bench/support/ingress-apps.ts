@@ -11,7 +11,7 @@ import { createMetrics } from '@ones-m365/api';
 import { sha256Hex } from '@ones-m365/shared/crypto';
 import type { SubscriptionCheckRow } from '@ones-m365/shared/db';
 import { silentLogger } from '@ones-m365/shared/logging';
-import type { Producer } from '@ones-m365/shared/queue';
+import type { SyncRequestDeps } from '@ones-m365/shared/sync';
 import { errorHandler } from '../../services/api/src/middleware/error-handler.js';
 import { SubscriptionCache } from '../../services/api/src/webhooks/subscription-cache.js';
 import { WebhookIngress } from '../../services/api/src/webhooks/webhook-ingress.js';
@@ -53,10 +53,10 @@ export function batchBody(t: FakeTenant, size: number): string {
   return JSON.stringify({ value });
 }
 
-export async function startIngressApp(t: FakeTenant, producer: Producer): Promise<Listening & { sent(): number }> {
+export async function startIngressApp(t: FakeTenant, sync: SyncRequestDeps): Promise<Listening & { sent(): number }> {
   const logger = silentLogger();
   const cache = new SubscriptionCache({ load: async () => t.rows, logger });
-  const ingress = new WebhookIngress({ cache, producer, metrics: createMetrics(), logger });
+  const ingress = new WebhookIngress({ cache, ...sync, metrics: createMetrics(), logger });
   const app = express();
   app.use(webhooksRouter(webhookRoutes({ ingress })));
   app.use(errorHandler(logger));

@@ -46,8 +46,26 @@ export async function openDatabase(url: string, opts: { migrate?: boolean } = {}
   const flavor = databaseKind(url) === 'mysql' ? await mysqlFlavor(url) : 'mysql';
   const ds = new DataSource(dataSourceOptions(url, flavor));
   await ds.initialize();
+  if (ds.options.type === 'better-sqlite3') serializeTransactions(ds);
   if (opts.migrate ?? true) await migrate(ds);
   return ds;
+}
+
+/**
+ * better-sqlite3 is one connection, and SQLite cannot nest BEGINs: transactions started by
+ * concurrent callers (api writes, the outbox drainer, sync pages in one `npm start` process) take
+ * turns instead of failing with "cannot start a transaction within a transaction". Nested ones
+ * (a transaction's own EntityManager) are savepoints and are not queued.
+ */
+function serializeTransactions(ds: DataSource): void {
+  const manager = ds.manager;
+  const begin = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let last: Promise<unknown> = Promise.resolve();
+  manager.transaction = ((...args: unknown[]) => {
+    const run = last.then(() => begin(...args));
+    last = run.catch(() => undefined);
+    return run;
+  }) as typeof manager.transaction;
 }
 
 const MIGRATION_LOCK = 'ones_m365_migrations';

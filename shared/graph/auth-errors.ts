@@ -118,7 +118,7 @@ const MSAL_CONFIG_CODES = new Set([
 ]);
 
 /** Maps an MSAL error, using what the network client recorded when MSAL hides the body. */
-export function mapMsalError(err: Error, recorded: LoginFailure | null): GraphFailure {
+export function mapMsalError(err: Error, recorded: LoginFailure | null, loginHost?: string): GraphFailure {
   const e = err as MsalLike;
   const errorCode = typeof e.errorCode === 'string' ? e.errorCode : '';
   const isServerError = isMsalServerError(err);
@@ -133,8 +133,8 @@ export function mapMsalError(err: Error, recorded: LoginFailure | null): GraphFa
 
   if (!oauthError && !aadsts && recorded && recorded.kind !== 'http') {
     return recorded.kind === 'timeout'
-      ? new GraphTransientError('The login host did not answer in time', 'timeout', fields)
-      : new GraphTransientError('The login host could not be reached', 'network', fields);
+      ? new GraphTransientError(`${capitalized(loginHostName(loginHost))} did not answer in time`, 'timeout', fields)
+      : new GraphTransientError(`${capitalized(loginHostName(loginHost))} could not be reached`, 'network', fields);
   }
   if (status === 429) return new GraphThrottledError('The login host is throttling token requests', null, fields);
   if (status !== null && status >= 500) {
@@ -150,6 +150,13 @@ export function mapMsalError(err: Error, recorded: LoginFailure | null): GraphFa
     {},
     fields,
   );
+}
+
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** "the login host login.chinacloudapi.cn", or just "the login host" when it is not known. */
+export function loginHostName(host: string | undefined): string {
+  return host ? `the login host ${host}` : 'the login host';
 }
 
 export function aadstsFromText(text: string): string | null {

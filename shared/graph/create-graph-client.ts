@@ -5,12 +5,14 @@
 import * as calendar from './calendar-api.js';
 import * as directory from './directory-api.js';
 import type { GraphClient } from './graph-client.js';
+import type { GraphObserver } from './graph-observer.js';
 import type { GraphConnection, GraphTokenInfo } from './graph-types.js';
 import { MsGraphTransport, type MsGraphTransportOptions } from './msgraph-graph-client.js';
 import type { FetchLike } from './msal-network-client.js';
 import * as rooms from './rooms-api.js';
 import { PLACES_DEFAULT_PAGE_SIZE } from './paging.js';
 import * as subscriptions from './subscriptions-api.js';
+import { renewSubscriptions } from './subscriptions-batch.js';
 import { MsalTokenProvider, type CreateClientCredentialApp } from './token-provider.js';
 
 export interface GraphClientOptions {
@@ -32,6 +34,8 @@ export interface GraphClientOptions {
   maxCachedIntegrations?: number;
   /** Test seam: build MSAL's confidential client. */
   createMsalApp?: CreateClientCredentialApp;
+  /** Told every Graph answer and token outcome (the service's operational records). */
+  observer?: GraphObserver;
 }
 
 export function createGraphClient(options: GraphClientOptions = {}): GraphClient {
@@ -40,6 +44,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     ...(options.loginTimeoutMs !== undefined ? { loginTimeoutMs: options.loginTimeoutMs } : {}),
     ...(options.maxCachedIntegrations !== undefined ? { maxEntries: options.maxCachedIntegrations } : {}),
     ...(options.createMsalApp ? { createApp: options.createMsalApp } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   const transportOptions: MsGraphTransportOptions = {
     tokens,
@@ -49,6 +54,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     ...(options.retryDelaySeconds !== undefined ? { retryDelaySeconds: options.retryDelaySeconds } : {}),
     ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
     ...(options.maxCachedIntegrations !== undefined ? { maxEntries: options.maxCachedIntegrations } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   };
   const t = new MsGraphTransport(transportOptions);
   const top = options.roomsPageSize ?? PLACES_DEFAULT_PAGE_SIZE;
@@ -84,6 +90,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     getSubscription: (conn, id) => subscriptions.getSubscription(t, conn, id),
     listSubscriptions: (conn) => subscriptions.listSubscriptions(t, conn),
     renewSubscription: (conn, id, exp) => subscriptions.renewSubscription(t, conn, id, exp),
+    renewSubscriptions: (conn, renewals) => renewSubscriptions(t, conn, renewals),
     reauthorizeSubscription: (conn, id) => subscriptions.reauthorizeSubscription(t, conn, id),
     deleteSubscription: (conn, id) => subscriptions.deleteSubscription(t, conn, id),
     get requestCount() {

@@ -1,7 +1,7 @@
 /** Users, users delta, extension properties and groups. */
 import { GraphRequestError } from './graph-error-types.js';
 import type { GraphConnection, GraphGroup, GroupsPage, PageCursor, UsersDeltaPage, UsersPage } from './graph-types.js';
-import { seg, type GraphTransport } from './graph-transport.js';
+import { guidSeg, type GraphTransport } from './graph-transport.js';
 import { mapGroup, mapUser, selectList } from './map-directory.js';
 import { str, strings } from './map-util.js';
 import { readPage, splitDelta } from './paging.js';
@@ -98,7 +98,7 @@ export async function listGroupsPage(
 }
 
 export async function getGroup(t: GraphTransport, conn: GraphConnection, groupId: string): Promise<GraphGroup> {
-  const res = await t.send(conn, { method: 'GET', path: `/groups/${seg(groupId)}`, query: { $select: selectList(GROUP_SELECT) } });
+  const res = await t.send(conn, { method: 'GET', path: `/groups/${guidSeg(groupId, 'group')}`, query: { $select: selectList(GROUP_SELECT) } });
   const group = res.body && typeof res.body === 'object' ? mapGroup(res.body as Record<string, unknown>) : null;
   if (!group) throw new GraphRequestError('Microsoft Graph sent no group');
   return group;
@@ -109,7 +109,7 @@ export async function* transitiveMemberUserIds(t: GraphTransport, conn: GraphCon
   do {
     const res = await t.send(conn, {
       method: 'GET',
-      path: link ?? `/groups/${seg(groupId)}/transitiveMembers/microsoft.graph.user`,
+      path: link ?? `/groups/${guidSeg(groupId, 'group')}/transitiveMembers/microsoft.graph.user`,
       query: link ? undefined : { $select: 'id', $top: DIRECTORY_TOP },
     });
     const page = readPage(res.body, 'GET /groups/{id}/transitiveMembers');

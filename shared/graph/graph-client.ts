@@ -21,6 +21,7 @@ import type {
   UsersDeltaPage,
   UsersPage,
 } from './graph-types.js';
+import type { SubscriptionRenewal, SubscriptionRenewalRequest } from './subscriptions-batch.js';
 
 export interface GraphClient {
   /** App-only token facts for "Test settings": granted `roles`, expiry (token only on request). */
@@ -69,6 +70,8 @@ export interface GraphClient {
   listSubscriptions(conn: GraphConnection): Promise<GraphSubscription[]>;
   /** PATCH expirationDateTime (also reauthorizes). Returns the expiry Graph actually set. */
   renewSubscription(conn: GraphConnection, subscriptionId: string, expirationDateTime: Date | string): Promise<GraphSubscription>;
+  /** Many renewals in `$batch`es of 20; each one's result (Graph's expiry, or its own failure). */
+  renewSubscriptions(conn: GraphConnection, renewals: readonly SubscriptionRenewalRequest[]): Promise<SubscriptionRenewal[]>;
   reauthorizeSubscription(conn: GraphConnection, subscriptionId: string): Promise<void>;
   deleteSubscription(conn: GraphConnection, subscriptionId: string): Promise<void>;
 

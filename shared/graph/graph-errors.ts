@@ -4,7 +4,7 @@
  * GraphError, MSAL errors, network errors and timeouts. Callers branch on the class (or `kind`)
  * and on `retryable`; long Retry-After waits are left to the job queue (`retryAfterMs`).
  */
-import { isMsalError, isMsalServerError, mapMsalError, type LoginFailure } from './auth-errors.js';
+import { isMsalError, isMsalServerError, loginHostName, mapMsalError, type LoginFailure } from './auth-errors.js';
 import {
   GraphAuthError,
   GraphConfigError,
@@ -51,6 +51,8 @@ export interface ToGraphErrorContext {
   target?: GraphFailureTarget;
   /** What the MSAL network client recorded during a failed token acquisition. */
   loginFailure?: LoginFailure | null;
+  /** `host[:port]` of the login host that was tried, named in messages an admin reads. */
+  loginHost?: string;
   /** For messages: what was being done, e.g. "GET /users/delta". Never a URL with a token in it. */
   operation?: string;
   now?: number;
@@ -62,7 +64,7 @@ export function toGraphError(err: unknown, ctx: ToGraphErrorContext = {}): Graph
     const lf = ctx.loginFailure ?? null;
     // No answer from the login host at all: classify the socket-level cause (timeout, TLS, network).
     if (lf && lf.kind !== 'http' && !isMsalServerError(err)) return fromThrown(lf.cause, { ...ctx, target: 'login' });
-    return mapMsalError(err as Error, lf);
+    return mapMsalError(err as Error, lf, ctx.loginHost);
   }
   if (isHttpFailureResponse(err)) return fromResponse(err, ctx);
   if (isSdkGraphError(err)) return fromSdkGraphError(err, ctx);
@@ -143,7 +145,7 @@ function fromSdkGraphError(err: SdkGraphErrorLike, ctx: ToGraphErrorContext): Gr
 
 function fromThrown(err: unknown, ctx: ToGraphErrorContext): GraphFailure {
   const target = ctx.target ?? 'graph';
-  const host = target === 'login' ? 'the login host' : 'Microsoft Graph';
+  const host = target === 'login' ? loginHostName(ctx.loginHost) : 'Microsoft Graph';
   const name = err instanceof Error ? err.name : '';
   const codes = errorCodes(err);
   if (name === 'TimeoutError' || name === 'AbortError' || codes.includes('ETIMEDOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {

@@ -78,7 +78,20 @@ export function describeOperation(method: HttpMethod, path: string): string {
   }
 }
 
-/** Path segment for an id or an email address. */
+const DOT_SEGMENTS = new Set(['', '.', '..']);
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Path segment for an id or an email address, percent-encoded. An empty or dot segment is
+ * refused: URL parsing would resolve it and send the request to another Graph path.
+ */
 export function seg(value: string): string {
+  if (DOT_SEGMENTS.has(value)) throw new GraphRequestError(`Refusing "${value}" as a segment of a Graph path`);
   return encodeURIComponent(value);
+}
+
+/** Path segment for a directory object (group, user): Graph's ids for those are GUIDs. */
+export function guidSeg(value: string, what: string): string {
+  if (!GUID.test(value)) throw new GraphRequestError(`A ${what} id must be a GUID`);
+  return seg(value);
 }

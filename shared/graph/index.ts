@@ -4,7 +4,9 @@
  */
 export { createGraphClient, type GraphClientOptions } from './create-graph-client.js';
 export type { GraphClient } from './graph-client.js';
+export type { GraphObserver, TokenOutcome } from './graph-observer.js';
 export * from './graph-types.js';
+export { MAX_BATCH_REQUESTS, type SubscriptionRenewal, type SubscriptionRenewalRequest } from './subscriptions-batch.js';
 export {
   CLOUDS,
   GRAPH_CLOUDS,
@@ -37,6 +39,7 @@ export {
   type TransientReason,
 } from './graph-errors.js';
 export {
+  connectionFingerprint,
   MsalTokenProvider,
   type AppToken,
   type ClientCredentialApp,

@@ -40,6 +40,7 @@ import {
   type GraphTransport,
 } from './graph-transport.js';
 import type { GraphConnection, GraphRequestCounter } from './graph-types.js';
+import type { GraphObserver } from './graph-observer.js';
 import type { FetchLike } from './msal-network-client.js';
 import { connectionFingerprint, type TokenSource } from './token-provider.js';
 
@@ -56,10 +57,13 @@ export interface MsGraphTransportOptions {
   /** Longest Retry-After the SDK waits for itself (default 5 s); longer ones go to the queue. */
   maxRetryAfterMs?: number;
   maxEntries?: number;
+  /** Told every answer from Graph (operational records: requests and throttling per integration). */
+  observer?: Pick<GraphObserver, 'response'>;
 }
 
 interface RequestScope {
   counter: GraphRequestCounter | undefined;
+  connectionId: string;
   failure?: unknown;
 }
 
@@ -71,6 +75,7 @@ class FetchHandler implements Middleware {
     private readonly fetchImpl: FetchLike,
     private readonly timeoutMs: number,
     private readonly onSend: () => void,
+    private readonly observer: Pick<GraphObserver, 'response'> | undefined,
   ) {}
 
   async execute(context: Context): Promise<void> {
@@ -83,8 +88,12 @@ class FetchHandler implements Middleware {
         ...(context.options as RequestInit),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+      if (store) this.observer?.response(store.connectionId, context.response.status);
     } catch (err) {
-      if (store) store.failure = err;
+      if (store) {
+        store.failure = err;
+        this.observer?.response(store.connectionId, null);
+      }
       throw err;
     }
   }
@@ -119,7 +128,7 @@ export class MsGraphTransport implements GraphTransport {
 
   async send(conn: GraphConnection, request: GraphHttpRequest): Promise<GraphHttpResponse> {
     const operation = describeOperation(request.method, request.path);
-    const store: RequestScope = { counter: conn.counter };
+    const store: RequestScope = { counter: conn.counter, connectionId: conn.id };
     let res: Response;
     let text: string;
     try {
@@ -198,7 +207,7 @@ export class MsGraphTransport implements GraphTransport {
       new RetryHandler(this.retryOptions()),
       new RedirectHandler(new RedirectHandlerOptions(3)),
       new TelemetryHandler(),
-      new FetchHandler(this.fetchImpl, this.options.requestTimeoutMs ?? 30_000, () => this.total++),
+      new FetchHandler(this.fetchImpl, this.options.requestTimeoutMs ?? 30_000, () => this.total++, this.options.observer),
     ];
     for (let i = 0; i < chain.length - 1; i++) chain[i]!.setNext?.(chain[i + 1]!);
     return Client.initWithMiddleware({

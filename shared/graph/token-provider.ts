@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
 import { resolveCloud, type ResolvedCloud } from './clouds.js';
 import { toGraphError } from './graph-errors.js';
-import { GraphAuthError } from './graph-error-types.js';
+import { GraphAuthError, GraphFailure } from './graph-error-types.js';
+import type { GraphObserver, TokenOutcome } from './graph-observer.js';
 import type { GraphConnection } from './graph-types.js';
 import { readAccessTokenClaims } from './jwt-claims.js';
 import { FetchNetworkClient, type FetchLike } from './msal-network-client.js';
@@ -49,6 +50,8 @@ export interface TokenProviderOptions {
   maxEntries?: number;
   /** Test seam: build the MSAL app (defaults to `new ConfidentialClientApplication(config)`). */
   createApp?: CreateClientCredentialApp;
+  /** Told the outcome of every token request (operational records). */
+  observer?: Pick<GraphObserver, 'token'>;
 }
 
 export interface TokenSource {
@@ -71,21 +74,31 @@ export class MsalTokenProvider implements TokenSource {
   private readonly loginTimeoutMs: number;
   private readonly maxEntries: number;
   private readonly createApp: CreateClientCredentialApp;
+  private readonly observer: Pick<GraphObserver, 'token'> | undefined;
 
   constructor(options: TokenProviderOptions = {}) {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.loginTimeoutMs = options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
     this.maxEntries = options.maxEntries ?? 1000;
     this.createApp = options.createApp ?? ((config) => new ConfidentialClientApplication(config as Configuration));
+    this.observer = options.observer;
   }
 
   /** A valid app-only token for the connection (from MSAL's cache when it still has one). */
   async getToken(conn: GraphCredentials): Promise<AppToken> {
     const entry = this.entryFor(conn);
     if (!entry.inflight) {
-      entry.inflight = this.acquire(entry).finally(() => {
-        entry.inflight = null;
-      });
+      entry.inflight = this.acquire(entry)
+        .then(
+          (token) => (this.observe(conn.id, entry, { ok: true }), token),
+          (err: unknown) => {
+            this.observe(conn.id, entry, outcomeOf(err));
+            throw err;
+          },
+        )
+        .finally(() => {
+          entry.inflight = null;
+        });
     }
     return entry.inflight;
   }
@@ -117,6 +130,10 @@ export class MsalTokenProvider implements TokenSource {
     return entry;
   }
 
+  private observe(connectionId: string, entry: Entry, outcome: TokenOutcome): void {
+    this.observer?.token(connectionId, entry.fingerprint, outcome);
+  }
+
   private evict(): void {
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
@@ -131,7 +148,7 @@ export class MsalTokenProvider implements TokenSource {
     try {
       result = await entry.app.acquireTokenByClientCredential({ scopes: [entry.resolved.scope] });
     } catch (err) {
-      throw toGraphError(err, { target: 'login', loginFailure: entry.network.lastFailure });
+      throw toGraphError(err, { target: 'login', loginFailure: entry.network.lastFailure, loginHost: new URL(entry.resolved.authority).host });
     }
     if (!result?.accessToken) {
       throw new GraphAuthError('The login host returned no access token', 'token_request_failed', {}, { target: 'login' });
@@ -146,6 +163,12 @@ export class MsalTokenProvider implements TokenSource {
       claimsDecoded: claims.decoded,
     };
   }
+}
+
+function outcomeOf(err: unknown): TokenOutcome {
+  if (err instanceof GraphAuthError) return { ok: false, code: err.reason, message: err.message, retryable: false };
+  if (err instanceof GraphFailure) return { ok: false, code: err.kind, message: err.message, retryable: err.retryable };
+  return { ok: false, code: 'unknown', message: err instanceof Error ? err.message : String(err), retryable: true };
 }
 
 /** Hash of everything that makes a token valid; the secret only ever enters a hash. */

@@ -6,12 +6,14 @@
 import {
   GraphAuthError,
   GraphForbiddenError,
-  GraphNotFoundError,
   isGraphFailure,
+  resolveCloud,
   type GraphClient,
   type GraphConnection,
   type GraphRoom,
 } from '../graph/index.js';
+import { DeadlineError, withinDeadline } from '../errors/index.js';
+import { discoverPager } from './pager-discovery.js';
 import { AUTH_HINTS, PAGER_HINT, PLACES_HINT, permissionHint } from './portal-hints.js';
 
 export const REQUIRED_PERMISSIONS = ['Calendars.ReadWrite', 'Group.Read.All', 'Place.Read.All', 'User.Read.All'] as const;
@@ -41,18 +43,21 @@ export interface TestOptions {
   now?: () => Date;
 }
 
-class DeadlineError extends Error {}
-
-function deadline<T>(ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DeadlineError(`no answer within ${ms / 1000} s`)), ms)));
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
+const deadline = <T>(ms: number, p: Promise<T>): Promise<T> => withinDeadline(p, ms, `no answer within ${ms / 1000} s`);
 
 function describe(err: unknown): string {
   if (err instanceof DeadlineError) return `Microsoft did not answer in time (${err.message})`;
   if (isGraphFailure(err)) return `${err.message}${err.graphCode ? ` [${err.graphCode}]` : ''}`;
   return (err as Error).message;
+}
+
+/** `host[:port]` of the login host a token request for `conn` goes to (null: endpoints unusable). */
+export function loginHostOf(conn: GraphConnection): string | null {
+  try {
+    return new URL(resolveCloud(conn).authority).host;
+  } catch {
+    return null;
+  }
 }
 
 export async function testSettings(graph: TestGraph, conn: GraphConnection, opts: TestOptions = {}): Promise<SettingsTestResult> {
@@ -66,13 +71,14 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
   try {
     roles = (await deadline(opts.tokenDeadlineMs ?? 5_000, graph.getToken(conn))).roles;
   } catch (err) {
-    const message = describe(err);
+    const host = loginHostOf(conn);
+    const message = err instanceof DeadlineError && host ? `The login host ${host} did not answer in time (${err.message})` : describe(err);
     const checks: SettingsCheck[] = [{ name: 'token', ok: false, message }];
     if (err instanceof GraphAuthError) {
       return fail(checks, [], { code: err.reason, message, hint: AUTH_HINTS[err.reason] ?? 'Check the tenant ID, client ID, client secret and service operator.' });
     }
     const code = err instanceof DeadlineError ? 'login_timeout' : isGraphFailure(err) ? err.code : 'token_failed';
-    return fail(checks, [], { code, message, hint: 'Check that this server can reach the Microsoft login host over HTTPS (firewall, proxy) and that the service operator is right.' });
+    return fail(checks, [], { code, message, hint: `Check that this server can reach the login host ${host ?? 'of the chosen cloud'} over HTTPS (firewall, proxy, DNS) and that the service operator is right.` });
   }
 
   const granted = [...roles].sort();
@@ -131,16 +137,13 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
 
   let pagerAttribute: string | undefined;
   const pager = await probe('pager', async () => {
-    try {
-      const names = await graph.getAvailableExtensionProperties(conn);
-      pagerAttribute = names.find((n) => /^extension_[0-9a-f]{32}_pager$/i.test(n));
-      return pagerAttribute ? `Pager is available as ${pagerAttribute}` : `No pager extension was found. ${PAGER_HINT}`;
-    } catch (err) {
-      if (err instanceof GraphForbiddenError || err instanceof GraphNotFoundError) {
-        return `Directory extensions cannot be listed with these permissions (it needs Directory.Read.All); enter the extension_<appId>_pager name in user settings, or choose employeeId / extensionAttribute1..15. ${PAGER_HINT}`;
-      }
-      throw err;
+    const discovered = await discoverPager(graph, conn);
+    if ('notAllowed' in discovered) {
+      return `Directory extensions cannot be listed with these permissions (it needs Directory.Read.All); enter the extension_<appId>_pager name in user settings, or choose employeeId / extensionAttribute1..15. ${PAGER_HINT}`;
     }
+    if ('notFound' in discovered) return `No pager extension was found. ${PAGER_HINT}`;
+    pagerAttribute = discovered.found;
+    return `Pager is available as ${pagerAttribute}`;
   });
   checks.push(pager);
 

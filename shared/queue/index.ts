@@ -1,3 +1,4 @@
+export * from './job-ids.js';
 export * from './job-options.js';
 export * from './job-payloads.js';
 export * from './producer.js';

@@ -15,6 +15,8 @@ export const LIFECYCLE_EVENTS: readonly LifecycleEvent[] = ['reauthorizationRequ
 export interface JobPayloads {
   /** Deletes sync_runs older than the retention period. */
   'maintenance.prune-sync-runs': { olderThanDays: number };
+  /** Daily: a warning log line per integration whose client secret expires within 30 days. */
+  'maintenance.secret-expiry-check': Record<string, never>;
   /** Full walk of the Places API: upsert the selected rooms, deactivate the others. */
   'rooms.sync': { integrationId: string; trigger: SyncTrigger };
   /** Users: a full load (`/users` bracketed by a delta link) or a delta round. Enqueue through `requestSync`. */
@@ -22,8 +24,10 @@ export interface JobPayloads {
   /** Brings an integration's Graph subscriptions and its poll schedule in line with its state. */
   /** `verify`: also ask Graph whether each stored subscription still exists (enable, restarts). */
   'subscriptions.reconcile': { integrationId: string; verify?: boolean };
-  /** Scheduled: reconciles every integration whose subscriptions are due for renewal or missing. */
+  /** Scheduled: queues the renewal of the subscriptions due soon, a slice per job; reconciles integrations missing some. */
   'subscriptions.renew-due': Record<string, never>;
+  /** Renews one slice of one integration's subscriptions (graph_subscriptions ids): one Graph `$batch`. */
+  'subscriptions.renew': { integrationId: string; subscriptionIds: string[] };
   /** A Graph lifecycle notification (by Graph's subscription id). */
   'subscriptions.lifecycle': { subscriptionId: string; event: LifecycleEvent };
   /** Scheduled per integration: delta runs on its poll interval (polling mode, or the safety net). */
@@ -34,10 +38,12 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'maintenance.prune-sync-runs': QUEUES.maintenance,
+  'maintenance.secret-expiry-check': QUEUES.maintenance,
   'rooms.sync': QUEUES.sync,
   'users.sync': QUEUES.sync,
   'subscriptions.reconcile': QUEUES.subscriptions,
   'subscriptions.renew-due': QUEUES.subscriptions,
+  'subscriptions.renew': QUEUES.subscriptions,
   'subscriptions.lifecycle': QUEUES.subscriptions,
   'subscriptions.poll': QUEUES.subscriptions,
 };

@@ -50,6 +50,7 @@ describe('npm start with no configuration', () => {
     expect(out).to.include(creds.apiToken);
     expect(out).to.include('/admin/queues');
     expect(out).to.include('Simulator');
+    expect(out).to.include(`  Redis        ${TEST_REDIS_URL}\n`);
     const r = await fetch(`http://127.0.0.1:${port}/api/v1/integrations`, { headers: { authorization: `Bearer ${creds.apiToken}` } });
     expect(r.status).to.equal(200);
   });

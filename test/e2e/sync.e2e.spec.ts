@@ -149,6 +149,14 @@ describe('sync end to end (api + two workers as processes)', function () {
     const [stopped] = await settled(before);
     expect(stopped).to.include({ status: 'needs_confirmation' });
     expect((await dbActive()).length).to.be.greaterThan(tenantActive().length);
+    // The api process reads what the worker processes recorded: health and /metrics.
+    const waiting = (await call('GET', `/integrations/${integrationId}/health`)).body.checks.find((c: { name: string }) => c.name === 'confirmation');
+    expect(waiting.status).to.equal('warning');
+    expect(waiting.message).to.include(`/sync-runs/${stopped!.id}/confirm`);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).to.include(`ones_m365_sync_runs_total{integration="${integrationId}",stream="users",status="needs_confirmation"} 1`);
+    const requests = metrics.split('\n').find((l) => l.startsWith(`ones_m365_graph_requests_total{integration="${integrationId}"}`));
+    expect(Number(requests?.split(' ')[1])).to.be.greaterThan(5);
     expect((await call('POST', `/integrations/${integrationId}/sync-runs/nope/confirm`)).status).to.equal(404);
     const confirmed = await call('POST', `/integrations/${integrationId}/sync-runs/${stopped!.id}/confirm`);
     expect(confirmed.status).to.equal(202);
@@ -156,5 +164,7 @@ describe('sync end to end (api + two workers as processes)', function () {
     const [done] = await settled(before + 1);
     expect(done).to.include({ status: 'succeeded' });
     expect(await dbActive()).to.deep.equal(tenantActive());
+    const health = (await call('GET', `/integrations/${integrationId}/health`)).body;
+    expect(health.checks.find((c: { name: string }) => c.name === 'confirmation').status).to.equal('ok');
   });
 });

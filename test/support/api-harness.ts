@@ -7,7 +7,9 @@ import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api'
 import { loadApiConfig, type ApiConfig } from '@ones-m365/shared/config';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import { createGraphClient } from '@ones-m365/shared/graph';
-import { silentLogger } from '@ones-m365/shared/logging';
+import { silentLogger, type Logger } from '@ones-m365/shared/logging';
+import { OperationsReader, OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
+import { createSignInClient } from '@ones-m365/shared/sso';
 import { createProducer, createRedisConnection, type Producer } from '@ones-m365/shared/queue';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { removeQueueData, testEnv } from './env.js';
@@ -25,16 +27,20 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(envOverrides: Record<string, string> = {}): Promise<ApiHarness> {
+/** `envOverrides.PORT` makes it listen on that port (e.g. to match a PUBLIC_BASE_URL); else on a free one. */
+export async function startApiHarness(envOverrides: Record<string, string> = {}, opts: { logger?: Logger } = {}): Promise<ApiHarness> {
   const db = await openTestDatabase('mysql');
   const config = loadApiConfig(testEnv({ DATABASE_URL: db.url, ...envOverrides }));
   const redis = createRedisConnection(config.redisUrl, 'producer');
   const producer = createProducer(redis, config.queuePrefix);
   const events = createRedisConnection(config.redisUrl, 'worker');
-  const graph = createGraphClient();
+  // Wired as services/api/src/main.ts wires it.
+  const graph = createGraphClient({ observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db.ds) }) });
+  const secretBox = new SecretBox(config.encryptionKey);
+  const metrics = createMetrics(producer, { db: db.ds, redis, secretBox, reader: new OperationsReader(redis, config.queuePrefix) });
   const api = await startApiProcess(
-    { config, logger: silentLogger(), db: db.ds, redis, producer, metrics: createMetrics(producer), graph, secretBox: new SecretBox(config.encryptionKey), events },
-    0,
+    { config, logger: opts.logger ?? silentLogger(), db: db.ds, redis, producer, metrics, graph, signIn: createSignInClient(), secretBox, events },
+    envOverrides.PORT ? config.port : 0,
     '127.0.0.1',
   );
   const url = `http://127.0.0.1:${api.port}`;

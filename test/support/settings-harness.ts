@@ -12,7 +12,10 @@ export interface SettingsHarness {
   sim: GraphSimulator;
   /** A valid create body for the simulator's primary tenant. */
   body(over?: Record<string, unknown>): Record<string, unknown>;
-  /** Creates an integration and returns its id. */
+  /**
+   * Creates an integration and returns its id. One tenant and app may have only one live
+   * integration, so one that holds the same cloud + tenant + client ID is deleted first.
+   */
   create(over?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
@@ -33,7 +36,11 @@ export async function startSettingsHarness(simOptions: GraphSimulatorOptions = {
   return {
     h, sim, body,
     async create(over = {}) {
-      const r = await h.call('/api/v1/integrations', { method: 'POST', json: body(over) });
+      let r = await h.call('/api/v1/integrations', { method: 'POST', json: body(over) });
+      if (r.status === 409) {
+        await h.call(`/api/v1/integrations/${r.body.error.details.integrationId}`, { method: 'DELETE' });
+        r = await h.call('/api/v1/integrations', { method: 'POST', json: body(over) });
+      }
       if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body.id as string;
     },

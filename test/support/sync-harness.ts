@@ -7,11 +7,12 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { startGraphSimulator, type GraphSimulator, type SeedSpec, type Settings } from '@ones-m365/graph-simulator';
 import { SecretBox } from '@ones-m365/shared/crypto';
-import { IntegrationRepository, SyncRunRepository, UserEntity, type IntegrationEntity, type SyncRunEntity } from '@ones-m365/shared/db';
+import { createRepositories, IntegrationRepository, SyncRunRepository, UserEntity, type IntegrationEntity, type SyncRunEntity } from '@ones-m365/shared/db';
 import { createGraphClient, type GraphClient } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
 import { buildRegistry } from '../../services/worker/src/jobs/index.js';
 import { roomsSyncJob } from '../../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../../services/worker/src/jobs/users-sync.job.js';
@@ -31,6 +32,8 @@ export interface SyncHarness {
   graph: GraphClient;
   producer: Producer;
   redis: Redis;
+  /** Coordination on the worker-side connection `redis`. */
+  coordination: Coordination;
   integration: IntegrationEntity;
   startWorkers(opts?: { concurrency?: number; lockDurationMs?: number }): RunningWorkers;
   /** Waits until the sync queue has nothing waiting, delayed, prioritized or active. */
@@ -51,6 +54,7 @@ export async function startSyncHarness(opts: { seed?: SeedSpec; settings?: Parti
   const box = new SecretBox(Buffer.from(encryptionKey, 'base64'));
   const graph = createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 });
   const redis = createRedisConnection(TEST_REDIS_URL, 'worker');
+  const coordination = createCoordination(redis, prefix);
   const producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), prefix);
   const integrations = new IntegrationRepository(db.ds);
   const id = crypto.randomUUID();
@@ -62,10 +66,10 @@ export async function startSyncHarness(opts: { seed?: SeedSpec; settings?: Parti
   const integration = (await integrations.get(id))!;
   const workers: RunningWorkers[] = [];
   return {
-    sim, db, prefix, encryptionKey, box, graph, producer, redis, integration,
+    sim, db, prefix, encryptionKey, box, graph, producer, redis, coordination, integration,
     startWorkers(o = {}) {
       const lockDurationMs = o.lockDurationMs ?? 5_000;
-      const deps = { db: db.ds, redis, prefix, graph, secretBox: box, lockLeaseMs: lockDurationMs };
+      const deps = { ...createRepositories(db.ds), coordination, graph, secretBox: box, lockLeaseMs: lockDurationMs };
       const registry = buildRegistry([roomsSyncJob(deps), usersSyncJob(deps)], ['rooms.sync', 'users.sync']);
       const w = startWorkers({ connection: createRedisConnection(TEST_REDIS_URL, 'worker'), prefix, registry, concurrency: o.concurrency ?? 2, logger: silentLogger(), lockDurationMs });
       workers.push(w);

@@ -6,6 +6,7 @@ export class TcpProxy {
   private server!: Server;
   private readonly sockets = new Set<Socket>();
   private down = false;
+  private stalled = false;
   port = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
@@ -19,7 +20,9 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      // Bytes are dropped while stalled: connections stay open, nothing answers.
+      client.on('data', (d) => void (this.stalled || upstream.write(d)));
+      upstream.on('data', (d) => void (this.stalled || client.write(d)));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -34,8 +37,16 @@ export class TcpProxy {
     for (const s of this.sockets) s.destroy();
   }
 
+  /** Keeps every connection open but lets nothing through: a Redis that hangs instead of refusing. */
+  stall(): void {
+    this.stalled = true;
+  }
+
   restore(): void {
+    // A stalled stream lost bytes: its connections are cut so clients reconnect cleanly.
+    if (this.stalled) for (const s of this.sockets) s.destroy();
     this.down = false;
+    this.stalled = false;
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,9 @@ import { SecretBox } from '@ones-m365/shared/crypto';
 import { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
+import { OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
 import { startWorkerProcess } from '../../services/worker/src/worker-process.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { trustCa } from './graph-simulator-clients.js';
@@ -23,11 +25,17 @@ export interface WebhookHarness {
   proxy: TcpProxy | null;
   /** The worker side's producer (real Redis). */
   producer: Producer;
+  /** Coordination on the worker side's producer connection. */
+  coordination: Coordination;
   box: SecretBox;
   subscriptions: GraphSubscriptionRepository;
   integrations: IntegrationRepository;
   /** Creates an integration for the simulator's tenant (not enabled). */
   create(over?: Record<string, unknown>): Promise<string>;
+  /** Creates an integration with an app registration of its own (its own subscriptions at Graph). */
+  createWithOwnApp(over?: Record<string, unknown>): Promise<{ id: string; appId: string }>;
+  /** The subscriptions the simulator holds for an app. */
+  subscriptionsAtGraph(appId: string): Record<string, unknown>[];
   enable(id: string): Promise<void>;
   /** Polls until `pred` holds (no timing assertions: only a generous upper bound). */
   until<T>(what: string, fn: () => Promise<T> | T, pred?: (v: T) => boolean, timeoutMs?: number): Promise<T>;
@@ -41,8 +49,13 @@ export interface WebhookHarness {
 export interface WebhookHarnessOptions {
   settings?: Partial<Settings>;
   proxyRedis?: boolean;
+  /** The worker's Redis behind the same proxy too (a Redis outage for everyone). */
+  proxyWorkerRedis?: boolean;
   /** Run the worker (default true). */
   worker?: boolean;
+  /** How often the worker drains the job outbox and checks its schedules (defaults: the worker's). */
+  outboxDrainMs?: number;
+  scheduleCheckMs?: number;
 }
 
 export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Promise<WebhookHarness> {
@@ -55,16 +68,21 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
   const proxy = opts.proxyRedis ? await new TcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }).start() : null;
   const h = await startApiHarness({ ALLOW_CUSTOM_ENDPOINTS: 'true', ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}` } : {}) });
   const box = new SecretBox(h.config.encryptionKey);
-  const producerRedis = createRedisConnection(TEST_REDIS_URL, 'producer');
+  const workerRedisUrl = proxy && opts.proxyWorkerRedis ? `redis://127.0.0.1:${proxy.port}` : TEST_REDIS_URL;
+  const producerRedis = createRedisConnection(workerRedisUrl, 'producer');
   const producer = createProducer(producerRedis, h.config.queuePrefix);
-  const workerRedis = createRedisConnection(TEST_REDIS_URL, 'worker');
+  const workerRedis = createRedisConnection(workerRedisUrl, 'worker');
+  // Wired as services/worker/src/main.ts wires it.
+  const operations = new OperationsRecorder(producerRedis, h.config.queuePrefix, { onSecretRejected: secretStatusWriter(h.db.ds) });
   const worker = opts.worker === false ? null : await startWorkerProcess({
     db: h.db.ds, connection: workerRedis, producer, prefix: h.config.queuePrefix, concurrency: 4, logger: silentLogger(),
-    graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 }), secretBox: box, publicBaseUrl: h.url, lockDurationMs: 5_000,
+    graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0, observer: operations }), secretBox: box, publicBaseUrl: h.url, lockDurationMs: 5_000, operations,
+    outboxDrainMs: opts.outboxDrainMs, scheduleCheckMs: opts.scheduleCheckMs,
   });
   const until: WebhookHarness['until'] = (what, fn, pred, timeoutMs) => pollUntil(what, fn, pred, { timeoutMs });
   return {
     h, sim, proxy, producer, box, until,
+    coordination: createCoordination(producerRedis, h.config.queuePrefix),
     subscriptions: new GraphSubscriptionRepository(h.db.ds),
     integrations: new IntegrationRepository(h.db.ds),
     async create(over = {}) {
@@ -72,6 +90,13 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
       if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body.id as string;
     },
+    async createWithOwnApp(over = {}) {
+      const app = sim.createApp();
+      const r = await h.call('/api/v1/integrations', { method: 'POST', json: integrationBody(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value, ...over }) });
+      if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return { id: r.body.id as string, appId: app.appId };
+    },
+    subscriptionsAtGraph: (appId) => sim.listSubscriptions(sim.tenantId).filter((s) => String(s.applicationId).toLowerCase() === appId.toLowerCase()),
     async enable(id) {
       const r = await h.call(`/api/v1/integrations/${id}/enable`, { method: 'POST' });
       if (r.status !== 202) throw new Error(`enable failed: ${r.status} ${JSON.stringify(r.body)}`);

@@ -6,12 +6,15 @@ import express, { Router, type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, UserRepository } from '@ones-m365/shared/db';
+import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, SyncRunSummaryRepository, UserRepository, writeIntegration } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
+import { OperationsReader } from '@ones-m365/shared/operations';
+import { Outbox } from '@ones-m365/shared/outbox';
 import type { Producer } from '@ones-m365/shared/queue';
-import { requestReconcile, subscriptionsChannel } from '@ones-m365/shared/subscriptions';
-import { requestSync } from '@ones-m365/shared/sync';
+import type { SignInClient } from '@ones-m365/shared/sso';
+import { createCoordination } from '@ones-m365/shared/sync';
+import { routerOf, signInModule } from './auth/sign-in.module.js';
 import { dashboardRouter } from './dashboard.js';
 import { buildOpenApi } from './http/openapi.js';
 import { mountRoutes, type AnyRoute } from './http/route.js';
@@ -20,10 +23,12 @@ import { basicAuth, bearerAuth } from './middleware/auth.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { groupsRoutes } from './routes/groups.routes.js';
 import { healthRouter } from './routes/health.routes.js';
+import { integrationHealthRoutes } from './routes/integration-health.routes.js';
 import { integrationsRoutes } from './routes/integrations.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
 import { subscriptionsRoutes } from './routes/subscriptions.routes.js';
 import { syncRoutes } from './routes/sync.routes.js';
+import { IntegrationLifecycle } from './services/integration-lifecycle.service.js';
 import { IntegrationsService } from './services/integrations.service.js';
 import { SubscriptionCache } from './webhooks/subscription-cache.js';
 import { WebhookIngress } from './webhooks/webhook-ingress.js';
@@ -36,14 +41,18 @@ export interface AppDeps {
     bodyLimit: string;
     allowCustomEndpoints: boolean;
     publicBaseUrl: string;
+    /** QUEUE_PREFIX: the producer's queues and every coordination key live under it. */
+    queuePrefix: string;
   };
   logger: Logger;
   db: DataSource;
-  /** The producer's Redis connection (fails fast), also used by /readyz. */
+  /** The producer's Redis connection (fails fast), also used by /readyz and for coordination. */
   redis: Redis;
   producer: Producer;
   metrics: Metrics;
   graph: GraphClient;
+  /** MSAL's authorization-code flow and the tenants' signing keys ("Sign in with Microsoft"). */
+  signIn: SignInClient;
   secretBox: SecretBox;
   /**
    * A Redis connection of its own that the api puts in subscriber mode, to hear that Graph
@@ -74,14 +83,17 @@ export function createApp(deps: AppDeps): ApiApp {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+  const coordination = createCoordination(deps.redis, deps.config.queuePrefix);
+  const syncDeps = { producer: deps.producer, coordination };
   const subscriptions = new GraphSubscriptionRepository(deps.db);
+  const operations = new OperationsReader(deps.redis, deps.config.queuePrefix);
   const subscriptionCache = new SubscriptionCache({ load: () => subscriptions.listForWebhookCheck(), logger: deps.logger });
   if (deps.events) {
-    subscriptionCache.listen(deps.events, subscriptionsChannel(deps.producer.queue('subscriptions').opts.prefix ?? 'bull')).catch((err: Error) =>
+    subscriptionCache.listen(deps.events, coordination.subscriptionsChannel).catch((err: Error) =>
       deps.logger.warn('subscription change channel unavailable', { error: err.message }),
     );
   }
-  const ingress = new WebhookIngress({ cache: subscriptionCache, producer: deps.producer, metrics: deps.metrics, logger: deps.logger });
+  const ingress = new WebhookIngress({ cache: subscriptionCache, producer: deps.producer, coordination, metrics: deps.metrics, logger: deps.logger });
   const hooks = webhookRoutes({ ingress });
   // Graph's webhooks: unauthenticated, before the bearer-auth API, with their own body limit.
   app.use(webhooksRouter(hooks));
@@ -89,19 +101,37 @@ export function createApp(deps: AppDeps): ApiApp {
   app.use(DASHBOARD_PATH, basicAuth(deps.config.dashboard.user, deps.config.dashboard.password), dashboardRouter(deps.producer, DASHBOARD_PATH));
 
   const groups = new GroupRepository(deps.db);
+  const rooms = new RoomRepository(deps.db);
+  const outbox = new Outbox(deps.db, syncDeps, deps.logger);
   const integrations = new IntegrationsService({
-    integrations: new IntegrationRepository(deps.db), groups, graph: deps.graph, secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
-    changed: async (integrationId) => void (await requestReconcile(deps.producer, integrationId)),
-    resync: async (integrationId, stream) => void (await requestSync(deps.producer, { integrationId, stream, mode: 'full', trigger: 'resync' })),
+    integrations: new IntegrationRepository(deps.db), groups, graph: deps.graph, secretBox: deps.secretBox, logger: deps.logger, config: deps.config, outbox,
   });
+  const lifecycle = new IntegrationLifecycle({ outbox, graph: deps.graph, logger: deps.logger });
+  const signIn = signInModule({
+    db: deps.db, redis: deps.redis, keyPrefix: deps.config.queuePrefix, client: deps.signIn,
+    secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
+  });
+  // The browser's sign-in pages, and the login options ONES's login page reads: unauthenticated.
+  app.use(routerOf(signIn.pages));
+  app.use(API_PREFIX, routerOf(signIn.publicApi));
   const apiRoutes: AnyRoute[] = [
-    ...integrationsRoutes({ service: integrations }),
+    ...signIn.api,
+    ...integrationsRoutes({ service: integrations, lifecycle }),
     ...groupsRoutes({ groups }),
     ...jobsRoutes({ producer: deps.producer }),
-    ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, producer: deps.producer, logger: deps.logger }),
-    ...syncRoutes({ producer: deps.producer, integrations: new IntegrationRepository(deps.db), rooms: new RoomRepository(deps.db), users: new UserRepository(deps.db), syncRuns: new SyncRunRepository(deps.db) }),
+    ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, lifecycle }),
+    ...integrationHealthRoutes({
+      integrations: new IntegrationRepository(deps.db), runs: new SyncRunSummaryRepository(deps.db), subscriptions, operations, producer: deps.producer, secretBox: deps.secretBox,
+    }),
+    ...syncRoutes({
+      ...syncDeps, integrations: new IntegrationRepository(deps.db), rooms, users: new UserRepository(deps.db),
+      syncRuns: new SyncRunRepository(deps.db), underLock: (id, fn) => writeIntegration(deps.db, id, fn),
+    }),
   ];
-  const openapi = buildOpenApi([{ prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }, { prefix: '', routes: hooks, security: 'none' }], { title: 'ones-m365', version: '1' });
+  const openapi = buildOpenApi([
+    { prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }, { prefix: '', routes: hooks, security: 'none' },
+    { prefix: API_PREFIX, routes: signIn.publicApi, security: 'none' }, { prefix: '', routes: signIn.pages, security: 'none' },
+  ], { title: 'ones-m365', version: '1' });
 
   const api = Router();
   api.use(bearerAuth(deps.config.apiToken));

@@ -4,6 +4,8 @@ import { SecretBox } from '@ones-m365/shared/crypto';
 import { openDatabase } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { createLogger } from '@ones-m365/shared/logging';
+import { createSignInClient } from '@ones-m365/shared/sso';
+import { OperationsReader, OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { startApiProcess } from './api-process.js';
 import { createMetrics } from './metrics.js';
@@ -16,9 +18,9 @@ async function main(): Promise<void> {
   // Subscriber mode (webhook cache invalidation); waits for Redis like a worker connection.
   const events = createRedisConnection(config.redisUrl, 'worker');
   const producer = createProducer(redis, config.queuePrefix);
-  const graph = createGraphClient();
+  const graph = createGraphClient({ observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db) }) });
   const secretBox = new SecretBox(config.encryptionKey);
-  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer), graph, secretBox, events }, config.port);
+  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer, { db, redis, secretBox, reader: new OperationsReader(redis, config.queuePrefix) }), graph, signIn: createSignInClient(), secretBox, events }, config.port);
 
   const stop = async (signal: string) => {
     logger.info('stopping api', { signal });

@@ -2,8 +2,10 @@
  * Prometheus metrics on a registry of our own (not prom-client's global), so several apps can
  * live in one process (tests, the all-in-one launcher).
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Producer } from '@ones-m365/shared/queue';
+import { registerQueueGauges } from './queue-metrics.js';
+import { registerOperationsMetrics, type OperationsMetricsDeps } from './operations-metrics.js';
 
 export interface Metrics {
   registry: Registry;
@@ -11,7 +13,7 @@ export interface Metrics {
   webhookNotifications: Counter<'outcome'>;
 }
 
-export function createMetrics(producer?: Producer): Metrics {
+export function createMetrics(producer?: Producer, operations?: OperationsMetricsDeps): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ones_m365_' });
   const httpDuration = new Histogram({
@@ -27,19 +29,7 @@ export function createMetrics(producer?: Producer): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  if (producer) {
-    new Gauge({
-      name: 'ones_m365_queue_jobs',
-      help: 'Jobs per queue and state, read from Redis at scrape time',
-      labelNames: ['queue', 'state'] as const,
-      registers: [registry],
-      async collect() {
-        for (const q of producer.queues()) {
-          const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
-          for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
-        }
-      },
-    });
-  }
+  if (producer) registerQueueGauges(registry, producer);
+  if (operations) registerOperationsMetrics(registry, operations);
   return { registry, httpDuration, webhookNotifications };
 }

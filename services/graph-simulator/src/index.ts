@@ -18,7 +18,7 @@ export type { SeedSpec, SeedAppSpec } from './tenant/seed.js';
 export { DEFAULT_PERMISSIONS } from './tenant/seed.js';
 export type { Cloud, RoomRecord, EventRecord, GroupRecord } from './tenant/model.js';
 export type { BookingInput } from './tenant/mutations.js';
-export type { ErrorFaultSpec, LatencyFaultSpec, NotificationFaultSpec, FaultSnapshot } from './faults/faults.js';
+export type { ErrorFaultSpec, LatencyFaultSpec, NotificationFaultSpec, FaultSnapshot, SignInErrorFaultSpec, IdTokenFaultSpec } from './faults/faults.js';
 export type { DeliveryRecord, NotificationItem } from './notifications/notifier.js';
 export type { CounterRow } from './counters.js';
 export type { AppInfo, TenantInfo, UserView } from './control/views.js';

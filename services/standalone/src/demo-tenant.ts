@@ -41,7 +41,8 @@ export async function ensureDemoIntegration(api: ApiClient, sim: GraphSimulator)
   const demo = items.find((i) => i.name === DEMO_NAME);
   if (demo) {
     if (demo.endpoints?.login !== endpoints.login || demo.endpoints?.graph !== endpoints.graph) {
-      await api(`/integrations/${demo.id}`, { method: 'PATCH', json: { endpoints } });
+      // New endpoints need the secret in the same request (the API refuses them without it).
+      await api(`/integrations/${demo.id}`, { method: 'PATCH', json: { endpoints, clientSecret: sim.clientSecret } });
     }
     // The simulator starts empty of subscriptions: enabling again checks them at Graph (and
     // recreates them) and reloads the demo tenant.
@@ -58,4 +59,18 @@ export async function ensureDemoIntegration(api: ApiClient, sim: GraphSimulator)
   const enabled = await api(`/integrations/${id}/enable`, { method: 'POST' });
   if (enabled.status >= 300) throw new Error(`could not enable the demo integration: ${JSON.stringify(enabled.body)}`);
   return { id, created: true };
+}
+
+/**
+ * Turns on "Sign in with Microsoft" for the demo integration, back to the demo login page's
+ * origin, and registers the Redirect URI with the simulator's app (the admin's portal step).
+ */
+export async function enableDemoSignIn(api: ApiClient, sim: GraphSimulator, integrationId: string, returnOrigin: string): Promise<void> {
+  const redirect = await api(`/integrations/${integrationId}/redirect-uri`);
+  sim.updateApp(sim.clientId, { redirectUris: ['http://127.0.0.1/auth/callback', 'http://localhost/auth/callback', redirect.body.redirectUri as string] });
+  const current = await api(`/integrations/${integrationId}`);
+  const { resolvedCardAttribute: _resolved, signIn, ...settings } = current.body.userSettings as { resolvedCardAttribute?: string; signIn?: { allowedReturnOrigins: string[] } };
+  const origins = [...new Set([...(signIn?.allowedReturnOrigins ?? []), returnOrigin])].slice(-20);
+  const r = await api(`/integrations/${integrationId}/user-settings`, { method: 'PUT', json: { ...settings, signIn: { enabled: true, allowedReturnOrigins: origins } } });
+  if (r.status !== 200) throw new Error(`could not enable sign-in for the demo integration: ${JSON.stringify(r.body)}`);
 }

@@ -11,12 +11,16 @@ import { SecretBox } from '@ones-m365/shared/crypto';
 import { openDatabase } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { createLogger } from '@ones-m365/shared/logging';
+import { OperationsReader, OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
+import { createSignInClient } from '@ones-m365/shared/sso';
 import { startWorkerProcess } from '@ones-m365/worker';
 import type { GraphSimulator } from '@ones-m365/graph-simulator';
+import { databaseLine, redisLine } from './banner.js';
 import { ensureSimulatorCaTrusted } from './ca-trust.js';
 import { loadOrCreateCredentials } from './credentials.js';
-import { apiClient, ensureDemoIntegration, startDemoSimulator } from './demo-tenant.js';
+import { startDemoLoginPage, type DemoLoginPage } from './demo-login-page.js';
+import { apiClient, enableDemoSignIn, ensureDemoIntegration, startDemoSimulator } from './demo-tenant.js';
 import { NO_REDIS_HELP, redisAnswers, startLocalRedis } from './local-redis.js';
 
 async function main(): Promise<void> {
@@ -66,10 +70,11 @@ async function main(): Promise<void> {
   const workerRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const eventsRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const producer = createProducer(producerRedis, apiConfig.queuePrefix);
-  const graph = createGraphClient();
+  const operations = new OperationsRecorder(producerRedis, apiConfig.queuePrefix, { onSecretRejected: secretStatusWriter(db) });
+  const graph = createGraphClient({ observer: operations });
   const secretBox = new SecretBox(apiConfig.encryptionKey);
   const worker = await startWorkerProcess({
-    db, connection: workerRedis, producer, logger, graph, secretBox,
+    db, connection: workerRedis, producer, logger, graph, secretBox, operations,
     prefix: apiConfig.queuePrefix,
     concurrency: workerConfig.concurrency,
     lockDurationMs: workerConfig.lockDurationMs,
@@ -77,23 +82,32 @@ async function main(): Promise<void> {
     safetyNetSeconds: workerConfig.safetyNetSeconds,
   });
   const api = await startApiProcess(
-    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer), graph, secretBox, events: eventsRedis },
+    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer, { db, redis: producerRedis, secretBox, reader: new OperationsReader(producerRedis, apiConfig.queuePrefix) }), graph, signIn: createSignInClient(), secretBox, events: eventsRedis },
     apiConfig.port,
     '127.0.0.1',
   );
 
   const base = `http://127.0.0.1:${api.port}`;
   let sim: GraphSimulator | undefined;
+  let loginPage: DemoLoginPage | undefined;
   let demoLines: string[] = [];
   if (demo) {
     sim = await startDemoSimulator(simulatorDir, Number(process.env.SIMULATOR_PORT ?? 4443), credentials.simulatorTokenSecret, credentials.simulatorControlKey);
     const integration = await ensureDemoIntegration(apiClient(base, apiConfig.apiToken), sim);
+    let loginProblem: string | undefined;
+    if (integration) {
+      loginPage = await startDemoLoginPage({ apiBase: base, apiToken: apiConfig.apiToken, integrationId: integration.id }, Number(process.env.DEMO_LOGIN_PORT ?? apiConfig.port + 1));
+      // The demo's sign-in is a convenience: the service runs without it.
+      loginProblem = await enableDemoSignIn(apiClient(base, apiConfig.apiToken), sim, integration.id, loginPage.origin).then(() => undefined, (err: Error) => err.message);
+    }
     demoLines = [
       `  Simulator    ${sim.graphUrl}/v1.0 (login ${sim.loginUrl}, control ${sim.controlUrl}/_control, key ${sim.controlKey})`,
       `  Demo tenant  ${sim.tenantId} (client ${sim.clientId}, secret ${sim.clientSecret})`,
       integration
         ? `  Demo         integration ${integration.id}${integration.created ? ' created and enabled: its first sync is running' : ''}`
         : '  Demo         not added: integrations exist already',
+      ...(loginPage ? [`  Demo login   ${loginPage.origin}/   (Sign in with Microsoft, as ONES's login page would: pick an account on the simulator's page)`] : []),
+      ...(loginProblem ? [`  Demo login   sign-in not enabled: ${loginProblem}`] : []),
     ];
   }
   const lines = [
@@ -103,8 +117,8 @@ async function main(): Promise<void> {
     `  OpenAPI      ${base}/api/v1/openapi.json`,
     `  Dashboard    ${base}/admin/queues   (user ${apiConfig.dashboard.user}, password ${apiConfig.dashboard.password})`,
     `  Metrics      ${base}/metrics`,
-    `  Database     ${apiConfig.databaseUrl.startsWith('sqlite:') ? apiConfig.databaseUrl : 'DATABASE_URL'}`,
-    `  Redis        ${redisChild ? `${env.REDIS_URL} (started under ${dataDir})` : 'REDIS_URL'}`,
+    `  Database     ${databaseLine(apiConfig.databaseUrl)}`,
+    `  Redis        ${redisLine(apiConfig.redisUrl, redisChild ? dataDir : undefined)}`,
     `  Credentials  ${created ? 'made up now and kept in' : 'kept in'} ${resolve(dataDir, 'credentials.json')}`,
     ...demoLines,
     '',
@@ -116,6 +130,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await api.close();
+    await loginPage?.close();
     await sim?.close();
     await worker.close();
     await producer.close();

@@ -7,6 +7,7 @@ import { SecretBox } from '@ones-m365/shared/crypto';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { openDatabase } from '@ones-m365/shared/db';
 import { createLogger } from '@ones-m365/shared/logging';
+import { OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { startWorkerProcess } from './worker-process.js';
 
@@ -15,13 +16,17 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: 'worker', level: config.log.level, format: config.log.format });
   const db = await openDatabase(config.databaseUrl);
   const connection = createRedisConnection(config.redisUrl, 'worker');
-  const producer = createProducer(createRedisConnection(config.redisUrl, 'producer'), config.queuePrefix);
+  const producerRedis = createRedisConnection(config.redisUrl, 'producer');
+  const producer = createProducer(producerRedis, config.queuePrefix);
+  // Fail-fast connection: a record lost while Redis is down never holds up a job.
+  const operations = new OperationsRecorder(producerRedis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db) });
   const worker = await startWorkerProcess({
     db, connection, producer, logger,
     prefix: config.queuePrefix,
     concurrency: config.concurrency,
     lockDurationMs: config.lockDurationMs,
-    graph: createGraphClient(),
+    graph: createGraphClient({ observer: operations }),
+    operations,
     secretBox: new SecretBox(config.encryptionKey),
     publicBaseUrl: config.publicBaseUrl,
     safetyNetSeconds: config.safetyNetSeconds,

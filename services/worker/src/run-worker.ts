@@ -7,6 +7,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
+import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { ALL_QUEUES, type JobName } from '@ones-m365/shared/queue';
 import type { JobRegistry } from './jobs/index.js';
 
@@ -24,6 +25,8 @@ export interface StartWorkersOptions {
   logger: Logger;
   /** BullMQ job lock (and stalled-check interval): how soon a killed worker's jobs run again. Default 30 s. */
   lockDurationMs?: number;
+  /** Counts failed attempts per queue (and whether each was the last) for /metrics. */
+  operations?: Pick<OperationsRecorder, 'jobFailed'>;
 }
 
 export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
@@ -52,9 +55,10 @@ export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
   const workers = ALL_QUEUES.map((queue) => {
     const lock = opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {};
     const worker = new Worker(queue, processor, { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency, ...lock });
-    worker.on('failed', (job, err) =>
-      opts.logger.warn('job attempt failed', { queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message }),
-    );
+    worker.on('failed', (job, err) => {
+      opts.logger.warn('job attempt failed', { queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
+      opts.operations?.jobFailed(queue, err instanceof UnrecoverableError || (job?.attemptsMade ?? 0) >= (job?.opts.attempts ?? 1));
+    });
     worker.on('error', (err) => opts.logger.error('worker error', { queue, error: err.message }));
     return worker;
   });

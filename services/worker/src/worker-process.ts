@@ -8,7 +8,13 @@ import { DEFAULT_SAFETY_NET_POLL_SECONDS, DEFAULT_WORKER_LOCK_DURATION_MS } from
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
+import { createRepositories } from '@ones-m365/shared/db';
+import { Outbox } from '@ones-m365/shared/outbox';
+import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import type { Producer } from '@ones-m365/shared/queue';
+import { createCoordination } from '@ones-m365/shared/sync';
+import { startOutboxDrainer } from './background/outbox-drainer.js';
+import { startScheduleWatchdog } from './background/schedule-watchdog.js';
 import { createRegistry } from './jobs/index.js';
 import { startWorkers } from './run-worker.js';
 import { upsertSchedules } from './schedules.js';
@@ -28,15 +34,40 @@ export interface WorkerProcessDeps {
   safetyNetSeconds?: number;
   /** BullMQ job lock and sync-stream lease (default 30 s). */
   lockDurationMs?: number;
+  /** How often the job outbox is drained into BullMQ (default 1 s). */
+  outboxDrainMs?: number;
+  /** How often the schedules are checked and re-created when Redis lost them (default 30 s). */
+  scheduleCheckMs?: number;
+  /** Operational records (sync run results, job failures) for /metrics; none in some tests. */
+  operations?: OperationsRecorder;
 }
+
+/** Outbox rows younger than this are left to the api process that wrote them. */
+const OUTBOX_GRACE_MS = 2_000;
 
 export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ close(): Promise<void> }> {
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
-  const registry = createRegistry({ db: deps.db, redis: deps.connection, prefix: deps.prefix, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
+  const coordination = createCoordination(deps.connection, deps.prefix);
+  const repositories = createRepositories(deps.db);
+  const registry = createRegistry({ repositories, coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
     producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
+    ...(deps.operations ? { operations: deps.operations } : {}),
   });
-  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs });
-  await upsertSchedules(deps.producer, { syncRunRetentionDays: 30 });
+  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs,
+    ...(deps.operations ? { operations: deps.operations } : {}),
+  });
+  const schedules = { syncRunRetentionDays: 30 };
+  await upsertSchedules(deps.producer, schedules);
+  const drainer = startOutboxDrainer({ outbox: new Outbox(deps.db, { producer: deps.producer, coordination }, deps.logger), logger: deps.logger, everyMs: deps.outboxDrainMs ?? 1_000, graceMs: OUTBOX_GRACE_MS });
+  const watchdog = startScheduleWatchdog(
+    { producer: deps.producer, integrations: repositories.integrations, logger: deps.logger, schedules },
+    deps.scheduleCheckMs ?? 30_000,
+  );
   deps.logger.info('worker started', { queues: running.workers.map((w) => w.name), concurrency: deps.concurrency });
-  return { close: () => running.close() };
+  return {
+    async close() {
+      await Promise.all([drainer.stop(), watchdog.stop()]);
+      await running.close();
+    },
+  };
 }

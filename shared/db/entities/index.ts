@@ -2,6 +2,7 @@ import { BookingPolicyEntity } from './booking-policy.entity.js';
 import { GraphSubscriptionEntity } from './graph-subscription.entity.js';
 import { GroupEntity } from './group.entity.js';
 import { IntegrationEntity } from './integration.entity.js';
+import { PendingJobEntity } from './pending-job.entity.js';
 import { RoomBookingEntity } from './room-booking.entity.js';
 import { RoomEntity } from './room.entity.js';
 import { SyncRunEntity } from './sync-run.entity.js';
@@ -10,7 +11,7 @@ import { UserGroupEntity } from './user-group.entity.js';
 import { UserEntity } from './user.entity.js';
 
 export {
-  BookingPolicyEntity, GraphSubscriptionEntity, GroupEntity, IntegrationEntity, RoomBookingEntity,
+  BookingPolicyEntity, GraphSubscriptionEntity, GroupEntity, IntegrationEntity, PendingJobEntity, RoomBookingEntity,
   RoomEntity, SyncRunEntity, SyncStateEntity, UserGroupEntity, UserEntity,
 };
 export type { Cloud, IntegrationStatus, SyncMode } from './integration.entity.js';
@@ -18,5 +19,5 @@ export type { SyncRunStatus } from './sync-run.entity.js';
 
 export const ENTITIES = [
   IntegrationEntity, RoomEntity, UserEntity, GroupEntity, UserGroupEntity, SyncStateEntity,
-  GraphSubscriptionEntity, RoomBookingEntity, BookingPolicyEntity, SyncRunEntity,
+  GraphSubscriptionEntity, RoomBookingEntity, BookingPolicyEntity, SyncRunEntity, PendingJobEntity,
 ];

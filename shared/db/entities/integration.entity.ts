@@ -1,4 +1,4 @@
-import { Column, Entity } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { createdAtColumn, dateColumn, idColumn, intColumn, jsonColumn, stringColumn, textColumn, updatedAtColumn } from './columns.js';
 
 export type Cloud = 'global' | 'china';
@@ -6,6 +6,7 @@ export type IntegrationStatus = 'draft' | 'enabled' | 'disabled' | 'error';
 export type SyncMode = 'webhooks' | 'polling';
 
 @Entity('integrations')
+@Index('uq_integrations_live_key', ['liveKey'], { unique: true })
 export class IntegrationEntity {
   @idColumn() id!: string;
   @stringColumn('name', 120) name!: string;
@@ -21,6 +22,8 @@ export class IntegrationEntity {
   @textColumn('client_secret_sealed') clientSecretSealed!: string;
   /** Last 3 characters, the only part ever shown. */
   @stringColumn('client_secret_hint', 8) clientSecretHint!: string;
+  /** When the client secret expires (the portal's *Expires*), as the admin entered it; feeds the expiry warnings. */
+  @dateColumn('client_secret_expires_at', { nullable: true }) clientSecretExpiresAt!: Date | null;
   @jsonColumn('endpoints', { nullable: true }) endpoints!: { login: string; graph: string } | null;
   @stringColumn('status', 16, { default: 'draft' }) status!: IntegrationStatus;
   @stringColumn('status_reason', 500, { nullable: true }) statusReason!: string | null;
@@ -33,6 +36,12 @@ export class IntegrationEntity {
   @Column({ name: 'deactivation_threshold', type: 'float', default: '0.2' }) deactivationThreshold!: number;
   @createdAtColumn() createdAt!: Date;
   @updatedAtColumn() updatedAt!: Date;
+  /**
+   * `cloud|tenant|client id` (lowercased, the tenant as entered) while the integration is live,
+   * null once deleted: its unique index allows one live integration per tenant and app, however
+   * many requests race, and a deleted one can be created again (integration-live-key.ts).
+   */
+  @stringColumn('live_key', 320, { nullable: true }) liveKey!: string | null;
   /** Set by DELETE: the row stays so synced rooms/users/bookings keep their owner. */
   @dateColumn('deleted_at', { nullable: true }) deletedAt!: Date | null;
 }

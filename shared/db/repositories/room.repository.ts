@@ -39,6 +39,11 @@ export class RoomRepository {
     return toPage(rows, opts.limit);
   }
 
+  /** The ids of the integration's active rooms (one calendar stream each). */
+  async activeIds(integrationId: string): Promise<{ id: string }[]> {
+    return await this.repo.find({ select: { id: true }, where: { integrationId, active: true }, order: { id: 'ASC' } });
+  }
+
   async byEmails(integrationId: string, emails: string[]): Promise<RoomEntity[]> {
     if (emails.length === 0) return [];
     return await this.repo.find({ where: { integrationId, email: In(emails.map((e) => e.toLowerCase())) } });

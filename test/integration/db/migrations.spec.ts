@@ -21,7 +21,7 @@ for (const kind of ['mysql', 'sqlite'] as const) {
         expect(pending.upQueries.map((q) => q.query), 'entity change without a migration').to.deep.equal([]);
         expect(await ds.runMigrations()).to.deep.equal([]);
         const qr = ds.createQueryRunner();
-        const names = ['integrations', 'rooms', 'users', 'groups', 'user_groups', 'sync_states', 'graph_subscriptions', 'room_bookings', 'booking_policies', 'sync_runs'];
+        const names = ['integrations', 'rooms', 'users', 'groups', 'user_groups', 'sync_states', 'graph_subscriptions', 'room_bookings', 'booking_policies', 'sync_runs', 'pending_jobs'];
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(true);
         for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(false);

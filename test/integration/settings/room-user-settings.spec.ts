@@ -115,6 +115,17 @@ describe('user settings', () => {
     expect(bad.status).to.equal(400);
     expect(bad.body.error.details[0].field).to.equal('body.userScope.groupIds.1');
   });
+
+  it('refuses scope group ids that are not GUIDs (dot segments included) without a Graph request', async () => {
+    const [g] = s.sim.listGroups();
+    const graphBefore = s.sim.requestCount();
+    const r = await s.h.call(`/api/v1/integrations/${id}/user-settings`, {
+      method: 'PUT', json: settings({ userScope: { groupIds: ['.', g!.id, '..', 'team1'] } }),
+    });
+    expect(r.status).to.equal(400);
+    expect(r.body.error.details).to.deep.equal(['0', '2', '3'].map((i) => ({ field: `body.userScope.groupIds.${i}`, message: 'must be an Entra group id (a GUID)' })));
+    expect(s.sim.requestCount()).to.equal(graphBefore);
+  });
 });
 
 describe('settings that change what a sync reads', () => {

@@ -42,7 +42,7 @@ describe('Test settings against the simulator', () => {
     const row = await s.h.db.ds.getRepository(IntegrationEntity).findOneByOrFail({ id });
     expect(row.tenantId).to.equal(domain);
     expect(row.tenantGuid).to.equal(s.sim.tenantId.toLowerCase());
-    await s.h.call(`/api/v1/integrations/${id}`, { method: 'PATCH', json: { tenantId: s.sim.tenantId } });
+    await s.h.call(`/api/v1/integrations/${id}`, { method: 'PATCH', json: { tenantId: 'fabrikam.onmicrosoft.com', clientSecret: s.sim.clientSecret } });
     expect((await s.h.db.ds.getRepository(IntegrationEntity).findOneByOrFail({ id })).tenantGuid).to.equal(null);
   });
 

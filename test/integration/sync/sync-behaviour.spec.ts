@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { IntegrationRepository, RoomRepository, SyncRunRepository, SyncStateRepository, UserRepository } from '@ones-m365/shared/db';
 import { QUEUES } from '@ones-m365/shared/queue';
-import { requestSync, syncKeys } from '@ones-m365/shared/sync';
+import { requestSync, streamKeys } from '@ones-m365/shared/sync';
 import { activeIds, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 
 const settings = (over: Record<string, unknown>) => ({ defaultGroupIds: [], cardNumber: { enabled: false }, loginButtonName: 'Sign in', ...over });
@@ -18,7 +18,7 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
   });
   afterEach(() => h.close());
 
-  const users = (mode: 'full' | 'delta') => requestSync(h.producer, { integrationId: h.integration.id, stream: 'users', mode, trigger: 'api' });
+  const users = (mode: 'full' | 'delta') => requestSync(h, { integrationId: h.integration.id, stream: 'users', mode, trigger: 'api' });
   const tenantEqual = async () => {
     const rows = await h.dbUsers();
     expect(new Set(rows.map((u) => u.graphId)).size).to.equal(rows.length);
@@ -28,7 +28,7 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
   it('rooms: keeps the selected ones with their attributes, deactivates unselected and removed ones, never deletes', async () => {
     h.startWorkers();
     const rooms = h.sim.listRooms().filter((r) => !r.hiddenFromGal);
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'rooms', mode: 'full', trigger: 'api' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'rooms', mode: 'full', trigger: 'api' });
     await h.idle();
     const repo = new RoomRepository(h.db.ds);
     let page = await repo.list(h.integration.id, { limit: 500 });
@@ -38,7 +38,7 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     const picked = rooms.slice(0, 3).map((r) => r.emailAddress.toUpperCase());
     await new IntegrationRepository(h.db.ds).update(h.integration.id, { roomSettings: { mode: 'selected', roomEmails: [...picked, 'missing@example.com'] } });
     h.sim.removeRoom(rooms[1]!.emailAddress);
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'rooms', mode: 'full', trigger: 'api' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'rooms', mode: 'full', trigger: 'api' });
     await h.idle();
     page = await repo.list(h.integration.id, { limit: 500 });
     expect(page.items).to.have.length(rooms.length);
@@ -117,7 +117,7 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     await h.idle();
     expect((await h.runs())[0]!.status).to.equal('needs_confirmation');
     expect(await new SyncRunRepository(h.db.ds).confirm(stopped!.id)).to.equal(true);
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'users', mode: 'delta', trigger: 'confirm' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'users', mode: 'delta', trigger: 'confirm' });
     await h.idle();
     const [confirmed] = await h.runs();
     expect(confirmed).to.include({ trigger: 'confirm', status: 'succeeded', deactivated: 80 });
@@ -175,6 +175,6 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     const runs = (await h.runs()).reverse().slice(2);
     expect(runs.map((r) => r.mode)).to.deep.equal(['full', 'full']);
     expect(runs[1]!.startedAt.getTime()).to.be.at.least(runs[0]!.finishedAt!.getTime());
-    expect(await h.redis.get(syncKeys(h.prefix, 'users', h.integration.id).fullRequest)).to.equal(null);
+    expect(await h.redis.get(streamKeys(h.prefix, { integrationId: h.integration.id, stream: 'users' }).fullRequest)).to.equal(null);
   });
 });

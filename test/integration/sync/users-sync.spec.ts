@@ -18,7 +18,7 @@ describe('users sync (simulator, MySQL, Redis)', function () {
   after(() => h.close());
 
   const sync = async (mode: 'full' | 'delta') => {
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'users', mode, trigger: 'api' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'users', mode, trigger: 'api' });
     await h.idle();
   };
   /** Requests served for exactly this route template. */
@@ -109,7 +109,7 @@ describe('users sync (simulator, MySQL, Redis)', function () {
   it('an expired delta state (410 in the middle of a run) is dropped and resynced in full, without duplicates', async () => {
     for (let i = 0; i < 600; i++) h.sim.updateUser(h.sim.listUsers({ limit: 1, offset: i, state: 'active' })[0]!.id, { displayName: `Bulk ${i}` });
     h.sim.addLatencyFault({ ms: 400, match: '/users/delta' });
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'users', mode: 'delta', trigger: 'webhook' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'users', mode: 'delta', trigger: 'webhook' });
     // wait until the delta round has committed a page, then expire every delta token
     const states = new SyncStateRepository(h.db.ds);
     for (let i = 0; i < 400 && !(await states.get(h.integration.id, 'users'))?.checkpoint; i++) await new Promise((r) => setTimeout(r, 10));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api';
 import { sha256Hex } from '@ones-m365/shared/crypto';
 import { createGraphClient } from '@ones-m365/shared/graph';
+import { createSignInClient } from '@ones-m365/shared/sso';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, QUEUES } from '@ones-m365/shared/queue';
 import { TEST_REDIS_URL } from '../../support/services.js';
@@ -37,7 +38,7 @@ describe('webhooks: an api stopped gracefully sends the delta requests it owes',
     const producer = createProducer(conns[0]!, w.h.config.queuePrefix);
     const api = await startApiProcess({
       config: w.h.config, logger: silentLogger(), db: w.h.db.ds, redis: conns[0]!, producer, metrics: createMetrics(producer),
-      graph: createGraphClient(), secretBox: w.box, events: conns[1]!,
+      graph: createGraphClient(), signIn: createSignInClient(), secretBox: w.box, events: conns[1]!,
     }, 0, '127.0.0.1');
     api2 = api;
     const post = () => fetch(`http://127.0.0.1:${api.port}/webhooks/graph/notifications`, {

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
 
-/** Routes that queue work or read the queue: with the api's Redis unreachable they answer 503 as documented. */
+/**
+ * Routes whose only effect is on the queue (starting a sync, reading a job): with the api's Redis
+ * unreachable they answer 503 as documented, having saved nothing. (Writes that save settings are
+ * answered once saved: reliability/redis-outage-writes.spec.ts.)
+ */
 describe('subscriptions routes: Redis down on the api side', () => {
   let w: WebhookHarness;
   let id: string;
@@ -16,13 +20,11 @@ describe('subscriptions routes: Redis down on the api side', () => {
   });
 
   const calls: [string, string, unknown?][] = [
-    ['POST', 'enable'],
-    ['POST', 'disable'],
     ['POST', 'sync', { scope: 'users', mode: 'delta' }],
-    ['PUT', 'sync-mode', { mode: 'polling' }],
+    ['POST', 'sync', { scope: 'all', mode: 'full' }],
   ];
   for (const [method, action, json] of calls) {
-    it(`${method} /integrations/{id}/${action}: 503 service_unavailable in the contract's shape, not 500`, async () => {
+    it(`${method} /integrations/{id}/${action} ${JSON.stringify(json)}: 503 service_unavailable in the contract's shape, not 500`, async () => {
       w.proxy!.cut();
       try {
         const r = await w.h.call(`/api/v1/integrations/${id}/${action}`, { method, ...(json ? { json } : {}) });
@@ -38,7 +40,8 @@ describe('subscriptions routes: Redis down on the api side', () => {
   it('GET /jobs/{id}: 503 too', async () => {
     w.proxy!.cut();
     try {
-      expect((await w.h.call('/api/v1/jobs/some-job')).status).to.equal(503);
+      // A job id of the shape the service hands out, so the lookup reaches Redis.
+      expect((await w.h.call('/api/v1/jobs/6f1c1d7e-3a55-4c1b-9a7e-2b7d2c9e8f10')).status).to.equal(503);
     } finally {
       w.proxy!.restore();
     }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { DEFAULT_SAFETY_NET_POLL_SECONDS } from '@ones-m365/shared/config';
+import { createRepositories } from '@ones-m365/shared/db';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
@@ -7,6 +8,7 @@ import { QUEUES } from '@ones-m365/shared/queue';
 import type { JobContext } from '../../../services/worker/src/jobs/job-handler.js';
 import { subscriptionsReconcileJob } from '../../../services/worker/src/jobs/subscriptions-reconcile.job.js';
 import { subscriptionsRenewDueJob } from '../../../services/worker/src/jobs/subscriptions-renew-due.job.js';
+import { subscriptionsRenewJob } from '../../../services/worker/src/jobs/subscriptions-renew.job.js';
 import type { SubscriptionJobDeps } from '../../../services/worker/src/jobs/subscription-job-deps.js';
 import { pollSchedulerId } from '../../../services/worker/src/subscriptions/poll-schedule.js';
 import { startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
@@ -20,7 +22,7 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
   const graph = createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 });
 
   const deps = (now?: Date): SubscriptionJobDeps => ({
-    db: w.h.db.ds, graph, secretBox: w.box, producer: w.producer, publicBaseUrl: w.h.url, safetyNetSeconds: DEFAULT_SAFETY_NET_POLL_SECONDS, ...(now ? { now: () => now } : {}),
+    ...createRepositories(w.h.db.ds), graph, secretBox: w.box, producer: w.producer, coordination: w.coordination, publicBaseUrl: w.h.url, safetyNetSeconds: DEFAULT_SAFETY_NET_POLL_SECONDS, ...(now ? { now: () => now } : {}),
   });
   const rows = () => w.subscriptions.listForIntegration(id);
   const atGraph = () => w.sim.listSubscriptions(w.sim.tenantId);
@@ -44,24 +46,46 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
     expect((await w.integrations.get(id))!.statusReason).to.equal(null);
   });
 
-  it('renews before expiry (fake clock): renew-due picks the integration, reconcile PATCHes and stores Graph\'s expiry', async () => {
+  it('enable: the first safety-net delta is one interval away, not at once after the full sync', async () => {
+    const s = await w.until('the poll scheduler', () => scheduler(id));
+    // Scheduled by the enable of `before`, a few seconds ago at most; 15 minutes ahead, not now.
+    expect(Number(s!.next)).to.be.greaterThan(Date.now() + (DEFAULT_SAFETY_NET_POLL_SECONDS * 1000) / 2);
+    const pollJobs = await w.producer.queue(QUEUES.subscriptions).getJobs(['waiting', 'active', 'completed', 'prioritized']);
+    expect(pollJobs.filter((j) => j.name === 'subscriptions.poll')).to.have.length(0);
+  });
+
+  it('renews before expiry (fake clock): renew-due queues a renewal job for the due subscription, which PATCHes it in a $batch and stores Graph\'s expiry', async () => {
     const row = await subscribed();
     const early = new Date(row.expiresAt.getTime() - 5 * 24 * 3600_000);
     const late = new Date(row.expiresAt.getTime() - 3600_000);
-    expect(await subscriptionsRenewDueJob(deps(early)).handle({}, ctx)).to.include({ due: 0 });
-    expect(await subscriptionsRenewDueJob(deps(late)).handle({}, ctx)).to.include({ due: 1 });
+    expect(await subscriptionsRenewDueJob(deps(early)).handle({}, ctx)).to.include({ due: 0, renewJobs: 0 });
+    expect(await subscriptionsRenewDueJob(deps(late)).handle({}, ctx)).to.include({ due: 1, renewJobs: 1 });
     const before = patches();
+    const batches = w.sim.requestCount({ method: 'POST', route: '$batch' });
+    expect(await subscriptionsRenewJob(deps(early)).handle({ integrationId: id, subscriptionIds: [row.id] }, ctx)).to.deep.equal({ renewed: 0, gone: 0 });
     await subscriptionsReconcileJob(deps(early)).handle({ integrationId: id }, ctx);
     expect(patches()).to.equal(before);
-    await subscriptionsReconcileJob(deps(late)).handle({ integrationId: id }, ctx);
+    expect(await subscriptionsRenewJob(deps(late)).handle({ integrationId: id, subscriptionIds: [row.id] }, ctx)).to.deep.equal({ renewed: 1, gone: 0 });
     expect(patches()).to.equal(before + 1);
+    expect(w.sim.requestCount({ method: 'POST', route: '$batch' })).to.equal(batches + 1);
     const renewed = (await rows())[0]!;
     expect(renewed.graphSubscriptionId).to.equal(row.graphSubscriptionId);
     const graphExpiry = Date.parse(String(atGraph()[0]!.expirationDateTime));
     expect(renewed.expiresAt.getTime()).to.equal(graphExpiry);
   });
 
-  it('404 on renew: recreates the subscription and runs a delta', async () => {
+  it('404 on a renewal job: the row goes and the reconcile recreates the subscription and runs a delta', async () => {
+    const row = await subscribed();
+    const integration = (await w.integrations.get(id))!;
+    await graph.deleteSubscription(toGraphConnection(integration, w.box), row.graphSubscriptionId);
+    const since = Date.now();
+    expect(await subscriptionsRenewJob(deps(new Date(row.expiresAt.getTime() - 3600_000))).handle({ integrationId: id, subscriptionIds: [row.id] }, ctx)).to.deep.equal({ renewed: 0, gone: 1 });
+    const now = await replaced(row.graphSubscriptionId);
+    expect(atGraph().map((s) => s.id)).to.deep.equal([now[0]!.graphSubscriptionId]);
+    await w.until('a delta run', () => w.webhookDeltaJobs(id, since), (n) => n > 0);
+  });
+
+  it('404 on renew in a reconcile: recreates the subscription and runs a delta', async () => {
     const row = await subscribed();
     const integration = (await w.integrations.get(id))!;
     await graph.deleteSubscription(toGraphConnection(integration, w.box), row.graphSubscriptionId);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api';
 import { createGraphClient } from '@ones-m365/shared/graph';
+import { createSignInClient } from '@ones-m365/shared/sso';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { TEST_REDIS_URL } from '../../support/services.js';
@@ -20,7 +21,7 @@ describe('webhooks: subscription table invalidation across api processes', () =>
     const producer = createProducer(conns[0]!, w.h.config.queuePrefix);
     api2 = await startApiProcess({
       config: w.h.config, logger: silentLogger(), db: w.h.db.ds, redis: conns[0]!, producer, metrics: createMetrics(producer),
-      graph: createGraphClient(), secretBox: w.box, events: conns[1]!,
+      graph: createGraphClient(), signIn: createSignInClient(), secretBox: w.box, events: conns[1]!,
     }, 0, '127.0.0.1');
   });
   after(async () => {

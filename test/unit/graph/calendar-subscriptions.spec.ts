@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createGraphClient, GraphConflictError, GraphNotFoundError, type GraphClient } from '../../../shared/graph/index.js';
+import { createGraphClient, GraphConflictError, GraphNotFoundError, GraphThrottledError, type GraphClient } from '../../../shared/graph/index.js';
 import { FakeHttp, addFakeLogin } from '../../fakes/graph-fake-http.js';
 import { GRAPH, LOGIN, TENANT, rejectionOf, testConnection } from '../../fakes/graph-test-helpers.js';
 
@@ -106,5 +106,38 @@ describe('graph/calendars and subscriptions', () => {
     expect((dup as GraphConflictError).message).to.include('already exists');
     const gone = await rejectionOf(graph.renewSubscription(testConnection(), 'gone', new Date()));
     expect(gone).to.be.instanceOf(GraphNotFoundError);
+  });
+});
+
+describe('graph/subscriptions: renewal in $batch', () => {
+  it('renews 25 subscriptions in two $batch requests (20 + 5), each result its own: renewed, gone (404) or throttled (429)', async () => {
+    const { http, graph } = setup();
+    http.on('POST', /\/v1\.0\/\$batch$/, (req) => {
+      const { requests } = JSON.parse(req.body!) as { requests: { id: string; method: string; url: string; body: { expirationDateTime: string } }[] };
+      return {
+        json: {
+          responses: requests.map((r) => {
+            const id = decodeURIComponent(r.url.split('/').pop()!);
+            if (id === 's3') return { id: r.id, status: 404, body: { error: { code: 'ResourceNotFound', message: 'gone' } } };
+            if (id === 's22') return { id: r.id, status: 429, headers: { 'Retry-After': '7' }, body: { error: { code: 'TooManyRequests', message: 'slow down' } } };
+            return { id: r.id, status: 200, body: { id, resource: '/users', changeType: 'updated', expirationDateTime: r.body.expirationDateTime } };
+          }),
+        },
+      };
+    });
+    const at = new Date('2025-05-25T00:00:00Z');
+    const ids = Array.from({ length: 25 }, (_, i) => `s${i + 1}`);
+    const results = await graph.renewSubscriptions(testConnection(), ids.map((id) => ({ id, expirationDateTime: at })));
+    const batches = http.requestsTo('/$batch');
+    expect(batches.map((b) => (JSON.parse(b.body!) as { requests: unknown[] }).requests.length)).to.deep.equal([20, 5]);
+    expect((JSON.parse(batches[0]!.body!) as { requests: { method: string }[] }).requests.every((r) => r.method === 'PATCH')).to.equal(true);
+    expect(results.map((r) => r.id)).to.deep.equal(ids);
+    const renewed = results.filter((r) => 'subscription' in r);
+    expect(renewed).to.have.length(23);
+    expect(renewed.every((r) => 'subscription' in r && r.subscription.expirationDateTime === '2025-05-25T00:00:00.000Z')).to.equal(true);
+    const failed = new Map(results.flatMap((r) => ('error' in r ? [[r.id, r.error] as const] : [])));
+    expect(failed.get('s3')).to.be.instanceOf(GraphNotFoundError);
+    expect(failed.get('s22')).to.be.instanceOf(GraphThrottledError);
+    expect((failed.get('s22') as GraphThrottledError).retryAfterMs).to.equal(7_000);
   });
 });

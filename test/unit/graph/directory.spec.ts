@@ -9,6 +9,8 @@ function setup(): { http: FakeHttp; graph: GraphClient } {
   return { http, graph: createGraphClient({ fetch: http.fetch }) };
 }
 
+/** Graph's group ids are GUIDs; the client refuses anything else in a path. */
+const GROUP_ID = '0b0d5f2e-7c1a-4e55-9a3b-1f2e3d4c5b6a';
 const SELECT = ['userPrincipalName', 'mail', 'displayName', 'accountEnabled', 'employeeId', 'extension_abc_pager'];
 
 describe('graph/users and groups', () => {
@@ -103,17 +105,17 @@ describe('graph/users and groups', () => {
   it('pages groups, gets one group and walks transitive user members page by page', async () => {
     const { http, graph } = setup();
     http.on('GET', /^\/v1\.0\/groups\?/, { json: { value: [{ id: 'g1', displayName: 'Staff', securityEnabled: true, groupTypes: [] }] } });
-    http.on('GET', /^\/v1\.0\/groups\/g1\?/, { json: { id: 'g1', displayName: 'Staff', mailEnabled: false } });
-    http.on('GET', /^\/v1\.0\/groups\/g1\/transitiveMembers\/microsoft\.graph\.user\?/, {
-      json: { value: [{ id: 'u1' }, { id: 'u2' }], '@odata.nextLink': `${GRAPH}/v1.0/groups/g1/transitiveMembers/microsoft.graph.user?$skiptoken=m2` },
+    http.on('GET', new RegExp(`^/v1\\.0/groups/${GROUP_ID}\\?`), { json: { id: 'g1', displayName: 'Staff', mailEnabled: false } });
+    http.on('GET', new RegExp(`^/v1\\.0/groups/${GROUP_ID}/transitiveMembers/microsoft\\.graph\\.user\\?`), {
+      json: { value: [{ id: 'u1' }, { id: 'u2' }], '@odata.nextLink': `${GRAPH}/v1.0/groups/${GROUP_ID}/transitiveMembers/microsoft.graph.user?$skiptoken=m2` },
     });
     http.on('GET', /skiptoken=m2/, { json: { value: [{ id: 'u3' }] } });
     const groups = await graph.listGroupsPage(testConnection());
     expect(groups.groups[0]).to.include({ id: 'g1', displayName: 'Staff', securityEnabled: true });
     expect(new URL(http.requests.at(-1)!.url).searchParams.get('$top')).to.equal('999');
-    expect((await graph.getGroup(testConnection(), 'g1')).mailEnabled).to.equal(false);
+    expect((await graph.getGroup(testConnection(), GROUP_ID)).mailEnabled).to.equal(false);
     const pages: string[][] = [];
-    for await (const ids of graph.transitiveMemberUserIds(testConnection(), 'g1')) pages.push(ids);
+    for await (const ids of graph.transitiveMemberUserIds(testConnection(), GROUP_ID)) pages.push(ids);
     expect(pages).to.deep.equal([['u1', 'u2'], ['u3']]);
     const first = http.requestsTo('/transitiveMembers/')[0]!;
     expect(new URL(first.url).searchParams.get('$select')).to.equal('id');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { GraphRoom } from '@ones-m365/shared/graph';
-import { toRoomRow } from '../../../services/worker/src/sync/room-mapping.js';
+import { toRoomRow } from '../../../services/worker/src/sync/rooms/room-mapping.js';
 
 const room = (over: Partial<GraphRoom>): GraphRoom => ({
   id: 'r1', placeId: null, emailAddress: 'Room1@Contoso.com', displayName: 'Room 1', nickname: null, label: null, capacity: 8,

@@ -29,6 +29,11 @@ function parameters(route: AnyRoute): unknown[] {
   return out;
 }
 
+function responseOf(route: AnyRoute, status: number, description: string): unknown {
+  if (route.responseType) return status >= 300 && status < 400 ? { description } : { description, content: { [route.responseType]: { schema: { type: 'string' } } } };
+  return status >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description };
+}
+
 export function buildOpenApi(mounted: Mounted[], info: { title: string; version: string }): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const m of mounted) {
@@ -37,6 +42,7 @@ export function buildOpenApi(mounted: Mounted[], info: { title: string; version:
       paths[path] ??= {};
       paths[path]![route.method] = {
         summary: route.summary,
+        ...(route.description ? { description: route.description } : {}),
         tags: [route.tag],
         ...(m.security === 'bearer' ? { security: [{ bearerAuth: [] }] } : { security: [] }),
         parameters: parameters(route),
@@ -44,7 +50,7 @@ export function buildOpenApi(mounted: Mounted[], info: { title: string; version:
         responses: Object.fromEntries(
           Object.entries(route.responses).map(([status, description]) => [
             status,
-            Number(status) >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description },
+            responseOf(route, Number(status), description),
           ]),
         ),
       };

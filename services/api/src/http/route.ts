@@ -13,12 +13,16 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   /** Express path, relative to the router's mount point (e.g. `/integrations/:id`). */
   path: string;
   summary: string;
+  /** Longer text for the OpenAPI document: rules a caller must know beyond the schemas. */
+  description?: string;
   tag: string;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
   /** Status → description, for the OpenAPI document. */
   responses: Record<number, string>;
+  /** What the route answers when it is not JSON (the sign-in pages). */
+  responseType?: 'text/html';
   handler: (input: { params: P; query: Q; body: B; req: Request }, res: Response) => Promise<unknown> | unknown;
 }
 

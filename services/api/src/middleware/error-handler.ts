@@ -3,14 +3,10 @@
  * logged (redacted) and answered 500 without internals.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { isUniqueViolation } from '@ones-m365/shared/db';
 import { AppError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
-
-interface BodyParserError extends Error {
-  type?: string;
-  status?: number;
-  limit?: number;
-}
+import { clientErrorOf } from './client-errors.js';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR']);
 const UNAVAILABLE_MESSAGES = /Connection is closed|Stream isn't writeable|enableOfflineQueue|Command timed out|Reached the max retries per request|connect ETIMEDOUT|Connection lost|Pool is closed/i;
@@ -33,19 +29,19 @@ export function errorHandler(logger: Logger) {
   // Express recognises error handlers by their four parameters.
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
-    const e = err as BodyParserError;
-    if (e?.type === 'entity.parse.failed') {
-      return res.status(400).json({ error: { code: 'invalid_json', message: 'The request body is not valid JSON' } });
-    }
-    if (e?.type === 'entity.too.large') {
-      return res.status(413).json({ error: { code: 'payload_too_large', message: `The request body is larger than ${e.limit} bytes` } });
-    }
-    if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
-      return res.status(415).json({ error: { code: 'unsupported_encoding', message: e.message } });
+    const client = clientErrorOf(err, req.path);
+    if (client) {
+      // The client's mistake, not ours: no stack, and below the levels production logs.
+      logger.debug('request refused', { method: req.method, status: client.status, code: client.code });
+      return res.status(client.status).json({ error: { code: client.code, message: client.message, ...(client.details ? { details: client.details } : {}) } });
     }
     if (err instanceof AppError) {
       if (err.status >= 500) logger.error('request failed', { method: req.method, path: req.path, code: err.code, error: err.message });
       return res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+    }
+    if (isUniqueViolation(err)) {
+      // Two writers raced past a check (or there was none): the database's unique key decided.
+      return res.status(409).json({ error: { code: 'conflict', message: 'A record with the same unique values exists already' } });
     }
     if (isBackendUnavailable(err)) {
       logger.warn('backing service unavailable', { method: req.method, path: req.path, error: (err as Error).message });

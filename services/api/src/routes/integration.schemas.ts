@@ -22,13 +22,20 @@ export const credentialsSchema = z.strictObject({
   endpoints: endpointsSchema.optional(),
 });
 
+/** The portal's *Expires* column: an ISO date (midnight UTC of that day) or date-time. */
+export const secretExpirySchema = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], { message: 'must be an ISO date (2027-06-30) or date-time (2027-06-30T12:00:00Z)' })
+  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
+
 export const createIntegrationSchema = credentialsSchema.extend({
   name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
+  clientSecretExpiresAt: secretExpirySchema.optional(),
 });
 
 export const patchIntegrationSchema = createIntegrationSchema
   .extend({
     endpoints: endpointsSchema.nullable().optional(),
+    clientSecretExpiresAt: secretExpirySchema.nullable().optional(),
     deactivationThreshold: z.number().min(0, 'must be 0..1').max(1, 'must be 0..1').optional(),
   })
   .partial()

@@ -1,5 +1,6 @@
 import { roomSettingsSchema, userSettingsSchema } from '@ones-m365/shared/integrations';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import type { IntegrationLifecycle } from '../services/integration-lifecycle.service.js';
 import { integrationView, type IntegrationsService } from '../services/integrations.service.js';
 import { createIntegrationSchema, credentialsSchema, idParams, patchIntegrationSchema, syncModeSchema } from './integration.schemas.js';
 
@@ -10,13 +11,15 @@ const roomView = (r: { id: string; emailAddress: string | null; displayName: str
 });
 
 /** Server settings, "Test settings", room settings, user settings (contract.md). */
-export function integrationsRoutes(deps: { service: IntegrationsService }): AnyRoute[] {
+export function integrationsRoutes(deps: { service: IntegrationsService; lifecycle: IntegrationLifecycle }): AnyRoute[] {
   const s = deps.service;
+  const lifecycle = deps.lifecycle;
   return [
     defineRoute({
       method: 'post', path: '/integrations', tag: TAG, summary: 'Create an integration (server settings)',
+      description: 'One live integration per cloud + tenant + client ID (tenant and client ID compared case-insensitively, the tenant as entered: a domain and its GUID are not matched). A second one is 409 with details.integrationId naming the existing one; once that one is deleted, the same tenant and app can be created again.',
       body: createIntegrationSchema,
-      responses: { 201: 'The integration (without its secret)', 400: 'Invalid fields, each named' },
+      responses: { 201: 'The integration (without its secret)', 400: 'Invalid fields, each named', 409: 'An integration for this cloud, tenant and client ID exists (details.integrationId)' },
       async handler({ body }, res) {
         res.status(201).json(integrationView(await s.create(body)));
       },
@@ -30,6 +33,7 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
     }),
     defineRoute({
       method: 'post', path: '/integrations/test', tag: TAG, summary: 'Test settings that are not saved yet',
+      description: 'Takes every credential, the client secret included: it never reads a stored integration (no id), so no stored secret can be sent to the endpoints named here.',
       body: credentialsSchema,
       responses: { 200: '{ok, permissions, checks, error?}', 400: 'Invalid fields' },
       handler: ({ body }) => s.testUnsaved(body),
@@ -41,15 +45,16 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
     }),
     defineRoute({
       method: 'patch', path: '/integrations/:id', tag: TAG, summary: 'Change an integration; a new clientSecret rotates it',
+      description: 'Changing where the client secret is sent (cloud, tenantId, clientId or endpoints, to a value other than the stored one) needs clientSecret in the same request; without it the answer is 400 naming each of those fields and body.clientSecret, and nothing is saved. A change that gives it the cloud + tenant + client ID of another live integration is 409 naming that one.',
       params: idParams, body: patchIntegrationSchema,
-      responses: { 200: 'The integration', 400: 'Invalid fields', 404: 'No such integration' },
+      responses: { 200: 'The integration', 400: 'Invalid fields; or cloud, tenantId, clientId or endpoints changed without clientSecret', 404: 'No such integration', 409: 'Another integration has this cloud, tenant and client ID (details.integrationId)' },
       handler: async ({ params, body }) => integrationView(await s.update(params.id, body)),
     }),
     defineRoute({
       method: 'delete', path: '/integrations/:id', tag: TAG, summary: 'Delete an integration (synced data is kept, deactivated)',
-      params: idParams, responses: { 204: 'Deleted', 404: 'No such integration' },
+      params: idParams, responses: { 204: 'Deleted (its subscriptions are deleted at Graph by a follow-up job)', 404: 'No such integration' },
       async handler({ params }) {
-        await s.remove(params.id);
+        await lifecycle.remove(params.id);
       },
     }),
     defineRoute({
@@ -84,8 +89,8 @@ export function integrationsRoutes(deps: { service: IntegrationsService }): AnyR
     }),
     defineRoute({
       method: 'put', path: '/integrations/:id/sync-mode', tag: TAG, summary: 'Change notifications (webhooks) or polling only',
-      params: idParams, body: syncModeSchema, responses: { 200: 'The integration', 400: 'Invalid fields', 404: 'No such integration' },
-      handler: async ({ params, body }) => integrationView(await s.setSyncMode(params.id, body.mode, body.pollIntervalSeconds)),
+      params: idParams, body: syncModeSchema, responses: { 200: 'The integration (its subscriptions follow by a job)', 400: 'Invalid fields', 404: 'No such integration' },
+      handler: async ({ params, body }) => integrationView(await lifecycle.setSyncMode(params.id, body.mode, body.pollIntervalSeconds)),
     }),
   ];
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '@ones-m365/shared/errors';
-import { findJob, type Producer } from '@ones-m365/shared/queue';
+import { findJob, isServiceJobId, type Producer } from '@ones-m365/shared/queue';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 
 export function jobsRoutes(deps: { producer: Producer }): AnyRoute[] {
@@ -11,8 +11,9 @@ export function jobsRoutes(deps: { producer: Producer }): AnyRoute[] {
       summary: 'State of a queued job (sync, delta, …)',
       tag: 'jobs',
       params: z.object({ jobId: z.string().min(1).max(200) }),
-      responses: { 200: 'The job', 404: 'No such job (or it was removed after its retention period)' },
+      responses: { 200: 'The job', 404: 'No such job (or it was removed after its retention period); job ids are UUIDs or positive integers' },
       async handler({ params }) {
+        if (!isServiceJobId(params.jobId)) throw new NotFoundError('Job');
         const job = await findJob(deps.producer, params.jobId);
         if (!job) throw new NotFoundError('Job');
         return {

@@ -2,60 +2,42 @@
  * Enable / disable an integration and read its Graph subscriptions (contract.md). Enabling starts
  * the first full sync of rooms and users (coalesced per stream) and a reconcile of the
  * subscriptions; disabling stops and deletes the subscriptions at Graph (by the reconcile job).
+ * Both are answered once saved: the jobs are enqueued through the job outbox (a job id is null
+ * while the queue is unreachable; the worker enqueues it once Redis is back).
  */
 import type { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
-import { NotFoundError } from '@ones-m365/shared/errors';
-import type { Logger } from '@ones-m365/shared/logging';
-import type { Producer } from '@ones-m365/shared/queue';
-import { requestReconcile } from '@ones-m365/shared/subscriptions';
-import { requestSync } from '@ones-m365/shared/sync';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { existingIntegration } from '../services/existing-integration.js';
+import type { IntegrationLifecycle } from '../services/integration-lifecycle.service.js';
 import { integrationView } from '../services/integrations.service.js';
 import { idParams } from './integration.schemas.js';
 
 export interface SubscriptionsRoutesDeps {
-  integrations: Pick<IntegrationRepository, 'get' | 'update'>;
+  integrations: Pick<IntegrationRepository, 'get'>;
   subscriptions: Pick<GraphSubscriptionRepository, 'listForIntegration'>;
-  producer: Producer;
-  logger: Logger;
+  lifecycle: Pick<IntegrationLifecycle, 'enable' | 'disable'>;
 }
 
 const TAG = 'integrations';
 
 export function subscriptionsRoutes(deps: SubscriptionsRoutesDeps): AnyRoute[] {
-  const load = async (id: string) => {
-    const integration = await deps.integrations.get(id);
-    if (!integration) throw new NotFoundError('Integration');
-    return integration;
-  };
   return [
     defineRoute({
       method: 'post', path: '/integrations/:id/enable', tag: TAG, params: idParams,
       summary: 'Enable: first full sync of rooms then users, then change-notification subscriptions (or polling)',
-      responses: { 202: '{integration, jobs: {rooms, users, subscriptions}}', 404: 'No such integration', 503: 'The queue is unavailable' },
+      responses: { 202: '{integration, jobs: {rooms, users, subscriptions}} (a job id is null while the queue is unreachable: it is enqueued once Redis is back)', 404: 'No such integration' },
       async handler({ params }, res) {
-        await load(params.id);
-        const integration = await deps.integrations.update(params.id, { status: 'enabled', statusReason: null });
-        // A queue that cannot be reached answers 503 (error-handler.ts), as documented.
-        const rooms = await requestSync(deps.producer, { integrationId: params.id, stream: 'rooms', mode: 'full', trigger: 'enable' });
-        const users = await requestSync(deps.producer, { integrationId: params.id, stream: 'users', mode: 'full', trigger: 'enable' });
-        // Subscribing at once, not after the full load: notifications during the load queue a delta
-        // behind it, so nothing changed meanwhile is missed.
-        const subscriptions = await requestReconcile(deps.producer, params.id, { verify: true });
-        deps.logger.info('integration enabled', { integrationId: params.id });
-        res.status(202).json({ integration: integrationView(integration!), jobs: { rooms: rooms.jobId, users: users.jobId, subscriptions: subscriptions.id } });
+        const { integration, jobs } = await deps.lifecycle.enable(params.id);
+        res.status(202).json({ integration: integrationView(integration), jobs });
       },
     }),
     defineRoute({
       method: 'post', path: '/integrations/:id/disable', tag: TAG, params: idParams,
       summary: 'Disable: stop syncing; the Graph subscriptions are deleted',
-      responses: { 202: '{integration, jobs: {subscriptions}}', 404: 'No such integration', 503: 'The queue is unavailable' },
+      responses: { 202: '{integration, jobs: {subscriptions}} (null while the queue is unreachable, as for enable)', 404: 'No such integration' },
       async handler({ params }, res) {
-        await load(params.id);
-        const integration = await deps.integrations.update(params.id, { status: 'disabled', statusReason: null });
-        const subscriptions = await requestReconcile(deps.producer, params.id);
-        deps.logger.info('integration disabled', { integrationId: params.id });
-        res.status(202).json({ integration: integrationView(integration!), jobs: { subscriptions: subscriptions.id } });
+        const { integration, jobs } = await deps.lifecycle.disable(params.id);
+        res.status(202).json({ integration: integrationView(integration), jobs });
       },
     }),
     defineRoute({
@@ -63,7 +45,7 @@ export function subscriptionsRoutes(deps: SubscriptionsRoutesDeps): AnyRoute[] {
       summary: 'The integration\'s Graph change-notification subscriptions',
       responses: { 200: '{items: [{id, resource, changeType, expiresAt, status}]}', 404: 'No such integration' },
       async handler({ params }) {
-        await load(params.id);
+        await existingIntegration(deps.integrations, params.id);
         const rows = await deps.subscriptions.listForIntegration(params.id);
         return {
           items: rows.map((s) => ({ id: s.graphSubscriptionId, resource: s.resource, changeType: s.changeType, expiresAt: s.expiresAt.toISOString(), status: s.status })),

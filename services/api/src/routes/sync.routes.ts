@@ -1,22 +1,28 @@
 import { z } from 'zod';
-import type { IntegrationRepository, RoomEntity, RoomRepository, SyncRunEntity, SyncRunRepository, UserRepository, UserView } from '@ones-m365/shared/db';
+import { SyncRunRepository, type IntegrationRepository, type IntegrationWrite, type RoomEntity, type RoomRepository, type SyncRunEntity, type UserRepository, type UserView } from '@ones-m365/shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/shared/errors';
-import type { Producer } from '@ones-m365/shared/queue';
-import { requestSync, type SyncRequestResult } from '@ones-m365/shared/sync';
+import { isSyncedStream, requestSync, streamsOf, type StreamTarget, type SyncRequestDeps, type SyncRequestResult } from '@ones-m365/shared/sync';
+import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { existingIntegration } from '../services/existing-integration.js';
 
-export interface SyncRoutesDeps {
-  producer: Producer;
+export interface SyncRoutesDeps extends SyncRequestDeps {
   integrations: Pick<IntegrationRepository, 'get'>;
   rooms: Pick<RoomRepository, 'list'>;
   users: Pick<UserRepository, 'list'>;
-  syncRuns: Pick<SyncRunRepository, 'get' | 'listLatest' | 'confirm'>;
+  syncRuns: Pick<SyncRunRepository, 'listLatest'>;
+  /**
+   * Runs `fn` in a transaction holding the integration's row lock (null: no such integration).
+   * Sync requests are enqueued under it, so none is queued after a DELETE committed, and a
+   * confirmation is saved only if its follow-up run was queued (else 503, nothing saved).
+   */
+  underLock<T>(id: string, fn: (tx: IntegrationWrite) => Promise<T>): Promise<T | null>;
 }
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 const listQuery = z.object({
   cursor: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-500').max(500, 'must be 1-500').default(100),
+  limit: decimalInteger({ min: 1, max: 500 }).default(100),
   active: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional(),
 });
 
@@ -38,11 +44,7 @@ const runView = (r: SyncRunEntity) => ({
 
 /** Sync requests (coalesced per stream, see shared/sync), sync runs, and the synced rooms and users. */
 export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
-  const integrationOf = async (id: string) => {
-    const integration = await deps.integrations.get(id);
-    if (!integration) throw new NotFoundError('Integration');
-    return integration;
-  };
+  const integrationOf = (id: string) => existingIntegration(deps.integrations, id);
   return [
     defineRoute({
       method: 'post',
@@ -54,15 +56,18 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
         scope: z.enum(['rooms', 'users', 'calendars', 'all'], { message: 'must be rooms, users, calendars or all' }),
         mode: z.enum(['full', 'delta'], { message: 'must be full or delta' }).default('delta'),
       }),
-      responses: { 202: '{jobId, jobs: [{stream, jobId, coalesced}]}', 404: 'No such integration', 422: 'Calendar sync is not available yet' },
+      responses: { 202: '{jobId, jobs: [{stream, jobId, coalesced}]}', 404: 'No such integration', 422: 'Calendar sync is not available yet', 503: 'The queue is unreachable (nothing was started; retry)' },
       async handler({ params, body }, res) {
-        await integrationOf(params.id);
-        if (body.scope === 'calendars') throw new UnprocessableError('not_available', 'Calendar sync is not available yet');
-        const streams = body.scope === 'all' ? (['rooms', 'users'] as const) : [body.scope];
-        const jobs: (SyncRequestResult & { stream: string })[] = [];
-        for (const stream of streams) {
-          jobs.push({ stream, ...(await requestSync(deps.producer, { integrationId: params.id, stream, mode: body.mode, trigger: 'api' })) });
-        }
+        const jobs = await deps.underLock(params.id, async (tx) => {
+          if (body.scope === 'calendars') throw new UnprocessableError('not_available', 'Calendar sync is not available yet');
+          const targets: StreamTarget[] = body.scope === 'all' ? streamsOf(tx.integration, await tx.rooms.activeIds(params.id)) : [{ integrationId: params.id, stream: body.scope }];
+          const requested: (SyncRequestResult & { stream: string })[] = [];
+          for (const target of targets) {
+            requested.push({ stream: target.stream, ...(await requestSync(deps, { ...target, mode: body.mode, trigger: 'api' })) });
+          }
+          return requested;
+        });
+        if (!jobs) throw new NotFoundError('Integration');
         res.status(202).json({ jobId: jobs[jobs.length - 1]!.jobId, jobs });
       },
     }),
@@ -85,15 +90,19 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
       summary: 'Confirm a run stopped by the mass-deactivation guard: a follow-up run deactivates',
       tag: 'sync',
       params: idParams.extend({ runId: z.string().min(1).max(64) }),
-      responses: { 202: '{jobId, runId}', 404: 'No such integration or run', 409: 'The run is not waiting for a confirmation' },
+      responses: { 202: '{jobId, runId}', 404: 'No such integration or run', 409: 'The run is not waiting for a confirmation', 503: 'The queue is unreachable (nothing was saved; retry)' },
       async handler({ params }, res) {
-        await integrationOf(params.id);
-        const run = await deps.syncRuns.get(params.runId);
-        if (!run || run.integrationId !== params.id) throw new NotFoundError('Sync run');
-        if (!(await deps.syncRuns.confirm(run.id))) throw new ConflictError(`Sync run ${run.id} is ${run.status}, not needs_confirmation`);
-        const stream = run.stream === 'rooms' ? 'rooms' : 'users';
-        const { jobId } = await requestSync(deps.producer, { integrationId: params.id, stream, mode: run.mode === 'full' ? 'full' : 'delta', trigger: 'confirm' });
-        res.status(202).json({ jobId, runId: run.id });
+        const confirmed = await deps.underLock(params.id, async (tx) => {
+          const runs = new SyncRunRepository(tx.em);
+          const run = await runs.get(params.runId);
+          if (!run || run.integrationId !== params.id) throw new NotFoundError('Sync run');
+          if (!isSyncedStream(run.stream)) throw new ConflictError(`Sync run ${run.id} is of stream ${run.stream}, which is no longer synced`);
+          if (!(await runs.confirm(run.id))) throw new ConflictError(`Sync run ${run.id} is ${run.status}, not needs_confirmation`);
+          const { jobId } = await requestSync(deps, { integrationId: params.id, stream: run.stream, mode: run.mode === 'full' ? 'full' : 'delta', trigger: 'confirm' });
+          return { jobId, runId: run.id };
+        });
+        if (!confirmed) throw new NotFoundError('Integration');
+        res.status(202).json(confirmed);
       },
     }),
     defineRoute({

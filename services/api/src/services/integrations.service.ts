@@ -4,15 +4,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import type { GroupRepository, IntegrationEntity, IntegrationRepository } from '@ones-m365/shared/db';
-import { NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
-import { GraphForbiddenError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
+import { isUniqueViolation, type GroupRepository, type IntegrationEntity, type IntegrationRepository, type LiveKeyFields } from '@ones-m365/shared/db';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
+import { GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
 import {
-  learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, testSettings, toGraphConnection,
+  discoverPager, isSecretReason, learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, shownStatusReason, testSettings, toGraphConnection,
   type RoomSettings, type SettingsTestResult, type UserSettings,
 } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
+import { syncFollowUp, type Outbox } from '@ones-m365/shared/outbox';
+import { existingIntegration } from './existing-integration.js';
 import type { CreateIntegration, Credentials, PatchIntegration } from '../routes/integration.schemas.js';
+import { missingSecretIssues } from './credential-destination.js';
 
 export interface IntegrationsServiceDeps {
   integrations: IntegrationRepository;
@@ -21,14 +24,12 @@ export interface IntegrationsServiceDeps {
   secretBox: SecretBox;
   logger: Logger;
   config: { allowCustomEndpoints: boolean; publicBaseUrl: string };
-  /** Told when an integration is removed or its sync mode changes (its subscriptions follow). */
-  changed?: (integrationId: string, what: 'removed' | 'sync-mode') => Promise<void>;
   /**
-   * Asked for a sync of an enabled integration whose settings changed what a sync reads: the room
-   * selection (rooms), or the card attribute / user scope (users, in full: a stored deltaLink keeps
-   * the `$select` it was made with).
+   * Settings are saved under the integration's lock, with the sync an enabled integration needs
+   * when they changed what a sync reads (the room selection: rooms; the card attribute or user
+   * scope: users, in full, since a stored deltaLink keeps the `$select` it was made with).
    */
-  resync?: (integrationId: string, stream: 'rooms' | 'users') => Promise<void>;
+  outbox: Pick<Outbox, 'write'>;
 }
 
 const CREDENTIAL_FIELDS = ['cloud', 'tenantId', 'clientId', 'clientSecret', 'endpoints'] as const;
@@ -40,10 +41,8 @@ export class IntegrationsService {
     return this.deps.integrations.list();
   }
 
-  async get(id: string): Promise<IntegrationEntity> {
-    const integration = await this.deps.integrations.get(id);
-    if (!integration) throw new NotFoundError('Integration');
-    return integration;
+  get(id: string): Promise<IntegrationEntity> {
+    return existingIntegration(this.deps.integrations, id);
   }
 
   private checkEndpoints(endpoints: unknown): void {
@@ -57,10 +56,10 @@ export class IntegrationsService {
   async create(input: CreateIntegration): Promise<IntegrationEntity> {
     this.checkEndpoints(input.endpoints);
     const id = randomUUID();
-    const created = await this.deps.integrations.create({
+    const created = await this.refusingDuplicates(input, () => this.deps.integrations.create({
       id, name: input.name, cloud: input.cloud, tenantId: input.tenantId, clientId: input.clientId.toLowerCase(),
-      endpoints: input.endpoints ?? null, ...sealSecret(this.deps.secretBox, id, input.clientSecret),
-    });
+      endpoints: input.endpoints ?? null, clientSecretExpiresAt: input.clientSecretExpiresAt ?? null, ...sealSecret(this.deps.secretBox, id, input.clientSecret),
+    }));
     this.deps.logger.info('integration created', { integrationId: id, cloud: input.cloud });
     return created;
   }
@@ -68,10 +67,12 @@ export class IntegrationsService {
   async update(id: string, patch: PatchIntegration): Promise<IntegrationEntity> {
     const current = await this.get(id);
     this.checkEndpoints(patch.endpoints);
+    const secretIssues = missingSecretIssues(current, patch);
+    if (secretIssues.length) throw new ValidationError(`Invalid request: ${secretIssues.map((i) => i.field).join(', ')}`, secretIssues);
     const { clientSecret, ...rest } = patch;
     const changes: Partial<IntegrationEntity> = { ...rest } as Partial<IntegrationEntity>;
     if (rest.clientId) changes.clientId = rest.clientId.toLowerCase();
-    if (clientSecret !== undefined) Object.assign(changes, sealSecret(this.deps.secretBox, id, clientSecret));
+    if (clientSecret !== undefined) Object.assign(changes, sealSecret(this.deps.secretBox, id, clientSecret), rotatedSecretChanges(current, patch));
     const credentialsChanged = CREDENTIAL_FIELDS.some((f) => patch[f] !== undefined);
     if (credentialsChanged) {
       // The old MSAL app and its tokens belong to the old credentials; the last test too.
@@ -79,17 +80,28 @@ export class IntegrationsService {
       changes.lastTest = null;
     }
     if (patch.tenantId !== undefined && patch.tenantId !== current.tenantId) changes.tenantGuid = null;
-    const updated = await this.deps.integrations.update(current.id, changes);
+    const updated = await this.refusingDuplicates({ ...current, ...rest }, () => this.deps.integrations.update(current.id, changes));
+    // Deleted meanwhile: the update matched no live row.
+    if (!updated) throw new NotFoundError('Integration');
     this.deps.logger.info('integration updated', { integrationId: id, fields: Object.keys(patch), secretRotated: clientSecret !== undefined });
-    return updated!;
+    return updated;
   }
 
-  async remove(id: string): Promise<void> {
-    await this.get(id);
-    await this.deps.integrations.softDelete(id);
-    await this.deps.changed?.(id, 'removed');
-    this.deps.graph.invalidate(id);
-    this.deps.logger.info('integration deleted', { integrationId: id });
+  /**
+   * Runs a write that may give a second live integration the same cloud + tenant + client ID; the
+   * database's unique key refuses it (however many race), answered 409 naming the one that exists.
+   */
+  private async refusingDuplicates<T>(fields: LiveKeyFields, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      const existing = isUniqueViolation(err) ? await this.deps.integrations.findLive(fields) : null;
+      if (!existing) throw err;
+      throw new ConflictError(
+        `Integration ${existing.id} ("${existing.name}") already connects this tenant and client ID (${existing.cloud} cloud)`,
+        { integrationId: existing.id, name: existing.name, fields: ['body.cloud', 'body.tenantId', 'body.clientId'] },
+      );
+    }
   }
 
   connection(integration: IntegrationEntity): GraphConnection {
@@ -140,11 +152,8 @@ export class IntegrationsService {
         );
       }
     }
-    const updated = (await this.deps.integrations.update(id, { roomSettings: normalized }))!;
-    if (integration.status === 'enabled' && JSON.stringify(readRoomSettings(integration.roomSettings)) !== JSON.stringify(normalized)) {
-      await this.deps.resync?.(id, 'rooms');
-    }
-    return updated;
+    return await this.save(id, { roomSettings: normalized }, (before) =>
+      before.status === 'enabled' && JSON.stringify(readRoomSettings(before.roomSettings)) !== JSON.stringify(normalized) ? 'rooms' : null);
   }
 
   async setUserSettings(id: string, settings: UserSettings): Promise<IntegrationEntity> {
@@ -172,40 +181,43 @@ export class IntegrationsService {
     if (settings.cardNumber.enabled && settings.cardNumber.attribute === 'pager') {
       stored.resolvedCardAttribute = await this.discoverPager(conn);
     }
-    const updated = (await this.deps.integrations.update(id, { userSettings: stored }))!;
-    const before = readUserSettings(integration.userSettings);
     const reads = (u: UserSettings & { resolvedCardAttribute?: string }) =>
       JSON.stringify([u.cardNumber.enabled, u.cardNumber.attribute, u.resolvedCardAttribute, u.userScope?.groupIds ?? []]);
-    if (integration.status === 'enabled' && reads(before) !== reads(stored)) await this.deps.resync?.(id, 'users');
-    return updated;
+    return await this.save(id, { userSettings: stored }, (before) =>
+      before.status === 'enabled' && reads(readUserSettings(before.userSettings)) !== reads(stored) ? 'users' : null);
+  }
+
+  /** Saves settings under the integration's lock, with the full sync `resync` asks for (judged on the locked row). */
+  private async save(id: string, changes: Partial<IntegrationEntity>, resync: (before: IntegrationEntity) => 'rooms' | 'users' | null): Promise<IntegrationEntity> {
+    const done = await this.deps.outbox.write(id, async (tx) => {
+      const stream = resync(tx.integration);
+      return { value: await tx.integrations.update(id, changes), followUps: stream ? [syncFollowUp(stream, 'full', 'resync')] : [] };
+    });
+    if (!done?.value) throw new NotFoundError('Integration');
+    return done.value;
   }
 
   /** `pager` is not a Graph property: find the directory extension Entra Connect made of it. */
   private async discoverPager(conn: GraphConnection): Promise<string> {
-    let names: string[];
-    try {
-      names = await this.deps.graph.getAvailableExtensionProperties(conn);
-    } catch (err) {
-      if (err instanceof GraphForbiddenError) {
-        throw new UnprocessableError('pager_not_discoverable', 'The pager extension cannot be discovered with this app\'s permissions (listing directory extensions needs Directory.Read.All). Enter its name, extension_<appId>_pager, as the attribute instead.', { hint: PAGER_HINT });
-      }
-      throw err;
+    const discovered = await discoverPager(this.deps.graph, conn);
+    if ('notAllowed' in discovered) {
+      throw new UnprocessableError('pager_not_discoverable', 'The pager extension cannot be discovered with this app\'s permissions (listing directory extensions needs Directory.Read.All). Enter its name, extension_<appId>_pager, as the attribute instead.', { hint: PAGER_HINT });
     }
-    const pager = names.find((n) => /^extension_[0-9a-f]{32}_pager$/i.test(n));
-    if (!pager) throw new UnprocessableError('pager_not_found', 'The tenant has no pager directory extension.', { hint: PAGER_HINT });
-    return pager;
+    if ('notFound' in discovered) throw new UnprocessableError('pager_not_found', 'The tenant has no pager directory extension.', { hint: PAGER_HINT });
+    return discovered.found;
   }
 
   redirectUri(): string {
     return `${this.deps.config.publicBaseUrl}/auth/callback`;
   }
+}
 
-  async setSyncMode(id: string, mode: 'webhooks' | 'polling', pollIntervalSeconds?: number): Promise<IntegrationEntity> {
-    await this.get(id);
-    const updated = (await this.deps.integrations.update(id, { syncMode: mode, ...(pollIntervalSeconds ? { pollIntervalSeconds } : {}) }))!;
-    await this.deps.changed?.(id, 'sync-mode');
-    return updated;
-  }
+/** A new secret brings its own expiry (none given: unknown) and clears what the old one's status said. */
+function rotatedSecretChanges(current: IntegrationEntity, patch: PatchIntegration): Partial<IntegrationEntity> {
+  return {
+    clientSecretExpiresAt: patch.clientSecretExpiresAt ?? null,
+    ...(isSecretReason(current.statusReason) ? { statusReason: null } : {}),
+  };
 }
 
 /** The API's view of an integration: never the secret, only its last three characters. */
@@ -218,9 +230,10 @@ export function integrationView(i: IntegrationEntity) {
     tenantId: i.tenantId,
     clientId: i.clientId,
     clientSecret: { set: true, hint: `…${i.clientSecretHint}` },
+    clientSecretExpiresAt: i.clientSecretExpiresAt?.toISOString() ?? null,
     endpoints: i.endpoints,
     status: i.status,
-    statusReason: i.statusReason,
+    statusReason: shownStatusReason(i.statusReason, i.clientSecretExpiresAt, new Date()),
     roomSettings: readRoomSettings(i.roomSettings),
     userSettings: user,
     syncMode: i.syncMode,

@@ -2,10 +2,11 @@
  * The unauthenticated Graph webhook endpoints (contract.md): change notifications and lifecycle
  * notifications, each also answering Graph's validation handshake. Mounted before the bearer-auth
  * API, with their own body limit. Graph is the caller: answers are 200 (handshake), 202
- * (accepted, or ignored without saying why), 400 (not a notification batch), 413, 503.
+ * (accepted, or ignored without saying why), 400 (not a notification batch), 413, 415, 503.
  */
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { ValidationError, withinDeadline } from '@ones-m365/shared/errors';
 import { defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
 import { readBatch, validationTokenOf } from './notification-batch.js';
 import type { WebhookIngress } from './webhook-ingress.js';
@@ -20,22 +21,14 @@ const MAX_TOKEN_LENGTH = 1_024;
  */
 const ANSWER_BUDGET_MS = 2_000;
 
-function withinBudget(work: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('webhook answer budget exceeded')), ANSWER_BUDGET_MS);
-  });
-  work.catch(() => undefined); // a failure after the budget is already answered (503)
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
+const withinBudget = (work: Promise<void>): Promise<void> => withinDeadline(work, ANSWER_BUDGET_MS, 'webhook answer budget exceeded');
 const TAG = 'webhooks';
 
 export const WEBHOOK_PATHS = { notifications: '/webhooks/graph/notifications', lifecycle: '/webhooks/graph/lifecycle' } as const;
 
 function handshake(res: Response, token: string): void {
   if (token.length > MAX_TOKEN_LENGTH) {
-    res.status(400).type('text/plain').set('X-Content-Type-Options', 'nosniff').send('validationToken too long');
-    return;
+    throw new ValidationError('Invalid request: query.validationToken', [{ field: 'query.validationToken', message: `must be at most ${MAX_TOKEN_LENGTH} characters` }]);
   }
   // The token as plain text and nothing else: never HTML, never sniffed as such.
   res.status(200).set({ 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).send(token);
@@ -59,8 +52,9 @@ export function webhookRoutes(deps: { ingress: WebhookIngress }): AnyRoute[] {
   const responses = {
     200: 'Validation handshake: the URL-decoded validationToken as text/plain',
     202: 'Accepted (a delta run of each stream is queued); unknown or forged notifications are ignored',
-    400: 'Not a Graph notification batch',
+    400: 'Not a Graph notification batch: not JSON, an unreadable (corrupt compressed) body, or a validationToken over 1,024 characters',
     413: 'Body larger than the webhook limit',
+    415: 'An unknown Content-Encoding or charset',
     503: 'Could not be queued; Graph redelivers',
   };
   return [

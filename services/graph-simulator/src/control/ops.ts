@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CounterRow } from '../counters.js';
-import type { ErrorFaultSpec, FaultSnapshot, LatencyFaultSpec, NotificationFaultSpec } from '../faults/faults.js';
+import type { ErrorFaultSpec, FaultSnapshot, IdTokenFaultSpec, LatencyFaultSpec, NotificationFaultSpec, SignInErrorFaultSpec } from '../faults/faults.js';
 import { subscriptionJson } from '../graph/subscriptions.js';
 import type { DeliveryRecord } from '../notifications/notifier.js';
 import type { Settings } from '../settings.js';
@@ -191,6 +191,10 @@ export class SimulatorControl {
   expireDeltaTokens(): void { this.core.ctx.faults.expireDeltaTokens(); }
   setNotificationFaults(spec: NotificationFaultSpec): void { this.core.ctx.faults.notifications = { ...spec }; }
   clearFaults(): void { this.core.ctx.faults.clear(); }
+  /** The next sign-in(s) come back to the redirect URI with this error instead of a code. */
+  addSignInErrorFault(spec: SignInErrorFaultSpec): void { this.core.ctx.faults.signInErrors.push({ ...spec }); }
+  /** The next ID token(s) are tampered with. */
+  addIdTokenFault(spec: IdTokenFaultSpec): void { this.core.ctx.faults.idTokens.push({ ...spec, ...(spec.claims ? { claims: { ...spec.claims } } : {}) }); }
 
   // ---- settings
   settings(): Settings { return structuredClone(this.core.ctx.settings); }

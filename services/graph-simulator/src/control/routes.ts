@@ -26,6 +26,8 @@ const ROUTES: [string, string, Op][] = [
   ['PUT', '/faults/login-hang', (c, _p, b) => c.setLoginHang(b.hang !== false)],
   ['POST', '/faults/expire-delta-tokens', (c) => c.expireDeltaTokens()],
   ['PUT', '/faults/notifications', (c, _p, b) => c.setNotificationFaults(b)],
+  ['POST', '/faults/sign-in-errors', (c, _p, b) => c.addSignInErrorFault(b as never)],
+  ['POST', '/faults/id-tokens', (c, _p, b) => c.addIdTokenFault(b as never)],
   ['GET', '/notifications', (c) => ({ deliveries: c.notifications(), stats: c.notificationStats() })],
   ['DELETE', '/notifications', (c) => c.clearNotifications()],
   ['GET', '/subscriptions', (c, _p, _b, q) => c.listSubscriptions(q.get('tenantId') ?? undefined)],

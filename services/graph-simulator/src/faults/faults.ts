@@ -30,12 +30,38 @@ export interface NotificationFaultSpec {
   duplicateNext?: number;
 }
 
+/**
+ * The authorize endpoint sends the browser back to the redirect URI with this OAuth error
+ * (`error`, `error_description: "AADSTS<code>: …"`), as Entra does when it refuses a sign-in.
+ */
+export interface SignInErrorFaultSpec {
+  /** OAuth `error`, e.g. `invalid_request`, `consent_required`, `unauthorized_client`, `access_denied`. */
+  error: string;
+  /** The AADSTS number, e.g. 65001. */
+  code: number;
+  description?: string;
+  /** How many sign-ins it hits (default 1). */
+  count?: number;
+}
+
+/** Tampered ID tokens, to prove a client verifies them: other claims, or a key the JWKS does not publish. */
+export interface IdTokenFaultSpec {
+  /** Claims set over the real ones (`tid`, `nonce`, `aud`, `iss`, `exp`…). */
+  claims?: Record<string, unknown>;
+  /** Signed by a key of its own, under the published key's `kid`. */
+  foreignKey?: boolean;
+  /** How many ID tokens it hits (default 1). */
+  count?: number;
+}
+
 export interface FaultSnapshot {
   errors: ErrorFaultSpec[];
   latency: LatencyFaultSpec[];
   loginHang: boolean;
   deltaTokensExpiredBefore: number;
   notifications: NotificationFaultSpec;
+  signInErrors: SignInErrorFaultSpec[];
+  idTokens: IdTokenFaultSpec[];
 }
 
 export class Faults {
@@ -45,6 +71,8 @@ export class Faults {
   /** Delta/skip tokens issued before this instant (ms) count as expired. */
   deltaTokensExpiredBefore = 0;
   notifications: NotificationFaultSpec = {};
+  signInErrors: SignInErrorFaultSpec[] = [];
+  idTokens: IdTokenFaultSpec[] = [];
   private readonly rng: Rng;
 
   constructor(seed: number) {
@@ -70,11 +98,24 @@ export class Faults {
     this.loginHang = false;
     this.deltaTokensExpiredBefore = 0;
     this.notifications = {};
+    this.signInErrors = [];
+    this.idTokens = [];
+  }
+
+  /** The sign-in error fault for this authorize request, if any (consumes one). */
+  takeSignInError(): SignInErrorFaultSpec | null {
+    return takeOne(this.signInErrors);
+  }
+
+  /** The tampering for this ID token, if any (consumes one). */
+  takeIdTokenFault(): IdTokenFaultSpec | null {
+    return takeOne(this.idTokens);
   }
 
   snapshot(): FaultSnapshot {
     return { errors: this.errors.map((e) => ({ ...e })), latency: this.latency.map((l) => ({ ...l })), loginHang: this.loginHang,
-      deltaTokensExpiredBefore: this.deltaTokensExpiredBefore, notifications: { ...this.notifications } };
+      deltaTokensExpiredBefore: this.deltaTokensExpiredBefore, notifications: { ...this.notifications },
+      signInErrors: this.signInErrors.map((f) => ({ ...f })), idTokens: this.idTokens.map((f) => ({ ...f })) };
   }
 
   /** The error fault that hits this request, if any (consumes one from a counted fault). */
@@ -113,4 +154,13 @@ function matches(match: string | undefined, path: string, template: string): boo
   if (!match) return true;
   const m = match.toLowerCase();
   return path.toLowerCase().includes(m) || template.toLowerCase().includes(m);
+}
+
+function takeOne<T extends { count?: number }>(list: T[]): T | null {
+  const first = list[0];
+  if (!first) return null;
+  const left = (first.count ?? 1) - 1;
+  if (left <= 0) list.shift();
+  else first.count = left;
+  return first;
 }

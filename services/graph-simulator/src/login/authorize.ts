@@ -8,6 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimContext } from '../context.js';
 import type { SimRequest, SimResponse } from '../http/types.js';
+import type { Tenant } from '../tenant/tenant.js';
 import { redirectMismatch, redirectUriAllowed, resolveApp, resolveTenant } from './client-auth.js';
 
 function escapeHtml(s: string): string {
@@ -52,7 +53,7 @@ export function authorizeEndpoint(ctx: SimContext, req: SimRequest): SimResponse
   const hint = q.get('sim_user') ?? q.get('login_hint');
   if (!hint) {
     if (q.get('prompt') === 'none') return fail('login_required', 'AADSTS50058: A silent sign-in request was sent but no user is signed in.');
-    return userPicker(t.ok.users.slice(0, 50).filter((u) => u.state === 'active').map((u) => String(u.props.userPrincipalName)), req);
+    return userPicker(t.ok, a.ok.displayName, req);
   }
   const user = t.ok.findUser(hint);
   if (!user || user.state !== 'active') {
@@ -61,6 +62,8 @@ export function authorizeEndpoint(ctx: SimContext, req: SimRequest): SimResponse
   if (user.props.accountEnabled === false) {
     return errorPage({ status: 400, body: { error: 'invalid_request', error_description: 'AADSTS50057: The user account is disabled.' } });
   }
+  const injected = ctx.faults.takeSignInError();
+  if (injected) return fail(injected.error, `AADSTS${injected.code}: ${injected.description ?? 'The sign-in was refused (simulated).'}`);
   const code = randomBytes(32).toString('base64url');
   ctx.authCodes.set(code, {
     tenantId: t.ok.id, clientId: a.ok.appId, redirectUri, userId: user.id, scope: q.get('scope') ?? 'openid profile',
@@ -77,12 +80,23 @@ function pruneCodes(ctx: SimContext): void {
   for (const [k, v] of ctx.authCodes) if (v.expiresAt < now) ctx.authCodes.delete(k);
 }
 
-function userPicker(upns: string[], req: SimRequest): SimResponse {
-  const links = upns.map((upn) => {
-    const u = new URLSearchParams(req.query);
-    u.set('login_hint', upn);
-    return `<li><a href="?${escapeHtml(u.toString())}">${escapeHtml(upn)}</a></li>`;
+const PICKER_STYLE = 'body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}'
+  + 'ul{list-style:none;padding:0}li a{display:block;padding:.5rem .75rem;margin:.25rem 0;border:1px solid #ccc;border-radius:4px;color:#222;text-decoration:none}'
+  + 'li a:hover{background:#f0f6ff}small{color:#666}';
+
+/** The sign-in page: "Pick an account" among the tenant's first 50 users (no password in a simulator). */
+function userPicker(tenant: Tenant, appName: string, req: SimRequest): SimResponse {
+  const users = tenant.users.slice(0, 50).filter((u) => u.state === 'active');
+  const links = users.map((user) => {
+    const upn = String(user.props.userPrincipalName);
+    const q = new URLSearchParams(req.query);
+    q.set('login_hint', upn);
+    const name = typeof user.props.displayName === 'string' ? user.props.displayName : upn;
+    const disabled = user.props.accountEnabled === false ? ' (disabled)' : '';
+    return `<li><a data-upn="${escapeHtml(upn)}" href="?${escapeHtml(q.toString())}">${escapeHtml(name)}${disabled}<br><small>${escapeHtml(upn)}</small></a></li>`;
   }).join('');
-  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' },
-    body: `<!doctype html><html><body><h1>Pick an account</h1><p>Simulator sign-in: choose a user (or add login_hint=&lt;upn&gt; to the URL).</p><ul>${links}</ul></body></html>` };
+  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in to your account</title><style>${PICKER_STYLE}</style></head><body>`
+      + `<h1>Pick an account</h1><p>Sign in to <strong>${escapeHtml(appName)}</strong> with an account of ${escapeHtml(tenant.displayName)}.</p>`
+      + `<p><small>Graph simulator: no password; or add login_hint=&lt;upn&gt; to the URL.</small></p><ul id="accounts">${links}</ul></body></html>` };
 }

@@ -6,6 +6,7 @@ type KeyLike = webcrypto.CryptoKey;
 
 export class SigningKeys {
   private readonly cache = new Map<string, JWTPayload>();
+  private foreign: Promise<KeyLike> | null = null;
 
   private constructor(private readonly privateKey: KeyLike, private readonly publicKey: KeyLike, readonly kid: string, readonly jwk: JWK) {}
 
@@ -22,6 +23,12 @@ export class SigningKeys {
 
   sign(claims: JWTPayload): Promise<string> {
     return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.kid }).sign(this.privateKey);
+  }
+
+  /** Signs with a key of its own that the JWKS never publishes, under the published `kid` (a forged token). */
+  async signWithForeignKey(claims: JWTPayload): Promise<string> {
+    this.foreign ??= generateKeyPair('RS256').then((pair) => pair.privateKey);
+    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.kid }).sign(await this.foreign);
   }
 
   /**

@@ -30,9 +30,12 @@ export async function issueUserTokens(
   };
   if (nonce) idClaims.nonce = nonce;
   if (requested.includes('email') && typeof user.props.mail === 'string') idClaims.email = user.props.mail;
+  const tampering = ctx.faults.takeIdTokenFault();
+  Object.assign(idClaims, tampering?.claims ?? {});
+  const idToken = tampering?.foreignKey ? await ctx.keys.signWithForeignKey(idClaims) : await ctx.keys.sign(idClaims);
   const body: Record<string, unknown> = {
     token_type: 'Bearer', scope: [scp, ...requested.filter((s) => OIDC_SCOPES.has(s))].join(' '),
-    expires_in: life, ext_expires_in: life, access_token: accessToken, id_token: await ctx.keys.sign(idClaims),
+    expires_in: life, ext_expires_in: life, access_token: accessToken, id_token: idToken,
     client_info: Buffer.from(JSON.stringify({ uid: user.id, utid: tenant.id })).toString('base64url'),
   };
   if (requested.includes('offline_access')) {

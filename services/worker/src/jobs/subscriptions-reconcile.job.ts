@@ -1,14 +1,13 @@
-import { GraphSubscriptionRepository, IntegrationRepository, type IntegrationEntity } from '@ones-m365/shared/db';
-import { GraphFailure, type GraphConnection } from '@ones-m365/shared/graph';
+import type { IntegrationEntity } from '@ones-m365/shared/db';
+import { GraphAuthError, GraphFailure, type GraphConnection } from '@ones-m365/shared/graph';
 import { learnTenantGuid, toGraphConnection } from '@ones-m365/shared/integrations';
-import { desiredSubscriptions } from '@ones-m365/shared/subscriptions';
+import { desiredSubscriptions, FALLBACK_PREFIX } from '@ones-m365/shared/subscriptions';
 import { removePollSchedule, upsertPollSchedule } from '../subscriptions/poll-schedule.js';
 import { SubscriptionManager, SubscriptionUnavailableError } from '../subscriptions/subscription-manager.js';
 import type { JobContext, JobHandler } from './job-handler.js';
 import type { SubscriptionJobDeps } from './subscription-job-deps.js';
 
-/** statusReason written by this job starts with this (and only such a reason is cleared by it). */
-export const FALLBACK_PREFIX = 'Change notifications unavailable:';
+export { FALLBACK_PREFIX };
 
 /**
  * Brings an integration's Graph subscriptions and its delta schedule in line with its state:
@@ -18,9 +17,8 @@ export const FALLBACK_PREFIX = 'Change notifications unavailable:';
  * Graph and no schedule. Idempotent; one runs at a time per integration (deduplicated requests).
  */
 export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler<'subscriptions.reconcile'> {
-  const integrations = new IntegrationRepository(deps.db);
-  const subscriptions = new GraphSubscriptionRepository(deps.db);
-  const managerFor = (ctx: JobContext) => new SubscriptionManager({ ...deps, subscriptions, logger: ctx.logger });
+  const integrations = deps.integrations;
+  const managerFor = (ctx: JobContext) => new SubscriptionManager({ ...deps, logger: ctx.logger });
 
   const setReason = async (integration: IntegrationEntity, reason: string | null) => {
     const mine = integration.statusReason === null || integration.statusReason.startsWith(FALLBACK_PREFIX);
@@ -54,8 +52,14 @@ export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler
           const conn = connectionOf(integration, deps);
           const tenantGuid = await learnTenantGuid(deps.graph, integration, conn);
           if (tenantGuid) await integrations.update(integrationId, { tenantGuid });
-          await manager.ensure(integrationId, conn, desiredSubscriptions(), { verify: verify === true });
+          await manager.ensure(integrationId, conn, desiredSubscriptions(integration, await deps.rooms.activeIds(integrationId)), { verify: verify === true });
         } catch (err) {
+          if (err instanceof GraphAuthError && err.reason === 'expired_secret') {
+            // Not a subscription problem: the status says the secret expired (shared/operations/secret-status.ts);
+            // renew-due subscribes again once it is rotated. Polling meanwhile keeps asking for a token.
+            await upsertPollSchedule(deps.producer, integrationId, integration.pollIntervalSeconds);
+            return { state: 'secret_expired' };
+          }
           reason = fallbackReason(err);
           if (!reason) {
             // Worth retrying (throttled, Graph unavailable): poll meanwhile, then let BullMQ retry.

@@ -5,22 +5,27 @@
  * same one make one schedule.
  */
 import { optionsFor, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { pollSchedulerId } from '@ones-m365/shared/subscriptions';
 
-export const pollSchedulerId = (integrationId: string) => `poll:${integrationId}`;
+export { pollSchedulerId };
 
-/** Creates or changes the schedule; an unchanged one is left alone (its next run stays put). */
-export async function upsertPollSchedule(producer: Producer, integrationId: string, everySeconds: number): Promise<void> {
+/**
+ * Creates or changes the schedule; an unchanged one is left alone (its next run stays put). The
+ * first run is one interval away: enabling already ran a full sync and the subscription's own
+ * catch-up delta, so a delta at once would only repeat them.
+ */
+export async function upsertPollSchedule(producer: Pick<Producer, 'queue'>, integrationId: string, everySeconds: number): Promise<void> {
   const queue = producer.queue(QUEUES.subscriptions);
   const current = await queue.getJobScheduler(pollSchedulerId(integrationId));
   if (current && Number(current.every) === everySeconds * 1000) return;
   const { attempts, backoff, removeOnComplete, removeOnFail } = optionsFor('subscriptions.poll');
   await queue.upsertJobScheduler(
     pollSchedulerId(integrationId),
-    { every: everySeconds * 1000 },
+    { every: everySeconds * 1000, startDate: Date.now() + everySeconds * 1000 },
     { name: 'subscriptions.poll', data: { integrationId }, opts: { attempts, backoff, removeOnComplete, removeOnFail } },
   );
 }
 
-export async function removePollSchedule(producer: Producer, integrationId: string): Promise<void> {
+export async function removePollSchedule(producer: Pick<Producer, 'queue'>, integrationId: string): Promise<void> {
   await producer.queue(QUEUES.subscriptions).removeJobScheduler(pollSchedulerId(integrationId));
 }

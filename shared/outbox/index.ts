@@ -1,0 +1,2 @@
+export * from './follow-up.js';
+export * from './outbox.js';

@@ -1,0 +1,37 @@
+import { expect } from 'chai';
+import { QUEUES } from '@ones-m365/shared/queue';
+import { FIXED_SCHEDULES } from '../../../services/worker/src/schedules.js';
+import { pollSchedulerId } from '../../../services/worker/src/subscriptions/poll-schedule.js';
+import { removeQueueData } from '../../support/env.js';
+import { TEST_REDIS_URL } from '../../support/services.js';
+import { startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
+
+/** Redis lost its data (here: every key of the queue prefix deleted): the running worker re-creates its schedules. */
+describe('worker schedules after Redis lost its data', () => {
+  let w: WebhookHarness;
+
+  before(async () => {
+    w = await startWebhookHarness({ scheduleCheckMs: 200 });
+  });
+  after(async () => w?.close());
+
+  const schedulers = async (integrationId: string) => {
+    const ids: string[] = [];
+    for (const { queue, id } of FIXED_SCHEDULES) if (await w.producer.queue(queue).getJobScheduler(id)) ids.push(id);
+    if (await w.producer.queue(QUEUES.subscriptions).getJobScheduler(pollSchedulerId(integrationId))) ids.push(pollSchedulerId(integrationId));
+    return ids.sort();
+  };
+
+  it('come back without a restart: prune, renew-due and each enabled integration\'s poll schedule', async () => {
+    const { id } = await w.createWithOwnApp();
+    await w.enable(id);
+    const all = [...FIXED_SCHEDULES.map((s) => s.id), pollSchedulerId(id)].sort();
+    await w.until('every schedule', () => schedulers(id), (s) => s.length === all.length);
+    await w.syncIdle();
+
+    await removeQueueData(TEST_REDIS_URL, w.h.config.queuePrefix);
+    expect(await schedulers(id)).to.deep.equal([]);
+
+    expect(await w.until('every schedule back', () => schedulers(id), (s) => s.length === all.length)).to.deep.equal(all);
+  });
+});
