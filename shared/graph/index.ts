@@ -6,7 +6,11 @@ export { createGraphClient, type GraphClientOptions } from './create-graph-clien
 export type { GraphClient } from './graph-client.js';
 export type { GraphObserver, TokenOutcome } from './graph-observer.js';
 export * from './graph-types.js';
-export { MAX_BATCH_REQUESTS, type SubscriptionRenewal, type SubscriptionRenewalRequest } from './subscriptions-batch.js';
+export {
+  MAX_BATCH_REQUESTS,
+  type SubscriptionRenewal,
+  type SubscriptionRenewalRequest,
+} from './subscriptions-batch.js';
 export {
   CLOUDS,
   GRAPH_CLOUDS,

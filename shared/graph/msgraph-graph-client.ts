@@ -207,7 +207,12 @@ export class MsGraphTransport implements GraphTransport {
       new RetryHandler(this.retryOptions()),
       new RedirectHandler(new RedirectHandlerOptions(3)),
       new TelemetryHandler(),
-      new FetchHandler(this.fetchImpl, this.options.requestTimeoutMs ?? 30_000, () => this.total++, this.options.observer),
+      new FetchHandler(
+        this.fetchImpl,
+        this.options.requestTimeoutMs ?? 30_000,
+        () => this.total++,
+        this.options.observer,
+      ),
     ];
     for (let i = 0; i < chain.length - 1; i++) chain[i]!.setNext?.(chain[i + 1]!);
     return Client.initWithMiddleware({

@@ -27,16 +27,28 @@ interface BatchAnswer {
   body?: unknown;
 }
 
-export async function renewSubscriptions(t: GraphTransport, conn: GraphConnection, renewals: readonly SubscriptionRenewalRequest[]): Promise<SubscriptionRenewal[]> {
+export async function renewSubscriptions(
+  t: GraphTransport,
+  conn: GraphConnection,
+  renewals: readonly SubscriptionRenewalRequest[],
+): Promise<SubscriptionRenewal[]> {
   const out: SubscriptionRenewal[] = [];
-  for (let i = 0; i < renewals.length; i += MAX_BATCH_REQUESTS) out.push(...(await renewSlice(t, conn, renewals.slice(i, i + MAX_BATCH_REQUESTS))));
+  for (let i = 0; i < renewals.length; i += MAX_BATCH_REQUESTS)
+    out.push(...(await renewSlice(t, conn, renewals.slice(i, i + MAX_BATCH_REQUESTS))));
   return out;
 }
 
-async function renewSlice(t: GraphTransport, conn: GraphConnection, slice: readonly SubscriptionRenewalRequest[]): Promise<SubscriptionRenewal[]> {
+async function renewSlice(
+  t: GraphTransport,
+  conn: GraphConnection,
+  slice: readonly SubscriptionRenewalRequest[],
+): Promise<SubscriptionRenewal[]> {
   const requests = slice.map((r, i) => ({
-    id: String(i + 1), method: 'PATCH', url: `/subscriptions/${seg(r.id)}`,
-    headers: { 'Content-Type': 'application/json' }, body: { expirationDateTime: r.expirationDateTime.toISOString() },
+    id: String(i + 1),
+    method: 'PATCH',
+    url: `/subscriptions/${seg(r.id)}`,
+    headers: { 'Content-Type': 'application/json' },
+    body: { expirationDateTime: r.expirationDateTime.toISOString() },
   }));
   const res = await t.send(conn, { method: 'POST', path: '/$batch', body: { requests } });
   const answers = (res.body as { responses?: BatchAnswer[] } | null)?.responses;
@@ -46,10 +58,20 @@ async function renewSlice(t: GraphTransport, conn: GraphConnection, slice: reado
 }
 
 function renewalOf(id: string, answer: BatchAnswer | undefined): SubscriptionRenewal {
-  if (!answer || typeof answer.status !== 'number') return { id, error: new GraphRequestError('Microsoft Graph left a renewal out of its $batch answer') };
+  if (!answer || typeof answer.status !== 'number')
+    return { id, error: new GraphRequestError('Microsoft Graph left a renewal out of its $batch answer') };
   if (answer.status < 200 || answer.status >= 300) {
-    return { id, error: fromResponse({ status: answer.status, headers: answer.headers ?? null, body: answer.body }, { operation: 'PATCH /subscriptions' }) };
+    return {
+      id,
+      error: fromResponse(
+        { status: answer.status, headers: answer.headers ?? null, body: answer.body },
+        { operation: 'PATCH /subscriptions' },
+      ),
+    };
   }
-  const subscription = answer.body && typeof answer.body === 'object' ? mapSubscription(answer.body as Record<string, unknown>) : null;
-  return subscription ? { id, subscription } : { id, error: new GraphRequestError('Microsoft Graph sent no subscription') };
+  const subscription =
+    answer.body && typeof answer.body === 'object' ? mapSubscription(answer.body as Record<string, unknown>) : null;
+  return subscription
+    ? { id, subscription }
+    : { id, error: new GraphRequestError('Microsoft Graph sent no subscription') };
 }

@@ -14,7 +14,10 @@ export function isPagerExtension(name: string): boolean {
   return PAGER_EXTENSION.test(name);
 }
 
-export async function discoverPager(graph: Pick<GraphClient, 'getAvailableExtensionProperties'>, conn: GraphConnection): Promise<PagerDiscovery> {
+export async function discoverPager(
+  graph: Pick<GraphClient, 'getAvailableExtensionProperties'>,
+  conn: GraphConnection,
+): Promise<PagerDiscovery> {
   let names: string[];
   try {
     names = await graph.getAvailableExtensionProperties(conn);

@@ -16,7 +16,12 @@ import { DeadlineError, withinDeadline } from '../errors/index.js';
 import { discoverPager } from './pager-discovery.js';
 import { AUTH_HINTS, PAGER_HINT, PLACES_HINT, permissionHint } from './portal-hints.js';
 
-export const REQUIRED_PERMISSIONS = ['Calendars.ReadWrite', 'Group.Read.All', 'Place.Read.All', 'User.Read.All'] as const;
+export const REQUIRED_PERMISSIONS = [
+  'Calendars.ReadWrite',
+  'Group.Read.All',
+  'Place.Read.All',
+  'User.Read.All',
+] as const;
 
 export interface SettingsCheck {
   name: 'token' | 'permissions' | 'rooms' | 'users' | 'groups' | 'calendar' | 'pager';
@@ -34,7 +39,10 @@ export interface SettingsTestResult {
   error?: { code: string; message: string; hint: string };
 }
 
-export type TestGraph = Pick<GraphClient, 'getToken' | 'listRoomsPage' | 'listUsersPage' | 'listGroupsPage' | 'listEvents' | 'getAvailableExtensionProperties'>;
+export type TestGraph = Pick<
+  GraphClient,
+  'getToken' | 'listRoomsPage' | 'listUsersPage' | 'listGroupsPage' | 'listEvents' | 'getAvailableExtensionProperties'
+>;
 
 export interface TestOptions {
   /** The whole token step must answer within this, even when the login host hangs. */
@@ -60,11 +68,23 @@ export function loginHostOf(conn: GraphConnection): string | null {
   }
 }
 
-export async function testSettings(graph: TestGraph, conn: GraphConnection, opts: TestOptions = {}): Promise<SettingsTestResult> {
+export async function testSettings(
+  graph: TestGraph,
+  conn: GraphConnection,
+  opts: TestOptions = {},
+): Promise<SettingsTestResult> {
   const testedAt = (opts.now ?? (() => new Date()))().toISOString();
   const required = [...REQUIRED_PERMISSIONS];
-  const fail = (checks: SettingsCheck[], granted: string[], error: SettingsTestResult['error']): SettingsTestResult => ({
-    ok: false, testedAt, permissions: { required, granted, missing: required.filter((p) => !granted.includes(p)) }, checks, ...(error ? { error } : {}),
+  const fail = (
+    checks: SettingsCheck[],
+    granted: string[],
+    error: SettingsTestResult['error'],
+  ): SettingsTestResult => ({
+    ok: false,
+    testedAt,
+    permissions: { required, granted, missing: required.filter((p) => !granted.includes(p)) },
+    checks,
+    ...(error ? { error } : {}),
   });
 
   let roles: string[];
@@ -72,13 +92,24 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
     roles = (await deadline(opts.tokenDeadlineMs ?? 5_000, graph.getToken(conn))).roles;
   } catch (err) {
     const host = loginHostOf(conn);
-    const message = err instanceof DeadlineError && host ? `The login host ${host} did not answer in time (${err.message})` : describe(err);
+    const message =
+      err instanceof DeadlineError && host
+        ? `The login host ${host} did not answer in time (${err.message})`
+        : describe(err);
     const checks: SettingsCheck[] = [{ name: 'token', ok: false, message }];
     if (err instanceof GraphAuthError) {
-      return fail(checks, [], { code: err.reason, message, hint: AUTH_HINTS[err.reason] ?? 'Check the tenant ID, client ID, client secret and service operator.' });
+      return fail(checks, [], {
+        code: err.reason,
+        message,
+        hint: AUTH_HINTS[err.reason] ?? 'Check the tenant ID, client ID, client secret and service operator.',
+      });
     }
     const code = err instanceof DeadlineError ? 'login_timeout' : isGraphFailure(err) ? err.code : 'token_failed';
-    return fail(checks, [], { code, message, hint: `Check that this server can reach the login host ${host ?? 'of the chosen cloud'} over HTTPS (firewall, proxy, DNS) and that the service operator is right.` });
+    return fail(checks, [], {
+      code,
+      message,
+      hint: `Check that this server can reach the login host ${host ?? 'of the chosen cloud'} over HTTPS (firewall, proxy, DNS) and that the service operator is right.`,
+    });
   }
 
   const granted = [...roles].sort();
@@ -86,10 +117,16 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
   const checks: SettingsCheck[] = [{ name: 'token', ok: true, message: 'An app-only token was issued' }];
   if (missing.length) {
     const none = roles.length === 0;
-    const message = none ? 'Admin consent has not been granted: the token carries no application permissions' : `Missing application permissions: ${missing.join(', ')}`;
+    const message = none
+      ? 'Admin consent has not been granted: the token carries no application permissions'
+      : `Missing application permissions: ${missing.join(', ')}`;
     checks.push({ name: 'permissions', ok: false, message });
     // Probing APIs that are known to answer 403 would only repeat the same news.
-    return fail(checks, granted, { code: none ? 'consent_missing' : 'permission_missing', message, hint: permissionHint(missing, none) });
+    return fail(checks, granted, {
+      code: none ? 'consent_missing' : 'permission_missing',
+      message,
+      hint: permissionHint(missing, none),
+    });
   }
   checks.push({ name: 'permissions', ok: true, message: `Granted: ${granted.join(', ')}` });
 
@@ -111,7 +148,8 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
         if (!firstRoom) throw new Error(`No rooms were returned by the Places API. ${PLACES_HINT}`);
         return `Rooms are readable (e.g. ${firstRoom.displayName ?? firstRoom.emailAddress})`;
       } catch (err) {
-        if (isGraphFailure(err) && !(err instanceof GraphForbiddenError)) throw new Error(`${describe(err)}. ${PLACES_HINT}`);
+        if (isGraphFailure(err) && !(err instanceof GraphForbiddenError))
+          throw new Error(`${describe(err)}. ${PLACES_HINT}`);
         throw err;
       }
     }),
@@ -148,10 +186,20 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
   checks.push(pager);
 
   const failed = checks.filter((c) => !c.ok);
-  const result: SettingsTestResult = { ok: failed.length === 0, testedAt, permissions: { required, granted, missing: [] }, checks, ...(pagerAttribute ? { pagerAttribute } : {}) };
+  const result: SettingsTestResult = {
+    ok: failed.length === 0,
+    testedAt,
+    permissions: { required, granted, missing: [] },
+    checks,
+    ...(pagerAttribute ? { pagerAttribute } : {}),
+  };
   if (failed.length) {
     const first = failed[0]!;
-    result.error = { code: `${first.name}_check_failed`, message: first.message, hint: first.name === 'rooms' || first.name === 'calendar' ? PLACES_HINT : 'See the failed checks.' };
+    result.error = {
+      code: `${first.name}_check_failed`,
+      message: first.message,
+      hint: first.name === 'rooms' || first.name === 'calendar' ? PLACES_HINT : 'See the failed checks.',
+    };
   }
   return result;
 }

@@ -9,7 +9,13 @@ import type { Producer } from '../queue/index.js';
  * deduplication); a request while one runs queues exactly one more, so the latest state (e.g. a
  * disable that arrived mid-run) is always acted on.
  */
-export async function requestReconcile(producer: Pick<Producer, 'enqueue'>, integrationId: string, opts: { verify?: boolean } = {}): Promise<{ id: string }> {
+export async function requestReconcile(
+  producer: Pick<Producer, 'enqueue'>,
+  integrationId: string,
+  opts: { verify?: boolean } = {},
+): Promise<{ id: string }> {
   const payload = opts.verify ? { integrationId, verify: true } : { integrationId };
-  return await producer.enqueue('subscriptions.reconcile', payload, { deduplication: { id: `reconcile:${integrationId}`, keepLastIfActive: true } });
+  return await producer.enqueue('subscriptions.reconcile', payload, {
+    deduplication: { id: `reconcile:${integrationId}`, keepLastIfActive: true },
+  });
 }

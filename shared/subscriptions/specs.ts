@@ -43,7 +43,9 @@ export interface SubscribedRoom {
 }
 
 /** Each kind of subscription, registered once: the specs it asks for, given the integration's rooms. */
-const SUBSCRIPTION_KINDS: readonly ((rooms: readonly SubscribedRoom[]) => SubscriptionSpec[])[] = [() => [USERS_SUBSCRIPTION]];
+const SUBSCRIPTION_KINDS: readonly ((rooms: readonly SubscribedRoom[]) => SubscriptionSpec[])[] = [
+  () => [USERS_SUBSCRIPTION],
+];
 
 /** Whether the integration should hold Graph subscriptions at all: live, enabled, in webhook mode. */
 export function wantsSubscriptions(integration: SubscribedIntegration): boolean {
@@ -51,6 +53,9 @@ export function wantsSubscriptions(integration: SubscribedIntegration): boolean 
 }
 
 /** The subscriptions the integration should hold (none unless it wants subscriptions). */
-export function desiredSubscriptions(integration: SubscribedIntegration, rooms: readonly SubscribedRoom[]): SubscriptionSpec[] {
+export function desiredSubscriptions(
+  integration: SubscribedIntegration,
+  rooms: readonly SubscribedRoom[],
+): SubscriptionSpec[] {
   return wantsSubscriptions(integration) ? SUBSCRIPTION_KINDS.flatMap((kind) => kind(rooms)) : [];
 }

@@ -32,7 +32,10 @@ export interface Coordination {
 /** The Redis keys of one stream (exported for tests that look at Redis directly). */
 export function streamKeys(prefix: string, target: StreamTarget): { fullRequest: string; lock: string } {
   const base = `${prefix}:${QUEUES.sync}:m365`;
-  return { fullRequest: `${base}:full:${target.stream}:${target.integrationId}`, lock: `${base}:lock:${target.stream}:${target.integrationId}` };
+  return {
+    fullRequest: `${base}:full:${target.stream}:${target.integrationId}`,
+    lock: `${base}:lock:${target.stream}:${target.integrationId}`,
+  };
 }
 
 export function createCoordination(redis: Redis, prefix: string): Coordination {

@@ -58,6 +58,9 @@ export async function requestSync(deps: SyncRequestDeps, req: StreamSyncRequest)
   const jobId = randomUUID();
   // Written before the add, so the job (or the waiting one it merges into) sees it.
   if (kind.followsChanges && req.mode === 'full') await deps.coordination.requestFull(req, jobId);
-  const { id } = await kind.enqueue(deps.producer, req, { jobId, deduplication: { id: streamDedupId(req.stream, req.integrationId), keepLastIfActive: true } });
+  const { id } = await kind.enqueue(deps.producer, req, {
+    jobId,
+    deduplication: { id: streamDedupId(req.stream, req.integrationId), keepLastIfActive: true },
+  });
   return { jobId: id, coalesced: id !== jobId };
 }

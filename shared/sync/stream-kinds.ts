@@ -42,14 +42,16 @@ const ROOMS: StreamKindSpec = {
   kind: 'rooms',
   followsChanges: false,
   streamsOf: () => [formatStreamKey({ kind: 'rooms' })],
-  enqueue: (producer, req, opts) => producer.enqueue('rooms.sync', { integrationId: req.integrationId, trigger: req.trigger }, opts),
+  enqueue: (producer, req, opts) =>
+    producer.enqueue('rooms.sync', { integrationId: req.integrationId, trigger: req.trigger }, opts),
 };
 
 const USERS: StreamKindSpec = {
   kind: 'users',
   followsChanges: true,
   streamsOf: () => [formatStreamKey({ kind: 'users' })],
-  enqueue: (producer, req, opts) => producer.enqueue('users.sync', { integrationId: req.integrationId, mode: req.mode, trigger: req.trigger }, opts),
+  enqueue: (producer, req, opts) =>
+    producer.enqueue('users.sync', { integrationId: req.integrationId, mode: req.mode, trigger: req.trigger }, opts),
 };
 
 /** In sync order: rooms first (users and calendars refer to them), then users. */

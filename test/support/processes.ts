@@ -57,12 +57,19 @@ export async function waitForHttp(url: string, svc: ServiceProcess, timeoutMs = 
     if (svc.proc.exitCode !== null) throw new Error(`process exited (${svc.proc.exitCode}):\n${svc.output()}`);
     try {
       if ((await fetch(url)).ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${svc.output()}`);
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   return (await pollUntil(what, fn, (v) => Boolean(v), { timeoutMs, everyMs })) as T;
 }

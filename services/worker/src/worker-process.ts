@@ -49,16 +49,34 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
   const coordination = createCoordination(deps.connection, deps.prefix);
   const repositories = createRepositories(deps.db);
-  const registry = createRegistry({ repositories, coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
-    producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
+  const registry = createRegistry({
+    repositories,
+    coordination,
+    graph: deps.graph,
+    secretBox: deps.secretBox,
+    lockLeaseMs: lockDurationMs,
+    producer: deps.producer,
+    publicBaseUrl: deps.publicBaseUrl,
+    safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
     ...(deps.operations ? { operations: deps.operations } : {}),
   });
-  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs,
+  const running = startWorkers({
+    connection: deps.connection,
+    prefix: deps.prefix,
+    registry,
+    concurrency: deps.concurrency,
+    logger: deps.logger,
+    lockDurationMs,
     ...(deps.operations ? { operations: deps.operations } : {}),
   });
   const schedules = { syncRunRetentionDays: 30 };
   await upsertSchedules(deps.producer, schedules);
-  const drainer = startOutboxDrainer({ outbox: new Outbox(deps.db, { producer: deps.producer, coordination }, deps.logger), logger: deps.logger, everyMs: deps.outboxDrainMs ?? 1_000, graceMs: OUTBOX_GRACE_MS });
+  const drainer = startOutboxDrainer({
+    outbox: new Outbox(deps.db, { producer: deps.producer, coordination }, deps.logger),
+    logger: deps.logger,
+    everyMs: deps.outboxDrainMs ?? 1_000,
+    graceMs: OUTBOX_GRACE_MS,
+  });
   const watchdog = startScheduleWatchdog(
     { producer: deps.producer, integrations: repositories.integrations, logger: deps.logger, schedules },
     deps.scheduleCheckMs ?? 30_000,

@@ -103,7 +103,11 @@ export class GraphSubscriptionRepository {
     return await this.repo
       .createQueryBuilder('s')
       .innerJoin(IntegrationEntity, 'i', 'i.id = s.integrationId')
-      .select(['s.graphSubscriptionId AS graphSubscriptionId', 's.integrationId AS integrationId', 's.stream AS stream'])
+      .select([
+        's.graphSubscriptionId AS graphSubscriptionId',
+        's.integrationId AS integrationId',
+        's.stream AS stream',
+      ])
       .addSelect(['s.clientStateHash AS clientStateHash', 'COALESCE(i.tenantGuid, i.tenantId) AS tenantId'])
       .where('i.deletedAt IS NULL')
       .andWhere('i.status = :status', { status: 'enabled' })

@@ -18,10 +18,25 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       const ds = await openDatabase(url);
       try {
         const pending = await ds.driver.createSchemaBuilder().log();
-        expect(pending.upQueries.map((q) => q.query), 'entity change without a migration').to.deep.equal([]);
+        expect(
+          pending.upQueries.map((q) => q.query),
+          'entity change without a migration',
+        ).to.deep.equal([]);
         expect(await ds.runMigrations()).to.deep.equal([]);
         const qr = ds.createQueryRunner();
-        const names = ['integrations', 'rooms', 'users', 'groups', 'user_groups', 'sync_states', 'graph_subscriptions', 'room_bookings', 'booking_policies', 'sync_runs', 'pending_jobs'];
+        const names = [
+          'integrations',
+          'rooms',
+          'users',
+          'groups',
+          'user_groups',
+          'sync_states',
+          'graph_subscriptions',
+          'room_bookings',
+          'booking_policies',
+          'sync_runs',
+          'pending_jobs',
+        ];
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(true);
         for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(false);

@@ -14,21 +14,47 @@ describe('WebhookIngress checks (no Redis)', () => {
   const lines: unknown[] = [];
   const logger = { warn: (...a: unknown[]) => lines.push(a), info: () => undefined } as unknown as Logger;
   const enqueued: string[] = [];
-  const producer: Pick<Producer, 'enqueue'> = { enqueue: async (name) => { enqueued.push(name); return { id: '1' }; } };
+  const producer: Pick<Producer, 'enqueue'> = {
+    enqueue: async (name) => {
+      enqueued.push(name);
+      return { id: '1' };
+    },
+  };
   const coordination: Pick<Coordination, 'requestFull'> = { requestFull: async () => undefined };
-  const sub = (over: Partial<CachedSubscription> = {}): CachedSubscription => ({ integrationId: 'i1', stream: 'users', tenantId: TENANT, clientStateHash: createHash('sha256').update(SECRET).digest(), ...over });
-  const table = new Map([['s1', sub()], ['s-retired', sub({ integrationId: 'i2', stream: null })]]);
+  const sub = (over: Partial<CachedSubscription> = {}): CachedSubscription => ({
+    integrationId: 'i1',
+    stream: 'users',
+    tenantId: TENANT,
+    clientStateHash: createHash('sha256').update(SECRET).digest(),
+    ...over,
+  });
+  const table = new Map([
+    ['s1', sub()],
+    ['s-retired', sub({ integrationId: 'i2', stream: null })],
+  ]);
   const cache = { peek: (id: string) => table.get(id), get: async (id: string) => table.get(id) };
   const ingress = () => new WebhookIngress({ cache, producer, coordination, metrics: createMetrics(), logger });
-  const n = (over: Record<string, string | null> = {}) => ({ subscriptionId: 's1', clientState: SECRET, tenantId: TENANT, lifecycleEvent: null, ...over });
+  const n = (over: Record<string, string | null> = {}) => ({
+    subscriptionId: 's1',
+    clientState: SECRET,
+    tenantId: TENANT,
+    lifecycleEvent: null,
+    ...over,
+  });
 
-  beforeEach(() => { lines.length = 0; enqueued.length = 0; });
+  beforeEach(() => {
+    lines.length = 0;
+    enqueued.length = 0;
+  });
 
   it('ignores forged clientState, unknown ids and wrong tenants without work, logging once per reason without the values', async () => {
     const forged = 'FORGED-clientstate-0123456789';
     await ingress().handle([
-      n({ clientState: forged }), n({ clientState: forged }), n({ clientState: null }),
-      n({ subscriptionId: 'nope' }), n({ tenantId: 'bbbbbbbb-0000-0000-0000-000000000002' }),
+      n({ clientState: forged }),
+      n({ clientState: forged }),
+      n({ clientState: null }),
+      n({ subscriptionId: 'nope' }),
+      n({ tenantId: 'bbbbbbbb-0000-0000-0000-000000000002' }),
       n({ lifecycleEvent: 'somethingNew' }),
     ]);
     expect(enqueued).to.deep.equal([]);
@@ -37,7 +63,12 @@ describe('WebhookIngress checks (no Redis)', () => {
     expect(text).to.not.include(SECRET);
     expect(text).to.not.include('bbbbbbbb');
     const reasons = lines.map((l) => (l as [string, { reason: string; count: number }])[1]);
-    expect(reasons.map((r) => [r.reason, r.count])).to.deep.equal([['bad_client_state', 3], ['unknown_subscription', 1], ['wrong_tenant', 1], ['unknown_lifecycle_event', 1]]);
+    expect(reasons.map((r) => [r.reason, r.count])).to.deep.equal([
+      ['bad_client_state', 3],
+      ['unknown_subscription', 1],
+      ['wrong_tenant', 1],
+      ['unknown_lifecycle_event', 1],
+    ]);
   });
 
   it('a notification of a stream this version does not sync is logged and ignored; the rest of its batch is queued', async () => {
@@ -65,8 +96,18 @@ describe('WebhookIngress checks (no Redis)', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const down: Pick<Producer, 'enqueue'> = { enqueue: async () => { await new Promise((r) => setTimeout(r, 5)); throw new Error('redis down'); } };
-      const flaky = { peek: (id: string) => (id === 's1' ? table.get(id) : false as const), get: async () => { throw new Error('database down'); } };
+      const down: Pick<Producer, 'enqueue'> = {
+        enqueue: async () => {
+          await new Promise((r) => setTimeout(r, 5));
+          throw new Error('redis down');
+        },
+      };
+      const flaky = {
+        peek: (id: string) => (id === 's1' ? table.get(id) : (false as const)),
+        get: async () => {
+          throw new Error('database down');
+        },
+      };
       const i = new WebhookIngress({ cache: flaky, producer: down, coordination, metrics: createMetrics(), logger });
       let err: unknown;
       await i.handle([n(), n({ lifecycleEvent: 'missed' }), n({ subscriptionId: 's2' })]).catch((e) => (err = e));

@@ -16,10 +16,18 @@ describe('requestSync (generic over the registered stream kinds)', () => {
   };
   const tokens: [StreamTarget, string][] = [];
   const coordination: Pick<Coordination, 'requestFull'> = {
-    requestFull: async (target, token) => { calls.push('requestFull'); tokens.push([target, token]); },
+    requestFull: async (target, token) => {
+      calls.push('requestFull');
+      tokens.push([target, token]);
+    },
   };
   const deps = { producer, coordination };
-  beforeEach(() => { calls.length = 0; added.length = 0; tokens.length = 0; answerId = null; });
+  beforeEach(() => {
+    calls.length = 0;
+    added.length = 0;
+    tokens.length = 0;
+    answerId = null;
+  });
 
   it('a users request adds users.sync, deduplicated per stream and integration, keeping the last request made during a run', async () => {
     const r = await requestSync(deps, { integrationId: 'i1', stream: 'users', mode: 'delta', trigger: 'webhook' });
@@ -31,25 +39,36 @@ describe('requestSync (generic over the registered stream kinds)', () => {
     expect(tokens).to.deep.equal([]);
   });
 
-  it('a full request of a stream that follows changes records its token first, under the job\'s id', async () => {
+  it("a full request of a stream that follows changes records its token first, under the job's id", async () => {
     await requestSync(deps, { integrationId: 'i1', stream: 'users', mode: 'full', trigger: 'api' });
     expect(calls).to.deep.equal(['requestFull', 'enqueue users.sync']);
-    expect(tokens.map(([t, token]) => [t.integrationId, t.stream, token])).to.deep.equal([['i1', 'users', added[0]!.opts!.jobId]]);
+    expect(tokens.map(([t, token]) => [t.integrationId, t.stream, token])).to.deep.equal([
+      ['i1', 'users', added[0]!.opts!.jobId],
+    ]);
   });
 
   it('rooms are always walked in full: their job carries no mode and no token is written', async () => {
     await requestSync(deps, { integrationId: 'i1', stream: 'rooms', mode: 'full', trigger: 'api' });
-    expect(added.map((a) => [a.name, a.payload, a.opts!.deduplication])).to.deep.equal([['rooms.sync', { integrationId: 'i1', trigger: 'api' }, { id: 'rooms:i1', keepLastIfActive: true }]]);
+    expect(added.map((a) => [a.name, a.payload, a.opts!.deduplication])).to.deep.equal([
+      ['rooms.sync', { integrationId: 'i1', trigger: 'api' }, { id: 'rooms:i1', keepLastIfActive: true }],
+    ]);
     expect(tokens).to.deep.equal([]);
   });
 
   it('merged into a waiting job: the answer names that job and says so', async () => {
     answerId = () => 'the-waiting-one';
-    expect(await requestSync(deps, { integrationId: 'i1', stream: 'users', mode: 'delta', trigger: 'api' })).to.deep.equal({ jobId: 'the-waiting-one', coalesced: true });
+    expect(
+      await requestSync(deps, { integrationId: 'i1', stream: 'users', mode: 'delta', trigger: 'api' }),
+    ).to.deep.equal({ jobId: 'the-waiting-one', coalesced: true });
   });
 
   it('a stream of a kind this version does not sync is refused before anything is written', async () => {
-    const err = await requestSync(deps, { integrationId: 'i1', stream: 'calendar:3f1c2a9e-0000-4000-8000-000000000001', mode: 'full', trigger: 'api' }).catch((e: unknown) => e);
+    const err = await requestSync(deps, {
+      integrationId: 'i1',
+      stream: 'calendar:3f1c2a9e-0000-4000-8000-000000000001',
+      mode: 'full',
+      trigger: 'api',
+    }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(NotSyncedStreamError);
     expect(calls).to.deep.equal([]);
   });

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { formatStreamKey, isSyncedStream, parseStreamKey, streamDedupId, streamKindOf, streamsOf, type StreamRef } from '@ones-m365/shared/sync';
+import {
+  formatStreamKey,
+  isSyncedStream,
+  parseStreamKey,
+  streamDedupId,
+  streamKindOf,
+  streamsOf,
+  type StreamRef,
+} from '@ones-m365/shared/sync';
 
 describe('stream keys and the stream registry', () => {
   const roomId = fc.uuid();
@@ -11,11 +19,24 @@ describe('stream keys and the stream registry', () => {
   );
 
   it('parse(format(ref)) is ref, for every kind of stream', () => {
-    fc.assert(fc.property(ref, (r) => { expect(parseStreamKey(formatStreamKey(r))).to.deep.equal(r); }));
+    fc.assert(
+      fc.property(ref, (r) => {
+        expect(parseStreamKey(formatStreamKey(r))).to.deep.equal(r);
+      }),
+    );
   });
 
   it('a key that names no stream parses to null', () => {
-    for (const raw of ['', 'Users', 'user', 'calendar:', 'calendar:a b', 'calendar:x/y', `calendar:${'a'.repeat(80)}`, 'bookings:1']) {
+    for (const raw of [
+      '',
+      'Users',
+      'user',
+      'calendar:',
+      'calendar:a b',
+      'calendar:x/y',
+      `calendar:${'a'.repeat(80)}`,
+      'bookings:1',
+    ]) {
       expect(parseStreamKey(raw), raw).to.equal(null);
     }
   });
@@ -30,13 +51,18 @@ describe('stream keys and the stream registry', () => {
   });
 
   it('streamsOf: every stream of the integration, rooms first', () => {
-    expect(streamsOf({ id: 'i1' }, [{ id: 'r1' }])).to.deep.equal([{ integrationId: 'i1', stream: 'rooms' }, { integrationId: 'i1', stream: 'users' }]);
+    expect(streamsOf({ id: 'i1' }, [{ id: 'r1' }])).to.deep.equal([
+      { integrationId: 'i1', stream: 'rooms' },
+      { integrationId: 'i1', stream: 'users' },
+    ]);
   });
 
   it('the dedupe id names the stream and the integration (one waiting run per stream)', () => {
-    fc.assert(fc.property(ref, ref, fc.uuid(), fc.uuid(), (a, b, i, j) => {
-      const same = formatStreamKey(a) === formatStreamKey(b) && i === j;
-      expect(streamDedupId(formatStreamKey(a), i) === streamDedupId(formatStreamKey(b), j)).to.equal(same);
-    }));
+    fc.assert(
+      fc.property(ref, ref, fc.uuid(), fc.uuid(), (a, b, i, j) => {
+        const same = formatStreamKey(a) === formatStreamKey(b) && i === j;
+        expect(streamDedupId(formatStreamKey(a), i) === streamDedupId(formatStreamKey(b), j)).to.equal(same);
+      }),
+    );
   });
 });

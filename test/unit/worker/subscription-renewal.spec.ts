@@ -1,14 +1,27 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { desiredSubscriptions, USERS_SUBSCRIPTION, wantsSubscriptions, type SubscribedIntegration } from '@ones-m365/shared/subscriptions';
-import { isRenewalDue, RENEWAL_SLICE, slices } from '../../../services/worker/src/subscriptions/subscription-renewal.js';
+import {
+  desiredSubscriptions,
+  USERS_SUBSCRIPTION,
+  wantsSubscriptions,
+  type SubscribedIntegration,
+} from '@ones-m365/shared/subscriptions';
+import {
+  isRenewalDue,
+  RENEWAL_SLICE,
+  slices,
+} from '../../../services/worker/src/subscriptions/subscription-renewal.js';
 
 describe('subscriptions as data', () => {
   const live: SubscribedIntegration = { status: 'enabled', syncMode: 'webhooks', deletedAt: null };
 
   it('an enabled webhook-mode integration wants the /users subscription; any other wants none', () => {
     expect(desiredSubscriptions(live, [{ id: 'r1' }])).to.deep.equal([USERS_SUBSCRIPTION]);
-    for (const other of [{ ...live, status: 'disabled' as const }, { ...live, syncMode: 'polling' as const }, { ...live, deletedAt: new Date() }]) {
+    for (const other of [
+      { ...live, status: 'disabled' as const },
+      { ...live, syncMode: 'polling' as const },
+      { ...live, deletedAt: new Date() },
+    ]) {
       expect(wantsSubscriptions(other)).to.equal(false);
       expect(desiredSubscriptions(other, [{ id: 'r1' }])).to.deep.equal([]);
     }
@@ -25,11 +38,13 @@ describe('subscriptions as data', () => {
   });
 
   it('slices keep every item once, in order, each at most one $batch long', () => {
-    fc.assert(fc.property(fc.array(fc.nat(), { maxLength: 200 }), (items) => {
-      const out = slices(items);
-      expect(out.flat()).to.deep.equal(items);
-      expect(out.every((s) => s.length > 0 && s.length <= RENEWAL_SLICE)).to.equal(true);
-      expect(out.length).to.equal(Math.ceil(items.length / RENEWAL_SLICE));
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 200 }), (items) => {
+        const out = slices(items);
+        expect(out.flat()).to.deep.equal(items);
+        expect(out.every((s) => s.length > 0 && s.length <= RENEWAL_SLICE)).to.equal(true);
+        expect(out.length).to.equal(Math.ceil(items.length / RENEWAL_SLICE));
+      }),
+    );
   });
 });

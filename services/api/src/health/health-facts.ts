@@ -21,7 +21,11 @@ export interface HealthFactsDeps {
   secretBox: SecretBox;
 }
 
-export async function gatherHealthFacts(deps: HealthFactsDeps, integration: IntegrationEntity, now: Date): Promise<HealthFacts> {
+export async function gatherHealthFacts(
+  deps: HealthFactsDeps,
+  integration: IntegrationEntity,
+  now: Date,
+): Promise<HealthFacts> {
   const [token, streams, subscriptions, throttledLastHour, waiting, scheduler] = await Promise.all([
     deps.operations.lastToken(integration.id),
     deps.runs.streams(integration.id),

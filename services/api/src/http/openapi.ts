@@ -30,8 +30,13 @@ function parameters(route: AnyRoute): unknown[] {
 }
 
 function responseOf(route: AnyRoute, status: number, description: string): unknown {
-  if (route.responseType) return status >= 300 && status < 400 ? { description } : { description, content: { [route.responseType]: { schema: { type: 'string' } } } };
-  return status >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description };
+  if (route.responseType)
+    return status >= 300 && status < 400
+      ? { description }
+      : { description, content: { [route.responseType]: { schema: { type: 'string' } } } };
+  return status >= 400
+    ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+    : { description };
 }
 
 export function buildOpenApi(mounted: Mounted[], info: { title: string; version: string }): unknown {
@@ -46,7 +51,9 @@ export function buildOpenApi(mounted: Mounted[], info: { title: string; version:
         tags: [route.tag],
         ...(m.security === 'bearer' ? { security: [{ bearerAuth: [] }] } : { security: [] }),
         parameters: parameters(route),
-        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } } : {}),
+        ...(route.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } }
+          : {}),
         responses: Object.fromEntries(
           Object.entries(route.responses).map(([status, description]) => [
             status,

@@ -29,7 +29,9 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteSpec<any, any, any>;
 
-export function defineRoute<P = Record<string, string>, Q = unknown, B = unknown>(spec: RouteSpec<P, Q, B>): RouteSpec<P, Q, B> {
+export function defineRoute<P = Record<string, string>, Q = unknown, B = unknown>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec<P, Q, B> {
   return spec;
 }
 
@@ -56,7 +58,8 @@ export function mountRoutes(router: Router, routes: AnyRoute[]): void {
       const params = parsePart('params', route.params, req.params, issues);
       const query = parsePart('query', route.query, req.query, issues);
       const body = parsePart('body', route.body, req.body, issues);
-      if (issues.length) throw new ValidationError(`Invalid request: ${[...new Set(issues.map((i) => i.field))].join(', ')}`, issues);
+      if (issues.length)
+        throw new ValidationError(`Invalid request: ${[...new Set(issues.map((i) => i.field))].join(', ')}`, issues);
       const result = await route.handler({ params, query, body, req }, res);
       if (!res.headersSent) {
         if (result === undefined) res.status(204).end();

@@ -12,7 +12,13 @@ import type { IntegrationEntity, IntegrationWrite } from '@ones-m365/shared/db';
 import { NotFoundError } from '@ones-m365/shared/errors';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
-import { reconcileFollowUp, syncFollowUp, type FollowUp, type Outbox, type OutboxWrite } from '@ones-m365/shared/outbox';
+import {
+  reconcileFollowUp,
+  syncFollowUp,
+  type FollowUp,
+  type Outbox,
+  type OutboxWrite,
+} from '@ones-m365/shared/outbox';
 import { streamsOf, type StreamKey } from '@ones-m365/shared/sync';
 
 export interface IntegrationLifecycleDeps {
@@ -25,7 +31,9 @@ export class IntegrationLifecycle {
   constructor(private readonly deps: IntegrationLifecycleDeps) {}
 
   /** First full sync of every stream (rooms first), and the subscriptions (verified at Graph). */
-  async enable(id: string): Promise<{ integration: IntegrationEntity; jobs: Record<StreamKey | 'subscriptions', string | null> }> {
+  async enable(
+    id: string,
+  ): Promise<{ integration: IntegrationEntity; jobs: Record<StreamKey | 'subscriptions', string | null> }> {
     let streams: StreamKey[] = [];
     const done = await this.write(id, async (tx) => {
       streams = streamsOf(tx.integration, await tx.rooms.activeIds(id)).map((t) => t.stream);
@@ -64,15 +72,25 @@ export class IntegrationLifecycle {
     this.deps.logger.info('integration deleted', { integrationId: id });
   }
 
-  async setSyncMode(id: string, mode: 'webhooks' | 'polling', pollIntervalSeconds?: number): Promise<IntegrationEntity> {
+  async setSyncMode(
+    id: string,
+    mode: 'webhooks' | 'polling',
+    pollIntervalSeconds?: number,
+  ): Promise<IntegrationEntity> {
     const done = await this.write(id, async (tx) => ({
-      value: await tx.integrations.update(id, { syncMode: mode, ...(pollIntervalSeconds ? { pollIntervalSeconds } : {}) }),
+      value: await tx.integrations.update(id, {
+        syncMode: mode,
+        ...(pollIntervalSeconds ? { pollIntervalSeconds } : {}),
+      }),
       followUps: [reconcileFollowUp()],
     }));
     return done.value!;
   }
 
-  private async write<T>(id: string, fn: (tx: IntegrationWrite) => Promise<{ value: T; followUps: FollowUp[] }>): Promise<OutboxWrite<T>> {
+  private async write<T>(
+    id: string,
+    fn: (tx: IntegrationWrite) => Promise<{ value: T; followUps: FollowUp[] }>,
+  ): Promise<OutboxWrite<T>> {
     const done = await this.deps.outbox.write(id, fn);
     if (!done) throw new NotFoundError('Integration');
     return done;

@@ -21,7 +21,8 @@ function invalid(message: string): ValidationError {
   return new ValidationError(`Not a Graph notification batch: ${message}`, [{ field: 'body', message }]);
 }
 
-const optionalString = (v: unknown): string | null | undefined => (v === undefined || v === null ? null : typeof v === 'string' ? v : undefined);
+const optionalString = (v: unknown): string | null | undefined =>
+  v === undefined || v === null ? null : typeof v === 'string' ? v : undefined;
 
 export function readBatch(body: unknown): IncomingNotification[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('expected a JSON object');
@@ -42,7 +43,8 @@ export function readBatch(body: unknown): IncomingNotification[] {
     if (clientState === undefined || tenantId === undefined || lifecycleEvent === undefined) {
       throw invalid(`value.${i}: clientState, tenantId and lifecycleEvent must be strings`);
     }
-    if (lifecycleEvent === null && typeof item.changeType !== 'string') throw invalid(`value.${i} has neither changeType nor lifecycleEvent`);
+    if (lifecycleEvent === null && typeof item.changeType !== 'string')
+      throw invalid(`value.${i} has neither changeType nor lifecycleEvent`);
     out[i] = { subscriptionId, clientState, tenantId, lifecycleEvent };
   }
   return out;

@@ -16,7 +16,8 @@ import { DeltaCoalescer } from './delta-coalescer.js';
 import type { IncomingNotification } from './notification-batch.js';
 import type { CachedSubscription, SubscriptionCache } from './subscription-cache.js';
 
-export type RejectReason = 'unknown_subscription' | 'bad_client_state' | 'wrong_tenant' | 'unknown_lifecycle_event' | 'unknown_stream';
+export type RejectReason =
+  'unknown_subscription' | 'bad_client_state' | 'wrong_tenant' | 'unknown_lifecycle_event' | 'unknown_stream';
 
 export interface WebhookIngressDeps extends SyncRequestDeps {
   cache: Pick<SubscriptionCache, 'get' | 'peek'>;
@@ -42,7 +43,8 @@ type Rejections = Map<RejectReason, Rejection>;
  */
 function clientStateMatches(sub: CachedSubscription, clientState: string | null): boolean {
   if (clientState === null) return false;
-  if (sub.acceptedClientState !== undefined && sub.acceptedClientState.length === clientState.length) return sameLengthConstantTimeEqual(clientState, sub.acceptedClientState);
+  if (sub.acceptedClientState !== undefined && sub.acceptedClientState.length === clientState.length)
+    return sameLengthConstantTimeEqual(clientState, sub.acceptedClientState);
   if (sub.clientStateHash.length !== 32) return false;
   const ok = timingSafeEqual(createHash('sha256').update(clientState, 'utf8').digest(), sub.clientStateHash);
   if (ok) sub.acceptedClientState = clientState;
@@ -60,7 +62,10 @@ export class WebhookIngress {
         await requestSync(deps, { integrationId, stream, mode: 'delta', trigger: 'webhook' });
       },
       onTrailingError: (key, err) =>
-        deps.logger.warn('trailing delta request failed, retrying', { integrationId: key.split(KEY_SEP)[0], error: (err as Error).message }),
+        deps.logger.warn('trailing delta request failed, retrying', {
+          integrationId: key.split(KEY_SEP)[0],
+          error: (err as Error).message,
+        }),
     });
   }
 
@@ -118,13 +123,24 @@ export class WebhookIngress {
     if (!clientStateMatches(sub, n.clientState)) return 'bad_client_state';
     // Null only while the GUID of a tenant entered as a domain is not learned yet (it is, before
     // the first subscription is made); the clientState (256 random bits) is then the check.
-    if (sub.tenantId !== null && (n.tenantId === null || n.tenantId.toLowerCase() !== sub.tenantId)) return 'wrong_tenant';
-    if (n.lifecycleEvent && !LIFECYCLE_EVENTS.includes(n.lifecycleEvent as LifecycleEvent)) return 'unknown_lifecycle_event';
+    if (sub.tenantId !== null && (n.tenantId === null || n.tenantId.toLowerCase() !== sub.tenantId))
+      return 'wrong_tenant';
+    if (n.lifecycleEvent && !LIFECYCLE_EVENTS.includes(n.lifecycleEvent as LifecycleEvent))
+      return 'unknown_lifecycle_event';
     return null;
   }
 
-  private countRejected(rejected: Rejections, reason: RejectReason, n: IncomingNotification, sub: CachedSubscription | undefined): void {
-    const r = rejected.get(reason) ?? { count: 0, subscriptionIds: new Set<string>(), integrationIds: new Set<string>() };
+  private countRejected(
+    rejected: Rejections,
+    reason: RejectReason,
+    n: IncomingNotification,
+    sub: CachedSubscription | undefined,
+  ): void {
+    const r = rejected.get(reason) ?? {
+      count: 0,
+      subscriptionIds: new Set<string>(),
+      integrationIds: new Set<string>(),
+    };
     rejected.set(reason, r);
     r.count++;
     if (r.subscriptionIds.size < 5) r.subscriptionIds.add(n.subscriptionId.slice(0, 64));
@@ -134,11 +150,20 @@ export class WebhookIngress {
   /** Once per batch and reason, with a few subscription ids: never the clientState or tenant sent. */
   private reject(reason: RejectReason, r: Rejection): void {
     this.deps.metrics.webhookNotifications.inc({ outcome: reason }, r.count);
-    this.deps.logger.warn('webhook notifications ignored', { reason, count: r.count, subscriptionIds: [...r.subscriptionIds], integrationIds: [...r.integrationIds] });
+    this.deps.logger.warn('webhook notifications ignored', {
+      reason,
+      count: r.count,
+      subscriptionIds: [...r.subscriptionIds],
+      integrationIds: [...r.integrationIds],
+    });
   }
 
   private async enqueueLifecycle(subscriptionId: string, event: LifecycleEvent, key: string): Promise<void> {
     // While one is queued, the same event again is a duplicate (BullMQ deduplication).
-    await this.deps.producer.enqueue('subscriptions.lifecycle', { subscriptionId, event }, { deduplication: { id: key } });
+    await this.deps.producer.enqueue(
+      'subscriptions.lifecycle',
+      { subscriptionId, event },
+      { deduplication: { id: key } },
+    );
   }
 }

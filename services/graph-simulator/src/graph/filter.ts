@@ -36,7 +36,9 @@ export function parseFilter(raw: string | null): Predicate | { error: string } |
       preds.push((p) => typeof p[prop] === 'string' && (p[prop] as string).toLowerCase().startsWith(prefix));
       continue;
     }
-    return { error: `Unsupported or invalid query filter clause specified for property '${clause.trim()}' of resource 'User'.` };
+    return {
+      error: `Unsupported or invalid query filter clause specified for property '${clause.trim()}' of resource 'User'.`,
+    };
   }
   return (p) => preds.every((f) => f(p));
 }

@@ -25,7 +25,10 @@ export interface TlsMaterial {
 }
 
 function toPem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -35,7 +38,11 @@ function fromPem(pem: string): ArrayBuffer {
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
 }
 
-interface Ca { cert: x509.X509Certificate; key: CryptoKey; pem: string }
+interface Ca {
+  cert: x509.X509Certificate;
+  key: CryptoKey;
+  pem: string;
+}
 
 async function loadCa(dir: string): Promise<Ca | null> {
   try {

@@ -32,13 +32,33 @@ export type WorkerDeps = Omit<SubscriptionJobDeps, 'integrations' | 'subscriptio
 export function createRegistry(deps: WorkerDeps): JobRegistry {
   const { repositories, ...services } = deps;
   const sync = {
-    ...repositories, coordination: deps.coordination, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: deps.lockLeaseMs,
+    ...repositories,
+    coordination: deps.coordination,
+    graph: deps.graph,
+    secretBox: deps.secretBox,
+    lockLeaseMs: deps.lockLeaseMs,
     ...(deps.operations ? { operations: deps.operations } : {}),
   };
-  const subs: SubscriptionJobDeps = { ...services, integrations: repositories.integrations, subscriptions: repositories.subscriptions, rooms: repositories.rooms };
-  return buildRegistry([pruneSyncRunsJob({ syncRuns: repositories.syncRuns }), secretExpiryCheckJob({ integrations: repositories.integrations }), roomsSyncJob(sync), usersSyncJob(sync),
-    subscriptionsReconcileJob(subs), subscriptionsRenewDueJob(subs), subscriptionsRenewJob(subs), subscriptionsLifecycleJob(subs), subscriptionsPollJob(subs),
-  ], JOB_NAMES);
+  const subs: SubscriptionJobDeps = {
+    ...services,
+    integrations: repositories.integrations,
+    subscriptions: repositories.subscriptions,
+    rooms: repositories.rooms,
+  };
+  return buildRegistry(
+    [
+      pruneSyncRunsJob({ syncRuns: repositories.syncRuns }),
+      secretExpiryCheckJob({ integrations: repositories.integrations }),
+      roomsSyncJob(sync),
+      usersSyncJob(sync),
+      subscriptionsReconcileJob(subs),
+      subscriptionsRenewDueJob(subs),
+      subscriptionsRenewJob(subs),
+      subscriptionsLifecycleJob(subs),
+      subscriptionsPollJob(subs),
+    ],
+    JOB_NAMES,
+  );
 }
 
 export type { JobContext, JobHandler, JobRegistry } from './job-handler.js';

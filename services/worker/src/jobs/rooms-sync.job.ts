@@ -24,33 +24,48 @@ export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
   return {
     name: 'rooms.sync',
     async handle(payload, ctx) {
-      return await runSyncJob(deps, ctx, { ...payload, stream: 'rooms', mode: 'full' }, async ({ integration, conn, run, lock, graphRequests }) => {
-        const settings = readRoomSettings(integration.roomSettings);
-        const selected = roomSelector(settings);
-        const kept = new Set<string>();
-        let pages = 0;
-        let skipped = 0;
-        await prefetchPages(
-          (cursor?: string) => deps.graph.listRoomsPage(conn, cursor),
-          (page) => page.nextCursor,
-          async (page) => {
-            const { rows, skipped: without } = roomsPageRows(page.rooms, integration.id, selected, kept);
-            skipped += without;
-            const counts = roomCounts(rows, await deps.rooms.byEmails(integration.id, rows.map((r) => r.email)));
-            Object.assign(run, { created: run.created + counts.created, updated: run.updated + counts.updated, unchanged: run.unchanged + counts.unchanged });
-            for (const row of rows) kept.add(row.email);
-            assertLockHeld(lock);
-            await deps.rooms.upsertBatch(rows);
-            pages++;
-            await ctx.progress({ stream: 'rooms', pages, kept: kept.size, requests: graphRequests() });
-            return 'continue';
-          },
-        );
-        addWarnings(run, walkWarnings(settings, kept, skipped));
-        assertLockHeld(lock);
-        run.deactivated += await deps.rooms.deactivateAllExcept(integration.id, [...kept]);
-        return { status: 'succeeded' };
-      });
+      return await runSyncJob(
+        deps,
+        ctx,
+        { ...payload, stream: 'rooms', mode: 'full' },
+        async ({ integration, conn, run, lock, graphRequests }) => {
+          const settings = readRoomSettings(integration.roomSettings);
+          const selected = roomSelector(settings);
+          const kept = new Set<string>();
+          let pages = 0;
+          let skipped = 0;
+          await prefetchPages(
+            (cursor?: string) => deps.graph.listRoomsPage(conn, cursor),
+            (page) => page.nextCursor,
+            async (page) => {
+              const { rows, skipped: without } = roomsPageRows(page.rooms, integration.id, selected, kept);
+              skipped += without;
+              const counts = roomCounts(
+                rows,
+                await deps.rooms.byEmails(
+                  integration.id,
+                  rows.map((r) => r.email),
+                ),
+              );
+              Object.assign(run, {
+                created: run.created + counts.created,
+                updated: run.updated + counts.updated,
+                unchanged: run.unchanged + counts.unchanged,
+              });
+              for (const row of rows) kept.add(row.email);
+              assertLockHeld(lock);
+              await deps.rooms.upsertBatch(rows);
+              pages++;
+              await ctx.progress({ stream: 'rooms', pages, kept: kept.size, requests: graphRequests() });
+              return 'continue';
+            },
+          );
+          addWarnings(run, walkWarnings(settings, kept, skipped));
+          assertLockHeld(lock);
+          run.deactivated += await deps.rooms.deactivateAllExcept(integration.id, [...kept]);
+          return { status: 'succeeded' };
+        },
+      );
     },
   };
 }
@@ -60,7 +75,8 @@ export function walkWarnings(settings: RoomSettings, kept: ReadonlySet<string>, 
   const warnings: string[] = [];
   if (settings.mode === 'selected') {
     const missing = (settings.roomEmails ?? []).filter((e) => !kept.has(e.toLowerCase()));
-    if (missing.length) warnings.push(`${missing.length} selected room(s) not found in the tenant: ${missing.slice(0, 20).join(', ')}`);
+    if (missing.length)
+      warnings.push(`${missing.length} selected room(s) not found in the tenant: ${missing.slice(0, 20).join(', ')}`);
   }
   if (skipped) warnings.push(`${skipped} room(s) without an email address ignored`);
   return warnings;

@@ -23,10 +23,18 @@ export function subscriptionsLifecycleJob(deps: SubscriptionJobDeps): JobHandler
       ctx.logger.info('lifecycle event', { event, subscriptionId, integrationId: row.integrationId });
       if (event === 'missed') {
         if (!isSyncedStream(row.stream)) {
-          ctx.logger.warn('missed notifications of a stream that is not synced; ignored', { subscriptionId, stream: row.stream });
+          ctx.logger.warn('missed notifications of a stream that is not synced; ignored', {
+            subscriptionId,
+            stream: row.stream,
+          });
           return { event, skipped: 'stream not synced' };
         }
-        await requestSync(deps, { integrationId: row.integrationId, stream: row.stream, mode: 'delta', trigger: 'webhook' });
+        await requestSync(deps, {
+          integrationId: row.integrationId,
+          stream: row.stream,
+          mode: 'delta',
+          trigger: 'webhook',
+        });
       } else if (event === 'reauthorizationRequired') {
         await subscriptions.setStatus(row.id, 'renew');
         await requestReconcile(deps.producer, row.integrationId);

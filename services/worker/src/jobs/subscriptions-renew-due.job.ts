@@ -28,27 +28,43 @@ export function subscriptionsRenewDueJob(deps: SubscriptionJobDeps): JobHandler<
       const unwanted = await deps.subscriptions.integrationsNotSubscribed();
       const ids = [...new Set([...missing, ...unwanted])];
       for (const id of ids) await requestReconcile(deps.producer, id);
-      if (due.length || ids.length) ctx.logger.info('subscriptions due', { due: due.length, renewJobs: jobs, missing: missing.length, unwanted: unwanted.length });
+      if (due.length || ids.length)
+        ctx.logger.info('subscriptions due', {
+          due: due.length,
+          renewJobs: jobs,
+          missing: missing.length,
+          unwanted: unwanted.length,
+        });
       return { due: due.length, renewJobs: jobs, missing: missing.length, unwanted: unwanted.length };
     },
   };
 }
 
 /** One renewal job per slice of one integration's due subscriptions; a slice queued already is not queued twice. */
-async function queueRenewals(deps: Pick<SubscriptionJobDeps, 'producer'>, due: readonly GraphSubscriptionEntity[]): Promise<number> {
+async function queueRenewals(
+  deps: Pick<SubscriptionJobDeps, 'producer'>,
+  due: readonly GraphSubscriptionEntity[],
+): Promise<number> {
   const byIntegration = new Map<string, string[]>();
-  for (const row of due) byIntegration.set(row.integrationId, [...(byIntegration.get(row.integrationId) ?? []), row.id]);
+  for (const row of due)
+    byIntegration.set(row.integrationId, [...(byIntegration.get(row.integrationId) ?? []), row.id]);
   let jobs = 0;
   for (const [integrationId, ids] of byIntegration) {
     for (const slice of slices(ids)) {
-      await deps.producer.enqueue('subscriptions.renew', { integrationId, subscriptionIds: slice }, { deduplication: { id: `renew:${slice[0]}` } });
+      await deps.producer.enqueue(
+        'subscriptions.renew',
+        { integrationId, subscriptionIds: slice },
+        { deduplication: { id: `renew:${slice[0]}` } },
+      );
       jobs++;
     }
   }
   return jobs;
 }
 
-async function integrationsMissingSubscriptions(deps: Pick<SubscriptionJobDeps, 'integrations' | 'subscriptions' | 'rooms'>): Promise<string[]> {
+async function integrationsMissingSubscriptions(
+  deps: Pick<SubscriptionJobDeps, 'integrations' | 'subscriptions' | 'rooms'>,
+): Promise<string[]> {
   const webhooks = (await deps.integrations.listEnabled()).filter((i) => i.syncMode === 'webhooks');
   const counts = await deps.subscriptions.countsByIntegration(webhooks.map((i) => i.id));
   const missing: string[] = [];

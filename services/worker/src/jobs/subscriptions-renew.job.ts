@@ -23,7 +23,9 @@ export function subscriptionsRenewJob(deps: SubscriptionJobDeps): JobHandler<'su
         return { skipped: 'integration does not want subscriptions' };
       }
       const margin = deps.renewMarginMs ?? DEFAULT_RENEW_MARGIN_MS;
-      const rows = (await deps.subscriptions.byIds(subscriptionIds)).filter((r) => r.integrationId === integrationId && isRenewalDue(r, now(), margin));
+      const rows = (await deps.subscriptions.byIds(subscriptionIds)).filter(
+        (r) => r.integrationId === integrationId && isRenewalDue(r, now(), margin),
+      );
       const conn = toGraphConnection(integration, deps.secretBox);
       const result = await renewSubscriptions({ ...deps, logger: ctx.logger, now }, integrationId, conn, rows);
       if (result.gone.length) {

@@ -29,42 +29,56 @@ export function usersSyncJob(deps: UsersSyncDeps): JobHandler<'users.sync'> {
   return {
     name: 'users.sync',
     async handle(payload, ctx) {
-      return await runSyncJob(deps, ctx, { ...payload, stream: USERS_STREAM }, async ({ integration, conn, run, lock, graphRequests }) => {
-        const stream = { integrationId: integration.id, stream: USERS_STREAM } as const;
-        const fullToken = await deps.coordination.pendingFull(stream);
-        const settings = readUserSettings(integration.userSettings);
-        const card = await resolveCardAttribute(deps, conn, integration, settings);
-        addWarnings(run, card.warnings);
-        const env: RoundEnv = {
-          store: deps, graph: deps.graph, conn, ctx, run, lock, graphRequests,
-          integrationId: integration.id,
-          cardAttribute: card.attribute,
-          select: userSelect(card.attribute),
-          scope: scopeLoader(deps.graph, conn, settings.userScope?.groupIds),
-          defaultGroupIds: await deps.groups.existing(settings.defaultGroupIds),
-          threshold: integration.deactivationThreshold,
-        };
-        const state = await deps.syncStates.get(integration.id, USERS_STREAM);
-        const wantFull = payload.mode === 'full' || fullToken !== null || !state?.deltaLink;
-        let cp = parseCheckpoint(state?.checkpoint);
-        if (cp && wantFull && cp.mode !== 'full') cp = null;
-        let ranFull = wantFull || cp?.mode === 'full';
-        let result: 'done' | 'stop';
-        try {
-          cp ??= wantFull || !state?.deltaLink ? await startFullRound(env) : await startDeltaRound(env, state.deltaLink);
-          result = await walkRound(env, cp);
-        } catch (err) {
-          if (!(err instanceof GraphDeltaExpiredError)) throw err;
-          ctx.logger.warn('users delta state expired; resyncing in full', { graphCode: err.graphCode });
-          addWarnings(run, [`the delta state expired (${err.graphCode ?? err.graphStatus ?? 'expired'}): dropped it and resynced in full`]);
-          await deps.syncStates.save(integration.id, USERS_STREAM, { deltaLink: null, checkpoint: null });
-          ranFull = true;
-          result = await walkRound(env, await startFullRound(env));
-        }
-        run.mode = ranFull ? 'full' : 'delta'; // what ran, whatever the payload said
-        if (result === 'done' && ranFull && fullToken !== null) await deps.coordination.clearFull(stream, fullToken);
-        return { status: result === 'stop' ? 'needs_confirmation' : 'succeeded' };
-      });
+      return await runSyncJob(
+        deps,
+        ctx,
+        { ...payload, stream: USERS_STREAM },
+        async ({ integration, conn, run, lock, graphRequests }) => {
+          const stream = { integrationId: integration.id, stream: USERS_STREAM } as const;
+          const fullToken = await deps.coordination.pendingFull(stream);
+          const settings = readUserSettings(integration.userSettings);
+          const card = await resolveCardAttribute(deps, conn, integration, settings);
+          addWarnings(run, card.warnings);
+          const env: RoundEnv = {
+            store: deps,
+            graph: deps.graph,
+            conn,
+            ctx,
+            run,
+            lock,
+            graphRequests,
+            integrationId: integration.id,
+            cardAttribute: card.attribute,
+            select: userSelect(card.attribute),
+            scope: scopeLoader(deps.graph, conn, settings.userScope?.groupIds),
+            defaultGroupIds: await deps.groups.existing(settings.defaultGroupIds),
+            threshold: integration.deactivationThreshold,
+          };
+          const state = await deps.syncStates.get(integration.id, USERS_STREAM);
+          const wantFull = payload.mode === 'full' || fullToken !== null || !state?.deltaLink;
+          let cp = parseCheckpoint(state?.checkpoint);
+          if (cp && wantFull && cp.mode !== 'full') cp = null;
+          let ranFull = wantFull || cp?.mode === 'full';
+          let result: 'done' | 'stop';
+          try {
+            cp ??=
+              wantFull || !state?.deltaLink ? await startFullRound(env) : await startDeltaRound(env, state.deltaLink);
+            result = await walkRound(env, cp);
+          } catch (err) {
+            if (!(err instanceof GraphDeltaExpiredError)) throw err;
+            ctx.logger.warn('users delta state expired; resyncing in full', { graphCode: err.graphCode });
+            addWarnings(run, [
+              `the delta state expired (${err.graphCode ?? err.graphStatus ?? 'expired'}): dropped it and resynced in full`,
+            ]);
+            await deps.syncStates.save(integration.id, USERS_STREAM, { deltaLink: null, checkpoint: null });
+            ranFull = true;
+            result = await walkRound(env, await startFullRound(env));
+          }
+          run.mode = ranFull ? 'full' : 'delta'; // what ran, whatever the payload said
+          if (result === 'done' && ranFull && fullToken !== null) await deps.coordination.clearFull(stream, fullToken);
+          return { status: result === 'stop' ? 'needs_confirmation' : 'succeeded' };
+        },
+      );
     },
   };
 }

@@ -15,18 +15,30 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '@ones-m365/shared/crypto';
 import type { GraphSubscriptionEntity, GraphSubscriptionRepository } from '@ones-m365/shared/db';
-import { GraphConflictError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphSubscription } from '@ones-m365/shared/graph';
+import {
+  GraphConflictError,
+  GraphNotFoundError,
+  type GraphClient,
+  type GraphConnection,
+  type GraphSubscription,
+} from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
 import type { SubscriptionSpec } from '@ones-m365/shared/subscriptions';
 import { requestSync, type Coordination } from '@ones-m365/shared/sync';
 import { DEFAULT_RENEW_MARGIN_MS, isRenewalDue, renewSubscriptions } from './subscription-renewal.js';
 
-export type SubscriptionsGraph = Pick<GraphClient, 'createSubscription' | 'getSubscription' | 'listSubscriptions' | 'renewSubscriptions' | 'deleteSubscription'>;
+export type SubscriptionsGraph = Pick<
+  GraphClient,
+  'createSubscription' | 'getSubscription' | 'listSubscriptions' | 'renewSubscriptions' | 'deleteSubscription'
+>;
 
 export interface SubscriptionManagerDeps {
   graph: SubscriptionsGraph;
-  subscriptions: Pick<GraphSubscriptionRepository, 'listForIntegration' | 'findByGraphId' | 'add' | 'remove' | 'setExpiry'>;
+  subscriptions: Pick<
+    GraphSubscriptionRepository,
+    'listForIntegration' | 'findByGraphId' | 'add' | 'remove' | 'setExpiry'
+  >;
   producer: Pick<Producer, 'enqueue'>;
   coordination: Pick<Coordination, 'requestFull' | 'announceSubscriptionsChanged'>;
   logger: Logger;
@@ -46,7 +58,17 @@ export class SubscriptionUnavailableError extends Error {
 }
 
 const norm = (resource: string) => resource.replace(/^\/+/, '').toLowerCase();
-const sameChangeTypes = (a: string, b: string) => a.split(',').map((s) => s.trim()).sort().join() === b.split(',').map((s) => s.trim()).sort().join();
+const sameChangeTypes = (a: string, b: string) =>
+  a
+    .split(',')
+    .map((s) => s.trim())
+    .sort()
+    .join() ===
+  b
+    .split(',')
+    .map((s) => s.trim())
+    .sort()
+    .join();
 
 export class SubscriptionManager {
   readonly notificationUrl: string;
@@ -62,15 +84,26 @@ export class SubscriptionManager {
   }
 
   /** Makes the integration hold exactly `specs`: renews what is due, creates what is missing, deletes the rest. */
-  async ensure(integrationId: string, conn: GraphConnection, specs: SubscriptionSpec[], opts: { verify?: boolean } = {}): Promise<void> {
+  async ensure(
+    integrationId: string,
+    conn: GraphConnection,
+    specs: SubscriptionSpec[],
+    opts: { verify?: boolean } = {},
+  ): Promise<void> {
     const rows = await this.deps.subscriptions.listForIntegration(integrationId);
     const kept = new Set<GraphSubscriptionEntity>();
     const due = new Map<GraphSubscriptionEntity, SubscriptionSpec>();
     for (const spec of specs) {
-      const row = rows.find((r) => !kept.has(r) && norm(r.resource) === norm(spec.resource) && sameChangeTypes(r.changeType, spec.changeType));
+      const row = rows.find(
+        (r) =>
+          !kept.has(r) && norm(r.resource) === norm(spec.resource) && sameChangeTypes(r.changeType, spec.changeType),
+      );
       if (row && opts.verify && !(await this.existsAtGraph(conn, row))) {
         // Gone at Graph without a lifecycle event (it happens): notifications may have been lost.
-        this.deps.logger.warn('subscription missing at Graph, recreating', { integrationId, subscriptionId: row.graphSubscriptionId });
+        this.deps.logger.warn('subscription missing at Graph, recreating', {
+          integrationId,
+          subscriptionId: row.graphSubscriptionId,
+        });
         kept.add(row); // handled here: not an extra one to delete below
         await this.deps.subscriptions.remove(row.id);
         await this.create(integrationId, conn, spec);
@@ -91,10 +124,18 @@ export class SubscriptionManager {
    * its spec (and a delta runs: notifications may have been lost). Another failure is thrown once
    * the renewals that worked are stored.
    */
-  async renew(integrationId: string, conn: GraphConnection, rows: GraphSubscriptionEntity[], specOf: (row: GraphSubscriptionEntity) => SubscriptionSpec): Promise<number> {
+  async renew(
+    integrationId: string,
+    conn: GraphConnection,
+    rows: GraphSubscriptionEntity[],
+    specOf: (row: GraphSubscriptionEntity) => SubscriptionSpec,
+  ): Promise<number> {
     const result = await renewSubscriptions({ ...this.deps, now: this.now }, integrationId, conn, rows);
     for (const row of result.gone) {
-      this.deps.logger.warn('subscription gone at Graph, recreating', { integrationId, subscriptionId: row.graphSubscriptionId });
+      this.deps.logger.warn('subscription gone at Graph, recreating', {
+        integrationId,
+        subscriptionId: row.graphSubscriptionId,
+      });
       await this.deps.subscriptions.remove(row.id);
       await this.create(integrationId, conn, specOf(row));
     }
@@ -124,18 +165,36 @@ export class SubscriptionManager {
       sub = await this.createAtGraph(conn, spec, clientState);
     }
     await this.deps.subscriptions.add({
-      integrationId, graphSubscriptionId: sub.id, resource: spec.resource, changeType: spec.changeType, stream: spec.stream,
-      clientStateHash: sha256Hex(clientState), expiresAt: new Date(sub.expirationDateTime),
+      integrationId,
+      graphSubscriptionId: sub.id,
+      resource: spec.resource,
+      changeType: spec.changeType,
+      stream: spec.stream,
+      clientStateHash: sha256Hex(clientState),
+      expiresAt: new Date(sub.expirationDateTime),
     });
     await this.deps.coordination.announceSubscriptionsChanged(integrationId);
-    this.deps.logger.info('subscription created', { integrationId, subscriptionId: sub.id, resource: spec.resource, expiresAt: sub.expirationDateTime });
+    this.deps.logger.info('subscription created', {
+      integrationId,
+      subscriptionId: sub.id,
+      resource: spec.resource,
+      expiresAt: sub.expirationDateTime,
+    });
     await requestSync(this.deps, { integrationId, stream: spec.stream, mode: 'delta', trigger: 'webhook' });
   }
 
-  private createAtGraph(conn: GraphConnection, spec: SubscriptionSpec, clientState: string): Promise<GraphSubscription> {
+  private createAtGraph(
+    conn: GraphConnection,
+    spec: SubscriptionSpec,
+    clientState: string,
+  ): Promise<GraphSubscription> {
     return this.deps.graph.createSubscription(conn, {
-      resource: spec.resource, changeType: spec.changeType, clientState, expirationDateTime: this.expiry(spec),
-      notificationUrl: this.notificationUrl, lifecycleNotificationUrl: this.lifecycleUrl,
+      resource: spec.resource,
+      changeType: spec.changeType,
+      clientState,
+      expirationDateTime: this.expiry(spec),
+      notificationUrl: this.notificationUrl,
+      lifecycleNotificationUrl: this.lifecycleUrl,
     });
   }
 
@@ -146,20 +205,33 @@ export class SubscriptionManager {
     );
     const foreign = existing.find((s) => s.notificationUrl !== this.notificationUrl);
     if (foreign) {
-      throw new SubscriptionUnavailableError(`another deployment of this app already subscribes to ${spec.resource} (notification URL ${foreign.notificationUrl ?? 'unknown'})`);
+      throw new SubscriptionUnavailableError(
+        `another deployment of this app already subscribes to ${spec.resource} (notification URL ${foreign.notificationUrl ?? 'unknown'})`,
+      );
     }
     const rows = await Promise.all(existing.map((s) => this.deps.subscriptions.findByGraphId(s.id)));
     const other = rows.find((r) => r && r.integrationId !== integrationId);
-    if (other) throw new SubscriptionUnavailableError(`integration ${other.integrationId} already subscribes to ${spec.resource} for this tenant and app`);
+    if (other)
+      throw new SubscriptionUnavailableError(
+        `integration ${other.integrationId} already subscribes to ${spec.resource} for this tenant and app`,
+      );
     for (const [i, s] of existing.entries()) {
       await this.deleteAtGraph(conn, s.id);
       if (rows[i]) await this.deps.subscriptions.remove(rows[i]!.id);
     }
-    this.deps.logger.info('subscription adopted (recreated with a new clientState)', { integrationId, resource: spec.resource, replaced: existing.length });
+    this.deps.logger.info('subscription adopted (recreated with a new clientState)', {
+      integrationId,
+      resource: spec.resource,
+      replaced: existing.length,
+    });
   }
 
   /** Deletes subscriptions at Graph (gone already is fine) and their rows. */
-  async removeAll(integrationId: string, conn: GraphConnection | null, rows?: GraphSubscriptionEntity[]): Promise<number> {
+  async removeAll(
+    integrationId: string,
+    conn: GraphConnection | null,
+    rows?: GraphSubscriptionEntity[],
+  ): Promise<number> {
     const list = rows ?? (await this.deps.subscriptions.listForIntegration(integrationId));
     for (const row of list) {
       if (conn) await this.deleteAtGraph(conn, row.graphSubscriptionId);

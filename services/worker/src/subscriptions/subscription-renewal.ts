@@ -5,7 +5,13 @@
  * recreate; any other failure is returned too, after the renewals that worked are stored.
  */
 import type { GraphSubscriptionEntity, GraphSubscriptionRepository } from '@ones-m365/shared/db';
-import { GraphNotFoundError, MAX_BATCH_REQUESTS, type GraphClient, type GraphConnection, type GraphFailure } from '@ones-m365/shared/graph';
+import {
+  GraphNotFoundError,
+  MAX_BATCH_REQUESTS,
+  type GraphClient,
+  type GraphConnection,
+  type GraphFailure,
+} from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import { lifetimeMinutesFor } from '@ones-m365/shared/subscriptions';
 
@@ -28,7 +34,11 @@ export interface RenewalResult {
   failures: GraphFailure[];
 }
 
-export function isRenewalDue(row: Pick<GraphSubscriptionEntity, 'status' | 'expiresAt'>, now: Date, marginMs: number): boolean {
+export function isRenewalDue(
+  row: Pick<GraphSubscriptionEntity, 'status' | 'expiresAt'>,
+  now: Date,
+  marginMs: number,
+): boolean {
   return row.status !== 'active' || row.expiresAt.getTime() - now.getTime() <= marginMs;
 }
 
@@ -39,12 +49,23 @@ export function slices<T>(items: readonly T[], size: number = RENEWAL_SLICE): T[
   return out;
 }
 
-export async function renewSubscriptions(deps: RenewalDeps, integrationId: string, conn: GraphConnection, rows: readonly GraphSubscriptionEntity[]): Promise<RenewalResult> {
+export async function renewSubscriptions(
+  deps: RenewalDeps,
+  integrationId: string,
+  conn: GraphConnection,
+  rows: readonly GraphSubscriptionEntity[],
+): Promise<RenewalResult> {
   const result: RenewalResult = { renewed: 0, gone: [], failures: [] };
   if (rows.length === 0) return result;
   const byGraphId = new Map(rows.map((r) => [r.graphSubscriptionId, r]));
   const now = deps.now().getTime();
-  const answers = await deps.graph.renewSubscriptions(conn, rows.map((r) => ({ id: r.graphSubscriptionId, expirationDateTime: new Date(now + lifetimeMinutesFor(r.resource) * 60_000) })));
+  const answers = await deps.graph.renewSubscriptions(
+    conn,
+    rows.map((r) => ({
+      id: r.graphSubscriptionId,
+      expirationDateTime: new Date(now + lifetimeMinutesFor(r.resource) * 60_000),
+    })),
+  );
   for (const answer of answers) {
     const row = byGraphId.get(answer.id)!;
     if ('subscription' in answer) {
@@ -53,6 +74,11 @@ export async function renewSubscriptions(deps: RenewalDeps, integrationId: strin
     } else if (answer.error instanceof GraphNotFoundError) result.gone.push(row);
     else result.failures.push(answer.error);
   }
-  deps.logger.info('subscriptions renewed', { integrationId, renewed: result.renewed, gone: result.gone.length, failed: result.failures.length });
+  deps.logger.info('subscriptions renewed', {
+    integrationId,
+    renewed: result.renewed,
+    gone: result.gone.length,
+    failed: result.failures.length,
+  });
   return result;
 }

@@ -1,10 +1,21 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { SyncRunEntity, SyncStatePatch } from '@ones-m365/shared/db';
-import { exceedsGuard, GUARD_MIN_USERS, passGuard, type GuardStore } from '../../../../services/worker/src/sync/users/deactivation-guard.js';
+import {
+  exceedsGuard,
+  GUARD_MIN_USERS,
+  passGuard,
+  type GuardStore,
+} from '../../../../services/worker/src/sync/users/deactivation-guard.js';
 import type { UsersCheckpoint } from '../../../../services/worker/src/sync/users/users-checkpoint.js';
 
-const cp = (over: Partial<UsersCheckpoint> = {}): UsersCheckpoint => ({ mode: 'full', phase: 'list', activeAtStart: 100, deactivated: 0, ...over });
+const cp = (over: Partial<UsersCheckpoint> = {}): UsersCheckpoint => ({
+  mode: 'full',
+  phase: 'list',
+  activeAtStart: 100,
+  deactivated: 0,
+  ...over,
+});
 
 describe('mass-deactivation guard', () => {
   it('trips only past the threshold of the users active at the start, and never below GUARD_MIN_USERS', () => {
@@ -21,15 +32,27 @@ describe('mass-deactivation guard', () => {
   });
 
   it('is monotonic: deactivating more never un-trips it', () => {
-    fc.assert(fc.property(fc.nat(1_000), fc.nat(1_000), fc.integer({ min: 1, max: 1_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (done, more, active, threshold) => {
-      if (exceedsGuard(cp({ activeAtStart: active, deactivated: done }), more, threshold)) {
-        expect(exceedsGuard(cp({ activeAtStart: active, deactivated: done }), more + 1, threshold)).to.equal(true);
-      }
-    }));
+    fc.assert(
+      fc.property(
+        fc.nat(1_000),
+        fc.nat(1_000),
+        fc.integer({ min: 1, max: 1_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (done, more, active, threshold) => {
+          if (exceedsGuard(cp({ activeAtStart: active, deactivated: done }), more, threshold)) {
+            expect(exceedsGuard(cp({ activeAtStart: active, deactivated: done }), more + 1, threshold)).to.equal(true);
+          }
+        },
+      ),
+    );
   });
 
   describe('passGuard', () => {
-    const run = (): Pick<SyncRunEntity, 'id' | 'status' | 'warnings'> => ({ id: 'run-2', status: 'running', warnings: [] });
+    const run = (): Pick<SyncRunEntity, 'id' | 'status' | 'warnings'> => ({
+      id: 'run-2',
+      status: 'running',
+      warnings: [],
+    });
     const store = (statuses: Record<string, string>) => {
       const saved: SyncStatePatch[] = [];
       const s: GuardStore = {

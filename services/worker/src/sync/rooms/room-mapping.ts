@@ -40,7 +40,8 @@ export function roomChanged(stored: RoomEntity, row: RoomRow): boolean {
     stored.floorNumber !== row.floorNumber ||
     stored.floorLabel !== row.floorLabel ||
     stored.bookingType !== row.bookingType ||
-    (stored.isWheelChairAccessible === null ? null : Boolean(stored.isWheelChairAccessible)) !== row.isWheelChairAccessible ||
+    (stored.isWheelChairAccessible === null ? null : Boolean(stored.isWheelChairAccessible)) !==
+      row.isWheelChairAccessible ||
     JSON.stringify(stored.tags ?? []) !== JSON.stringify(row.tags ?? [])
   );
 }

@@ -10,7 +10,12 @@ export interface RoomsPageRows {
   skipped: number;
 }
 
-export function roomsPageRows(rooms: readonly GraphRoom[], integrationId: string, selected: (email: string) => boolean, seen: ReadonlySet<string>): RoomsPageRows {
+export function roomsPageRows(
+  rooms: readonly GraphRoom[],
+  integrationId: string,
+  selected: (email: string) => boolean,
+  seen: ReadonlySet<string>,
+): RoomsPageRows {
   const out: RoomsPageRows = { rows: [], skipped: 0 };
   for (const room of rooms) {
     const row = toRoomRow(room, integrationId);
@@ -20,7 +25,10 @@ export function roomsPageRows(rooms: readonly GraphRoom[], integrationId: string
   return out;
 }
 
-export function roomCounts(rows: readonly RoomRow[], stored: readonly RoomEntity[]): { created: number; updated: number; unchanged: number } {
+export function roomCounts(
+  rows: readonly RoomRow[],
+  stored: readonly RoomEntity[],
+): { created: number; updated: number; unchanged: number } {
   const byEmail = new Map(stored.map((r) => [r.email, r]));
   const counts = { created: 0, updated: 0, unchanged: 0 };
   for (const row of rows) {

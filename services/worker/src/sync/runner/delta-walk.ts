@@ -25,7 +25,8 @@ export async function walkDelta<P extends DeltaPage>(
     (page) => page.nextLink,
     async (page, next) => {
       if (next) return await write(page, { next });
-      if (!page.deltaLink) throw new GraphRequestError(`Microsoft Graph ended a ${stream} delta round without a deltaLink`);
+      if (!page.deltaLink)
+        throw new GraphRequestError(`Microsoft Graph ended a ${stream} delta round without a deltaLink`);
       return await write(page, { deltaLink: page.deltaLink });
     },
     link,

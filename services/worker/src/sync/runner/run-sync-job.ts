@@ -46,7 +46,12 @@ export interface RunRequest {
   trigger: SyncTrigger;
 }
 
-export async function runSyncJob(deps: SyncRunnerDeps, ctx: RunContext, req: RunRequest, body: (scope: RunScope) => Promise<RunOutcome>): Promise<Record<string, unknown>> {
+export async function runSyncJob(
+  deps: SyncRunnerDeps,
+  ctx: RunContext,
+  req: RunRequest,
+  body: (scope: RunScope) => Promise<RunOutcome>,
+): Promise<Record<string, unknown>> {
   const integration = await deps.integrations.get(req.integrationId);
   if (!integration) {
     ctx.logger.info('integration gone; sync skipped');
@@ -59,13 +64,27 @@ export async function runSyncJob(deps: SyncRunnerDeps, ctx: RunContext, req: Run
   try {
     run = (await deps.syncRuns.runningForJob(ctx.jobId)) ?? (await deps.syncRuns.start({ ...req, jobId: ctx.jobId }));
     const base = run.graphRequests;
-    const scope: RunScope = { integration, conn: toGraphConnection(integration, deps.secretBox, counter), run, lock, graphRequests: () => base + counter.count };
+    const scope: RunScope = {
+      integration,
+      conn: toGraphConnection(integration, deps.secretBox, counter),
+      run,
+      lock,
+      graphRequests: () => base + counter.count,
+    };
     const outcome = await body(scope);
     await deps.syncRuns.finish(run, { status: outcome.status, graphRequests: scope.graphRequests(), error: null });
     deps.operations?.syncRunFinished(req.integrationId, req.stream, outcome.status);
-    return { runId: run.id, status: outcome.status, created: run.created, updated: run.updated, deactivated: run.deactivated, unchanged: run.unchanged };
+    return {
+      runId: run.id,
+      status: outcome.status,
+      created: run.created,
+      updated: run.updated,
+      deactivated: run.deactivated,
+      unchanged: run.unchanged,
+    };
   } catch (err) {
-    if (run && (await recordFailure(deps.syncRuns, run, err, ctx, run.graphRequests + counter.count)) === 'failed') deps.operations?.syncRunFinished(req.integrationId, req.stream, 'failed');
+    if (run && (await recordFailure(deps.syncRuns, run, err, ctx, run.graphRequests + counter.count)) === 'failed')
+      deps.operations?.syncRunFinished(req.integrationId, req.stream, 'failed');
     if (err instanceof GraphThrottledError && err.retryAfterMs !== null) {
       ctx.logger.warn('graph throttled; job delayed', { retryAfterMs: err.retryAfterMs });
       return ctx.delay(Date.now() + err.retryAfterMs);
@@ -78,14 +97,24 @@ export async function runSyncJob(deps: SyncRunnerDeps, ctx: RunContext, req: Run
   }
 }
 
-async function recordFailure(runs: SyncRunnerDeps['syncRuns'], run: SyncRunEntity, err: unknown, ctx: RunContext, graphRequests: number): Promise<'failed' | 'retrying'> {
+async function recordFailure(
+  runs: SyncRunnerDeps['syncRuns'],
+  run: SyncRunEntity,
+  err: unknown,
+  ctx: RunContext,
+  graphRequests: number,
+): Promise<'failed' | 'retrying'> {
   const message = err instanceof Error ? err.message : String(err);
   const retryable = !(err instanceof AppError) || err.retryable;
   const last = ctx.attemptsMade + 1 >= ctx.maxAttempts;
   if (err instanceof GraphThrottledError && err.retryAfterMs !== null) {
-    await runs.save(Object.assign(run, { graphRequests, error: `throttled by Graph; resumes in ${err.retryAfterMs} ms` }));
+    await runs.save(
+      Object.assign(run, { graphRequests, error: `throttled by Graph; resumes in ${err.retryAfterMs} ms` }),
+    );
   } else if (retryable && !last) {
-    await runs.save(Object.assign(run, { graphRequests, error: `attempt ${ctx.attemptsMade + 1} failed (retrying): ${message}` }));
+    await runs.save(
+      Object.assign(run, { graphRequests, error: `attempt ${ctx.attemptsMade + 1} failed (retrying): ${message}` }),
+    );
   } else {
     await runs.finish(run, { status: 'failed', graphRequests, error: message });
     return 'failed';

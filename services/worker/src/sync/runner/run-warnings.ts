@@ -6,5 +6,8 @@ const MAX_WARNINGS = 200;
 export function addWarnings(run: Pick<SyncRunEntity, 'warnings'>, warnings: string[]): void {
   if (warnings.length === 0) return;
   const all = [...(run.warnings ?? []), ...warnings];
-  run.warnings = all.length > MAX_WARNINGS ? [...all.slice(0, MAX_WARNINGS - 1), `… and ${all.length - MAX_WARNINGS + 1} more`] : all;
+  run.warnings =
+    all.length > MAX_WARNINGS
+      ? [...all.slice(0, MAX_WARNINGS - 1), `… and ${all.length - MAX_WARNINGS + 1} more`]
+      : all;
 }

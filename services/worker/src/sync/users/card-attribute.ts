@@ -10,7 +10,10 @@ import type { GraphClient, GraphConnection } from '@ones-m365/shared/graph';
 import { discoverPager, type UserSettings } from '@ones-m365/shared/integrations';
 
 export async function resolveCardAttribute(
-  deps: { integrations: Pick<IntegrationRepository, 'update'>; graph: Pick<GraphClient, 'getAvailableExtensionProperties'> },
+  deps: {
+    integrations: Pick<IntegrationRepository, 'update'>;
+    graph: Pick<GraphClient, 'getAvailableExtensionProperties'>;
+  },
   conn: GraphConnection,
   integration: IntegrationEntity,
   settings: UserSettings & { resolvedCardAttribute?: string },
@@ -29,7 +32,11 @@ export async function resolveCardAttribute(
       ],
     };
   }
-  if ('notFound' in discovered) return { attribute: null, warnings: ['card numbers skipped: the tenant has no extension_…_pager directory extension'] };
+  if ('notFound' in discovered)
+    return {
+      attribute: null,
+      warnings: ['card numbers skipped: the tenant has no extension_…_pager directory extension'],
+    };
   const found = discovered.found;
   const raw = integration.userSettings && typeof integration.userSettings === 'object' ? integration.userSettings : {};
   await deps.integrations.update(integration.id, { userSettings: { ...raw, resolvedCardAttribute: found } });

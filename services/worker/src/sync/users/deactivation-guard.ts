@@ -41,7 +41,10 @@ export async function passGuard(
   }
   const total = cp.deactivated + more;
   cp.pendingConfirmation = [...(cp.pendingConfirmation ?? []).slice(-9), ctx.run.id];
-  await store.syncStates.save(ctx.integrationId, USERS_STREAM, { ...checkpointState(cp), status: 'needs_confirmation' });
+  await store.syncStates.save(ctx.integrationId, USERS_STREAM, {
+    ...checkpointState(cp),
+    status: 'needs_confirmation',
+  });
   ctx.run.status = 'needs_confirmation';
   addWarnings(ctx.run, [
     `this sync would deactivate ${total} of ${cp.activeAtStart} active users (more than ${Math.round(ctx.threshold * 100)} %); ` +

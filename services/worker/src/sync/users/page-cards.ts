@@ -19,7 +19,11 @@ export interface PageCards {
 }
 
 /** Claims still open after a page: earlier ones of users the page does not speak for, then the page's refusals. */
-export function carriedClaims(earlier: readonly CardClaim[] | undefined, page: PageUsers, refusedNow: readonly CardClaim[]): CardClaim[] | undefined {
+export function carriedClaims(
+  earlier: readonly CardClaim[] | undefined,
+  page: PageUsers,
+  refusedNow: readonly CardClaim[],
+): CardClaim[] | undefined {
   const kept = earlier?.filter((c) => !inPage(page, c.graphId));
   if (refusedNow.length === 0) return kept;
   return [...(kept ?? []), ...refusedNow].slice(-MAX_REFUSED_CARDS);
@@ -27,7 +31,9 @@ export function carriedClaims(earlier: readonly CardClaim[] | undefined, page: P
 
 /** The claims of `before` (rows as read) that `after` (rows as resolved) refused. */
 export function refusedClaims(before: readonly UserRow[], after: readonly UserRow[]): CardClaim[] {
-  const claimed = new Map(before.flatMap((r) => (r.active && r.cardNumber ? [[r.graphId, r.cardNumber] as const] : [])));
+  const claimed = new Map(
+    before.flatMap((r) => (r.active && r.cardNumber ? [[r.graphId, r.cardNumber] as const] : [])),
+  );
   return after.flatMap((r) => {
     const card = claimed.get(r.graphId);
     return card !== undefined && r.cardNumber === null ? [{ graphId: r.graphId, card }] : [];
@@ -46,5 +52,9 @@ export async function settlePageCards(
   const holders = (await users.activeCardHolders(integrationId, pageCards)).filter((h) => !inPage(page, h.graphId));
   const storedCards = new Map([...stored.values()].filter((s) => s.active).map((s) => [s.graphId, s.cardNumber]));
   const resolved = resolveCardConflicts(rows, storedCards, holders);
-  return { rows: resolved.rows, warnings: resolved.warnings, refusedCards: carriedClaims(earlier, page, refusedClaims(rows, resolved.rows)) };
+  return {
+    rows: resolved.rows,
+    warnings: resolved.warnings,
+    refusedCards: carriedClaims(earlier, page, refusedClaims(rows, resolved.rows)),
+  };
 }

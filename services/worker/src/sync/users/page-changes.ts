@@ -33,9 +33,19 @@ export interface PageChangeOptions {
   newId?: () => string;
 }
 
-export function pageChanges(rows: readonly UserRow[], removed: readonly RemovedItem[], stored: ReadonlyMap<string, UserEntity>, opts: PageChangeOptions): PageChanges {
+export function pageChanges(
+  rows: readonly UserRow[],
+  removed: readonly RemovedItem[],
+  stored: ReadonlyMap<string, UserEntity>,
+  opts: PageChangeOptions,
+): PageChanges {
   const newId = opts.newId ?? randomUUID;
-  const changes: PageChanges = { counts: { created: 0, updated: 0, unchanged: 0, deactivated: 0 }, writes: [], createdIds: [], removals: new Map() };
+  const changes: PageChanges = {
+    counts: { created: 0, updated: 0, unchanged: 0, deactivated: 0 },
+    writes: [],
+    createdIds: [],
+    removals: new Map(),
+  };
   for (const row of rows) {
     const before = stored.get(row.graphId);
     const change = classify(before, row, opts.cards);
@@ -59,5 +69,11 @@ export function pageChanges(rows: readonly UserRow[], removed: readonly RemovedI
 }
 
 export function addCounts<T extends PageCounts>(run: T, c: PageCounts): T {
-  return { ...run, created: run.created + c.created, updated: run.updated + c.updated, unchanged: run.unchanged + c.unchanged, deactivated: run.deactivated + c.deactivated };
+  return {
+    ...run,
+    created: run.created + c.created,
+    updated: run.updated + c.updated,
+    unchanged: run.unchanged + c.unchanged,
+    deactivated: run.deactivated + c.deactivated,
+  };
 }

@@ -17,7 +17,12 @@ export async function endUsersRound(
 ): Promise<void> {
   if (end.refusedCards?.length) {
     const assigned = await tx.users.assignFreeCards(integrationId, end.refusedCards);
-    addWarnings(run, assigned.map((c) => `card number ${c.card} assigned to ${c.graphId} after all: its holder gave it up later in the sync`));
+    addWarnings(
+      run,
+      assigned.map(
+        (c) => `card number ${c.card} assigned to ${c.graphId} after all: its holder gave it up later in the sync`,
+      ),
+    );
   }
   await tx.syncStates.save(integrationId, USERS_STREAM, roundEndState(end.deltaLink));
 }

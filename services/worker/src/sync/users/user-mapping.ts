@@ -61,10 +61,12 @@ export function toUserRow(user: GraphUser, opts: MapOptions): UserRow {
   };
 }
 
-
 export type Change = 'created' | 'updated' | 'unchanged';
 
-type Stored = Pick<UserRow, 'userPrincipalName' | 'mail' | 'displayName' | 'accountEnabled' | 'active' | 'inactiveReason' | 'cardNumber'>;
+type Stored = Pick<
+  UserRow,
+  'userPrincipalName' | 'mail' | 'displayName' | 'accountEnabled' | 'active' | 'inactiveReason' | 'cardNumber'
+>;
 
 export function classify(stored: Stored | undefined, row: UserRow, cards: boolean): Change {
   if (!stored) return 'created';

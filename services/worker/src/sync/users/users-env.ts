@@ -1,5 +1,12 @@
 /** What a users round works with: its stores (narrowed), its run, and the integration's settings. */
-import type { GroupRepository, Repositories, SyncRunEntity, SyncRunRepository, SyncStateRepository, UserRepository } from '@ones-m365/shared/db';
+import type {
+  GroupRepository,
+  Repositories,
+  SyncRunEntity,
+  SyncRunRepository,
+  SyncStateRepository,
+  UserRepository,
+} from '@ones-m365/shared/db';
 import type { GraphClient, GraphConnection } from '@ones-m365/shared/graph';
 import type { HeldLock } from '@ones-m365/shared/sync';
 import type { RunContext } from '../runner/run-context.js';
@@ -16,7 +23,10 @@ export interface UsersStore {
   transaction: Repositories['transaction'];
 }
 
-export type UsersGraph = Pick<GraphClient, 'usersDeltaLatest' | 'listUsersPage' | 'usersDelta' | 'transitiveMemberUserIds' | 'getAvailableExtensionProperties'>;
+export type UsersGraph = Pick<
+  GraphClient,
+  'usersDeltaLatest' | 'listUsersPage' | 'usersDelta' | 'transitiveMemberUserIds' | 'getAvailableExtensionProperties'
+>;
 
 export interface UsersPageEnv {
   store: UsersStore;

@@ -38,17 +38,32 @@ export interface UsersPage {
   stored?: UserEntity[];
 }
 
-export async function writeUsersPage(env: UsersPageEnv, round: Round, page: UsersPage, after: After): Promise<PageVerdict> {
+export async function writeUsersPage(
+  env: UsersPageEnv,
+  round: Round,
+  page: UsersPage,
+  after: After,
+): Promise<PageVerdict> {
   const users = latestOfPage(page);
   const scope = users.latest.size > 0 ? await env.scope() : null;
-  let rows = [...users.latest.values()].map((u) => toUserRow(u, { integrationId: env.integrationId, cardAttribute: env.cardAttribute, scope }));
-  const storedRows = page.stored ?? (await env.store.users.byGraphIds(env.integrationId, [...users.latest.keys(), ...users.removedIds]));
+  let rows = [...users.latest.values()].map((u) =>
+    toUserRow(u, { integrationId: env.integrationId, cardAttribute: env.cardAttribute, scope }),
+  );
+  const storedRows =
+    page.stored ?? (await env.store.users.byGraphIds(env.integrationId, [...users.latest.keys(), ...users.removedIds]));
   const stored = new Map(storedRows.map((u) => [u.graphId, u]));
   const warnings: string[] = [];
   const cards = env.cardAttribute !== null;
   let refusedCards = carriedClaims(round.cp.refusedCards, users, []);
   if (cards) {
-    const settled = await settlePageCards(env.store.users, env.integrationId, users, rows, stored, round.cp.refusedCards);
+    const settled = await settlePageCards(
+      env.store.users,
+      env.integrationId,
+      users,
+      rows,
+      stored,
+      round.cp.refusedCards,
+    );
     rows = settled.rows;
     warnings.push(...settled.warnings);
     refusedCards = settled.refusedCards;
@@ -56,7 +71,14 @@ export async function writeUsersPage(env: UsersPageEnv, round: Round, page: User
   const marker = round.cp.mode === 'full' ? (round.cp.marker ?? null) : null;
   const changes = pageChanges(rows, page.removed, stored, { cards, marker });
   const cp: UsersCheckpoint = { ...round.cp, refusedCards: refusedCards?.length ? refusedCards : undefined };
-  if (!(await passGuard(env.store, { integrationId: env.integrationId, run: env.run, threshold: env.threshold }, cp, changes.counts.deactivated))) {
+  if (
+    !(await passGuard(
+      env.store,
+      { integrationId: env.integrationId, run: env.run, threshold: env.threshold },
+      cp,
+      changes.counts.deactivated,
+    ))
+  ) {
     round.cp = cp;
     return 'stop';
   }
@@ -64,8 +86,21 @@ export async function writeUsersPage(env: UsersPageEnv, round: Round, page: User
   const run: SyncRunEntity = { ...addCounts(env.run, changes.counts), graphRequests: env.graphRequests() };
   addWarnings(run, warnings);
   assertLockHeld(env.lock);
-  await commitUsersPage(env, changes, marker, next ? { checkpoint: next } : { deltaLink: (after as { done: string }).done, refusedCards: cp.refusedCards }, run);
-  Object.assign(env.run, { created: run.created, updated: run.updated, unchanged: run.unchanged, deactivated: run.deactivated, graphRequests: run.graphRequests, warnings: run.warnings });
+  await commitUsersPage(
+    env,
+    changes,
+    marker,
+    next ? { checkpoint: next } : { deltaLink: (after as { done: string }).done, refusedCards: cp.refusedCards },
+    run,
+  );
+  Object.assign(env.run, {
+    created: run.created,
+    updated: run.updated,
+    unchanged: run.unchanged,
+    deactivated: run.deactivated,
+    graphRequests: run.graphRequests,
+    warnings: run.warnings,
+  });
   round.cp = next ?? advance(cp, { phase: cp.phase }, changes.counts.deactivated);
   return 'continue';
 }
@@ -82,7 +117,8 @@ async function commitUsersPage(
     await tx.users.upsertPage(changes.writes, { cards: env.cardAttribute !== null, marker });
     for (const [reason, ids] of changes.removals) await tx.users.deactivate(env.integrationId, ids, reason);
     if (changes.createdIds.length > 0) await tx.users.addToGroups(changes.createdIds, env.defaultGroupIds);
-    if ('checkpoint' in then) await tx.syncStates.save(env.integrationId, USERS_STREAM, checkpointState(then.checkpoint));
+    if ('checkpoint' in then)
+      await tx.syncStates.save(env.integrationId, USERS_STREAM, checkpointState(then.checkpoint));
     else await endUsersRound(tx, env.integrationId, then, run);
     await tx.syncRuns.save(run);
   });

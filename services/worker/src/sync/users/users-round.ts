@@ -19,7 +19,14 @@ import { sweepUnseen } from './users-sweep.js';
 export async function startFullRound(env: RoundEnv): Promise<UsersCheckpoint> {
   const bracket = await env.graph.usersDeltaLatest(env.conn, env.select);
   const activeAtStart = await env.store.users.countActive(env.integrationId);
-  const cp: UsersCheckpoint = { mode: 'full', phase: 'list', bracket, marker: randomUUID(), activeAtStart, deactivated: 0 };
+  const cp: UsersCheckpoint = {
+    mode: 'full',
+    phase: 'list',
+    bracket,
+    marker: randomUUID(),
+    activeAtStart,
+    deactivated: 0,
+  };
   await env.store.syncStates.save(env.integrationId, USERS_STREAM, checkpointState(cp));
   return cp;
 }
@@ -34,7 +41,16 @@ export async function walkRound(env: RoundEnv, start: UsersCheckpoint): Promise<
   let pages = 0;
   const written = async (verdict: PageVerdict) => {
     pages++;
-    await env.ctx.progress({ stream: USERS_STREAM, phase: round.cp.phase, pages, created: env.run.created, updated: env.run.updated, unchanged: env.run.unchanged, deactivated: env.run.deactivated, requests: env.graphRequests() });
+    await env.ctx.progress({
+      stream: USERS_STREAM,
+      phase: round.cp.phase,
+      pages,
+      created: env.run.created,
+      updated: env.run.updated,
+      unchanged: env.run.unchanged,
+      deactivated: env.run.deactivated,
+      requests: env.graphRequests(),
+    });
     return verdict;
   };
   for (;;) {
@@ -46,7 +62,12 @@ export async function walkRound(env: RoundEnv, start: UsersCheckpoint): Promise<
         USERS_STREAM,
         (link) => env.graph.usersDelta(env.conn, { select: env.select, ...(link ? { link } : {}) }),
         async (page, at) => {
-          const after: After = 'next' in at ? { to: { phase: cp.phase, link: at.next } } : cp.phase === 'catchup' ? { to: { phase: 'sweep', deltaLink: at.deltaLink } } : { done: at.deltaLink };
+          const after: After =
+            'next' in at
+              ? { to: { phase: cp.phase, link: at.next } }
+              : cp.phase === 'catchup'
+                ? { to: { phase: 'sweep', deltaLink: at.deltaLink } }
+                : { done: at.deltaLink };
           return await written(await writeUsersPage(env, round, page, after));
         },
         cp.link,
@@ -63,17 +84,29 @@ export async function walkRound(env: RoundEnv, start: UsersCheckpoint): Promise<
  * The `/users` listing of a full load. Its pages are disjoint, so each page's stored users are
  * read ahead with it, overlapping the write of the page before (the write is the slower half).
  */
-async function walkListing(env: RoundEnv, round: Round, written: (v: PageVerdict) => Promise<PageVerdict>): Promise<PageVerdict> {
+async function walkListing(
+  env: RoundEnv,
+  round: Round,
+  written: (v: PageVerdict) => Promise<PageVerdict>,
+): Promise<PageVerdict> {
   const cp = round.cp;
   return await prefetchPages(
     async (cursor) => {
       const page = await env.graph.listUsersPage(env.conn, { select: env.select, ...(cursor ? { cursor } : {}) });
-      return { ...page, stored: await env.store.users.byGraphIds(env.integrationId, page.users.map((u) => u.id)) };
+      return {
+        ...page,
+        stored: await env.store.users.byGraphIds(
+          env.integrationId,
+          page.users.map((u) => u.id),
+        ),
+      };
     },
     (page) => page.nextCursor,
     async (page, next) => {
       const after: After = { to: next ? { phase: 'list', link: next } : { phase: 'catchup', link: cp.bracket } };
-      return await written(await writeUsersPage(env, round, { users: page.users, removed: [], stored: page.stored }, after));
+      return await written(
+        await writeUsersPage(env, round, { users: page.users, removed: [], stored: page.stored }, after),
+      );
     },
     cp.link,
   );
