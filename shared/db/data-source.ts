@@ -72,11 +72,11 @@ function serializeTransactions(ds: DataSource): void {
   const manager = ds.manager;
   const begin = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
   let last: Promise<unknown> = Promise.resolve();
-  manager.transaction = ((...args: unknown[]) => {
+  manager.transaction = (...args: unknown[]) => {
     const run = last.then(() => begin(...args));
     last = run.catch(() => undefined);
     return run;
-  }) as typeof manager.transaction;
+  };
 }
 
 const MIGRATION_LOCK = 'ones_m365_migrations';

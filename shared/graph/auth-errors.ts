@@ -174,7 +174,7 @@ export function oauthBodyFields(body: unknown): {
 } {
   if (!body || typeof body !== 'object') return { error: null, aadsts: null, traceId: null };
   const b = body as Record<string, unknown>;
-  const codes = Array.isArray(b.error_codes) ? b.error_codes : [];
+  const codes: unknown[] = Array.isArray(b.error_codes) ? b.error_codes : [];
   const first = codes[0];
   const aadsts =
     typeof first === 'number' || typeof first === 'string'

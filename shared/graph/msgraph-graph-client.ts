@@ -79,7 +79,9 @@ class FetchHandler implements Middleware {
   ) {}
 
   async execute(context: Context): Promise<void> {
-    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    // The SDK types `request` with the DOM's Request, which this project's lib does not include.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access
+    const url: string = typeof context.request === 'string' ? context.request : context.request.url;
     const store = scope.getStore();
     this.onSend();
     if (store?.counter) store.counter.count++;

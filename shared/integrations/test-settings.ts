@@ -149,7 +149,7 @@ export async function testSettings(
         return `Rooms are readable (e.g. ${firstRoom.displayName ?? firstRoom.emailAddress})`;
       } catch (err) {
         if (isGraphFailure(err) && !(err instanceof GraphForbiddenError))
-          throw new Error(`${describe(err)}. ${PLACES_HINT}`);
+          throw new Error(`${describe(err)}. ${PLACES_HINT}`, { cause: err });
         throw err;
       }
     }),

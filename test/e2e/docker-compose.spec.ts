@@ -16,7 +16,9 @@ async function compose(args: string[], env: NodeJS.ProcessEnv = ENV) {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT')
-      throw new Error('docker-compose is not installed: `apt-get install docker-compose` (.ci/run installs it)');
+      throw new Error('docker-compose is not installed: `apt-get install docker-compose` (.ci/run installs it)', {
+        cause: err,
+      });
     throw err;
   }
 }

@@ -55,7 +55,7 @@ export class FakeHttp {
   readonly fetch: FetchLike = async (input, init) => {
     const url = new URL(input);
     const headers: Record<string, string> = {};
-    new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => {
+    new Headers(init.headers).forEach((v, k) => {
       headers[k] = v;
     });
     const body = typeof init.body === 'string' ? init.body : null;
@@ -83,8 +83,8 @@ export class FakeHttp {
 function hang(signal: AbortSignal | null | undefined): Promise<Response> {
   return new Promise((_, reject) => {
     if (!signal) return;
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    if (signal.aborted) reject(signal.reason as Error);
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
   });
 }
 

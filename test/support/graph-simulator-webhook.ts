@@ -2,7 +2,7 @@
  * A local webhook receiver for simulator tests: answers Graph's validation handshake (or misbehaves
  * on purpose) and records every notification POST.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type HandshakeMode = 'echo' | 'wrong' | 'html' | 'silent' | 'encoded';
@@ -33,7 +33,7 @@ export class WebhookReceiver {
     return this;
   }
 
-  private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);

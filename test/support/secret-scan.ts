@@ -79,12 +79,12 @@ export async function redisHaystacks(redis: Redis, prefix: string): Promise<Hays
 
 /** Every row of every table of the database, binary columns as text and as base64. */
 export async function databaseHaystacks(ds: DataSource): Promise<Haystack[]> {
-  const tables = (await ds.query(
+  const tables = await ds.query<{ t: string }[]>(
     'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()',
-  )) as { t: string }[];
+  );
   const out: Haystack[] = [];
   for (const { t } of tables) {
-    const rows = (await ds.query(`SELECT * FROM \`${t}\``)) as Record<string, unknown>[];
+    const rows = await ds.query<Record<string, unknown>[]>(`SELECT * FROM \`${t}\``);
     const text = JSON.stringify(rows, (_k, v: unknown) =>
       v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer'
         ? Buffer.from((v as { data: number[] }).data).toString('latin1')

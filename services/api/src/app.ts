@@ -84,9 +84,13 @@ export function createApp(deps: AppDeps): ApiApp {
 
   app.use((req, res, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: req.method });
-    res.on('finish', () =>
-      end({ route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched', status: String(res.statusCode) }),
-    );
+    res.on('finish', () => {
+      const routePath = (req.route as { path?: unknown } | undefined)?.path;
+      end({
+        route: typeof routePath === 'string' ? `${req.baseUrl}${routePath}` : 'unmatched',
+        status: String(res.statusCode),
+      });
+    });
     next();
   });
 

@@ -96,7 +96,7 @@ export async function startCore(options: GraphSimulatorOptions): Promise<Simulat
 
   const controlKey = options.controlKey ?? randomBytes(18).toString('base64url');
   const tls = await prepareTls(dataDir, [host, ...(options.extraHosts ?? [])]);
-  let core: SimulatorCore | undefined;
+  let core: SimulatorCore | undefined; // eslint-disable-line prefer-const -- assigned once the server exists, read by its handler
   const server: Server = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, (req) =>
     req.path.startsWith('/_control') ? handleControl(core!, req) : dispatch(req),
   );

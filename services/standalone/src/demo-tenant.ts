@@ -3,6 +3,7 @@
  * every restart) and, when ONES has no integration yet, an integration for it created and enabled
  * through the public API, exactly as the ONES backend would.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- the demo's setup steps read the api's JSON answers field by field */
 import { startGraphSimulator, type GraphSimulator } from '@ones-m365/graph-simulator';
 
 export async function startDemoSimulator(

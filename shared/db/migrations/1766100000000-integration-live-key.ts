@@ -41,7 +41,7 @@ export class IntegrationLiveKey1766100000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     const sql = pick(q);
     await q.query(sql.addColumn);
-    const rows: { id: string; cloud: string; tenant_id: string; client_id: string }[] = await q.query(sql.select);
+    const rows = (await q.query(sql.select)) as { id: string; cloud: string; tenant_id: string; client_id: string }[];
     const taken = new Set<string>();
     for (const row of rows) {
       const key = liveKey(row);

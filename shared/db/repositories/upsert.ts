@@ -16,7 +16,7 @@ export async function upsertBatch<T extends ObjectLiteral>(
     .createQueryBuilder()
     .insert()
     .into(repo.target)
-    .values(rows as never)
+    .values(rows)
     .orUpdate(overwrite, conflict)
     .updateEntity(false)
     .execute();

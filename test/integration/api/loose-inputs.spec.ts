@@ -46,7 +46,7 @@ describe('loose inputs are refused (real MySQL and Redis)', () => {
         rawGet(`${h.url}/admin/queues/api/queues`, { authorization: [basic, 'Basic eDp5'] }),
       ]);
       expect(answers.map((a) => a.status)).to.deep.equal([401, 401, 401, 401]);
-      expect(answers[0]!.body).to.deep.equal({
+      expect(answers[0].body).to.deep.equal({
         error: { code: 'unauthorized', message: 'Missing or invalid bearer token' },
       });
     });

@@ -54,8 +54,8 @@ describe('migrations from several processes at once (MySQL)', () => {
     try {
       const all = await Promise.all([openDatabase(url), openDatabase(url), openDatabase(url)]);
       const [ds] = all;
-      const [count] = (await ds!.query('SELECT COUNT(*) AS n FROM migrations')) as { n: number }[];
-      expect(Number(count!.n)).to.equal(ds!.migrations.length);
+      const [count] = await ds.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM migrations');
+      expect(Number(count!.n)).to.equal(ds.migrations.length);
       await Promise.all(all.map((d) => d.destroy()));
     } finally {
       await drop();

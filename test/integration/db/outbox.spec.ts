@@ -133,7 +133,6 @@ describe('job outbox (pending_jobs)', () => {
       expect.fail('the drain should have failed');
     } catch (err) {
       expect((err as Error).message).to.not.match(/should have failed/);
-    } finally {
     }
     expect(await pending.forIntegration(id)).to.have.length(1);
     await outbox.drain({ limit: 100, createdBefore: later() });

@@ -30,9 +30,7 @@ describe('SQLite: concurrent transactions', () => {
         }),
       ),
     );
-    expect(
-      results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
-    ).to.deep.equal([]);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).to.deep.equal([]);
     const values = results.map((r) => (r as PromiseFulfilledResult<boolean | null>).value);
     // In turn: the ten before the DELETE commit, the nine after it find the integration gone.
     expect(values).to.deep.equal([...Array(11).fill(true), ...Array(9).fill(null)]);

@@ -14,7 +14,7 @@ async function walk(
   let url: string | undefined = first;
   let pages = 0;
   for (;;) {
-    const page = (await graph.api(url!).headers(headers).get()) as Page;
+    const page = (await graph.api(url).headers(headers).get()) as Page;
     pages++;
     items.push(...page.value);
     if (page['@odata.deltaLink']) return { items, pages, deltaLink: page['@odata.deltaLink'] };

@@ -202,7 +202,7 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
   });
 
   it('coalescing: requests while one waits merge into it, a full one upgrading it; requests during a run make one follow-up', async () => {
-    let workers = h.startWorkers();
+    const workers = h.startWorkers();
     await users('full');
     await h.idle();
     await workers.close();
@@ -210,7 +210,7 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     expect(waiting.coalesced).to.equal(false);
     expect(await users('full')).to.deep.equal({ jobId: waiting.jobId, coalesced: true });
     expect(await users('delta')).to.deep.equal({ jobId: waiting.jobId, coalesced: true });
-    workers = h.startWorkers({ concurrency: 4 });
+    h.startWorkers({ concurrency: 4 }); // closed by the harness
     await h.idle();
     expect((await h.runs()).map((r) => r.mode)).to.deep.equal(['full', 'full']);
 

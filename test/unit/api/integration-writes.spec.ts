@@ -31,7 +31,7 @@ function fakeOutbox(opts: { gone?: boolean; jobIds?: (string | null)[] } = {}) {
       if (opts.gone) return null;
       const { value, followUps: f } = await fn(tx as unknown as IntegrationWrite);
       followUps.push(...f);
-      return { value, jobs: opts.jobIds ?? f.map((_, i) => `job-${i}`) } as never;
+      return { value, jobs: opts.jobIds ?? f.map((_, i) => `job-${i}`) };
     },
   };
   return { outbox, tx, followUps };

@@ -79,8 +79,7 @@ export function signInRoutes(deps: { service: SignInService; logger: Logger; sec
 }
 
 function callbackParams(req: Request) {
-  const one = (name: string): string | undefined =>
-    typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined;
+  const one = (name: string): string | undefined => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
   return {
     ...(one('state') ? { state: one('state') } : {}),
     ...(one('code') ? { code: one('code') } : {}),

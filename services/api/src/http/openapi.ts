@@ -45,7 +45,7 @@ export function buildOpenApi(mounted: Mounted[], info: { title: string; version:
     for (const route of m.routes) {
       const path = (m.prefix + route.path).replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       paths[path] ??= {};
-      paths[path]![route.method] = {
+      paths[path][route.method] = {
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         tags: [route.tag],

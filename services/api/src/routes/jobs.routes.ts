@@ -24,7 +24,7 @@ export function jobsRoutes(deps: { producer: Producer }): AnyRoute[] {
           name: job.name,
           state: await job.getState(),
           progress: job.progress,
-          result: job.returnvalue ?? null,
+          result: (job.returnvalue as unknown) ?? null,
           failedReason: job.failedReason ?? null,
           attemptsMade: job.attemptsMade,
           createdAt: new Date(job.timestamp).toISOString(),

@@ -24,8 +24,7 @@ function comparable(field: DestinationField, value: Destination[DestinationField
 /** The destination fields `patch` changes, in a fixed order. */
 export function changedDestinationFields(current: Destination, patch: PatchIntegration): DestinationField[] {
   return DESTINATION_FIELDS.filter(
-    (f) =>
-      patch[f] !== undefined && comparable(f, patch[f] as Destination[DestinationField]) !== comparable(f, current[f]),
+    (f) => patch[f] !== undefined && comparable(f, patch[f]) !== comparable(f, current[f]),
   );
 }
 

@@ -105,7 +105,7 @@ export class IntegrationsService {
     if (secretIssues.length)
       throw new ValidationError(`Invalid request: ${secretIssues.map((i) => i.field).join(', ')}`, secretIssues);
     const { clientSecret, ...rest } = patch;
-    const changes: Partial<IntegrationEntity> = { ...rest } as Partial<IntegrationEntity>;
+    const changes: Partial<IntegrationEntity> = { ...rest };
     if (rest.clientId) changes.clientId = rest.clientId.toLowerCase();
     if (clientSecret !== undefined)
       Object.assign(changes, sealSecret(this.deps.secretBox, id, clientSecret), rotatedSecretChanges(current, patch));

@@ -29,7 +29,7 @@ export function readBatch(body: unknown): IncomingNotification[] {
   const value = (body as { value?: unknown }).value;
   if (!Array.isArray(value) || value.length === 0) throw invalid('`value` must be a non-empty array');
   if (value.length > MAX_BATCH) throw invalid(`\`value\` holds more than ${MAX_BATCH} notifications`);
-  const out: IncomingNotification[] = new Array(value.length);
+  const out = new Array<IncomingNotification>(value.length);
   for (let i = 0; i < value.length; i++) {
     const item = value[i] as Record<string, unknown> | null;
     if (!item || typeof item !== 'object') throw invalid(`value.${i} is not an object`);

@@ -70,7 +70,7 @@ export function createHttpsServer(tls: { key: string; cert: string }, sink: Requ
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers))
         if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      let rawBody = '';
+      let rawBody: string;
       try {
         rawBody = await readBody(req);
       } catch {

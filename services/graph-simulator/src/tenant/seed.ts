@@ -3,7 +3,7 @@
  * groups and apps (event times are relative to the current UTC day so calendar windows work).
  */
 import { createHash } from 'node:crypto';
-import type { AppRecord, Cloud, EventRecord, GroupRecord, RoomRecord, UserRecord } from './model.js';
+import type { AppRecord, Cloud, EventRecord, GroupRecord, RoomRecord } from './model.js';
 import { createRng, pick, rngUuid, type Rng } from './random.js';
 import { Tenant } from './tenant.js';
 

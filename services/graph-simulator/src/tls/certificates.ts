@@ -58,7 +58,7 @@ async function loadCa(dir: string): Promise<Ca | null> {
 }
 
 async function createCa(dir: string): Promise<Ca> {
-  const keys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await crypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=ones-m365 Graph simulator CA',
@@ -83,7 +83,7 @@ async function createCa(dir: string): Promise<Ca> {
 /** Loads the CA from dataDir or creates it there, then issues a fresh loopback leaf certificate. */
 export async function prepareTls(dataDir: string, extraHosts: string[] = []): Promise<TlsMaterial> {
   const ca = (await loadCa(dataDir)) ?? (await createCa(dataDir));
-  const leafKeys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const leafKeys = await crypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const names: x509.JsonGeneralName[] = [
     { type: 'dns', value: 'localhost' },
     { type: 'ip', value: '127.0.0.1' },

@@ -34,7 +34,7 @@ export function subscriptionsRenewJob(deps: SubscriptionJobDeps): JobHandler<'su
         await deps.coordination.announceSubscriptionsChanged(integrationId);
         await requestReconcile(deps.producer, integrationId);
       }
-      if (result.failures.length) throw result.failures[0];
+      if (result.failures.length) throw result.failures[0] as Error;
       return { renewed: result.renewed, gone: result.gone.length };
     },
   };

@@ -139,7 +139,7 @@ export class SubscriptionManager {
       await this.deps.subscriptions.remove(row.id);
       await this.create(integrationId, conn, specOf(row));
     }
-    if (result.failures.length) throw result.failures[0];
+    if (result.failures.length) throw result.failures[0] as Error;
     return result.renewed;
   }
 
@@ -217,7 +217,7 @@ export class SubscriptionManager {
       );
     for (const [i, s] of existing.entries()) {
       await this.deleteAtGraph(conn, s.id);
-      if (rows[i]) await this.deps.subscriptions.remove(rows[i]!.id);
+      if (rows[i]) await this.deps.subscriptions.remove(rows[i].id);
     }
     this.deps.logger.info('subscription adopted (recreated with a new clientState)', {
       integrationId,

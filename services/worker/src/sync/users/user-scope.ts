@@ -12,7 +12,7 @@ export function scopeLoader(
   conn: GraphConnection,
   groupIds: readonly string[] | undefined,
 ): ScopeLoader {
-  if (!groupIds || groupIds.length === 0) return async () => null;
+  if (!groupIds || groupIds.length === 0) return () => Promise.resolve(null);
   let loaded: Promise<ReadonlySet<string>> | null = null;
   return () =>
     (loaded ??= (async () => {
