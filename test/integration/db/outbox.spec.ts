@@ -160,12 +160,20 @@ describe('job outbox (pending_jobs)', () => {
 
   it('drops a stored sync follow-up of a stream this version does not sync, and drains the rows after it', async () => {
     const { id } = await newIntegration();
-    await pending.add(id, 'sync', { stream: 'calendar:3f1c2a9e-0000-4000-8000-000000000001', mode: 'full', trigger: 'enable' });
+    await pending.add(id, 'sync', {
+      stream: 'calendar:3f1c2a9e-0000-4000-8000-000000000001',
+      mode: 'full',
+      trigger: 'enable',
+    });
     await unreachable.write(id, async () => ({ value: null, followUps: [reconcileFollowUp()] }));
     expect(await outbox.drain({ limit: 100, createdBefore: later() })).to.be.at.least(2);
     expect(await pending.forIntegration(id)).to.deep.equal([]);
-    expect((await producer.queue(QUEUES.sync).getJobs(['waiting'])).filter((j) => j.data.integrationId === id)).to.have.length(0);
-    expect((await producer.queue(QUEUES.subscriptions).getJobs(['waiting'])).some((j) => j.data.integrationId === id)).to.equal(true);
+    expect(
+      (await producer.queue(QUEUES.sync).getJobs(['waiting'])).filter((j) => j.data.integrationId === id),
+    ).to.have.length(0);
+    expect(
+      (await producer.queue(QUEUES.subscriptions).getJobs(['waiting'])).some((j) => j.data.integrationId === id),
+    ).to.equal(true);
   });
 
   it('moves each row once when several drainers run at the same time', async () => {
