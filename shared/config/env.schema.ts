@@ -63,8 +63,11 @@ export const apiEnvShape = {
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must be like 1mb or 512kb').default('1mb').describe('largest JSON body'),
 } as const;
 
+export const DEFAULT_WORKER_HEALTH_PORT = 3100;
+
 export const workerEnvShape = {
   ...commonEnvShape,
+  WORKER_HEALTH_PORT: port.default(DEFAULT_WORKER_HEALTH_PORT).describe("the worker's /healthz and /readyz, for probes"),
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(64).default(4).describe('jobs per queue at once'),
   WORKER_LOCK_DURATION_MS: z.coerce
     .number({ message: 'must be a number' })
