@@ -17,7 +17,13 @@ describe('api and worker as processes', () => {
     db = await createMysqlDatabase();
     const port = await freePort();
     const workerHealthPort = await freePort();
-    env = testEnv({ DATABASE_URL: db.url, PORT: String(port), WORKER_HEALTH_PORT: String(workerHealthPort), LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
+    env = testEnv({
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      WORKER_HEALTH_PORT: String(workerHealthPort),
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+    });
     workerHealth = `http://127.0.0.1:${workerHealthPort}`;
     base = `http://127.0.0.1:${port}`;
   });
@@ -45,16 +51,26 @@ describe('api and worker as processes', () => {
     await waitForHttp(`${workerHealth}/readyz`, worker);
     expect((await fetch(`${workerHealth}/healthz`)).status).to.equal(200);
     const auth = { authorization: `Bearer ${env.API_TOKEN}` };
-    const created = await fetch(`${base}/api/v1/groups`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Staff' }) });
+    const created = await fetch(`${base}/api/v1/groups`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Staff' }),
+    });
     expect(created.status).to.equal(201);
     const producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), env.QUEUE_PREFIX!);
     try {
-      const done = await waitFor('the scheduled prune job to complete', async () => (await producer.queue('maintenance').getCompleted()).length > 0);
+      const done = await waitFor(
+        'the scheduled prune job to complete',
+        async () => (await producer.queue('maintenance').getCompleted()).length > 0,
+      );
       expect(done).to.equal(true);
     } finally {
       await producer.close();
     }
-    const logLine = worker.output().split('\n').find((l) => l.includes('worker started'));
+    const logLine = worker
+      .output()
+      .split('\n')
+      .find((l) => l.includes('worker started'));
     expect(JSON.parse(logLine!)).to.include({ level: 'info', service: 'worker' });
   });
 

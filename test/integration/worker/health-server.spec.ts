@@ -5,7 +5,7 @@ import { openTestDatabase, type TestDatabase } from '../../support/db.js';
 import { freePort } from '../../support/processes.js';
 import { TEST_REDIS_URL } from '../../support/services.js';
 
-describe("worker health endpoint (real MySQL and Redis)", () => {
+describe('worker health endpoint (real MySQL and Redis)', () => {
   let db: TestDatabase;
   const servers: WorkerHealthServer[] = [];
   const connections: ReturnType<typeof createRedisConnection>[] = [];
@@ -33,7 +33,10 @@ describe("worker health endpoint (real MySQL and Redis)", () => {
     expect(live.status).to.equal(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).to.equal(200);
-    expect(await ready.json()).to.deep.equal({ status: 'ready', checks: { database: { ok: true }, redis: { ok: true } } });
+    expect(await ready.json()).to.deep.equal({
+      status: 'ready',
+      checks: { database: { ok: true }, redis: { ok: true } },
+    });
   });
 
   it('answers /readyz 503 naming Redis when Redis does not answer, while /healthz stays 200', async () => {

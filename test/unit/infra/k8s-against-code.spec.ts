@@ -13,7 +13,15 @@ import { ALL_QUEUES } from '@ones-m365/shared/queue';
 import { healthRouter } from '../../../services/api/src/routes/health.routes.js';
 import { startWorkerHealthServer } from '../../../services/worker/src/health/health-server.js';
 import { ALERTS_FILE, PROMETHEUS_RULE_FILE, renderPrometheusRule } from '../../../infra/k8s/render-prometheus-rule.js';
-import { findObject, loadManifests, podSpec, resolvedEnv, ROOT, type Container, type K8sObject } from '../../support/k8s-manifests.js';
+import {
+  findObject,
+  loadManifests,
+  podSpec,
+  resolvedEnv,
+  ROOT,
+  type Container,
+  type K8sObject,
+} from '../../support/k8s-manifests.js';
 
 const VALID_SECRETS = {
   DATABASE_URL: 'mysql://ones:pw@mysql:3306/ones_m365',
@@ -24,7 +32,9 @@ const VALID_SECRETS = {
 };
 
 function requiredKeys(shape: Record<string, z.ZodType>): string[] {
-  return Object.entries(shape).filter(([, s]) => !s.safeParse(undefined).success).map(([k]) => k);
+  return Object.entries(shape)
+    .filter(([, s]) => !s.safeParse(undefined).success)
+    .map(([k]) => k);
 }
 
 function container(objects: K8sObject[], kind: string, name: string): Container {
@@ -34,7 +44,9 @@ function container(objects: K8sObject[], kind: string, name: string): Container 
 /** `node <dist file>` → the TypeScript source it is compiled from (rootDir/outDir of its tsconfig). */
 function sourceOf(distPath: string): string {
   const workspace = distPath.startsWith('shared/') ? 'shared' : distPath.split('/').slice(0, 2).join('/');
-  const tsconfig = JSON.parse(readFileSync(join(ROOT, workspace, 'tsconfig.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } };
+  const tsconfig = JSON.parse(readFileSync(join(ROOT, workspace, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: { rootDir: string; outDir: string };
+  };
   const { rootDir, outDir } = tsconfig.compilerOptions;
   const inWorkspace = distPath.slice(workspace.length + 1);
   expect(inWorkspace.startsWith(`${outDir}/`), `${distPath} is not in ${workspace}/${outDir}`).to.equal(true);
@@ -52,16 +64,27 @@ describe('Kubernetes base (infra/k8s): against the code', () => {
   const migrate = container(objects, 'Job', 'ones-m365-migrate');
 
   it('sets only variables each process reads, and every required one', () => {
-    for (const [c, shape] of [[api, apiEnvShape], [worker, workerEnvShape], [migrate, { DATABASE_URL: apiEnvShape.DATABASE_URL }]] as const) {
+    for (const [c, shape] of [
+      [api, apiEnvShape],
+      [worker, workerEnvShape],
+      [migrate, { DATABASE_URL: apiEnvShape.DATABASE_URL }],
+    ] as const) {
       const names = (c.env ?? []).map((e) => e.name);
-      expect(names.filter((n) => !(n in shape)), `${c.name} sets variables nothing reads`).to.deep.equal([]);
-      expect(requiredKeys(shape).filter((k) => !names.includes(k)), `${c.name} misses required variables`).to.deep.equal([]);
+      expect(
+        names.filter((n) => !(n in shape)),
+        `${c.name} sets variables nothing reads`,
+      ).to.deep.equal([]);
+      expect(
+        requiredKeys(shape).filter((k) => !names.includes(k)),
+        `${c.name} misses required variables`,
+      ).to.deep.equal([]);
       expect(new Set(names).size, `${c.name} sets a variable twice`).to.equal(names.length);
     }
   });
 
   it('refers only to ConfigMap and Secret keys that exist', () => {
-    for (const c of [api, worker, migrate]) expect(Object.values(resolvedEnv(objects, c)), c.name).to.not.include(undefined);
+    for (const c of [api, worker, migrate])
+      expect(Object.values(resolvedEnv(objects, c)), c.name).to.not.include(undefined);
   });
 
   it('gives values that load once the placeholders are replaced, and that refuse to start as shipped', () => {
@@ -69,7 +92,15 @@ describe('Kubernetes base (infra/k8s): against the code', () => {
     expect(() => loadWorkerConfig({ ...resolvedEnv(objects, worker), ...VALID_SECRETS })).to.not.throw();
     expect(() => loadApiConfig(resolvedEnv(objects, api))).to.throw(/ENCRYPTION_KEY must be 32 bytes/);
     const secret = findObject(objects, 'Secret', 'ones-m365-secrets').stringData!;
-    for (const key of ['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEY', 'API_TOKEN', 'DASHBOARD_PASSWORD', 'KEDA_REDIS_PASSWORD']) expect(secret[key], key).to.include('REPLACE_ME');
+    for (const key of [
+      'DATABASE_URL',
+      'REDIS_URL',
+      'ENCRYPTION_KEY',
+      'API_TOKEN',
+      'DASHBOARD_PASSWORD',
+      'KEDA_REDIS_PASSWORD',
+    ])
+      expect(secret[key], key).to.include('REPLACE_ME');
   });
 
   it("probes the api's real routes on its PORT", () => {
@@ -82,11 +113,14 @@ describe('Kubernetes base (infra/k8s): against the code', () => {
     const fakeDeps = { db: { query: async () => [{ 1: 1 }] } as never, redis: { ping: async () => 'PONG' } as never };
     const server = await startWorkerHealthServer(fakeDeps, 0, '127.0.0.1');
     try {
-      for (const path of probePaths(worker)) expect((await fetch(`http://127.0.0.1:${server.port}${path}`)).status, path).to.equal(200);
+      for (const path of probePaths(worker))
+        expect((await fetch(`http://127.0.0.1:${server.port}${path}`)).status, path).to.equal(200);
     } finally {
       await server.close();
     }
-    expect(worker.ports!.find((p) => p.name === 'health')!.containerPort).to.equal(Number(resolvedEnv(objects, worker).WORKER_HEALTH_PORT));
+    expect(worker.ports!.find((p) => p.name === 'health')!.containerPort).to.equal(
+      Number(resolvedEnv(objects, worker).WORKER_HEALTH_PORT),
+    );
   });
 
   it('runs the real entry points, as the Dockerfile and the workspaces name them', () => {
@@ -94,11 +128,16 @@ describe('Kubernetes base (infra/k8s): against the code', () => {
       expect(c.command![0]).to.equal('node');
       expect(existsSync(join(ROOT, sourceOf(c.command![1]!))), c.command![1]).to.equal(true);
     }
-    for (const [c, workspace] of [[api, 'services/api'], [worker, 'services/worker']] as const) {
+    for (const [c, workspace] of [
+      [api, 'services/api'],
+      [worker, 'services/worker'],
+    ] as const) {
       const pkg = JSON.parse(readFileSync(join(ROOT, workspace, 'package.json'), 'utf8')) as { main: string };
       expect(c.command![1]).to.equal(`${workspace}/${pkg.main}`);
     }
-    const dockerCmd = JSON.parse(/^CMD\s+(\[.*\])$/m.exec(readFileSync(join(ROOT, 'infra/docker/node.Dockerfile'), 'utf8'))![1]!) as string[];
+    const dockerCmd = JSON.parse(
+      /^CMD\s+(\[.*\])$/m.exec(readFileSync(join(ROOT, 'infra/docker/node.Dockerfile'), 'utf8'))![1]!,
+    ) as string[];
     expect(dockerCmd).to.deep.equal(api.command);
     const rootPkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(sourceOf(migrate.command![1]!)).to.equal(rootPkg.scripts.migrate!.split(' ').at(-1));
@@ -124,7 +163,9 @@ describe('Kubernetes base (infra/k8s): against the code', () => {
 
   it('lets a stopping worker finish its page: the grace period outlasts the job lock', () => {
     const lockSeconds = Number(resolvedEnv(objects, worker).WORKER_LOCK_DURATION_MS) / 1000;
-    expect(podSpec(findObject(objects, 'Deployment', 'ones-m365-worker')).terminationGracePeriodSeconds).to.be.greaterThan(lockSeconds);
+    expect(
+      podSpec(findObject(objects, 'Deployment', 'ones-m365-worker')).terminationGracePeriodSeconds,
+    ).to.be.greaterThan(lockSeconds);
   });
 
   it("scales the workers on each queue's BullMQ wait list, between sane bounds", () => {
@@ -143,9 +184,11 @@ describe('Kubernetes base (infra/k8s): against the code', () => {
     expect(publicUrl.protocol).to.equal('https:');
     expect(ingress.tls[0].hosts).to.deep.equal([publicUrl.host]);
     expect(ingress.rules[0].host).to.equal(publicUrl.host);
-    const paths = (ingress.rules[0].http.paths as { path: string; backend: { service: { name: string } } }[]);
+    const paths = ingress.rules[0].http.paths as { path: string; backend: { service: { name: string } } }[];
     expect(paths.map((p) => p.path)).to.include.members(['/api/v1', '/webhooks/graph', '/auth']);
-    expect(paths.map((p) => p.path).some((p) => '/admin/queues'.startsWith(p) || '/metrics'.startsWith(p))).to.equal(false);
+    expect(paths.map((p) => p.path).some((p) => '/admin/queues'.startsWith(p) || '/metrics'.startsWith(p))).to.equal(
+      false,
+    );
     for (const p of paths) findObject(objects, 'Service', p.backend.service.name);
   });
 
@@ -154,12 +197,18 @@ describe('Kubernetes base (infra/k8s): against the code', () => {
     const service = findObject(objects, 'Service', 'ones-m365-api');
     expect(apiLabels).to.include(service.spec.selector);
     expect(apiLabels).to.include(findObject(objects, 'PodDisruptionBudget', 'ones-m365-api').spec.selector.matchLabels);
-    expect(findObject(objects, 'HorizontalPodAutoscaler', 'ones-m365-api').spec.scaleTargetRef.name).to.equal('ones-m365-api');
+    expect(findObject(objects, 'HorizontalPodAutoscaler', 'ones-m365-api').spec.scaleTargetRef.name).to.equal(
+      'ones-m365-api',
+    );
     expect(findObject(objects, 'Deployment', 'ones-m365-api').spec.replicas).to.be.at.least(2);
-    expect(service.metadata.labels).to.include(findObject(objects, 'ServiceMonitor', 'ones-m365-api').spec.selector.matchLabels);
+    expect(service.metadata.labels).to.include(
+      findObject(objects, 'ServiceMonitor', 'ones-m365-api').spec.selector.matchLabels,
+    );
   });
 
   it('carries the alerts of infra/prometheus/alerts.yml as its PrometheusRule, unchanged', () => {
-    expect(readFileSync(PROMETHEUS_RULE_FILE, 'utf8')).to.equal(renderPrometheusRule(readFileSync(ALERTS_FILE, 'utf8')));
+    expect(readFileSync(PROMETHEUS_RULE_FILE, 'utf8')).to.equal(
+      renderPrometheusRule(readFileSync(ALERTS_FILE, 'utf8')),
+    );
   });
 });

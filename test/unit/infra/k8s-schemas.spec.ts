@@ -12,7 +12,13 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
-import { findObject, loadManifests, manifestFiles, readKustomization, type K8sObject } from '../../support/k8s-manifests.js';
+import {
+  findObject,
+  loadManifests,
+  manifestFiles,
+  readKustomization,
+  type K8sObject,
+} from '../../support/k8s-manifests.js';
 
 type Model = new (data: never) => { validate(): void };
 const MODELS: Record<string, Model> = {
@@ -39,7 +45,7 @@ function validate(o: K8sObject): void {
   try {
     new model(body as never).validate();
   } catch (err) {
-    throw new Error(`${o.file}: ${o.kind} ${o.metadata.name} is invalid: ${(err as Error).message}`);
+    throw new Error(`${o.file}: ${o.kind} ${o.metadata.name} is invalid: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -71,11 +77,20 @@ describe('Kubernetes base (infra/k8s): API schemas', () => {
     const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(new Set(kinds).size).to.equal(kinds.length);
     for (const [kind, name] of [
-      ['Deployment', 'ones-m365-api'], ['Deployment', 'ones-m365-worker'], ['Job', 'ones-m365-migrate'],
-      ['Service', 'ones-m365-api'], ['Ingress', 'ones-m365'], ['PodDisruptionBudget', 'ones-m365-api'],
-      ['HorizontalPodAutoscaler', 'ones-m365-api'], ['ScaledObject', 'ones-m365-worker'], ['ConfigMap', 'ones-m365-config'],
-      ['Secret', 'ones-m365-secrets'], ['ServiceMonitor', 'ones-m365-api'], ['PrometheusRule', 'ones-m365'],
-    ] as const) findObject(objects, kind, name);
+      ['Deployment', 'ones-m365-api'],
+      ['Deployment', 'ones-m365-worker'],
+      ['Job', 'ones-m365-migrate'],
+      ['Service', 'ones-m365-api'],
+      ['Ingress', 'ones-m365'],
+      ['PodDisruptionBudget', 'ones-m365-api'],
+      ['HorizontalPodAutoscaler', 'ones-m365-api'],
+      ['ScaledObject', 'ones-m365-worker'],
+      ['ConfigMap', 'ones-m365-config'],
+      ['Secret', 'ones-m365-secrets'],
+      ['ServiceMonitor', 'ones-m365-api'],
+      ['PrometheusRule', 'ones-m365'],
+    ] as const)
+      findObject(objects, kind, name);
     expect(objects.some((o) => o.kind === 'NetworkPolicy')).to.equal(true);
   });
 });

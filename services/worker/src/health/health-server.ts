@@ -48,14 +48,19 @@ async function readiness(deps: WorkerHealthDeps, stopping: boolean): Promise<{ s
   return { status: ok ? 200 : 503, body: { status: ok ? 'ready' : 'not_ready', checks: { database, redis } } };
 }
 
-export async function startWorkerHealthServer(deps: WorkerHealthDeps, port: number, host = '0.0.0.0'): Promise<WorkerHealthServer> {
+export async function startWorkerHealthServer(
+  deps: WorkerHealthDeps,
+  port: number,
+  host = '0.0.0.0',
+): Promise<WorkerHealthServer> {
   let stopping = false;
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: object) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: { code: 'method_not_allowed', message: 'Only GET is served here', details: [] } });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(405, { error: { code: 'method_not_allowed', message: 'Only GET is served here', details: [] } });
     if (path === '/healthz') return send(200, { status: 'ok' });
     if (path === '/readyz') return void readiness(deps, stopping).then((r) => send(r.status, r.body));
     send(404, { error: { code: 'not_found', message: 'The worker serves only /healthz and /readyz', details: [] } });
