@@ -18,6 +18,7 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app /app
-USER node
+# The image's `node` user, by number so Kubernetes can check runAsNonRoot.
+USER 1000:1000
 EXPOSE 3000
 CMD ["node", "services/api/dist/main.js"]

@@ -76,8 +76,13 @@ export const apiEnvShape = {
     .describe('largest JSON body'),
 } as const;
 
+export const DEFAULT_WORKER_HEALTH_PORT = 3100;
+
 export const workerEnvShape = {
   ...commonEnvShape,
+  WORKER_HEALTH_PORT: port
+    .default(DEFAULT_WORKER_HEALTH_PORT)
+    .describe("the worker's /healthz and /readyz, for probes"),
   WORKER_CONCURRENCY: z.coerce
     .number({ message: 'must be a number' })
     .int()

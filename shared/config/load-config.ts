@@ -34,6 +34,8 @@ export interface ApiConfig extends CommonConfig {
 
 export interface WorkerConfig extends CommonConfig {
   concurrency: number;
+  /** Port of the worker's /healthz and /readyz (WORKER_HEALTH_PORT). */
+  healthPort: number;
   /** BullMQ job lock and the sync streams' lease (WORKER_LOCK_DURATION_MS). */
   lockDurationMs: number;
   /** Delta interval of webhook-mode integrations (SAFETY_NET_POLL_SECONDS). */
@@ -98,6 +100,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   return deepFreeze({
     ...common(v),
     concurrency: v.WORKER_CONCURRENCY,
+    healthPort: v.WORKER_HEALTH_PORT,
     lockDurationMs: v.WORKER_LOCK_DURATION_MS,
     safetyNetSeconds: v.SAFETY_NET_POLL_SECONDS,
   });

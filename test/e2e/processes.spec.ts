@@ -11,11 +11,20 @@ describe('api and worker as processes', () => {
   let api: ServiceProcess | undefined;
   let worker: ServiceProcess | undefined;
   let base: string;
+  let workerHealth: string;
 
   before(async () => {
     db = await createMysqlDatabase();
     const port = await freePort();
-    env = testEnv({ DATABASE_URL: db.url, PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
+    const workerHealthPort = await freePort();
+    env = testEnv({
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      WORKER_HEALTH_PORT: String(workerHealthPort),
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+    });
+    workerHealth = `http://127.0.0.1:${workerHealthPort}`;
     base = `http://127.0.0.1:${port}`;
   });
   after(async () => {
@@ -39,6 +48,8 @@ describe('api and worker as processes', () => {
     api = spawnService('api', env);
     worker = spawnService('worker', env);
     await waitForHttp(`${base}/readyz`, api);
+    await waitForHttp(`${workerHealth}/readyz`, worker);
+    expect((await fetch(`${workerHealth}/healthz`)).status).to.equal(200);
     const auth = { authorization: `Bearer ${env.API_TOKEN}` };
     const created = await fetch(`${base}/api/v1/groups`, {
       method: 'POST',

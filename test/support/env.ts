@@ -20,6 +20,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: freshPrefix(),
     DATABASE_URL: 'sqlite::memory:',
+    // Any free port: parallel runs' worker processes never compete for the default one.
+    WORKER_HEALTH_PORT: '0',
     ...overrides,
   };
 }

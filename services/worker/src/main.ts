@@ -9,6 +9,7 @@ import { openDatabase } from '@ones-m365/shared/db';
 import { createLogger } from '@ones-m365/shared/logging';
 import { OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
+import { startWorkerHealthServer } from './health/health-server.js';
 import { startWorkerProcess } from './worker-process.js';
 
 async function main(): Promise<void> {
@@ -22,6 +23,9 @@ async function main(): Promise<void> {
   const operations = new OperationsRecorder(producerRedis, config.queuePrefix, {
     onSecretRejected: secretStatusWriter(db),
   });
+  // Listening before the workers start: the probes answer while it connects.
+  const health = await startWorkerHealthServer({ db, redis: producerRedis }, config.healthPort);
+  logger.info('worker health endpoint listening', { port: health.port });
   const worker = await startWorkerProcess({
     db,
     connection,
@@ -42,7 +46,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('stopping worker', { signal });
+    health.markStopping();
     await worker.close();
+    await health.close();
     await producer.close();
     connection.disconnect();
     await db.destroy();

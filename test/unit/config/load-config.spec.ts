@@ -86,6 +86,14 @@ describe('loadWorkerConfig', () => {
     expect(c.concurrency).to.equal(8);
   });
 
+  it('serves its probes on WORKER_HEALTH_PORT, 3100 unless set, and refuses a port out of range', () => {
+    expect(loadWorkerConfig(testEnv({ WORKER_HEALTH_PORT: undefined })).healthPort).to.equal(3100);
+    expect(loadWorkerConfig(testEnv({ WORKER_HEALTH_PORT: '9100' })).healthPort).to.equal(9100);
+    expect(() => loadWorkerConfig(testEnv({ WORKER_HEALTH_PORT: '70000' }))).to.throw(
+      /WORKER_HEALTH_PORT must be 0\.\.65535/,
+    );
+  });
+
   it('still requires the encryption key', () => {
     expect(() => loadWorkerConfig(testEnv({ ENCRYPTION_KEY: undefined }))).to.throw(/ENCRYPTION_KEY is required/);
   });
