@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { DeltaCoalescer } from '../../../services/api/src/webhooks/delta-coalescer.js';
+import { DEFAULT_WINDOW_MS, DeltaCoalescer } from '../../../services/api/src/webhooks/delta-coalescer.js';
 
 describe('DeltaCoalescer (webhook memo)', () => {
   let clock: sinon.SinonFakeTimers;
@@ -112,5 +112,44 @@ describe('DeltaCoalescer (webhook memo)', () => {
     fail();
     expect(await first).to.equal('unavailable');
     expect(await second).to.equal('unavailable');
+  });
+
+  describe('with the default window', () => {
+    const timed = () => {
+      const sentAt: number[] = [];
+      const c = new DeltaCoalescer({ now: () => clock.now, send: async () => { sentAt.push(clock.now); } });
+      return { c, sentAt };
+    };
+
+    it('a change arriving just after a request is requested again within 0.55 s (a busy stream stays fresh)', async () => {
+      const { c, sentAt } = timed();
+      await c.request('a');
+      await clock.tickAsync(10);
+      await c.request('a'); // read by no run yet: owed the trailing request
+      await clock.tickAsync(540);
+      expect(sentAt).to.have.length(2);
+      expect(sentAt[1]! - sentAt[0]!).to.be.at.least(DEFAULT_WINDOW_MS);
+    });
+
+    it('a notification every 10 ms for 5 s: no two requests less than 0.5 s apart (at most two delta runs a second)', async () => {
+      const { c, sentAt } = timed();
+      for (let t = 0; t < 5_000; t += 10) {
+        await c.request('a');
+        await clock.tickAsync(10);
+      }
+      await clock.tickAsync(1_000);
+      expect(sentAt.length).to.be.within(9, 11);
+      for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!).to.be.at.least(500);
+    });
+
+    it('a burst of 1,000 notifications within 100 ms costs exactly 2 requests (a leading and a trailing one)', async () => {
+      const { c, sentAt } = timed();
+      for (let i = 0; i < 1_000; i++) {
+        await c.request('a');
+        if (i % 10 === 9) await clock.tickAsync(1);
+      }
+      await clock.tickAsync(3_000);
+      expect(sentAt).to.have.length(2);
+    });
   });
 });
