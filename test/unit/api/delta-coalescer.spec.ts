@@ -27,6 +27,8 @@ describe('DeltaCoalescer (webhook memo)', () => {
   it('callers arriving while a request is in flight share its answer and earn a trailing request', async () => {
     const { c, sent } = make();
     const [p1, p2] = [c.request('a'), c.request('a')];
+    expect(p1).to.be.instanceOf(Promise);
+    expect(p2, 'shares the request in flight').to.equal(p1);
     await Promise.all([p1, p2]);
     expect(sent).to.have.length(1);
     await clock.tickAsync(600);
@@ -45,7 +47,7 @@ describe('DeltaCoalescer (webhook memo)', () => {
     let down = true;
     const { c, sent } = make(() => down);
     let err: unknown;
-    await c.request('a').catch((e) => (err = e));
+    await Promise.resolve(c.request('a')).catch((e) => (err = e));
     expect(err).to.be.instanceOf(Error);
     down = false;
     await c.request('a');
@@ -77,7 +79,7 @@ describe('DeltaCoalescer (webhook memo)', () => {
     await clock.tickAsync(600); // trailing request sent, not yet acknowledged
     expect(sent).to.have.length(2);
     let answered = false;
-    void c.request('a').then(() => (answered = true));
+    void Promise.resolve(c.request('a')).then(() => (answered = true));
     await clock.tickAsync(0);
     expect(answered).to.equal(true);
     release();
@@ -102,9 +104,9 @@ describe('DeltaCoalescer (webhook memo)', () => {
     down = true;
     await clock.tickAsync(600); // the trailing request fails: nothing is known to be queued now
     expect(sent).to.have.length(2);
-    const first = c.request('a').then(() => 'accepted', () => 'unavailable'); // goes to Redis, which hangs
+    const first = Promise.resolve(c.request('a')).then(() => 'accepted', () => 'unavailable'); // goes to Redis, which hangs
     expect(sent).to.have.length(3);
-    const second = c.request('a').then(() => 'accepted', () => 'unavailable');
+    const second = Promise.resolve(c.request('a')).then(() => 'accepted', () => 'unavailable');
     let settled = false;
     void second.then(() => (settled = true));
     await clock.tickAsync(0);

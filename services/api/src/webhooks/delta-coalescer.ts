@@ -57,8 +57,11 @@ export class DeltaCoalescer {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Resolves once a delta run of `key` that starts after this call is certain to be requested. */
-  request(key: string): Promise<void> {
+  /**
+   * Resolves once a delta run of `key` that starts after this call is certain to be requested;
+   * null when that is already certain (answered from the memo: nothing to wait for).
+   */
+  request(key: string): Promise<void> | null {
     const s = this.states.get(key);
     if (s?.inFlight && (!s.trailing || s.failed)) {
       s.dirty = true;
@@ -68,11 +71,11 @@ export class DeltaCoalescer {
       // A trailing request is under way: like a memo hit, this one is owed the next trailing
       // request, and a steady stream never waits for Redis on the request path.
       s.dirty = true;
-      return Promise.resolve();
+      return null;
     }
     if (s && this.now() < s.windowUntil) {
       s.dirty = true;
-      return Promise.resolve();
+      return null;
     }
     // A state past its window may still be dirty (its timer not run yet): then this request also
     // covers notifications already answered, and must not be dropped on failure.
