@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
+import { createCoordination } from '@ones-m365/shared/sync';
 import { removeQueueData } from '../test/support/env.js';
 import { TEST_REDIS_URL } from '../test/support/services.js';
 import { startWebhookHarness, type WebhookHarness } from '../test/support/webhook-harness.js';
@@ -36,16 +37,31 @@ async function throughputRows(realT: Target, bareT: Target, connections: number)
     await throughput(realT, { ...load, requests: 500 });
   }
   const rounds: { bare: number; real: number }[] = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push({ bare: await throughput(bareT, load), real: await throughput(realT, load) });
+  for (let i = 0; i < ROUNDS; i++)
+    rounds.push({ bare: await throughput(bareT, load), real: await throughput(realT, load) });
   const bareRps = Math.max(...rounds.map((r) => r.bare));
   const realRps = Math.max(...rounds.map((r) => r.real));
   const perRound = rounds.map((r) => r.real / r.bare);
   const spread = `${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}`;
   const posts = (rps: number) => `${rps.toFixed(0)} POST/s (${(rps * BATCH).toFixed(0)} notif/s)`;
   return [
-    { bench: 'webhook ingress', metric: `throughput, ${BATCH}/POST, ${connections} conns (bare)`, value: posts(bareRps) },
-    { bench: 'webhook ingress', metric: `throughput, ${BATCH}/POST, ${connections} conns (ours)`, value: posts(realRps) },
-    { bench: 'webhook ingress', metric: `throughput ratio ours/bare, ${connections} conns (best; per round)`, value: `${(realRps / bareRps).toFixed(2)} (${spread})`, goal: '≥ 0.80', ok: realRps / bareRps >= 0.8 },
+    {
+      bench: 'webhook ingress',
+      metric: `throughput, ${BATCH}/POST, ${connections} conns (bare)`,
+      value: posts(bareRps),
+    },
+    {
+      bench: 'webhook ingress',
+      metric: `throughput, ${BATCH}/POST, ${connections} conns (ours)`,
+      value: posts(realRps),
+    },
+    {
+      bench: 'webhook ingress',
+      metric: `throughput ratio ours/bare, ${connections} conns (best; per round)`,
+      value: `${(realRps / bareRps).toFixed(2)} (${spread})`,
+      goal: '≥ 0.80',
+      ok: realRps / bareRps >= 0.8,
+    },
   ];
 }
 
@@ -55,7 +71,10 @@ async function ingress(): Promise<BenchRow[]> {
   const producer = createProducer(redis, prefix);
   const tenant = fakeTenant(10);
   const body = batchBody(tenant, BATCH);
-  const [real, bare] = await Promise.all([startIngressApp(tenant, producer), startBareApp()]);
+  const [real, bare] = await Promise.all([
+    startIngressApp(tenant, { producer, coordination: createCoordination(redis, prefix) }),
+    startBareApp(),
+  ]);
   const path = '/webhooks/graph/notifications';
   const realT: Target = { port: real.port, path, body };
   const bareT: Target = { port: bare.port, path, body };
@@ -68,10 +87,28 @@ async function ingress(): Promise<BenchRow[]> {
     const posts = CONNECTIONS.length * (2 * 1_000 + ROUNDS * ROUND_POSTS) + rate.perSecond * rate.seconds;
     return [
       ...rows,
-      { bench: 'webhook ingress', metric: `p50 / p99 at 1,000 notif/s (bare, n=${bareLat.n})`, value: `${ms(bareLat.p50)} / ${ms(bareLat.p99)}` },
-      { bench: 'webhook ingress', metric: `p50 / p99 at 1,000 notif/s (ours, n=${realLat.n}, interleaved)`, value: `${ms(realLat.p50)} / ${ms(realLat.p99)}` },
-      { bench: 'webhook ingress', metric: 'p99 ratio ours/bare', value: (realLat.p99 / bareLat.p99).toFixed(2), goal: '≤ 2.0', ok: realLat.p99 / bareLat.p99 <= 2 },
-      { bench: 'webhook ingress', metric: 'Redis requests for all POSTs (memo)', value: `${requestsSent} for ${posts} POSTs` },
+      {
+        bench: 'webhook ingress',
+        metric: `p50 / p99 at 1,000 notif/s (bare, n=${bareLat.n})`,
+        value: `${ms(bareLat.p50)} / ${ms(bareLat.p99)}`,
+      },
+      {
+        bench: 'webhook ingress',
+        metric: `p50 / p99 at 1,000 notif/s (ours, n=${realLat.n}, interleaved)`,
+        value: `${ms(realLat.p50)} / ${ms(realLat.p99)}`,
+      },
+      {
+        bench: 'webhook ingress',
+        metric: 'p99 ratio ours/bare',
+        value: (realLat.p99 / bareLat.p99).toFixed(2),
+        goal: '≤ 2.0',
+        ok: realLat.p99 / bareLat.p99 <= 2,
+      },
+      {
+        bench: 'webhook ingress',
+        metric: 'Redis requests for all POSTs (memo)',
+        value: `${requestsSent} for ${posts} POSTs`,
+      },
     ];
   } finally {
     await Promise.all([real.close(), bare.close()]);
@@ -89,8 +126,15 @@ async function changeToApi(w: WebhookHarness, id: string, changes: number, gapMs
     const name = `bench-${i}-${Date.now()}`;
     const started = performance.now();
     w.sim.updateUser(user.id, { displayName: name });
-    await w.until('the change in ONES', () => w.h.call(`/api/v1/integrations/${id}/users?limit=200`),
-      (r) => r.body.items.some((u: { graphId: string; displayName: string }) => u.graphId === user.id && u.displayName === name), 10_000);
+    await w.until(
+      'the change in ONES',
+      () => w.h.call(`/api/v1/integrations/${id}/users?limit=200`),
+      (r) =>
+        r.body.items.some(
+          (u: { graphId: string; displayName: string }) => u.graphId === user.id && u.displayName === name,
+        ),
+      10_000,
+    );
     samples.push(performance.now() - started);
     await new Promise((r) => setTimeout(r, gapMs));
   }
@@ -103,8 +147,18 @@ async function endToEnd(w: WebhookHarness, id: string): Promise<BenchRow[]> {
   // A change every ~150 ms: each arrives while its stream was just synced.
   const busy = percentiles(await changeToApi(w, id, 30, 150));
   return [
-    { bench: 'end to end', metric: `change → API, quiet stream (1.5 s apart, n=${quiet.n}) p50 / p90`, value: `${ms(quiet.p50)} / ${ms(quiet.p90)}` },
-    { bench: 'end to end', metric: `change → API, busy stream (150 ms apart, n=${busy.n}) p50 / p95`, value: `${ms(busy.p50)} / ${ms(busy.p95)}`, goal: 'p95 < 0.6 s', ok: busy.p95 < 600 },
+    {
+      bench: 'end to end',
+      metric: `change → API, quiet stream (1.5 s apart, n=${quiet.n}) p50 / p90`,
+      value: `${ms(quiet.p50)} / ${ms(quiet.p90)}`,
+    },
+    {
+      bench: 'end to end',
+      metric: `change → API, busy stream (150 ms apart, n=${busy.n}) p50 / p95`,
+      value: `${ms(busy.p50)} / ${ms(busy.p95)}`,
+      goal: 'p95 < 0.6 s',
+      ok: busy.p95 < 600,
+    },
   ];
 }
 
@@ -113,11 +167,22 @@ async function burst(w: WebhookHarness, first: string): Promise<BenchRow[]> {
   for (let i = 0; i < 9; i++) {
     const t = w.sim.createTenant({ users: 25, rooms: 2 });
     const app = t.apps[0]!;
-    const id = await w.create({ tenantId: t.tenantId, clientId: app.appId, clientSecret: app.secrets[0]!.value, name: `bench ${i}` });
+    const id = await w.create({
+      tenantId: t.tenantId,
+      clientId: app.appId,
+      clientSecret: app.secrets[0]!.value,
+      name: `bench ${i}`,
+    });
     await w.enable(id);
     tenants.push({ id, tenantId: t.tenantId });
   }
-  for (const t of tenants) await w.until('a subscription', () => w.subscriptions.listForIntegration(t.id), (r) => r.length === 1, 30_000);
+  for (const t of tenants)
+    await w.until(
+      'a subscription',
+      () => w.subscriptions.listForIntegration(t.id),
+      (r) => r.length === 1,
+      30_000,
+    );
   await w.syncIdle();
   await new Promise((r) => setTimeout(r, 1_000));
   await w.syncIdle();
@@ -132,7 +197,11 @@ async function burst(w: WebhookHarness, first: string): Promise<BenchRow[]> {
     }
     await new Promise((r) => setTimeout(r, 10));
   }
-  const delivered = () => w.sim.notifications().filter((d) => d.status === 202).reduce((n, d) => n + d.value.length, 0);
+  const delivered = () =>
+    w.sim
+      .notifications()
+      .filter((d) => d.status === 202)
+      .reduce((n, d) => n + d.value.length, 0);
   await w.until('1,000 notifications delivered', delivered, (n) => n >= 1_000, 30_000);
   await new Promise((r) => setTimeout(r, 1_000));
   await w.syncIdle();
@@ -141,8 +210,20 @@ async function burst(w: WebhookHarness, first: string): Promise<BenchRow[]> {
   for (const t of tenants) runs += await w.webhookDeltaJobs(t.id, since);
   return [
     { bench: 'graph economy', metric: `notifications delivered (10 integrations)`, value: String(delivered()) },
-    { bench: 'graph economy', metric: 'users delta runs for the burst (10 streams)', value: String(runs), goal: '≤ 20 (2 per stream)', ok: runs <= 20 },
-    { bench: 'graph economy', metric: 'Graph /users/delta calls for the burst', value: String(deltaCalls), goal: '≤ 20', ok: deltaCalls <= 20 },
+    {
+      bench: 'graph economy',
+      metric: 'users delta runs for the burst (10 streams)',
+      value: String(runs),
+      goal: '≤ 20 (2 per stream)',
+      ok: runs <= 20,
+    },
+    {
+      bench: 'graph economy',
+      metric: 'Graph /users/delta calls for the burst',
+      value: String(deltaCalls),
+      goal: '≤ 20',
+      ok: deltaCalls <= 20,
+    },
   ];
 }
 
@@ -152,7 +233,11 @@ export default async function run(): Promise<BenchRow[]> {
   try {
     const id = await w.create();
     await w.enable(id);
-    await w.until('the subscription', () => w.subscriptions.listForIntegration(id), (r) => r.length === 1);
+    await w.until(
+      'the subscription',
+      () => w.subscriptions.listForIntegration(id),
+      (r) => r.length === 1,
+    );
     await w.syncIdle();
     rows.push(...(await endToEnd(w, id)));
     rows.push(...(await burst(w, id)));

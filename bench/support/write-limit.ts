@@ -16,7 +16,16 @@ import { openDatabase, UserEntity, UserRepository } from '@ones-m365/shared/db';
 /** A sync page of /users?$top=999. */
 const PAGE = 999;
 /** What upsertPage overwrites on a conflict, for a full load without a card attribute. */
-const OVERWRITE = ['user_principal_name', 'mail', 'display_name', 'account_enabled', 'active', 'inactive_reason', 'updated_at', 'sync_marker'];
+const OVERWRITE = [
+  'user_principal_name',
+  'mail',
+  'display_name',
+  'account_enabled',
+  'active',
+  'inactive_reason',
+  'updated_at',
+  'sync_marker',
+];
 
 /** One round each of raw and ours, three rounds. */
 export interface WriteLimit {
@@ -24,7 +33,11 @@ export interface WriteLimit {
   rounds: { rawMs: number; oursMs: number }[];
 }
 
-async function freshDatabase(admin: Connection, mysqlUrl: string, from: string): Promise<{ name: string; db: DataSource }> {
+async function freshDatabase(
+  admin: Connection,
+  mysqlUrl: string,
+  from: string,
+): Promise<{ name: string; db: DataSource }> {
   const name = `ones_m365_bench_${randomBytes(4).toString('hex')}`;
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const db = await openDatabase(`${mysqlUrl.replace(/\/+$/, '')}/${name}`);
@@ -46,7 +59,12 @@ async function timeRaw(mysqlUrl: string, database: string, db: DataSource, rows:
   const head = `INSERT INTO \`users\` (${columns.map((c) => `\`${c.databaseName}\``).join(', ')}) VALUES `;
   const batches = pages(rows).map((page) => ({
     sql: `${head}${page.map(() => tuple).join(', ')} ON DUPLICATE KEY UPDATE ${set}`,
-    params: page.flatMap((r) => columns.map((c) => { const v = c.getEntityValue(r); return typeof v === 'boolean' ? Number(v) : v; })),
+    params: page.flatMap((r) =>
+      columns.map((c) => {
+        const v = c.getEntityValue(r);
+        return typeof v === 'boolean' ? Number(v) : v;
+      }),
+    ),
   }));
   const conn = await createConnection({ uri: `${mysqlUrl.replace(/\/+$/, '')}/${database}` });
   try {
@@ -65,12 +83,18 @@ async function timeRaw(mysqlUrl: string, database: string, db: DataSource, rows:
 async function timeOurs(db: DataSource, rows: UserEntity[], marker: string): Promise<number> {
   const batches = pages(rows.map((r) => ({ ...r })));
   const t0 = performance.now();
-  for (const page of batches) await db.transaction((em) => new UserRepository(em).upsertPage(page, { cards: false, marker }));
+  for (const page of batches)
+    await db.transaction((em) => new UserRepository(em).upsertPage(page, { cards: false, marker }));
   return performance.now() - t0;
 }
 
 /** `source` holds the synced users of `integrationId` (database `sourceName` on `mysqlUrl`). */
-export async function measureWriteLimit(mysqlUrl: string, source: DataSource, sourceName: string, integrationId: string): Promise<WriteLimit> {
+export async function measureWriteLimit(
+  mysqlUrl: string,
+  source: DataSource,
+  sourceName: string,
+  integrationId: string,
+): Promise<WriteLimit> {
   const stored = await source.getRepository(UserEntity).find({ where: { integrationId } });
   const marker = randomUUID();
   const fresh = () => stored.map((u) => ({ ...u, id: randomUUID(), syncMarker: marker }));

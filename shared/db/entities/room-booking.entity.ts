@@ -1,5 +1,14 @@
 import { Entity, Index } from 'typeorm';
-import { boolColumn, createdAtColumn, dateColumn, fkColumn, idColumn, stringColumn, textColumn, updatedAtColumn } from './columns.js';
+import {
+  boolColumn,
+  createdAtColumn,
+  dateColumn,
+  fkColumn,
+  idColumn,
+  stringColumn,
+  textColumn,
+  updatedAtColumn,
+} from './columns.js';
 
 /** A booking of a room mirrored from the room mailbox's calendar. */
 @Entity('room_bookings')

@@ -8,6 +8,11 @@ import { ClientSecretExpiry1766500000000 } from './1766500000000-client-secret-e
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
-  InitialSchema1764300000000, UsersSyncMarker1764900000000, DeactivationThresholdDefault1764900000001, IntegrationTenantGuid1765000000000,
-  IntegrationLiveKey1766100000000, PendingJobs1766300000000, ClientSecretExpiry1766500000000,
+  InitialSchema1764300000000,
+  UsersSyncMarker1764900000000,
+  DeactivationThresholdDefault1764900000001,
+  IntegrationTenantGuid1765000000000,
+  IntegrationLiveKey1766100000000,
+  PendingJobs1766300000000,
+  ClientSecretExpiry1766500000000,
 ];

@@ -4,12 +4,21 @@ import { DEFAULT_WINDOW_MS, DeltaCoalescer } from '../../../services/api/src/web
 
 describe('DeltaCoalescer (webhook memo)', () => {
   let clock: sinon.SinonFakeTimers;
-  beforeEach(() => { clock = sinon.useFakeTimers(); });
+  beforeEach(() => {
+    clock = sinon.useFakeTimers();
+  });
   afterEach(() => clock.restore());
 
   const make = (fail = () => false) => {
     const sent: string[] = [];
-    const c = new DeltaCoalescer({ windowMs: 500, now: () => clock.now, send: async (k) => { sent.push(k); if (fail()) throw new Error('redis down'); } });
+    const c = new DeltaCoalescer({
+      windowMs: 500,
+      now: () => clock.now,
+      send: async (k) => {
+        sent.push(k);
+        if (fail()) throw new Error('redis down');
+      },
+    });
     return { c, sent };
   };
 
@@ -73,7 +82,14 @@ describe('DeltaCoalescer (webhook memo)', () => {
   it('while a trailing request is in flight, callers are answered at once and owed the next one', async () => {
     let release: () => void = () => undefined;
     const sent: string[] = [];
-    const c = new DeltaCoalescer({ windowMs: 500, now: () => clock.now, send: (k) => { sent.push(k); return sent.length === 2 ? new Promise<void>((r) => (release = r)) : Promise.resolve(); } });
+    const c = new DeltaCoalescer({
+      windowMs: 500,
+      now: () => clock.now,
+      send: (k) => {
+        sent.push(k);
+        return sent.length === 2 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+      },
+    });
     await c.request('a');
     await c.request('a');
     await clock.tickAsync(600); // trailing request sent, not yet acknowledged
@@ -91,7 +107,8 @@ describe('DeltaCoalescer (webhook memo)', () => {
     let fail: () => void = () => undefined;
     const sent: string[] = [];
     const c = new DeltaCoalescer({
-      windowMs: 500, now: () => clock.now,
+      windowMs: 500,
+      now: () => clock.now,
       send: (k) => {
         sent.push(k);
         if (!down) return Promise.resolve();
@@ -104,9 +121,15 @@ describe('DeltaCoalescer (webhook memo)', () => {
     down = true;
     await clock.tickAsync(600); // the trailing request fails: nothing is known to be queued now
     expect(sent).to.have.length(2);
-    const first = Promise.resolve(c.request('a')).then(() => 'accepted', () => 'unavailable'); // goes to Redis, which hangs
+    const first = Promise.resolve(c.request('a')).then(
+      () => 'accepted',
+      () => 'unavailable',
+    ); // goes to Redis, which hangs
     expect(sent).to.have.length(3);
-    const second = Promise.resolve(c.request('a')).then(() => 'accepted', () => 'unavailable');
+    const second = Promise.resolve(c.request('a')).then(
+      () => 'accepted',
+      () => 'unavailable',
+    );
     let settled = false;
     void second.then(() => (settled = true));
     await clock.tickAsync(0);
@@ -119,7 +142,12 @@ describe('DeltaCoalescer (webhook memo)', () => {
   describe('with the default window', () => {
     const timed = () => {
       const sentAt: number[] = [];
-      const c = new DeltaCoalescer({ now: () => clock.now, send: async () => { sentAt.push(clock.now); } });
+      const c = new DeltaCoalescer({
+        now: () => clock.now,
+        send: async () => {
+          sentAt.push(clock.now);
+        },
+      });
       return { c, sentAt };
     };
 

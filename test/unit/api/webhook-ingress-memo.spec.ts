@@ -13,14 +13,33 @@ const SECRET = 'the-real-client-state-value';
 describe('WebhookIngress: batches answered from the memo (no Redis)', () => {
   const logger = { warn: () => undefined, info: () => undefined } as unknown as Logger;
   const coordination: Pick<Coordination, 'requestFull'> = { requestFull: async () => undefined };
-  const sub = (integrationId: string): CachedSubscription => ({ integrationId, stream: 'users', tenantId: TENANT, clientStateHash: createHash('sha256').update(SECRET).digest() });
-  const n = (subscriptionId: string, over: Record<string, string | null> = {}) => ({ subscriptionId, clientState: SECRET, tenantId: TENANT, lifecycleEvent: null, ...over });
+  const sub = (integrationId: string): CachedSubscription => ({
+    integrationId,
+    stream: 'users',
+    tenantId: TENANT,
+    clientStateHash: createHash('sha256').update(SECRET).digest(),
+  });
+  const n = (subscriptionId: string, over: Record<string, string | null> = {}) => ({
+    subscriptionId,
+    clientState: SECRET,
+    tenantId: TENANT,
+    lifecycleEvent: null,
+    ...over,
+  });
 
   /** `unloaded`: ids the table has not loaded yet (peek misses, get loads them). */
   const make = (table: Map<string, CachedSubscription>, unloaded: string[] = []) => {
     const enqueued: string[] = [];
-    const producer: Pick<Producer, 'enqueue'> = { enqueue: async (name) => { enqueued.push(name); return { id: String(enqueued.length) }; } };
-    const cache = { peek: (id: string) => (unloaded.includes(id) ? (false as const) : table.get(id)), get: async (id: string) => table.get(id) };
+    const producer: Pick<Producer, 'enqueue'> = {
+      enqueue: async (name) => {
+        enqueued.push(name);
+        return { id: String(enqueued.length) };
+      },
+    };
+    const cache = {
+      peek: (id: string) => (unloaded.includes(id) ? (false as const) : table.get(id)),
+      get: async (id: string) => table.get(id),
+    };
     const metrics = createMetrics();
     return { ingress: new WebhookIngress({ cache, producer, coordination, metrics, logger }), enqueued, metrics };
   };
@@ -39,7 +58,12 @@ describe('WebhookIngress: batches answered from the memo (no Redis)', () => {
   });
 
   it('a batch that also names a stream not requested yet waits for that request', async () => {
-    const { ingress, enqueued } = make(new Map([['s1', sub('i1')], ['s2', sub('i2')]]));
+    const { ingress, enqueued } = make(
+      new Map([
+        ['s1', sub('i1')],
+        ['s2', sub('i2')],
+      ]),
+    );
     await ingress.handle([n('s1')]);
     const mixed = ingress.handle([n('s1'), n('s2')]);
     expect(mixed).to.be.instanceOf(Promise);
@@ -57,7 +81,13 @@ describe('WebhookIngress: batches answered from the memo (no Redis)', () => {
   });
 
   it('a subscription the table has not loaded is loaded first, then the batch goes on as usual', async () => {
-    const { ingress, enqueued, metrics } = make(new Map([['s1', sub('i1')], ['s3', sub('i3')]]), ['s3']);
+    const { ingress, enqueued, metrics } = make(
+      new Map([
+        ['s1', sub('i1')],
+        ['s3', sub('i3')],
+      ]),
+      ['s3'],
+    );
     await ingress.handle([n('s1')]);
     const work = ingress.handle([n('s1'), n('s3'), n('s1')]);
     expect(work).to.be.instanceOf(Promise);
@@ -71,7 +101,9 @@ describe('WebhookIngress: batches answered from the memo (no Redis)', () => {
     await ingress.handle([n('s1')]);
     expect(ingress.handle([n('s1', { clientState: 'FORGED-clientstate-0123456' }), n('s1')])).to.equal(null);
     expect(await accepted(metrics)).to.equal(2);
-    const forged = (await metrics.webhookNotifications.get()).values.find((v) => v.labels.outcome === 'bad_client_state');
+    const forged = (await metrics.webhookNotifications.get()).values.find(
+      (v) => v.labels.outcome === 'bad_client_state',
+    );
     expect(forged?.value).to.equal(1);
   });
 });
