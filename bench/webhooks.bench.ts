@@ -22,13 +22,13 @@ const BATCH = 25;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
 const CONNECTIONS = [16, 50];
-const ROUNDS = 5;
-const ROUND_POSTS = 4_000;
+const ROUNDS = 9;
+const ROUND_POSTS = 2_000;
 
 /**
- * Closed-loop throughput at `connections`: both warmed up (JIT), then alternating rounds, each
- * one's best kept (the machine's noise only ever slows a round down); the ratio's spread over the
- * rounds is shown as well.
+ * Closed-loop throughput at `connections`: both warmed up (JIT), then short rounds of bare then
+ * ours, back to back. Each one's best is shown; the ratio is the median of the rounds' own ratios
+ * (two rounds side by side see about the same noise from other processes), with its spread.
  */
 async function throughputRows(realT: Target, bareT: Target, connections: number): Promise<BenchRow[]> {
   const load = { requests: ROUND_POSTS, connections, expect: 202 };
@@ -41,8 +41,9 @@ async function throughputRows(realT: Target, bareT: Target, connections: number)
     rounds.push({ bare: await throughput(bareT, load), real: await throughput(realT, load) });
   const bareRps = Math.max(...rounds.map((r) => r.bare));
   const realRps = Math.max(...rounds.map((r) => r.real));
-  const perRound = rounds.map((r) => r.real / r.bare);
-  const spread = `${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}`;
+  const perRound = rounds.map((r) => r.real / r.bare).sort((a, b) => a - b);
+  const median = perRound[Math.floor(perRound.length / 2)]!;
+  const spread = `${perRound[0]!.toFixed(2)}–${perRound[perRound.length - 1]!.toFixed(2)}`;
   const posts = (rps: number) => `${rps.toFixed(0)} POST/s (${(rps * BATCH).toFixed(0)} notif/s)`;
   return [
     {
@@ -57,10 +58,10 @@ async function throughputRows(realT: Target, bareT: Target, connections: number)
     },
     {
       bench: 'webhook ingress',
-      metric: `throughput ratio ours/bare, ${connections} conns (best; per round)`,
-      value: `${(realRps / bareRps).toFixed(2)} (${spread})`,
+      metric: `throughput ratio ours/bare, ${connections} conns (median of ${ROUNDS} paired rounds; spread; best/best)`,
+      value: `${median.toFixed(2)} (${spread}; ${(realRps / bareRps).toFixed(2)})`,
       goal: '≥ 0.80',
-      ok: realRps / bareRps >= 0.8,
+      ok: median >= 0.8,
     },
   ];
 }

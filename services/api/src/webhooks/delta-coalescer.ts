@@ -32,7 +32,7 @@ export interface DeltaCoalescerOptions {
 /** The shortest gap between two requests for one stream: at most two delta runs a second. */
 export const DEFAULT_WINDOW_MS = 500;
 /** The trailing request waits up to this share of the window longer, at random. */
-const TRAILING_SPREAD = 0.1;
+const TRAILING_SPREAD = 0.05;
 
 interface StreamState {
   inFlight: Promise<void> | null;
