@@ -134,7 +134,11 @@ describe('webhooks: subscription manager and lifecycle (simulator)', () => {
     );
     const now = await replaced(row.graphSubscriptionId);
     expect(atGraph().map((s) => s.id)).to.deep.equal([now[0]!.graphSubscriptionId]);
-    expect(await w.webhookDeltaJobs(id, since)).to.be.greaterThan(0);
+    await w.until(
+      'a delta run',
+      () => w.webhookDeltaJobs(id, since),
+      (n) => n > 0,
+    );
   });
 
   it('gone at Graph without a word: a plain reconcile trusts its row, enable (verify) recreates it', async () => {
