@@ -5,7 +5,9 @@
  * 1. plain walk: the pages a full sync reads ($deltatoken=latest, /users?$top=999, the catch-up
  *    delta, the Places pages), through the same Graph client, writing nothing;
  * 2. full sync: rooms.sync then users.sync handlers on MySQL (B_MYSQL_URL) or a SQLite file, real Redis;
- * 3. (optional) the plain /users/delta initial round, for its request count.
+ * 3. (optional) the plain /users/delta initial round, for its request count;
+ * 4. (optional, MySQL) the write limit: the synced users written again by a raw set-based upsert
+ *    and by the sync's own upsert path (support/write-limit.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { roomsSyncJob } from '../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../services/worker/src/jobs/users-sync.job.js';
 import type { JobContext } from '../services/worker/src/jobs/job-handler.js';
 import { userSelect } from '../services/worker/src/sync/users/user-mapping.js';
+import { measureWriteLimit, type WriteLimit } from './support/write-limit.js';
 
 const env = process.env;
 const conn: GraphConnection = {
@@ -67,13 +70,17 @@ async function plainDeltaRequests(): Promise<number> {
   return counter.count;
 }
 
-async function fullSync(): Promise<{
+interface SyncResult {
   ms: number;
+  usersMs: number;
   userRequests: number;
   roomRequests: number;
   peakRssMb: number;
   baseRssMb: number;
-}> {
+  writeLimit: WriteLimit | null;
+}
+
+async function fullSync(): Promise<SyncResult> {
   const dir = mkdtempSync(join(tmpdir(), 'sync-bench-'));
   const mysql = env.B_MYSQL_URL ? await createConnection({ uri: env.B_MYSQL_URL }) : null;
   const dbName = `ones_m365_bench_${randomBytes(4).toString('hex')}`;
@@ -117,9 +124,13 @@ async function fullSync(): Promise<{
   }, 20);
   const t0 = performance.now();
   await roomsSyncJob(deps).handle({ integrationId: conn.id, trigger: 'api' }, ctx());
+  const t1 = performance.now();
   await usersSyncJob(deps).handle({ integrationId: conn.id, mode: 'full', trigger: 'api' }, ctx());
   const ms = performance.now() - t0;
+  const usersMs = performance.now() - t1;
   clearInterval(sampler);
+  const writeLimit =
+    mysql && env.B_WRITE_LIMIT === '1' ? await measureWriteLimit(env.B_MYSQL_URL!, db, dbName, conn.id) : null;
   const runs = await new SyncRunRepository(db).listLatest(conn.id, 10);
   const req = (s: string) => runs.find((r) => r.stream === s)?.graphRequests ?? -1;
   await db.destroy();
@@ -128,10 +139,12 @@ async function fullSync(): Promise<{
   rmSync(dir, { recursive: true, force: true });
   return {
     ms,
+    usersMs,
     userRequests: req('users'),
     roomRequests: req('rooms'),
     peakRssMb: peak / 2 ** 20,
     baseRssMb: baseRss / 2 ** 20,
+    writeLimit,
   };
 }
 

@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './run-bench.js';
+import type { WriteLimit } from './support/write-limit.js';
 
 const LATENCY_MS = 30;
 const SLOW_LATENCY_MS = 150;
@@ -71,7 +72,12 @@ async function control(info: SimInfo, method: string, path: string, body?: unkno
   return res.status === 204 ? null : await res.json();
 }
 
-async function measure(info: SimInfo, tenant: { tenantId: string; clientId: string; secret: string }, delta: boolean) {
+async function measure(
+  info: SimInfo,
+  tenant: { tenantId: string; clientId: string; secret: string },
+  delta: boolean,
+  writeLimit = false,
+) {
   const child = node('bench/sync-child.ts', {
     NODE_EXTRA_CA_CERTS: info.caCertPath,
     B_GRAPH: info.graphUrl,
@@ -80,6 +86,7 @@ async function measure(info: SimInfo, tenant: { tenantId: string; clientId: stri
     B_CLIENT: tenant.clientId,
     B_SECRET: tenant.secret,
     B_DELTA: delta ? '1' : '0',
+    B_WRITE_LIMIT: writeLimit ? '1' : '0',
     ...(MYSQL_URL ? { B_MYSQL_URL: MYSQL_URL } : {}),
   });
   const code = await child.exited;
@@ -87,9 +94,52 @@ async function measure(info: SimInfo, tenant: { tenantId: string; clientId: stri
   if (code !== 0) throw new Error(`bench child failed (${code}):\n${child.out()}`);
   return JSON.parse(line) as {
     walk: { ms: number; requests: number };
-    sync: { ms: number; userRequests: number; roomRequests: number; peakRssMb: number; baseRssMb: number };
+    sync: {
+      ms: number;
+      usersMs: number;
+      userRequests: number;
+      roomRequests: number;
+      peakRssMb: number;
+      baseRssMb: number;
+      writeLimit: WriteLimit | null;
+    };
     delta: number | null;
   };
+}
+
+/**
+ * Rows per second against a raw mysql2 upsert of the same rows (three rounds: each ratio's spread),
+ * for the sync's own upsert path and for the users load end to end (Graph reads included).
+ */
+function writeLimitRows(bench: string, sync: { usersMs: number; writeLimit: WriteLimit | null }): BenchRow[] {
+  const w = sync.writeLimit;
+  if (!w) return [];
+  const perSecond = (ms: number) => (w.rows / ms) * 1000;
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
+  const raw = w.rounds.map((r) => perSecond(r.rawMs));
+  const ours = w.rounds.map((r) => r.rawMs / r.oursMs);
+  const load = w.rounds.map((r) => r.rawMs / sync.usersMs);
+  return [
+    {
+      bench,
+      metric: `write limit: raw mysql2 upsert, ${w.rows} rows in pages of 999 (3 rounds)`,
+      value: `${raw.map((x) => x.toFixed(0)).join(', ')} rows/s`,
+    },
+    {
+      bench,
+      metric: 'write limit: our upsert path (upsertPage) / raw, same rows',
+      value: `${ours.map((x) => x.toFixed(2)).join(', ')} (${spread(ours)})`,
+      goal: '≥ 0.8',
+      ok: Math.min(...ours) >= 0.8,
+    },
+    {
+      bench,
+      metric: 'write limit: users load end to end (Graph reads included) / raw',
+      value: `${perSecond(sync.usersMs).toFixed(0)} rows/s = ${spread(load)}× raw`,
+      goal: '≥ 0.8',
+      ok: Math.min(...load) >= 0.8,
+    },
+  ];
 }
 
 export default async function run(): Promise<BenchRow[]> {
@@ -103,6 +153,7 @@ export default async function run(): Promise<BenchRow[]> {
     const big = await measure(
       info,
       { tenantId: info.tenantId, clientId: info.clientId, secret: info.clientSecret },
+      true,
       true,
     );
     const app = small.apps[0];
@@ -153,6 +204,7 @@ export default async function run(): Promise<BenchRow[]> {
         metric: 'time: full sync / plain walk (10,000)',
         value: `${(ten.sync.ms / 1000).toFixed(2)} s / ${(ten.walk.ms / 1000).toFixed(2)} s = ${(ten.sync.ms / ten.walk.ms).toFixed(2)}`,
       },
+      ...writeLimitRows(bench, big.sync),
       {
         bench,
         metric: 'peak RSS 10,000 → 100,000 users',

@@ -54,6 +54,7 @@ export async function throughput(
 
 export interface LatencyStats {
   p50: number;
+  p90: number;
   p95: number;
   p99: number;
   n: number;
@@ -62,7 +63,7 @@ export interface LatencyStats {
 export function percentiles(samples: number[]): LatencyStats {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), n: s.length };
+  return { p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), n: s.length };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { DeltaCoalescer } from '../../../services/api/src/webhooks/delta-coalescer.js';
+import { DEFAULT_WINDOW_MS, DeltaCoalescer } from '../../../services/api/src/webhooks/delta-coalescer.js';
 
 describe('DeltaCoalescer (webhook memo)', () => {
   let clock: sinon.SinonFakeTimers;
@@ -36,6 +36,8 @@ describe('DeltaCoalescer (webhook memo)', () => {
   it('callers arriving while a request is in flight share its answer and earn a trailing request', async () => {
     const { c, sent } = make();
     const [p1, p2] = [c.request('a'), c.request('a')];
+    expect(p1).to.be.instanceOf(Promise);
+    expect(p2, 'shares the request in flight').to.equal(p1);
     await Promise.all([p1, p2]);
     expect(sent).to.have.length(1);
     await clock.tickAsync(600);
@@ -54,7 +56,7 @@ describe('DeltaCoalescer (webhook memo)', () => {
     let down = true;
     const { c, sent } = make(() => down);
     let err: unknown;
-    await c.request('a').catch((e) => (err = e));
+    await Promise.resolve(c.request('a')).catch((e) => (err = e));
     expect(err).to.be.instanceOf(Error);
     down = false;
     await c.request('a');
@@ -93,7 +95,7 @@ describe('DeltaCoalescer (webhook memo)', () => {
     await clock.tickAsync(600); // trailing request sent, not yet acknowledged
     expect(sent).to.have.length(2);
     let answered = false;
-    void c.request('a').then(() => (answered = true));
+    void Promise.resolve(c.request('a')).then(() => (answered = true));
     await clock.tickAsync(0);
     expect(answered).to.equal(true);
     release();
@@ -119,12 +121,12 @@ describe('DeltaCoalescer (webhook memo)', () => {
     down = true;
     await clock.tickAsync(600); // the trailing request fails: nothing is known to be queued now
     expect(sent).to.have.length(2);
-    const first = c.request('a').then(
+    const first = Promise.resolve(c.request('a')).then(
       () => 'accepted',
       () => 'unavailable',
     ); // goes to Redis, which hangs
     expect(sent).to.have.length(3);
-    const second = c.request('a').then(
+    const second = Promise.resolve(c.request('a')).then(
       () => 'accepted',
       () => 'unavailable',
     );
@@ -135,5 +137,49 @@ describe('DeltaCoalescer (webhook memo)', () => {
     fail();
     expect(await first).to.equal('unavailable');
     expect(await second).to.equal('unavailable');
+  });
+
+  describe('with the default window', () => {
+    const timed = () => {
+      const sentAt: number[] = [];
+      const c = new DeltaCoalescer({
+        now: () => clock.now,
+        send: async () => {
+          sentAt.push(clock.now);
+        },
+      });
+      return { c, sentAt };
+    };
+
+    it('a change arriving just after a request is requested again within 0.55 s (a busy stream stays fresh)', async () => {
+      const { c, sentAt } = timed();
+      await c.request('a');
+      await clock.tickAsync(10);
+      await c.request('a'); // read by no run yet: owed the trailing request
+      await clock.tickAsync(540);
+      expect(sentAt).to.have.length(2);
+      expect(sentAt[1]! - sentAt[0]!).to.be.at.least(DEFAULT_WINDOW_MS);
+    });
+
+    it('a notification every 10 ms for 5 s: no two requests less than 0.5 s apart (at most two delta runs a second)', async () => {
+      const { c, sentAt } = timed();
+      for (let t = 0; t < 5_000; t += 10) {
+        await c.request('a');
+        await clock.tickAsync(10);
+      }
+      await clock.tickAsync(1_000);
+      expect(sentAt.length).to.be.within(9, 11);
+      for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!).to.be.at.least(500);
+    });
+
+    it('a burst of 1,000 notifications within 100 ms costs exactly 2 requests (a leading and a trailing one)', async () => {
+      const { c, sentAt } = timed();
+      for (let i = 0; i < 1_000; i++) {
+        await c.request('a');
+        if (i % 10 === 9) await clock.tickAsync(1);
+      }
+      await clock.tickAsync(3_000);
+      expect(sentAt).to.have.length(2);
+    });
   });
 });

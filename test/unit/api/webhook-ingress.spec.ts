@@ -110,7 +110,9 @@ describe('WebhookIngress checks (no Redis)', () => {
       };
       const i = new WebhookIngress({ cache: flaky, producer: down, coordination, metrics: createMetrics(), logger });
       let err: unknown;
-      await i.handle([n(), n({ lifecycleEvent: 'missed' }), n({ subscriptionId: 's2' })]).catch((e) => (err = e));
+      await Promise.resolve(i.handle([n(), n({ lifecycleEvent: 'missed' }), n({ subscriptionId: 's2' })])).catch(
+        (e) => (err = e),
+      );
       expect((err as Error).message).to.equal('database down');
       await new Promise((r) => setTimeout(r, 50));
       expect(unhandled).to.deep.equal([]);

@@ -13,9 +13,11 @@
  *   that arrived after the last request had already been picked up by a running delta is still
  *   read. A failed trailing request is retried every window until it goes through.
  * A burst on one stream therefore costs about one request per window, and BullMQ's deduplication
- * folds those into at most one waiting + one running job. The window (default 1 s) bounds the extra
- * latency of a change that arrives mid-window, and makes a burst of up to about a second one
- * leading and one trailing request (so at most 2 delta runs). Notifications answered from the
+ * folds those into at most one waiting + one running job. The window (default 0.5 s, timed from
+ * Redis's acknowledgement of the previous request) caps a stream at two requests a second from
+ * one process, bounds the extra latency of a change that arrives mid-window (to about half a
+ * second), and makes a burst shorter than the window one leading and one trailing request (so at
+ * most 2 delta runs). Notifications answered from the
  * memo rely on the trailing request: a graceful stop sends it before exiting (`flush`); were the
  * process killed within that window, the scheduled safety-net delta catches the change
  * (design.md flow 7).
@@ -26,6 +28,11 @@ export interface DeltaCoalescerOptions {
   windowMs?: number;
   now?: () => number;
 }
+
+/** The shortest gap between two requests for one stream: at most two delta runs a second. */
+export const DEFAULT_WINDOW_MS = 500;
+/** The trailing request waits up to this share of the window longer, at random. */
+const TRAILING_SPREAD = 0.05;
 
 interface StreamState {
   inFlight: Promise<void> | null;
@@ -46,12 +53,15 @@ export class DeltaCoalescer {
   sent = 0;
 
   constructor(private readonly opts: DeltaCoalescerOptions) {
-    this.windowMs = opts.windowMs ?? 1_000;
+    this.windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
     this.now = opts.now ?? Date.now;
   }
 
-  /** Resolves once a delta run of `key` that starts after this call is certain to be requested. */
-  request(key: string): Promise<void> {
+  /**
+   * Resolves once a delta run of `key` that starts after this call is certain to be requested;
+   * null when that is already certain (answered from the memo: nothing to wait for).
+   */
+  request(key: string): Promise<void> | null {
     const s = this.states.get(key);
     if (s?.inFlight && (!s.trailing || s.failed)) {
       s.dirty = true;
@@ -61,11 +71,11 @@ export class DeltaCoalescer {
       // A trailing request is under way: like a memo hit, this one is owed the next trailing
       // request, and a steady stream never waits for Redis on the request path.
       s.dirty = true;
-      return Promise.resolve();
+      return null;
     }
     if (s && this.now() < s.windowUntil) {
       s.dirty = true;
-      return Promise.resolve();
+      return null;
     }
     // A state past its window may still be dirty (its timer not run yet): then this request also
     // covers notifications already answered, and must not be dropped on failure.
@@ -138,10 +148,10 @@ export class DeltaCoalescer {
           return;
         }
         this.fire(key, s, true).catch((err: unknown) => this.opts.onTrailingError?.(key, err));
-        // Up to a fifth later, at random: streams opened by one POST do not all send at the same
+        // A little later, at random: streams opened by one POST do not all send at the same
         // instant (each add costs the event loop a little; spread, no request waits for all of them).
       },
-      this.windowMs * (1 + Math.random() / 5),
+      this.windowMs * (1 + Math.random() * TRAILING_SPREAD),
     );
     s.timer.unref();
   }

@@ -25,6 +25,8 @@ export interface CachedSubscription {
   clientStateHash: Buffer;
   /** The clientState once a notification matched the hash (in memory only: see webhook-ingress). */
   acceptedClientState?: string;
+  /** The stream's key in the delta memo, made once (see webhook-ingress). */
+  deltaKey?: string;
   /** Lower-cased tenant GUID of the integration; null when the admin entered a domain name. */
   tenantId: string | null;
 }

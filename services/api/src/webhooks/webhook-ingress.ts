@@ -36,6 +36,13 @@ interface Rejection {
 }
 type Rejections = Map<RejectReason, Rejection>;
 
+/** What a batch asks for: Redis work per stream or event (null: answered from the memo). */
+interface BatchWork {
+  pending: Map<string, Promise<unknown> | null>;
+  accepted: number;
+  rejected: Rejections;
+}
+
 /**
  * Constant-time clientState check. The first match is checked by SHA-256 against the stored hash
  * (timingSafeEqual); the value that matched is then kept in memory (never stored or logged) so the
@@ -69,47 +76,75 @@ export class WebhookIngress {
     });
   }
 
-  async handle(batch: IncomingNotification[]): Promise<void> {
-    const pending = new Map<string, Promise<unknown>>();
-    let accepted = 0;
-    const rejected: Rejections = new Map();
-    for (const n of batch) {
+  /**
+   * Null when the batch needs no wait: every stream it names was answered from the memo (a delta
+   * request is known to be owed or queued) and nothing else was asked of Redis, the common case in
+   * a burst; the route then answers at once, without a promise, timer or budget per POST.
+   * Otherwise a promise that settles once Redis acknowledged what the batch needs.
+   */
+  handle(batch: IncomingNotification[]): Promise<void> | null {
+    const acc: BatchWork = { pending: new Map(), accepted: 0, rejected: new Map() };
+    for (let i = 0; i < batch.length; i++) {
+      const n = batch[i]!;
+      const sub = this.deps.cache.peek(n.subscriptionId);
+      if (sub === false) return this.handleRest(batch, i, acc);
+      this.route(n, sub, acc);
+    }
+    return this.settle(batch, acc);
+  }
+
+  /** The batch from `from` on, once a subscription is not in the table (it is loaded). */
+  private async handleRest(batch: IncomingNotification[], from: number, acc: BatchWork): Promise<void> {
+    for (let i = from; i < batch.length; i++) {
+      const n = batch[i]!;
       const peeked = this.deps.cache.peek(n.subscriptionId);
       let sub: CachedSubscription | undefined;
       try {
         sub = peeked === false ? await this.deps.cache.get(n.subscriptionId) : peeked;
       } catch (err) {
         // The batch is answered 503; requests already started for it must not reject unhandled.
-        for (const p of pending.values()) p.catch(() => undefined);
+        for (const p of acc.pending.values()) p?.catch(() => undefined);
         throw err;
       }
-      const reason = this.check(n, sub);
-      if (reason) {
-        this.countRejected(rejected, reason, n, sub);
-        continue;
-      }
-      if (n.lifecycleEvent) {
-        const event = n.lifecycleEvent as LifecycleEvent;
-        const key = `lifecycle:${n.subscriptionId}:${event}`;
-        if (!pending.has(key)) pending.set(key, this.enqueueLifecycle(n.subscriptionId, event, key));
-        this.deps.metrics.webhookNotifications.inc({ outcome: 'lifecycle' });
-        continue;
-      }
-      if (sub!.stream === null) {
-        this.countRejected(rejected, 'unknown_stream', n, sub);
-        continue;
-      }
-      const key = sub!.integrationId + KEY_SEP + sub!.stream;
-      accepted++;
-      if (!pending.has(key)) pending.set(key, this.coalescer.request(key));
+      this.route(n, sub, acc);
     }
-    for (const [reason, r] of rejected) this.reject(reason, r);
-    try {
-      await Promise.all(pending.values());
-    } catch (err) {
-      this.deps.metrics.webhookNotifications.inc({ outcome: 'unavailable' }, batch.length);
-      throw err;
+    await this.settle(batch, acc);
+  }
+
+  private route(n: IncomingNotification, sub: CachedSubscription | undefined, acc: BatchWork): void {
+    const reason = this.check(n, sub);
+    if (reason) return this.countRejected(acc.rejected, reason, n, sub);
+    if (n.lifecycleEvent) {
+      const event = n.lifecycleEvent as LifecycleEvent;
+      const key = `lifecycle:${n.subscriptionId}:${event}`;
+      if (!acc.pending.has(key)) acc.pending.set(key, this.enqueueLifecycle(n.subscriptionId, event, key));
+      this.deps.metrics.webhookNotifications.inc({ outcome: 'lifecycle' });
+      return;
     }
+    if (sub!.stream === null) return this.countRejected(acc.rejected, 'unknown_stream', n, sub);
+    const key = (sub!.deltaKey ??= sub!.integrationId + KEY_SEP + sub!.stream);
+    acc.accepted++;
+    if (!acc.pending.has(key)) acc.pending.set(key, this.coalescer.request(key));
+  }
+
+  private settle(batch: IncomingNotification[], acc: BatchWork): Promise<void> | null {
+    for (const [reason, r] of acc.rejected) this.reject(reason, r);
+    const waits: Promise<unknown>[] = [];
+    for (const p of acc.pending.values()) if (p !== null) waits.push(p);
+    if (waits.length === 0) {
+      this.countAccepted(acc.accepted);
+      return null;
+    }
+    return Promise.all(waits).then(
+      () => this.countAccepted(acc.accepted),
+      (err: unknown) => {
+        this.deps.metrics.webhookNotifications.inc({ outcome: 'unavailable' }, batch.length);
+        throw err;
+      },
+    );
+  }
+
+  private countAccepted(accepted: number): void {
     if (accepted) this.deps.metrics.webhookNotifications.inc({ outcome: 'accepted' }, accepted);
   }
 

@@ -51,9 +51,13 @@ export function webhookRoutes(deps: { ingress: WebhookIngress }): AnyRoute[] {
   const handle = async (req: Request, res: Response) => {
     const token = validationTokenOf(req.originalUrl);
     if (token !== null) return handshake(res, token);
-    const batch = readBatch(req.body);
+    const work = deps.ingress.handle(readBatch(req.body));
+    if (work === null) {
+      res.status(202).end(); // answered from the memo: nothing to wait for
+      return;
+    }
     try {
-      await withinBudget(deps.ingress.handle(batch));
+      await withinBudget(work);
     } catch {
       // Not acknowledged by Redis (or the subscription table could not be read): Graph retries.
       res
