@@ -5,9 +5,11 @@ import { IntegrationTenantGuid1765000000000 } from './1765000000000-integration-
 import { IntegrationLiveKey1766100000000 } from './1766100000000-integration-live-key.js';
 import { PendingJobs1766300000000 } from './1766300000000-pending-jobs.js';
 import { ClientSecretExpiry1766500000000 } from './1766500000000-client-secret-expiry.js';
+import { RoomBookingsCalendar1766600000000 } from './1766600000000-room-bookings-calendar.js';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
   InitialSchema1764300000000, UsersSyncMarker1764900000000, DeactivationThresholdDefault1764900000001, IntegrationTenantGuid1765000000000,
   IntegrationLiveKey1766100000000, PendingJobs1766300000000, ClientSecretExpiry1766500000000,
+  RoomBookingsCalendar1766600000000,
 ];
