@@ -13,6 +13,7 @@ import * as m from '../tenant/mutations.js';
 import { SimulatorError } from '../tenant/mutations.js';
 import { buildApp, seedTenant, type SeedAppSpec, type SeedSpec } from '../tenant/seed.js';
 import { createRng } from '../tenant/random.js';
+import { bookSeries, cancelSeries, type SeriesInput } from '../tenant/series.js';
 import type { Tenant } from '../tenant/tenant.js';
 import type { SimulatorCore } from '../simulator.js';
 import { appInfo, userView, type AppInfo, type TenantInfo, type UserView } from './views.js';
@@ -140,7 +141,20 @@ export class SimulatorControl {
   /** The organizer moves (or renames) the meeting. */
   moveEvent(eventId: string, patch: Partial<m.BookingInput>, tenantId?: string): EventRecord { return structuredClone(m.moveEvent(this.tenant(tenantId), eventId, patch)); }
   /** The organizer cancels the meeting: it leaves the room's calendar. */
-  cancelEvent(eventId: string, tenantId?: string): EventRecord { return structuredClone(m.cancelEvent(this.tenant(tenantId), eventId)); }
+  cancelEvent(eventId: string, tenantId?: string): EventRecord {
+    const t = this.tenant(tenantId);
+    return structuredClone(t.eventsById.get(eventId)?.type === 'seriesMaster' ? cancelSeries(t, eventId) : m.cancelEvent(t, eventId));
+  }
+  /** A recurring meeting: its master and `count` occurrences, `intervalDays` apart. */
+  bookSeries(roomIdOrEmail: string, input: SeriesInput, tenantId?: string): { master: EventRecord; occurrences: EventRecord[] } {
+    return structuredClone(bookSeries(this.tenant(tenantId), roomIdOrEmail, input));
+  }
+  /** Expires the calendar delta tokens of one room only. */
+  expireRoomDeltaTokens(roomIdOrEmail: string, tenantId?: string): void {
+    const room = this.tenant(tenantId).findRoom(roomIdOrEmail);
+    if (!room) throw new SimulatorError(404, `room ${roomIdOrEmail} not found`);
+    this.core.ctx.faults.expireRoomDeltaTokens(room.id);
+  }
 
   // ---- groups
   createGroup(input: Partial<GroupRecord> & { displayName: string }, tenantId?: string): GroupRecord { return structuredClone(m.createGroup(this.tenant(tenantId), input)); }
@@ -181,7 +195,9 @@ export class SimulatorControl {
   counters(): CounterRow[] { return this.core.ctx.counters.rows(); }
   /** Requests served whose route template contains `route` (optionally one method/status). */
   requestCount(filter: { route?: string; method?: string; status?: number } = {}): number { return this.core.ctx.counters.total(filter); }
-  resetCounters(): void { this.core.ctx.counters.reset(); }
+  resetCounters(): void { this.core.ctx.counters.reset(); this.core.ctx.mailboxes.reset(); }
+  /** The most concurrent requests seen per mailbox since the counters were last reset. */
+  mailboxPeaks(): Record<string, number> { return this.core.ctx.mailboxes.peakByMailbox(); }
 
   // ---- faults
   faults(): FaultSnapshot { return this.core.ctx.faults.snapshot(); }

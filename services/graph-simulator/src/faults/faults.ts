@@ -92,11 +92,24 @@ export class Faults {
     this.deltaTokensExpiredBefore = Date.now() + 1;
   }
 
+  /** Per room mailbox: calendar delta tokens issued before this instant (ms) count as expired. */
+  private readonly roomTokensExpiredBefore = new Map<string, number>();
+
+  /** The calendar delta tokens of one room issued until now are expired from now on (the other rooms' are not). */
+  expireRoomDeltaTokens(roomId: string): void {
+    this.roomTokensExpiredBefore.set(roomId, Date.now() + 1);
+  }
+
+  roomDeltaTokensExpiredBefore(roomId: string): number {
+    return this.roomTokensExpiredBefore.get(roomId) ?? 0;
+  }
+
   clear(): void {
     this.errors = [];
     this.latency = [];
     this.loginHang = false;
     this.deltaTokensExpiredBefore = 0;
+    this.roomTokensExpiredBefore.clear();
     this.notifications = {};
     this.signInErrors = [];
     this.idTokens = [];
