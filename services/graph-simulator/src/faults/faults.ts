@@ -12,6 +12,8 @@ export interface ErrorFaultSpec {
   rate?: number;
   /** Fail the next N matching requests (then the fault is spent). */
   count?: number;
+  /** Let the first N matching requests through before the fault applies (e.g. fail a second page). */
+  skip?: number;
   /** Only requests whose path or route template contains this string. */
   match?: string;
   target?: FaultTarget;
@@ -135,6 +137,10 @@ export class Faults {
   pickError(target: FaultTarget, path: string, template: string): ErrorFaultSpec | null {
     for (const f of this.errors) {
       if ((f.target ?? 'graph') !== target || !matches(f.match, path, template)) continue;
+      if (f.skip !== undefined && f.skip > 0) {
+        f.skip--;
+        continue;
+      }
       if (f.count !== undefined) {
         if (f.count <= 0) continue;
         f.count--;
