@@ -18,7 +18,8 @@ export interface BenchRow {
 
 export function printTable(rows: BenchRow[]): void {
   const cols = ['bench', 'metric', 'value', 'goal', 'ok'] as const;
-  const cell = (r: BenchRow, c: (typeof cols)[number]) => (c === 'ok' ? (r.ok === undefined ? '' : r.ok ? 'yes' : 'NO') : String(r[c] ?? ''));
+  const cell = (r: BenchRow, c: (typeof cols)[number]) =>
+    c === 'ok' ? (r.ok === undefined ? '' : r.ok ? 'yes' : 'NO') : String(r[c] ?? '');
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
   console.log(line([...cols]));
@@ -28,7 +29,9 @@ export function printTable(rows: BenchRow[]): void {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts') && (wanted.length === 0 || wanted.some((w) => f.includes(w)))).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts') && (wanted.length === 0 || wanted.some((w) => f.includes(w))))
+  .sort();
 const rows: BenchRow[] = [];
 for (const f of files) {
   const started = Date.now();

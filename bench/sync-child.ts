@@ -13,19 +13,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { SecretBox } from '@ones-m365/shared/crypto';
-import { IntegrationRepository, openDatabase, SyncRunRepository } from '@ones-m365/shared/db';
+import { createRepositories, IntegrationRepository, openDatabase, SyncRunRepository } from '@ones-m365/shared/db';
 import { createGraphClient, createRequestCounter, type GraphConnection } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createRedisConnection } from '@ones-m365/shared/queue';
+import { createCoordination } from '@ones-m365/shared/sync';
 import { roomsSyncJob } from '../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../services/worker/src/jobs/users-sync.job.js';
 import type { JobContext } from '../services/worker/src/jobs/job-handler.js';
-import { userSelect } from '../services/worker/src/sync/user-mapping.js';
+import { userSelect } from '../services/worker/src/sync/users/user-mapping.js';
 
 const env = process.env;
 const conn: GraphConnection = {
-  id: randomUUID(), cloud: 'global', tenantId: env.B_TENANT!, clientId: env.B_CLIENT!, clientSecret: env.B_SECRET!,
+  id: randomUUID(),
+  cloud: 'global',
+  tenantId: env.B_TENANT!,
+  clientId: env.B_CLIENT!,
+  clientSecret: env.B_SECRET!,
   endpoints: { login: env.B_LOGIN!, graph: env.B_GRAPH! },
 };
 const graph = createGraphClient();
@@ -37,14 +42,16 @@ async function plainWalk(): Promise<{ ms: number; requests: number }> {
   const t0 = performance.now();
   const bracket = await graph.usersDeltaLatest(c, select);
   let cursor: string | undefined;
-  do cursor = (await graph.listUsersPage(c, { select, ...(cursor ? { cursor } : {}) })).nextCursor; while (cursor);
+  do cursor = (await graph.listUsersPage(c, { select, ...(cursor ? { cursor } : {}) })).nextCursor;
+  while (cursor);
   let link: string | undefined = bracket;
   while (link) {
     const p = await graph.usersDelta(c, { select, link });
     link = p.nextLink;
   }
   let rc: string | undefined;
-  do rc = (await graph.listRoomsPage(c, rc)).nextCursor; while (rc);
+  do rc = (await graph.listRoomsPage(c, rc)).nextCursor;
+  while (rc);
   return { ms: performance.now() - t0, requests: counter.count };
 }
 
@@ -60,24 +67,54 @@ async function plainDeltaRequests(): Promise<number> {
   return counter.count;
 }
 
-async function fullSync(): Promise<{ ms: number; userRequests: number; roomRequests: number; peakRssMb: number; baseRssMb: number }> {
+async function fullSync(): Promise<{
+  ms: number;
+  userRequests: number;
+  roomRequests: number;
+  peakRssMb: number;
+  baseRssMb: number;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'sync-bench-'));
   const mysql = env.B_MYSQL_URL ? await createConnection({ uri: env.B_MYSQL_URL }) : null;
   const dbName = `ones_m365_bench_${randomBytes(4).toString('hex')}`;
   if (mysql) await mysql.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const db = await openDatabase(mysql ? `${env.B_MYSQL_URL!.replace(/\/+$/, '')}/${dbName}` : `sqlite:${join(dir, 'bench.sqlite')}`);
+  const db = await openDatabase(
+    mysql ? `${env.B_MYSQL_URL!.replace(/\/+$/, '')}/${dbName}` : `sqlite:${join(dir, 'bench.sqlite')}`,
+  );
   const redis = createRedisConnection(env.B_REDIS ?? 'redis://127.0.0.1:6379', 'worker');
   const box = new SecretBox(randomBytes(32));
-  await new IntegrationRepository(db).create({ id: conn.id, name: 'bench', cloud: 'global', tenantId: conn.tenantId, clientId: conn.clientId, endpoints: conn.endpoints!, ...sealSecret(box, conn.id, conn.clientSecret) });
-  const deps = { db, redis, prefix: `bench-${randomUUID()}`, graph, secretBox: box, lockLeaseMs: 30_000 };
+  await new IntegrationRepository(db).create({
+    id: conn.id,
+    name: 'bench',
+    cloud: 'global',
+    tenantId: conn.tenantId,
+    clientId: conn.clientId,
+    endpoints: conn.endpoints!,
+    ...sealSecret(box, conn.id, conn.clientSecret),
+  });
+  const deps = {
+    ...createRepositories(db),
+    coordination: createCoordination(redis, `bench-${randomUUID()}`),
+    graph,
+    secretBox: box,
+    lockLeaseMs: 30_000,
+  };
   const ctx = (): JobContext => ({
-    jobId: randomUUID(), attemptsMade: 0, maxAttempts: 1, logger: silentLogger(), progress: async () => undefined,
-    delay: async () => { throw new Error('throttled during the bench'); },
+    jobId: randomUUID(),
+    attemptsMade: 0,
+    maxAttempts: 1,
+    logger: silentLogger(),
+    progress: async () => undefined,
+    delay: async () => {
+      throw new Error('throttled during the bench');
+    },
   });
   global.gc?.();
   const baseRss = process.memoryUsage.rss();
   let peak = baseRss;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 20);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
   const t0 = performance.now();
   await roomsSyncJob(deps).handle({ integrationId: conn.id, trigger: 'api' }, ctx());
   await usersSyncJob(deps).handle({ integrationId: conn.id, mode: 'full', trigger: 'api' }, ctx());
@@ -89,7 +126,13 @@ async function fullSync(): Promise<{ ms: number; userRequests: number; roomReque
   if (mysql) await mysql.query(`DROP DATABASE \`${dbName}\``).then(() => mysql.end());
   redis.disconnect();
   rmSync(dir, { recursive: true, force: true });
-  return { ms, userRequests: req('users'), roomRequests: req('rooms'), peakRssMb: peak / 2 ** 20, baseRssMb: baseRss / 2 ** 20 };
+  return {
+    ms,
+    userRequests: req('users'),
+    roomRequests: req('rooms'),
+    peakRssMb: peak / 2 ** 20,
+    baseRssMb: baseRss / 2 ** 20,
+  };
 }
 
 await plainWalk(); // warm-up: token, TLS, JIT

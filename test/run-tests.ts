@@ -13,7 +13,12 @@ import { checkServices } from './support/services.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-interface Layer { name: string; dir: string; timeout: number; needsServices: boolean }
+interface Layer {
+  name: string;
+  dir: string;
+  timeout: number;
+  needsServices: boolean;
+}
 const LAYERS: Layer[] = [
   { name: 'unit', dir: 'unit', timeout: 5_000, needsServices: false },
   { name: 'integration', dir: 'integration', timeout: 60_000, needsServices: true },
@@ -23,7 +28,11 @@ const LAYERS: Layer[] = [
 function specFiles(dir: string): string[] {
   const out: string[] = [];
   let entries: string[];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const e of entries.sort()) {
     const p = join(dir, e);
     if (statSync(p).isDirectory()) out.push(...specFiles(p));
@@ -40,7 +49,12 @@ async function runLayer(layer: Layer, only: string[]): Promise<{ passes: number;
   const mocha = new Mocha({ timeout: layer.timeout, reporter: 'spec', color });
   mocha.suite.title = layer.name;
   const setup = join(here, 'support', `${layer.name}.hooks.ts`);
-  try { statSync(setup); mocha.addFile(setup); } catch { /* layer without root hooks */ }
+  try {
+    statSync(setup);
+    mocha.addFile(setup);
+  } catch {
+    /* layer without root hooks */
+  }
   for (const f of files) mocha.addFile(f);
   await mocha.loadFilesAsync();
   return await new Promise((resolve) => {
@@ -67,11 +81,15 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  let passed = 0, failed = 0, skipped = 0;
+  let passed = 0,
+    failed = 0,
+    skipped = 0;
   for (const layer of layers) {
     console.log(`\n=== ${layer.name} tests ===`);
     const r = await runLayer(layer, only);
-    passed += r.passes; failed += r.failures; skipped += r.pending;
+    passed += r.passes;
+    failed += r.failures;
+    skipped += r.pending;
   }
   console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   // Open handles (pools, sockets) must not keep CI waiting: the counts above are final.

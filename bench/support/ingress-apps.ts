@@ -11,13 +11,21 @@ import { createMetrics } from '@ones-m365/api';
 import { sha256Hex } from '@ones-m365/shared/crypto';
 import type { SubscriptionCheckRow } from '@ones-m365/shared/db';
 import { silentLogger } from '@ones-m365/shared/logging';
-import type { Producer } from '@ones-m365/shared/queue';
+import type { SyncRequestDeps } from '@ones-m365/shared/sync';
 import { errorHandler } from '../../services/api/src/middleware/error-handler.js';
 import { SubscriptionCache } from '../../services/api/src/webhooks/subscription-cache.js';
 import { WebhookIngress } from '../../services/api/src/webhooks/webhook-ingress.js';
-import { WEBHOOK_BODY_LIMIT, WEBHOOK_PATHS, webhookRoutes, webhooksRouter } from '../../services/api/src/webhooks/webhooks.routes.js';
+import {
+  WEBHOOK_BODY_LIMIT,
+  WEBHOOK_PATHS,
+  webhookRoutes,
+  webhooksRouter,
+} from '../../services/api/src/webhooks/webhooks.routes.js';
 
-export interface Listening { port: number; close(): Promise<void> }
+export interface Listening {
+  port: number;
+  close(): Promise<void>;
+}
 
 async function listen(app: express.Express): Promise<Listening> {
   const server: Server = createServer(app);
@@ -25,17 +33,31 @@ async function listen(app: express.Express): Promise<Listening> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
-export interface FakeTenant { rows: SubscriptionCheckRow[]; clientStates: string[]; tenantId: string }
+export interface FakeTenant {
+  rows: SubscriptionCheckRow[];
+  clientStates: string[];
+  tenantId: string;
+}
 
 /** `integrations` subscriptions (one per integration), with their clientStates. */
 export function fakeTenant(integrations: number): FakeTenant {
   const tenantId = randomUUID();
   const clientStates = Array.from({ length: integrations }, () => randomBytes(32).toString('base64url'));
-  const rows = clientStates.map((cs) => ({ graphSubscriptionId: randomUUID(), integrationId: randomUUID(), stream: 'users', clientStateHash: sha256Hex(cs), tenantId }));
+  const rows = clientStates.map((cs) => ({
+    graphSubscriptionId: randomUUID(),
+    integrationId: randomUUID(),
+    stream: 'users',
+    clientStateHash: sha256Hex(cs),
+    tenantId,
+  }));
   return { rows, clientStates, tenantId };
 }
 
@@ -45,18 +67,28 @@ export function batchBody(t: FakeTenant, size: number): string {
     const k = i % t.rows.length;
     const userId = randomUUID();
     return {
-      subscriptionId: t.rows[k]!.graphSubscriptionId, subscriptionExpirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
-      changeType: 'updated', resource: `Users/${userId}`, clientState: t.clientStates[k], tenantId: t.tenantId,
-      resourceData: { '@odata.type': '#Microsoft.Graph.User', '@odata.id': `Users/${userId}`, id: userId, organizationId: t.tenantId, sequenceNumber: 1 },
+      subscriptionId: t.rows[k]!.graphSubscriptionId,
+      subscriptionExpirationDateTime: new Date(Date.now() + 86_400_000).toISOString(),
+      changeType: 'updated',
+      resource: `Users/${userId}`,
+      clientState: t.clientStates[k],
+      tenantId: t.tenantId,
+      resourceData: {
+        '@odata.type': '#Microsoft.Graph.User',
+        '@odata.id': `Users/${userId}`,
+        id: userId,
+        organizationId: t.tenantId,
+        sequenceNumber: 1,
+      },
     };
   });
   return JSON.stringify({ value });
 }
 
-export async function startIngressApp(t: FakeTenant, producer: Producer): Promise<Listening & { sent(): number }> {
+export async function startIngressApp(t: FakeTenant, sync: SyncRequestDeps): Promise<Listening & { sent(): number }> {
   const logger = silentLogger();
   const cache = new SubscriptionCache({ load: async () => t.rows, logger });
-  const ingress = new WebhookIngress({ cache, producer, metrics: createMetrics(), logger });
+  const ingress = new WebhookIngress({ cache, ...sync, metrics: createMetrics(), logger });
   const app = express();
   app.use(webhooksRouter(webhookRoutes({ ingress })));
   app.use(errorHandler(logger));

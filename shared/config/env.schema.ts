@@ -16,13 +16,13 @@ const port = z.coerce
   .min(0, 'must be 0..65535')
   .max(65535, 'must be 0..65535');
 
-const databaseUrl = z
-  .string()
-  .refine((v) => /^mysql:\/\/.+/.test(v) || /^sqlite:.+/.test(v), {
-    message: 'must be mysql://user:pass@host:port/db or sqlite:path',
-  });
+const databaseUrl = z.string().refine((v) => /^mysql:\/\/.+/.test(v) || /^sqlite:.+/.test(v), {
+  message: 'must be mysql://user:pass@host:port/db or sqlite:path',
+});
 
-const redisUrl = z.string().refine((v) => /^rediss?:\/\/.+/.test(v), { message: 'must be a redis:// or rediss:// URL' });
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\/.+/.test(v), { message: 'must be a redis:// or rediss:// URL' });
 
 const encryptionKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/=]+$/.test(v), {
   message: 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
@@ -39,11 +39,20 @@ export const DEFAULT_WORKER_LOCK_DURATION_MS = 30_000;
 
 /** Variables every process reads. */
 export const commonEnvShape = {
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Node environment; production logs JSON'),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info').describe('winston level'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
+    .describe('Node environment; production logs JSON'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info')
+    .describe('winston level'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional().describe('json in production, pretty otherwise'),
   PORT: port.default(3000).describe('api port'),
-  PUBLIC_BASE_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional().describe('how Graph and browsers reach the api'),
+  PUBLIC_BASE_URL: z
+    .url({ message: 'must be an absolute http(s) URL' })
+    .optional()
+    .describe('how Graph and browsers reach the api'),
   DATABASE_URL: databaseUrl.default('sqlite:./data/ones-m365.sqlite').describe('mysql://… or sqlite:path'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379').describe('Redis for BullMQ'),
   QUEUE_PREFIX: z
@@ -60,12 +69,22 @@ export const apiEnvShape = {
   API_TOKEN: token.describe('bearer token for /api/v1'),
   DASHBOARD_USER: z.string().min(1, 'must not be empty').describe('basic-auth user for /admin/queues'),
   DASHBOARD_PASSWORD: token.describe('basic-auth password for /admin/queues'),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must be like 1mb or 512kb').default('1mb').describe('largest JSON body'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must be like 1mb or 512kb')
+    .default('1mb')
+    .describe('largest JSON body'),
 } as const;
 
 export const workerEnvShape = {
   ...commonEnvShape,
-  WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(64).default(4).describe('jobs per queue at once'),
+  WORKER_CONCURRENCY: z.coerce
+    .number({ message: 'must be a number' })
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe('jobs per queue at once'),
   WORKER_LOCK_DURATION_MS: z.coerce
     .number({ message: 'must be a number' })
     .int()
@@ -83,4 +102,10 @@ export const workerEnvShape = {
 } as const;
 
 /** Names whose values must never be printed, logged or returned. */
-export const SENSITIVE_ENV = new Set(['API_TOKEN', 'DASHBOARD_PASSWORD', 'ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL']);
+export const SENSITIVE_ENV = new Set([
+  'API_TOKEN',
+  'DASHBOARD_PASSWORD',
+  'ENCRYPTION_KEY',
+  'DATABASE_URL',
+  'REDIS_URL',
+]);

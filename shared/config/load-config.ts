@@ -59,7 +59,9 @@ function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject
   return result.data;
 }
 
-function common(v: z.infer<z.ZodObject<typeof workerEnvShape>> | z.infer<z.ZodObject<typeof apiEnvShape>>): CommonConfig {
+function common(
+  v: z.infer<z.ZodObject<typeof workerEnvShape>> | z.infer<z.ZodObject<typeof apiEnvShape>>,
+): CommonConfig {
   return {
     env: v.NODE_ENV,
     log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT ?? (v.NODE_ENV === 'production' ? 'json' : 'pretty') },
@@ -93,7 +95,12 @@ export function loadApiConfig(env: Env): ApiConfig {
 
 export function loadWorkerConfig(env: Env): WorkerConfig {
   const v = parse(workerEnvShape, env);
-  return deepFreeze({ ...common(v), concurrency: v.WORKER_CONCURRENCY, lockDurationMs: v.WORKER_LOCK_DURATION_MS, safetyNetSeconds: v.SAFETY_NET_POLL_SECONDS });
+  return deepFreeze({
+    ...common(v),
+    concurrency: v.WORKER_CONCURRENCY,
+    lockDurationMs: v.WORKER_LOCK_DURATION_MS,
+    safetyNetSeconds: v.SAFETY_NET_POLL_SECONDS,
+  });
 }
 
 /**

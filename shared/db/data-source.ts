@@ -23,7 +23,12 @@ export function databaseKind(url: string): DatabaseKind {
  * server which one it is.
  */
 export function dataSourceOptions(url: string, flavor: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsTableName: 'migrations', logging: false } as const;
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    logging: false,
+  } as const;
   if (databaseKind(url) === 'mysql') {
     return {
       ...common,
@@ -38,7 +43,13 @@ export function dataSourceOptions(url: string, flavor: 'mysql' | 'mariadb' = 'my
   const path = url.slice('sqlite:'.length);
   const database = path === ':memory:' ? ':memory:' : resolve(path);
   if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
-  return { ...common, type: 'better-sqlite3', database, enableWAL: database !== ':memory:', busyTimeout: 5000 } as DataSourceOptions;
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database,
+    enableWAL: database !== ':memory:',
+    busyTimeout: 5000,
+  } as DataSourceOptions;
 }
 
 /** Opens the database and applies pending migrations (idempotent; safe from several processes). */
@@ -61,11 +72,11 @@ function serializeTransactions(ds: DataSource): void {
   const manager = ds.manager;
   const begin = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
   let last: Promise<unknown> = Promise.resolve();
-  manager.transaction = ((...args: unknown[]) => {
+  manager.transaction = (...args: unknown[]) => {
     const run = last.then(() => begin(...args));
     last = run.catch(() => undefined);
     return run;
-  }) as typeof manager.transaction;
+  };
 }
 
 const MIGRATION_LOCK = 'ones_m365_migrations';
@@ -80,7 +91,8 @@ export async function migrate(ds: DataSource): Promise<string[]> {
   const lock = ds.createQueryRunner();
   try {
     const [row] = (await lock.query('SELECT GET_LOCK(?, 120) AS got', [MIGRATION_LOCK])) as { got: number | null }[];
-    if (Number(row?.got) !== 1) throw new Error('Timed out waiting for another process to finish the database migrations');
+    if (Number(row?.got) !== 1)
+      throw new Error('Timed out waiting for another process to finish the database migrations');
     try {
       return (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name);
     } finally {

@@ -142,7 +142,9 @@ export function mapMsalError(err: Error, recorded: LoginFailure | null, loginHos
   }
   if (oauthError || aadsts) return authError(aadsts, oauthError, fields);
   if (MSAL_CONFIG_CODES.has(errorCode)) {
-    return new GraphConfigError(`The login endpoint is not usable (${errorCode})`, 'endpoints.login', { target: 'login' });
+    return new GraphConfigError(`The login endpoint is not usable (${errorCode})`, 'endpoints.login', {
+      target: 'login',
+    });
   }
   return new GraphAuthError(
     `${AUTH_REASON_MESSAGES.token_request_failed} (${errorCode || 'unknown'})`,
@@ -165,10 +167,14 @@ export function aadstsFromText(text: string): string | null {
 }
 
 /** Reads `{error, error_codes, error_description, trace_id}` from a login-host error body. */
-export function oauthBodyFields(body: unknown): { error: string | null; aadsts: string | null; traceId: string | null } {
+export function oauthBodyFields(body: unknown): {
+  error: string | null;
+  aadsts: string | null;
+  traceId: string | null;
+} {
   if (!body || typeof body !== 'object') return { error: null, aadsts: null, traceId: null };
   const b = body as Record<string, unknown>;
-  const codes = Array.isArray(b.error_codes) ? b.error_codes : [];
+  const codes: unknown[] = Array.isArray(b.error_codes) ? b.error_codes : [];
   const first = codes[0];
   const aadsts =
     typeof first === 'number' || typeof first === 'string'

@@ -20,7 +20,8 @@ export async function calendarViewDelta(
   request: CalendarDeltaRequest,
   maxPageSize = DEFAULT_EVENTS_PAGE_SIZE,
 ): Promise<EventsDeltaPage> {
-  if (!Number.isInteger(maxPageSize) || maxPageSize < 1) throw new GraphRequestError('maxPageSize must be a positive integer');
+  if (!Number.isInteger(maxPageSize) || maxPageSize < 1)
+    throw new GraphRequestError('maxPageSize must be a positive integer');
   const first = 'link' in request ? null : request;
   const res = await t.send(conn, {
     method: 'GET',
@@ -39,7 +40,13 @@ export async function calendarViewDelta(
   };
 }
 
-export async function declineEvent(t: GraphTransport, conn: GraphConnection, room: string, eventId: string, comment: string): Promise<void> {
+export async function declineEvent(
+  t: GraphTransport,
+  conn: GraphConnection,
+  room: string,
+  eventId: string,
+  comment: string,
+): Promise<void> {
   await t.send(conn, {
     method: 'POST',
     path: `/users/${seg(room)}/events/${seg(eventId)}/decline`,
@@ -47,14 +54,21 @@ export async function declineEvent(t: GraphTransport, conn: GraphConnection, roo
   });
 }
 
-export async function listEvents(t: GraphTransport, conn: GraphConnection, room: string, options: { top?: number } = {}): Promise<GraphEvent[]> {
+export async function listEvents(
+  t: GraphTransport,
+  conn: GraphConnection,
+  room: string,
+  options: { top?: number } = {},
+): Promise<GraphEvent[]> {
   const res = await t.send(conn, {
     method: 'GET',
     path: `/users/${seg(room)}/events`,
     query: { $top: options.top ?? 1, $select: PROBE_SELECT },
     headers: { Prefer: 'outlook.timezone="UTC"' },
   });
-  return readPage(res.body, 'GET /users/{room}/events').value.map(mapEvent).filter((e) => e !== null);
+  return readPage(res.body, 'GET /users/{room}/events')
+    .value.map(mapEvent)
+    .filter((e) => e !== null);
 }
 
 function iso(v: Date | string): string {

@@ -12,6 +12,7 @@ import type { FetchLike } from './msal-network-client.js';
 import * as rooms from './rooms-api.js';
 import { PLACES_DEFAULT_PAGE_SIZE } from './paging.js';
 import * as subscriptions from './subscriptions-api.js';
+import { renewSubscriptions } from './subscriptions-batch.js';
 import { MsalTokenProvider, type CreateClientCredentialApp } from './token-provider.js';
 
 export interface GraphClientOptions {
@@ -89,6 +90,7 @@ export function createGraphClient(options: GraphClientOptions = {}): GraphClient
     getSubscription: (conn, id) => subscriptions.getSubscription(t, conn, id),
     listSubscriptions: (conn) => subscriptions.listSubscriptions(t, conn),
     renewSubscription: (conn, id, exp) => subscriptions.renewSubscription(t, conn, id, exp),
+    renewSubscriptions: (conn, renewals) => renewSubscriptions(t, conn, renewals),
     reauthorizeSubscription: (conn, id) => subscriptions.reauthorizeSubscription(t, conn, id),
     deleteSubscription: (conn, id) => subscriptions.deleteSubscription(t, conn, id),
     get requestCount() {

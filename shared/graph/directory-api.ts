@@ -54,7 +54,11 @@ export async function usersDelta(
   };
 }
 
-export async function usersDeltaLatest(t: GraphTransport, conn: GraphConnection, select: readonly string[]): Promise<string> {
+export async function usersDeltaLatest(
+  t: GraphTransport,
+  conn: GraphConnection,
+  select: readonly string[],
+): Promise<string> {
   let link: string | undefined;
   for (let i = 0; i < MAX_LATEST_PAGES; i++) {
     const res = await t.send(conn, {
@@ -71,7 +75,11 @@ export async function usersDeltaLatest(t: GraphTransport, conn: GraphConnection,
 }
 
 export async function getAvailableExtensionProperties(t: GraphTransport, conn: GraphConnection): Promise<string[]> {
-  const res = await t.send(conn, { method: 'POST', path: '/directoryObjects/getAvailableExtensionProperties', body: {} });
+  const res = await t.send(conn, {
+    method: 'POST',
+    path: '/directoryObjects/getAvailableExtensionProperties',
+    body: {},
+  });
   const page = readPage(res.body, 'POST /directoryObjects/getAvailableExtensionProperties');
   const names: string[] = [];
   for (const p of page.value) {
@@ -90,7 +98,9 @@ export async function listGroupsPage(
   const res = await t.send(conn, {
     method: 'GET',
     path: options.cursor ?? '/groups',
-    query: options.cursor ? undefined : { $top: options.top ?? DIRECTORY_TOP, $select: selectList(options.select ?? GROUP_SELECT) },
+    query: options.cursor
+      ? undefined
+      : { $top: options.top ?? DIRECTORY_TOP, $select: selectList(options.select ?? GROUP_SELECT) },
   });
   const page = readPage(res.body, 'GET /groups');
   const groups = page.value.map(mapGroup).filter((g) => g !== null);
@@ -98,13 +108,21 @@ export async function listGroupsPage(
 }
 
 export async function getGroup(t: GraphTransport, conn: GraphConnection, groupId: string): Promise<GraphGroup> {
-  const res = await t.send(conn, { method: 'GET', path: `/groups/${guidSeg(groupId, 'group')}`, query: { $select: selectList(GROUP_SELECT) } });
+  const res = await t.send(conn, {
+    method: 'GET',
+    path: `/groups/${guidSeg(groupId, 'group')}`,
+    query: { $select: selectList(GROUP_SELECT) },
+  });
   const group = res.body && typeof res.body === 'object' ? mapGroup(res.body as Record<string, unknown>) : null;
   if (!group) throw new GraphRequestError('Microsoft Graph sent no group');
   return group;
 }
 
-export async function* transitiveMemberUserIds(t: GraphTransport, conn: GraphConnection, groupId: string): AsyncGenerator<string[]> {
+export async function* transitiveMemberUserIds(
+  t: GraphTransport,
+  conn: GraphConnection,
+  groupId: string,
+): AsyncGenerator<string[]> {
   let link: string | undefined;
   do {
     const res = await t.send(conn, {

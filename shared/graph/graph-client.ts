@@ -21,6 +21,7 @@ import type {
   UsersDeltaPage,
   UsersPage,
 } from './graph-types.js';
+import type { SubscriptionRenewal, SubscriptionRenewalRequest } from './subscriptions-batch.js';
 
 export interface GraphClient {
   /** App-only token facts for "Test settings": granted `roles`, expiry (token only on request). */
@@ -36,7 +37,10 @@ export interface GraphClient {
 
   // Users.
   /** `$top=999` (or `top`, for a probe), paged by nextLink. */
-  listUsersPage(conn: GraphConnection, options: { select: readonly string[]; cursor?: PageCursor; top?: number }): Promise<UsersPage>;
+  listUsersPage(
+    conn: GraphConnection,
+    options: { select: readonly string[]; cursor?: PageCursor; top?: number },
+  ): Promise<UsersPage>;
   /** First call (no link) sends `$select`; later calls follow the stored nextLink/deltaLink verbatim. */
   usersDelta(conn: GraphConnection, options: { select: readonly string[]; link?: string }): Promise<UsersDeltaPage>;
   /** A deltaLink that starts "from now" (`$deltatoken=latest`), without reading any user. */
@@ -45,7 +49,10 @@ export interface GraphClient {
   getAvailableExtensionProperties(conn: GraphConnection): Promise<string[]>;
 
   // Groups.
-  listGroupsPage(conn: GraphConnection, options?: { select?: readonly string[]; cursor?: PageCursor; top?: number }): Promise<GroupsPage>;
+  listGroupsPage(
+    conn: GraphConnection,
+    options?: { select?: readonly string[]; cursor?: PageCursor; top?: number },
+  ): Promise<GroupsPage>;
   getGroup(conn: GraphConnection, groupId: string): Promise<GraphGroup>;
   /** Ids of the users that are direct or nested members, one page (array) at a time. */
   transitiveMemberUserIds(conn: GraphConnection, groupId: string): AsyncIterable<string[]>;
@@ -68,7 +75,16 @@ export interface GraphClient {
   getSubscription(conn: GraphConnection, subscriptionId: string): Promise<GraphSubscription>;
   listSubscriptions(conn: GraphConnection): Promise<GraphSubscription[]>;
   /** PATCH expirationDateTime (also reauthorizes). Returns the expiry Graph actually set. */
-  renewSubscription(conn: GraphConnection, subscriptionId: string, expirationDateTime: Date | string): Promise<GraphSubscription>;
+  renewSubscription(
+    conn: GraphConnection,
+    subscriptionId: string,
+    expirationDateTime: Date | string,
+  ): Promise<GraphSubscription>;
+  /** Many renewals in `$batch`es of 20; each one's result (Graph's expiry, or its own failure). */
+  renewSubscriptions(
+    conn: GraphConnection,
+    renewals: readonly SubscriptionRenewalRequest[],
+  ): Promise<SubscriptionRenewal[]>;
   reauthorizeSubscription(conn: GraphConnection, subscriptionId: string): Promise<void>;
   deleteSubscription(conn: GraphConnection, subscriptionId: string): Promise<void>;
 

@@ -25,19 +25,41 @@ export { AUTH_REASON_MESSAGES, type LoginFailure } from './auth-errors.js';
 
 /** Graph error codes that mean "the delta/sync token is gone: resync in full" (case-insensitive). */
 const DELTA_EXPIRED_CODES = new Set(
-  ['syncStateNotFound', 'resyncRequired', 'SyncStateInvalid', 'syncStateInvalid', 'ErrorInvalidSyncStateData', 'ErrorSyncStateNotFound', 'fullSyncRequired'].map(
-    (c) => c.toLowerCase(),
-  ),
+  [
+    'syncStateNotFound',
+    'resyncRequired',
+    'SyncStateInvalid',
+    'syncStateInvalid',
+    'ErrorInvalidSyncStateData',
+    'ErrorSyncStateNotFound',
+    'fullSyncRequired',
+  ].map((c) => c.toLowerCase()),
 );
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 
 const TLS_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
 ]);
 
 /** An HTTP answer as our transport sees it. */
@@ -148,7 +170,12 @@ function fromThrown(err: unknown, ctx: ToGraphErrorContext): GraphFailure {
   const host = target === 'login' ? loginHostName(ctx.loginHost) : 'Microsoft Graph';
   const name = err instanceof Error ? err.name : '';
   const codes = errorCodes(err);
-  if (name === 'TimeoutError' || name === 'AbortError' || codes.includes('ETIMEDOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
+  if (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    codes.includes('ETIMEDOUT') ||
+    codes.includes('UND_ERR_CONNECT_TIMEOUT')
+  ) {
     return new GraphTransientError(`${host} did not answer in time${op(ctx)}`, 'timeout', { target, cause: err });
   }
   const tls = codes.find((c) => TLS_CODES.has(c));
@@ -159,7 +186,10 @@ function fromThrown(err: unknown, ctx: ToGraphErrorContext): GraphFailure {
       { target, cause: err },
     );
   }
-  if (codes.some((c) => NETWORK_CODES.has(c)) || (err instanceof TypeError && /fetch failed|network/i.test(err.message))) {
+  if (
+    codes.some((c) => NETWORK_CODES.has(c)) ||
+    (err instanceof TypeError && /fetch failed|network/i.test(err.message))
+  ) {
     return new GraphTransientError(`${host} could not be reached${op(ctx)}`, 'network', { target, cause: err });
   }
   const msg = err instanceof Error ? redact(err.message) : 'unknown failure';
@@ -180,7 +210,10 @@ function errorCodes(err: unknown): string[] {
 
 function isHttpFailureResponse(err: unknown): err is HttpFailureResponse {
   return (
-    typeof err === 'object' && err !== null && !(err instanceof Error) && typeof (err as { status?: unknown }).status === 'number'
+    typeof err === 'object' &&
+    err !== null &&
+    !(err instanceof Error) &&
+    typeof (err as { status?: unknown }).status === 'number'
   );
 }
 

@@ -7,6 +7,11 @@ export type { GraphClient } from './graph-client.js';
 export type { GraphObserver, TokenOutcome } from './graph-observer.js';
 export * from './graph-types.js';
 export {
+  MAX_BATCH_REQUESTS,
+  type SubscriptionRenewal,
+  type SubscriptionRenewalRequest,
+} from './subscriptions-batch.js';
+export {
   CLOUDS,
   GRAPH_CLOUDS,
   isGraphCloud,

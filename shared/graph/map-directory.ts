@@ -3,7 +3,14 @@ import type { GraphGroup, GraphUser } from './graph-types.js';
 import { bool, obj, str, strings, type Json } from './map-util.js';
 
 const USER_FIELDS = new Set([
-  'id', 'userPrincipalName', 'mail', 'displayName', 'givenName', 'surname', 'accountEnabled', 'employeeId',
+  'id',
+  'userPrincipalName',
+  'mail',
+  'displayName',
+  'givenName',
+  'surname',
+  'accountEnabled',
+  'employeeId',
   'onPremisesExtensionAttributes',
 ]);
 

@@ -18,7 +18,9 @@ export function mapEvent(raw: Json): GraphEvent | null {
     showAs: str(raw.showAs),
     sensitivity: str(raw.sensitivity),
     organizer: emailAddress(obj(raw.organizer)?.emailAddress),
-    attendees: Array.isArray(raw.attendees) ? raw.attendees.map(attendee).filter((a): a is GraphAttendee => a !== null) : [],
+    attendees: Array.isArray(raw.attendees)
+      ? raw.attendees.map(attendee).filter((a): a is GraphAttendee => a !== null)
+      : [],
     location: str(obj(raw.location)?.displayName),
     responseStatus: str(obj(raw.responseStatus)?.response),
     createdDateTime: str(raw.createdDateTime),

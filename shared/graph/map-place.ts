@@ -19,7 +19,12 @@ export function mapRoom(raw: Json): GraphRoom | null {
     building: str(raw.building),
     floorNumber: int(raw.floorNumber),
     floorLabel: str(raw.floorLabel),
-    bookingType: bookingType === null ? null : BOOKING_TYPES.has(bookingType as RoomBookingType) ? (bookingType as RoomBookingType) : 'unknown',
+    bookingType:
+      bookingType === null
+        ? null
+        : BOOKING_TYPES.has(bookingType as RoomBookingType)
+          ? (bookingType as RoomBookingType)
+          : 'unknown',
     // The schema spells it with a capital C; accept the other spelling too.
     isWheelChairAccessible: bool(raw.isWheelChairAccessible ?? raw.isWheelchairAccessible),
     tags: strings(raw.tags),

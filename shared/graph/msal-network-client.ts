@@ -29,7 +29,11 @@ export class FetchNetworkClient implements INetworkModule {
     return this.send<T>('POST', url, options);
   }
 
-  private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+  private async send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+  ): Promise<NetworkResponse<T>> {
     let res: Response;
     let text: string;
     try {
@@ -43,7 +47,9 @@ export class FetchNetworkClient implements INetworkModule {
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       this.lastFailure = { kind: timedOut ? 'timeout' : 'network', cause: err };
-      const wrapped = new Error(timedOut ? 'Login host request timed out' : 'Login host request failed', { cause: err });
+      const wrapped = new Error(timedOut ? 'Login host request timed out' : 'Login host request failed', {
+        cause: err,
+      });
       wrapped.name = timedOut ? 'LoginTimeoutError' : 'LoginNetworkError';
       throw wrapped;
     }

@@ -79,7 +79,9 @@ class FetchHandler implements Middleware {
   ) {}
 
   async execute(context: Context): Promise<void> {
-    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    // The SDK types `request` with the DOM's Request, which this project's lib does not include.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access
+    const url: string = typeof context.request === 'string' ? context.request : context.request.url;
     const store = scope.getStore();
     this.onSend();
     if (store?.counter) store.counter.count++;
@@ -207,7 +209,12 @@ export class MsGraphTransport implements GraphTransport {
       new RetryHandler(this.retryOptions()),
       new RedirectHandler(new RedirectHandlerOptions(3)),
       new TelemetryHandler(),
-      new FetchHandler(this.fetchImpl, this.options.requestTimeoutMs ?? 30_000, () => this.total++, this.options.observer),
+      new FetchHandler(
+        this.fetchImpl,
+        this.options.requestTimeoutMs ?? 30_000,
+        () => this.total++,
+        this.options.observer,
+      ),
     ];
     for (let i = 0; i < chain.length - 1; i++) chain[i]!.setNext?.(chain[i + 1]!);
     return Client.initWithMiddleware({

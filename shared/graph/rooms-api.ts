@@ -76,7 +76,11 @@ export async function listRoomsInListPage(
   return withCursor({ rooms: p.items }, p.nextCursor);
 }
 
-export async function* iterateRooms(transport: GraphTransport, conn: GraphConnection, top: number): AsyncGenerator<GraphRoom> {
+export async function* iterateRooms(
+  transport: GraphTransport,
+  conn: GraphConnection,
+  top: number,
+): AsyncGenerator<GraphRoom> {
   let cursor: PageCursor | undefined;
   const seen = new Set<string>();
   do {

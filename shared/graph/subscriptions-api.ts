@@ -7,7 +7,11 @@ import { readPage } from './paging.js';
 
 const MAX_LIST_PAGES = 100;
 
-export async function createSubscription(t: GraphTransport, conn: GraphConnection, input: CreateSubscriptionInput): Promise<GraphSubscription> {
+export async function createSubscription(
+  t: GraphTransport,
+  conn: GraphConnection,
+  input: CreateSubscriptionInput,
+): Promise<GraphSubscription> {
   const body: Record<string, unknown> = {
     changeType: Array.isArray(input.changeType) ? input.changeType.join(',') : input.changeType,
     notificationUrl: input.notificationUrl,
@@ -21,7 +25,11 @@ export async function createSubscription(t: GraphTransport, conn: GraphConnectio
   return one(res.body);
 }
 
-export async function getSubscription(t: GraphTransport, conn: GraphConnection, id: string): Promise<GraphSubscription> {
+export async function getSubscription(
+  t: GraphTransport,
+  conn: GraphConnection,
+  id: string,
+): Promise<GraphSubscription> {
   const res = await t.send(conn, { method: 'GET', path: `/subscriptions/${seg(id)}` });
   return one(res.body);
 }

@@ -17,7 +17,10 @@ import type { GraphConnection } from './graph-types.js';
 import { readAccessTokenClaims } from './jwt-claims.js';
 import { FetchNetworkClient, type FetchLike } from './msal-network-client.js';
 
-export type GraphCredentials = Pick<GraphConnection, 'id' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecret' | 'endpoints'>;
+export type GraphCredentials = Pick<
+  GraphConnection,
+  'id' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecret' | 'endpoints'
+>;
 
 export interface AppToken {
   accessToken: string;
@@ -36,7 +39,9 @@ export interface ClientCredentialAppConfig {
 
 /** What we use of an MSAL confidential client (a seam for tests). */
 export interface ClientCredentialApp {
-  acquireTokenByClientCredential(request: { scopes: string[] }): Promise<{ accessToken: string; expiresOn: Date | null } | null>;
+  acquireTokenByClientCredential(request: {
+    scopes: string[];
+  }): Promise<{ accessToken: string; expiresOn: Date | null } | null>;
 }
 
 export type CreateClientCredentialApp = (config: ClientCredentialAppConfig) => ClientCredentialApp;
@@ -148,10 +153,19 @@ export class MsalTokenProvider implements TokenSource {
     try {
       result = await entry.app.acquireTokenByClientCredential({ scopes: [entry.resolved.scope] });
     } catch (err) {
-      throw toGraphError(err, { target: 'login', loginFailure: entry.network.lastFailure, loginHost: new URL(entry.resolved.authority).host });
+      throw toGraphError(err, {
+        target: 'login',
+        loginFailure: entry.network.lastFailure,
+        loginHost: new URL(entry.resolved.authority).host,
+      });
     }
     if (!result?.accessToken) {
-      throw new GraphAuthError('The login host returned no access token', 'token_request_failed', {}, { target: 'login' });
+      throw new GraphAuthError(
+        'The login host returned no access token',
+        'token_request_failed',
+        {},
+        { target: 'login' },
+      );
     }
     const claims = readAccessTokenClaims(result.accessToken);
     return {
@@ -173,11 +187,22 @@ function outcomeOf(err: unknown): TokenOutcome {
 
 /** Hash of everything that makes a token valid; the secret only ever enters a hash. */
 export function connectionFingerprint(conn: GraphCredentials): string {
-  const parts = [conn.cloud, conn.tenantId, conn.clientId, conn.clientSecret, conn.endpoints?.login ?? '', conn.endpoints?.graph ?? ''];
+  const parts = [
+    conn.cloud,
+    conn.tenantId,
+    conn.clientId,
+    conn.clientSecret,
+    conn.endpoints?.login ?? '',
+    conn.endpoints?.graph ?? '',
+  ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-function msalConfiguration(conn: GraphCredentials, resolved: ResolvedCloud, network: FetchNetworkClient): ClientCredentialAppConfig {
+function msalConfiguration(
+  conn: GraphCredentials,
+  resolved: ResolvedCloud,
+  network: FetchNetworkClient,
+): ClientCredentialAppConfig {
   return {
     auth: {
       clientId: conn.clientId,

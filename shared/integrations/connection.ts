@@ -6,7 +6,11 @@ import type { GraphConnection, GraphRequestCounter } from '../graph/index.js';
  * The Graph connection of a stored integration: its secret opened with the integration id as
  * associated data. The plaintext lives only in this object, never in logs or job payloads.
  */
-export function toGraphConnection(integration: IntegrationEntity, box: SecretBox, counter?: GraphRequestCounter): GraphConnection {
+export function toGraphConnection(
+  integration: IntegrationEntity,
+  box: SecretBox,
+  counter?: GraphRequestCounter,
+): GraphConnection {
   return {
     id: integration.id,
     cloud: integration.cloud,
@@ -18,6 +22,10 @@ export function toGraphConnection(integration: IntegrationEntity, box: SecretBox
   };
 }
 
-export function sealSecret(box: SecretBox, integrationId: string, secret: string): { clientSecretSealed: string; clientSecretHint: string } {
+export function sealSecret(
+  box: SecretBox,
+  integrationId: string,
+  secret: string,
+): { clientSecretSealed: string; clientSecretHint: string } {
   return { clientSecretSealed: box.seal(secret, integrationId), clientSecretHint: secret.slice(-3) };
 }

@@ -14,10 +14,13 @@ export const AUTH_HINTS: Partial<Record<AuthFailureReason, string>> = {
   unauthorized_client: `${REGISTRATION} → Overview: the app must be registered in (or consented to by) this tenant; check the Application (client) ID.`,
   invalid_client: `${REGISTRATION} → Overview and Certificates & secrets: check the client ID and create a new client secret.`,
   tenant_not_found: `${REGISTRATION} → Overview: copy the Directory (tenant) ID. Also check the service operator: Microsoft for the global cloud, 21Vianet for Mainland China.`,
-  wrong_cloud: 'The tenant is homed in the other cloud: choose 21Vianet as the service operator for a Mainland China tenant, Microsoft otherwise.',
-  resource_not_found: 'Microsoft Graph of the chosen cloud is not available to this tenant: check the service operator (Microsoft for the global cloud, 21Vianet for Mainland China).',
+  wrong_cloud:
+    'The tenant is homed in the other cloud: choose 21Vianet as the service operator for a Mainland China tenant, Microsoft otherwise.',
+  resource_not_found:
+    'Microsoft Graph of the chosen cloud is not available to this tenant: check the service operator (Microsoft for the global cloud, 21Vianet for Mainland China).',
   app_disabled: `${REGISTRATION}: the app's service principal is disabled in this tenant (Enterprise applications → Properties → Enabled for users to sign-in).`,
-  blocked_by_policy: 'Microsoft Entra ID → Security → Conditional Access: a policy blocks this app; exclude it or ask your identity admin.',
+  blocked_by_policy:
+    'Microsoft Entra ID → Security → Conditional Access: a policy blocks this app; exclude it or ask your identity admin.',
   consent_missing: `${REGISTRATION} → API permissions → Grant admin consent for your organization.`,
 };
 

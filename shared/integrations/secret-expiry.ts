@@ -38,7 +38,8 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export function secretExpiryReason(expiresAt: Date | null, now: Date): string | null {
   const e = secretExpiry(expiresAt, now);
   if (!expiresAt || e.level === 'ok' || e.level === 'unknown') return null;
-  if (e.level === 'expired') return `${SECRET_REASON_PREFIX} expired on ${day(expiresAt)}; syncing stops until it is rotated. ${ROTATE_SECRET_STEP}.`;
+  if (e.level === 'expired')
+    return `${SECRET_REASON_PREFIX} expired on ${day(expiresAt)}; syncing stops until it is rotated. ${ROTATE_SECRET_STEP}.`;
   const when = e.daysLeft === 0 ? 'within a day' : `in ${e.daysLeft} day${e.daysLeft === 1 ? '' : 's'}`;
   return `${SECRET_REASON_PREFIX} expires on ${day(expiresAt)} (${when}). Rotate it before then: ${ROTATE_SECRET_STEP}.`;
 }

@@ -5,15 +5,24 @@
  */
 import { z } from 'zod';
 
-export const CARD_ATTRIBUTES = ['pager', 'employeeId', ...Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`)] as const;
+export const CARD_ATTRIBUTES = [
+  'pager',
+  'employeeId',
+  ...Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`),
+] as const;
 
 /** `extension_<appId without dashes>_<name>`: a directory extension synced by Entra Connect. */
 export const EXTENSION_PROPERTY = /^extension_[0-9a-f]{32}_[A-Za-z0-9_]{1,100}$/;
 
-export const cardAttributeSchema = z.union([
-  z.enum(CARD_ATTRIBUTES),
-  z.string().regex(EXTENSION_PROPERTY, 'must be pager, employeeId, extensionAttribute1..15 or extension_<appId>_<name>'),
-], { message: 'must be pager, employeeId, extensionAttribute1..15 or extension_<appId>_<name>' });
+export const cardAttributeSchema = z.union(
+  [
+    z.enum(CARD_ATTRIBUTES),
+    z
+      .string()
+      .regex(EXTENSION_PROPERTY, 'must be pager, employeeId, extensionAttribute1..15 or extension_<appId>_<name>'),
+  ],
+  { message: 'must be pager, employeeId, extensionAttribute1..15 or extension_<appId>_<name>' },
+);
 
 /** Entra object ids are GUIDs; they go into Graph paths (`/groups/{id}/…`), so nothing else is let in. */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,11 +31,18 @@ const entraGroupId = z.string().regex(GUID, 'must be an Entra group id (a GUID)'
 export const roomSettingsSchema = z
   .strictObject({
     mode: z.enum(['all', 'selected'], { message: 'must be all or selected' }),
-    roomEmails: z.array(z.email({ message: 'must be an email address' }).max(320)).max(10_000).optional(),
+    roomEmails: z
+      .array(z.email({ message: 'must be an email address' }).max(320))
+      .max(10_000)
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (v.mode === 'selected' && (!v.roomEmails || v.roomEmails.length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['roomEmails'], message: 'must list at least one room when mode is selected' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roomEmails'],
+        message: 'must list at least one room when mode is selected',
+      });
     }
   });
 export type RoomSettings = z.infer<typeof roomSettingsSchema>;
@@ -35,20 +51,35 @@ export type RoomSettings = z.infer<typeof roomSettingsSchema>;
  * An origin ONES's login page may be sent back to after sign-in: `scheme://host[:port]` only, https,
  * or http on localhost / 127.0.0.1 (a developer's machine). Stored in its canonical form.
  */
-export const returnOriginSchema = z.string().trim().max(300, 'must be at most 300 characters').transform((v, ctx) => {
-  const origin = canonicalOrigin(v);
-  if (!origin) ctx.addIssue({ code: 'custom', message: 'must be an origin such as https://ones.example.com (https, or http on localhost/127.0.0.1; no path, query or credentials)' });
-  return origin ?? v;
-});
+export const returnOriginSchema = z
+  .string()
+  .trim()
+  .max(300, 'must be at most 300 characters')
+  .transform((v, ctx) => {
+    const origin = canonicalOrigin(v);
+    if (!origin)
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be an origin such as https://ones.example.com (https, or http on localhost/127.0.0.1; no path, query or credentials)',
+      });
+    return origin ?? v;
+  });
 
-export const signInSettingsSchema = z.strictObject({
-  enabled: z.boolean(),
-  allowedReturnOrigins: z.array(returnOriginSchema).max(20, 'must list at most 20 origins'),
-}).superRefine((v, ctx) => {
-  if (v.enabled && v.allowedReturnOrigins.length === 0) {
-    ctx.addIssue({ code: 'custom', path: ['allowedReturnOrigins'], message: 'must list at least one origin when sign-in is enabled' });
-  }
-});
+export const signInSettingsSchema = z
+  .strictObject({
+    enabled: z.boolean(),
+    allowedReturnOrigins: z.array(returnOriginSchema).max(20, 'must list at most 20 origins'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.enabled && v.allowedReturnOrigins.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allowedReturnOrigins'],
+        message: 'must list at least one origin when sign-in is enabled',
+      });
+    }
+  });
 export type SignInSettings = z.infer<typeof signInSettingsSchema>;
 
 export const userSettingsSchema = z.strictObject({
@@ -99,7 +130,10 @@ export function readRoomSettings(raw: unknown): RoomSettings {
 export function readUserSettings(raw: unknown): UserSettings & { resolvedCardAttribute?: string } {
   const r = userSettingsSchema.safeParse(stripResolved(raw));
   const resolved = (raw as { resolvedCardAttribute?: unknown } | null)?.resolvedCardAttribute;
-  return { ...(r.success ? r.data : DEFAULT_USER_SETTINGS), ...(typeof resolved === 'string' ? { resolvedCardAttribute: resolved } : {}) };
+  return {
+    ...(r.success ? r.data : DEFAULT_USER_SETTINGS),
+    ...(typeof resolved === 'string' ? { resolvedCardAttribute: resolved } : {}),
+  };
 }
 
 function stripResolved(raw: unknown): unknown {

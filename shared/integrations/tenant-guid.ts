@@ -8,7 +8,11 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * the `tid` of its (cached) app token; null when it is known already or cannot be learned.
  * Webhook notifications name the tenant by GUID, so the tenant check needs it.
  */
-export async function learnTenantGuid(graph: Pick<GraphClient, 'getToken'>, integration: IntegrationEntity, conn: GraphConnection): Promise<string | null> {
+export async function learnTenantGuid(
+  graph: Pick<GraphClient, 'getToken'>,
+  integration: IntegrationEntity,
+  conn: GraphConnection,
+): Promise<string | null> {
   if (GUID.test(integration.tenantId) || integration.tenantGuid) return null;
   const { tenantId } = await graph.getToken(conn);
   return tenantId && GUID.test(tenantId) ? tenantId.toLowerCase() : null;

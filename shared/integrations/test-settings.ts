@@ -6,16 +6,22 @@
 import {
   GraphAuthError,
   GraphForbiddenError,
-  GraphNotFoundError,
   isGraphFailure,
   resolveCloud,
   type GraphClient,
   type GraphConnection,
   type GraphRoom,
 } from '../graph/index.js';
+import { DeadlineError, withinDeadline } from '../errors/index.js';
+import { discoverPager } from './pager-discovery.js';
 import { AUTH_HINTS, PAGER_HINT, PLACES_HINT, permissionHint } from './portal-hints.js';
 
-export const REQUIRED_PERMISSIONS = ['Calendars.ReadWrite', 'Group.Read.All', 'Place.Read.All', 'User.Read.All'] as const;
+export const REQUIRED_PERMISSIONS = [
+  'Calendars.ReadWrite',
+  'Group.Read.All',
+  'Place.Read.All',
+  'User.Read.All',
+] as const;
 
 export interface SettingsCheck {
   name: 'token' | 'permissions' | 'rooms' | 'users' | 'groups' | 'calendar' | 'pager';
@@ -33,7 +39,10 @@ export interface SettingsTestResult {
   error?: { code: string; message: string; hint: string };
 }
 
-export type TestGraph = Pick<GraphClient, 'getToken' | 'listRoomsPage' | 'listUsersPage' | 'listGroupsPage' | 'listEvents' | 'getAvailableExtensionProperties'>;
+export type TestGraph = Pick<
+  GraphClient,
+  'getToken' | 'listRoomsPage' | 'listUsersPage' | 'listGroupsPage' | 'listEvents' | 'getAvailableExtensionProperties'
+>;
 
 export interface TestOptions {
   /** The whole token step must answer within this, even when the login host hangs. */
@@ -42,13 +51,7 @@ export interface TestOptions {
   now?: () => Date;
 }
 
-class DeadlineError extends Error {}
-
-function deadline<T>(ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DeadlineError(`no answer within ${ms / 1000} s`)), ms)));
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
+const deadline = <T>(ms: number, p: Promise<T>): Promise<T> => withinDeadline(p, ms, `no answer within ${ms / 1000} s`);
 
 function describe(err: unknown): string {
   if (err instanceof DeadlineError) return `Microsoft did not answer in time (${err.message})`;
@@ -65,11 +68,23 @@ export function loginHostOf(conn: GraphConnection): string | null {
   }
 }
 
-export async function testSettings(graph: TestGraph, conn: GraphConnection, opts: TestOptions = {}): Promise<SettingsTestResult> {
+export async function testSettings(
+  graph: TestGraph,
+  conn: GraphConnection,
+  opts: TestOptions = {},
+): Promise<SettingsTestResult> {
   const testedAt = (opts.now ?? (() => new Date()))().toISOString();
   const required = [...REQUIRED_PERMISSIONS];
-  const fail = (checks: SettingsCheck[], granted: string[], error: SettingsTestResult['error']): SettingsTestResult => ({
-    ok: false, testedAt, permissions: { required, granted, missing: required.filter((p) => !granted.includes(p)) }, checks, ...(error ? { error } : {}),
+  const fail = (
+    checks: SettingsCheck[],
+    granted: string[],
+    error: SettingsTestResult['error'],
+  ): SettingsTestResult => ({
+    ok: false,
+    testedAt,
+    permissions: { required, granted, missing: required.filter((p) => !granted.includes(p)) },
+    checks,
+    ...(error ? { error } : {}),
   });
 
   let roles: string[];
@@ -77,13 +92,24 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
     roles = (await deadline(opts.tokenDeadlineMs ?? 5_000, graph.getToken(conn))).roles;
   } catch (err) {
     const host = loginHostOf(conn);
-    const message = err instanceof DeadlineError && host ? `The login host ${host} did not answer in time (${err.message})` : describe(err);
+    const message =
+      err instanceof DeadlineError && host
+        ? `The login host ${host} did not answer in time (${err.message})`
+        : describe(err);
     const checks: SettingsCheck[] = [{ name: 'token', ok: false, message }];
     if (err instanceof GraphAuthError) {
-      return fail(checks, [], { code: err.reason, message, hint: AUTH_HINTS[err.reason] ?? 'Check the tenant ID, client ID, client secret and service operator.' });
+      return fail(checks, [], {
+        code: err.reason,
+        message,
+        hint: AUTH_HINTS[err.reason] ?? 'Check the tenant ID, client ID, client secret and service operator.',
+      });
     }
     const code = err instanceof DeadlineError ? 'login_timeout' : isGraphFailure(err) ? err.code : 'token_failed';
-    return fail(checks, [], { code, message, hint: `Check that this server can reach the login host ${host ?? 'of the chosen cloud'} over HTTPS (firewall, proxy, DNS) and that the service operator is right.` });
+    return fail(checks, [], {
+      code,
+      message,
+      hint: `Check that this server can reach the login host ${host ?? 'of the chosen cloud'} over HTTPS (firewall, proxy, DNS) and that the service operator is right.`,
+    });
   }
 
   const granted = [...roles].sort();
@@ -91,10 +117,16 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
   const checks: SettingsCheck[] = [{ name: 'token', ok: true, message: 'An app-only token was issued' }];
   if (missing.length) {
     const none = roles.length === 0;
-    const message = none ? 'Admin consent has not been granted: the token carries no application permissions' : `Missing application permissions: ${missing.join(', ')}`;
+    const message = none
+      ? 'Admin consent has not been granted: the token carries no application permissions'
+      : `Missing application permissions: ${missing.join(', ')}`;
     checks.push({ name: 'permissions', ok: false, message });
     // Probing APIs that are known to answer 403 would only repeat the same news.
-    return fail(checks, granted, { code: none ? 'consent_missing' : 'permission_missing', message, hint: permissionHint(missing, none) });
+    return fail(checks, granted, {
+      code: none ? 'consent_missing' : 'permission_missing',
+      message,
+      hint: permissionHint(missing, none),
+    });
   }
   checks.push({ name: 'permissions', ok: true, message: `Granted: ${granted.join(', ')}` });
 
@@ -116,7 +148,8 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
         if (!firstRoom) throw new Error(`No rooms were returned by the Places API. ${PLACES_HINT}`);
         return `Rooms are readable (e.g. ${firstRoom.displayName ?? firstRoom.emailAddress})`;
       } catch (err) {
-        if (isGraphFailure(err) && !(err instanceof GraphForbiddenError)) throw new Error(`${describe(err)}. ${PLACES_HINT}`);
+        if (isGraphFailure(err) && !(err instanceof GraphForbiddenError))
+          throw new Error(`${describe(err)}. ${PLACES_HINT}`, { cause: err });
         throw err;
       }
     }),
@@ -142,24 +175,31 @@ export async function testSettings(graph: TestGraph, conn: GraphConnection, opts
 
   let pagerAttribute: string | undefined;
   const pager = await probe('pager', async () => {
-    try {
-      const names = await graph.getAvailableExtensionProperties(conn);
-      pagerAttribute = names.find((n) => /^extension_[0-9a-f]{32}_pager$/i.test(n));
-      return pagerAttribute ? `Pager is available as ${pagerAttribute}` : `No pager extension was found. ${PAGER_HINT}`;
-    } catch (err) {
-      if (err instanceof GraphForbiddenError || err instanceof GraphNotFoundError) {
-        return `Directory extensions cannot be listed with these permissions (it needs Directory.Read.All); enter the extension_<appId>_pager name in user settings, or choose employeeId / extensionAttribute1..15. ${PAGER_HINT}`;
-      }
-      throw err;
+    const discovered = await discoverPager(graph, conn);
+    if ('notAllowed' in discovered) {
+      return `Directory extensions cannot be listed with these permissions (it needs Directory.Read.All); enter the extension_<appId>_pager name in user settings, or choose employeeId / extensionAttribute1..15. ${PAGER_HINT}`;
     }
+    if ('notFound' in discovered) return `No pager extension was found. ${PAGER_HINT}`;
+    pagerAttribute = discovered.found;
+    return `Pager is available as ${pagerAttribute}`;
   });
   checks.push(pager);
 
   const failed = checks.filter((c) => !c.ok);
-  const result: SettingsTestResult = { ok: failed.length === 0, testedAt, permissions: { required, granted, missing: [] }, checks, ...(pagerAttribute ? { pagerAttribute } : {}) };
+  const result: SettingsTestResult = {
+    ok: failed.length === 0,
+    testedAt,
+    permissions: { required, granted, missing: [] },
+    checks,
+    ...(pagerAttribute ? { pagerAttribute } : {}),
+  };
   if (failed.length) {
     const first = failed[0]!;
-    result.error = { code: `${first.name}_check_failed`, message: first.message, hint: first.name === 'rooms' || first.name === 'calendar' ? PLACES_HINT : 'See the failed checks.' };
+    result.error = {
+      code: `${first.name}_check_failed`,
+      message: first.message,
+      hint: first.name === 'rooms' || first.name === 'calendar' ? PLACES_HINT : 'See the failed checks.',
+    };
   }
   return result;
 }

@@ -22,7 +22,10 @@ export interface TokenRecord {
 export class OperationsReader {
   private readonly keys: ReturnType<typeof operationsKeys>;
 
-  constructor(private readonly redis: Redis, prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
     this.keys = operationsKeys(prefix);
   }
 
@@ -33,7 +36,11 @@ export class OperationsReader {
       const [name, ...values] = field.split('|');
       const labelNames = COUNTERS[name as CounterName] as readonly string[] | undefined;
       if (!labelNames || labelNames.length !== values.length) continue;
-      samples.push({ name: name as CounterName, labels: Object.fromEntries(labelNames.map((l, i) => [l, values[i]!])), value: Number(value) });
+      samples.push({
+        name: name as CounterName,
+        labels: Object.fromEntries(labelNames.map((l, i) => [l, values[i]!])),
+        value: Number(value),
+      });
     }
     return samples;
   }
@@ -48,6 +55,13 @@ export class OperationsReader {
   async lastToken(integrationId: string): Promise<TokenRecord | null> {
     const r = await this.redis.hgetall(this.keys.token(integrationId));
     if (!r.at) return null;
-    return { at: new Date(r.at), ok: r.ok === '1', code: r.code ?? '', message: r.message ?? '', retryable: r.retryable === '1', fingerprint: r.fingerprint ?? '' };
+    return {
+      at: new Date(r.at),
+      ok: r.ok === '1',
+      code: r.code ?? '',
+      message: r.message ?? '',
+      retryable: r.retryable === '1',
+      fingerprint: r.fingerprint ?? '',
+    };
   }
 }

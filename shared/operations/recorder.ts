@@ -61,7 +61,14 @@ export class OperationsRecorder implements GraphObserver {
     const key = this.keys.token(connectionId);
     const record = outcome.ok
       ? { at: at.toISOString(), ok: '1', code: '', message: '', retryable: '0', fingerprint }
-      : { at: at.toISOString(), ok: '0', code: outcome.code, message: outcome.message, retryable: outcome.retryable ? '1' : '0', fingerprint };
+      : {
+          at: at.toISOString(),
+          ok: '0',
+          code: outcome.code,
+          message: outcome.message,
+          retryable: outcome.retryable ? '1' : '0',
+          fingerprint,
+        };
     this.send(this.redis.pipeline().hset(key, record).expire(key, TOKEN_RECORD_TTL_S).exec());
     this.secretStatus(connectionId, outcome, last?.signature !== signature);
   }
@@ -71,7 +78,13 @@ export class OperationsRecorder implements GraphObserver {
   }
 
   syncRunFinished(integrationId: string, stream: string, status: string): void {
-    this.send(this.redis.hincrby(this.keys.counters, counterField('sync_runs', [integrationLabel(integrationId), streamKind(stream), status]), 1));
+    this.send(
+      this.redis.hincrby(
+        this.keys.counters,
+        counterField('sync_runs', [integrationLabel(integrationId), streamKind(stream), status]),
+        1,
+      ),
+    );
   }
 
   /**

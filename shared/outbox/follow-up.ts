@@ -4,16 +4,25 @@
  * run per stream, one waiting reconcile per integration), so a follow-up enqueued twice costs
  * nothing.
  */
-import type { Producer, SyncTrigger } from '../queue/index.js';
+import type { SyncTrigger } from '../queue/index.js';
 import { requestReconcile } from '../subscriptions/index.js';
-import { requestSync, type SyncStream } from '../sync/index.js';
+import { isSyncedStream, requestSync, type StreamKey, type SyncRequestDeps } from '../sync/index.js';
 
 export type FollowUp =
-  | { kind: 'sync'; stream: SyncStream; mode: 'full' | 'delta'; trigger: SyncTrigger }
+  | { kind: 'sync'; stream: StreamKey; mode: 'full' | 'delta'; trigger: SyncTrigger }
   | { kind: 'reconcile'; verify?: boolean };
 
-export const syncFollowUp = (stream: SyncStream, mode: 'full' | 'delta', trigger: SyncTrigger): FollowUp => ({ kind: 'sync', stream, mode, trigger });
-export const reconcileFollowUp = (verify = false): FollowUp => (verify ? { kind: 'reconcile', verify: true } : { kind: 'reconcile' });
+export const syncFollowUp = (stream: StreamKey, mode: 'full' | 'delta', trigger: SyncTrigger): FollowUp => ({
+  kind: 'sync',
+  stream,
+  mode,
+  trigger,
+});
+
+/** A stored sync follow-up of a stream this version does not sync (a retired kind) is dropped, not retried forever. */
+export const isDroppedFollowUp = (f: FollowUp): boolean => f.kind === 'sync' && !isSyncedStream(f.stream);
+export const reconcileFollowUp = (verify = false): FollowUp =>
+  verify ? { kind: 'reconcile', verify: true } : { kind: 'reconcile' };
 
 /** Splits a follow-up into the row's columns. */
 export function toRow(f: FollowUp): { kind: FollowUp['kind']; payload: Omit<FollowUp, 'kind'> } {
@@ -27,7 +36,8 @@ export function fromRow(row: { kind: string; payload: unknown }): FollowUp {
 }
 
 /** Enqueues the follow-up; answers the id of the job that serves it. */
-export async function dispatchFollowUp(producer: Producer, integrationId: string, f: FollowUp): Promise<string> {
-  if (f.kind === 'sync') return (await requestSync(producer, { integrationId, stream: f.stream, mode: f.mode, trigger: f.trigger })).jobId;
-  return (await requestReconcile(producer, integrationId, { verify: f.verify === true })).id;
+export async function dispatchFollowUp(deps: SyncRequestDeps, integrationId: string, f: FollowUp): Promise<string> {
+  if (f.kind === 'sync')
+    return (await requestSync(deps, { integrationId, stream: f.stream, mode: f.mode, trigger: f.trigger })).jobId;
+  return (await requestReconcile(deps.producer, integrationId, { verify: f.verify === true })).id;
 }

@@ -11,10 +11,16 @@
  * the reconcile that removes its subscriptions.
  */
 import type { DataSource } from 'typeorm';
-import { lockIntegration, PendingJobRepository, writeIntegration, type IntegrationWrite, type PendingJobEntity } from '../db/index.js';
+import {
+  lockIntegration,
+  PendingJobRepository,
+  writeIntegration,
+  type IntegrationWrite,
+  type PendingJobEntity,
+} from '../db/index.js';
 import type { Logger } from '../logging/index.js';
-import type { Producer } from '../queue/index.js';
-import { dispatchFollowUp, fromRow, toRow, type FollowUp } from './follow-up.js';
+import type { SyncRequestDeps } from '../sync/index.js';
+import { dispatchFollowUp, fromRow, isDroppedFollowUp, toRow, type FollowUp } from './follow-up.js';
 
 export interface OutboxWrite<T> {
   value: T;
@@ -31,7 +37,9 @@ export const ENQUEUE_TIMEOUT_MS = 5_000;
 
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the queue did not answer within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`the queue did not answer within ${ms} ms`)), ms)),
+  );
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -40,7 +48,12 @@ type MoveResult = { outcome: 'enqueued'; jobId: string } | { outcome: 'dropped' 
 export class Outbox {
   private readonly pending: PendingJobRepository;
 
-  constructor(private readonly ds: DataSource, private readonly producer: Producer, private readonly logger: Logger) {
+  /** `sync`: the producer and the coordination that sync requests go through. */
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sync: SyncRequestDeps,
+    private readonly logger: Logger,
+  ) {
     this.pending = new PendingJobRepository(ds);
   }
 
@@ -49,7 +62,10 @@ export class Outbox {
    * for; after the commit, tries to enqueue them at once (the worker's drainer retries the rest).
    * Null when there is no such (live) integration: nothing was written.
    */
-  async write<T>(integrationId: string, fn: (tx: IntegrationWrite) => Promise<{ value: T; followUps: FollowUp[] }>): Promise<OutboxWrite<T> | null> {
+  async write<T>(
+    integrationId: string,
+    fn: (tx: IntegrationWrite) => Promise<{ value: T; followUps: FollowUp[] }>,
+  ): Promise<OutboxWrite<T> | null> {
     const done = await writeIntegration(this.ds, integrationId, async (tx) => {
       const { value, followUps } = await fn(tx);
       const ids: string[] = [];
@@ -74,7 +90,11 @@ export class Outbox {
         if (moved.outcome === 'enqueued') jobs[ids.indexOf(row.id)] = moved.jobId;
       } catch (err) {
         failed = true;
-        this.logger.warn('follow-up work deferred: the queue is unavailable; it is enqueued once it is back', { integrationId: row.integrationId, kind: row.kind, error: (err as Error).message });
+        this.logger.warn('follow-up work deferred: the queue is unavailable; it is enqueued once it is back', {
+          integrationId: row.integrationId,
+          kind: row.kind,
+          error: (err as Error).message,
+        });
       }
     }
     return ids.map((_, i) => jobs[i] ?? null);
@@ -100,7 +120,17 @@ export class Outbox {
       if (!(await new PendingJobRepository(em).claim(row.id))) return { outcome: 'taken-by-another' };
       const followUp = fromRow(row);
       if (followUp.kind === 'sync' && (!integration || integration.deletedAt)) return { outcome: 'dropped' };
-      return { outcome: 'enqueued', jobId: await within(ENQUEUE_TIMEOUT_MS, dispatchFollowUp(this.producer, row.integrationId, followUp)) };
+      if (isDroppedFollowUp(followUp)) {
+        this.logger.warn('follow-up of a stream that is not synced dropped', {
+          integrationId: row.integrationId,
+          stream: followUp.kind === 'sync' ? followUp.stream : null,
+        });
+        return { outcome: 'dropped' };
+      }
+      return {
+        outcome: 'enqueued',
+        jobId: await within(ENQUEUE_TIMEOUT_MS, dispatchFollowUp(this.sync, row.integrationId, followUp)),
+      };
     });
   }
 }

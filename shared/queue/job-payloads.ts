@@ -24,8 +24,10 @@ export interface JobPayloads {
   /** Brings an integration's Graph subscriptions and its poll schedule in line with its state. */
   /** `verify`: also ask Graph whether each stored subscription still exists (enable, restarts). */
   'subscriptions.reconcile': { integrationId: string; verify?: boolean };
-  /** Scheduled: reconciles every integration whose subscriptions are due for renewal or missing. */
+  /** Scheduled: queues the renewal of the subscriptions due soon, a slice per job; reconciles integrations missing some. */
   'subscriptions.renew-due': Record<string, never>;
+  /** Renews one slice of one integration's subscriptions (graph_subscriptions ids): one Graph `$batch`. */
+  'subscriptions.renew': { integrationId: string; subscriptionIds: string[] };
   /** A Graph lifecycle notification (by Graph's subscription id). */
   'subscriptions.lifecycle': { subscriptionId: string; event: LifecycleEvent };
   /** Scheduled per integration: delta runs on its poll interval (polling mode, or the safety net). */
@@ -41,6 +43,7 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'users.sync': QUEUES.sync,
   'subscriptions.reconcile': QUEUES.subscriptions,
   'subscriptions.renew-due': QUEUES.subscriptions,
+  'subscriptions.renew': QUEUES.subscriptions,
   'subscriptions.lifecycle': QUEUES.subscriptions,
   'subscriptions.poll': QUEUES.subscriptions,
 };

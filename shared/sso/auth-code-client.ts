@@ -5,7 +5,12 @@
  * the nonce. MSAL's in-memory cache is emptied of the account after each redemption: the service
  * keeps no user tokens.
  */
-import { ConfidentialClientApplication, CryptoProvider, type AuthenticationResult, type Configuration } from '@azure/msal-node';
+import {
+  ConfidentialClientApplication,
+  CryptoProvider,
+  type AuthenticationResult,
+  type Configuration,
+} from '@azure/msal-node';
 import type { GraphCredentials } from '../graph/token-provider.js';
 import { connectionFingerprint } from '../graph/token-provider.js';
 import { resolveCloud } from '../graph/index.js';
@@ -39,13 +44,20 @@ export interface RedeemRequest {
 
 /** A failure reported by Microsoft's token endpoint (or MSAL) while redeeming the code. */
 export class CodeRedemptionError extends Error {
-  constructor(readonly error: string, readonly aadsts: string | null, message: string) {
+  constructor(
+    readonly error: string,
+    readonly aadsts: string | null,
+    message: string,
+  ) {
     super(message);
     this.name = 'CodeRedemptionError';
   }
 }
 
-interface Entry { fingerprint: string; app: ConfidentialClientApplication }
+interface Entry {
+  fingerprint: string;
+  app: ConfidentialClientApplication;
+}
 
 export class AuthCodeClient {
   private readonly apps = new Map<string, Entry>();
@@ -54,8 +66,13 @@ export class AuthCodeClient {
 
   async authorizeUrl(conn: GraphCredentials, request: AuthorizeRequest): Promise<string> {
     return await this.appFor(conn).getAuthCodeUrl({
-      scopes: SIGN_IN_SCOPES, redirectUri: request.redirectUri, state: request.state, nonce: request.nonce,
-      codeChallenge: request.codeChallenge, codeChallengeMethod: 'S256', responseMode: 'query',
+      scopes: SIGN_IN_SCOPES,
+      redirectUri: request.redirectUri,
+      state: request.state,
+      nonce: request.nonce,
+      codeChallenge: request.codeChallenge,
+      codeChallengeMethod: 'S256',
+      responseMode: 'query',
     });
   }
 
@@ -65,7 +82,14 @@ export class AuthCodeClient {
     let result: AuthenticationResult | null;
     try {
       result = await app.acquireTokenByCode(
-        { code: request.code, scopes: SIGN_IN_SCOPES, redirectUri: request.redirectUri, codeVerifier: request.codeVerifier, state: request.state, nonce: request.nonce },
+        {
+          code: request.code,
+          scopes: SIGN_IN_SCOPES,
+          redirectUri: request.redirectUri,
+          codeVerifier: request.codeVerifier,
+          state: request.state,
+          nonce: request.nonce,
+        },
         { code: request.code, state: request.returnedState, nonce: request.nonce },
       );
     } catch (err) {
@@ -82,8 +106,16 @@ export class AuthCodeClient {
     if (hit?.fingerprint === fingerprint) return hit.app;
     const resolved = resolveCloud(conn);
     const config: Configuration = {
-      auth: { clientId: conn.clientId, clientSecret: conn.clientSecret, authority: resolved.authority, knownAuthorities: resolved.knownAuthorities },
-      system: { networkClient: new FetchNetworkClient((input, init) => fetch(input, init), 6_000), disableInternalRetries: true },
+      auth: {
+        clientId: conn.clientId,
+        clientSecret: conn.clientSecret,
+        authority: resolved.authority,
+        knownAuthorities: resolved.knownAuthorities,
+      },
+      system: {
+        networkClient: new FetchNetworkClient((input, init) => fetch(input, init), 6_000),
+        disableInternalRetries: true,
+      },
     };
     const app = new ConfidentialClientApplication(config);
     this.apps.delete(conn.id);
@@ -96,8 +128,14 @@ export class AuthCodeClient {
 function toRedemptionError(err: unknown): CodeRedemptionError {
   const e = err as { errorCode?: unknown; errorNo?: unknown; errorMessage?: unknown; message?: unknown };
   const error = typeof e.errorCode === 'string' && e.errorCode ? e.errorCode : 'token_request_failed';
-  const text = typeof e.errorMessage === 'string' && e.errorMessage ? e.errorMessage : String(e.message ?? 'The code could not be redeemed');
-  const aadsts = e.errorNo !== undefined && e.errorNo !== null && String(e.errorNo) !== '' ? String(e.errorNo) : /AADSTS(\d+)/.exec(text)?.[1] ?? null;
+  const text =
+    typeof e.errorMessage === 'string' && e.errorMessage
+      ? e.errorMessage
+      : String(e.message ?? 'The code could not be redeemed');
+  const aadsts =
+    e.errorNo !== undefined && e.errorNo !== null && String(e.errorNo) !== ''
+      ? String(e.errorNo)
+      : (/AADSTS(\d+)/.exec(text)?.[1] ?? null);
   return new CodeRedemptionError(error, aadsts, firstLine(text));
 }
 

@@ -6,6 +6,7 @@
  * `https:/evil.test`), userinfo (`https://ones.example.com@evil.test`), backslashes and
  * percent-encoded separators are all refused.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
 const UNSAFE_CHARACTERS = /[\\\s\u0000-\u001f\u007f]/;
 
 /** The URL to redirect to, or null when `raw` is not on an allowed origin. */

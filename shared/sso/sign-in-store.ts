@@ -32,7 +32,10 @@ export function randomToken(): string {
 }
 
 export class SignInStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async savePending(state: string, pending: PendingSignIn): Promise<void> {
     await this.redis.set(this.key('state', state), JSON.stringify(pending), 'EX', PENDING_TTL_SECONDS);

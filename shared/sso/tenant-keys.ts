@@ -23,7 +23,9 @@ const ISSUER_TENANT = /\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 export class TenantKeysResolver {
   private readonly cache = new Map<string, { value: TenantKeys; until: number }>();
 
-  constructor(private readonly fetchDoc: DiscoveryFetch = (url) => fetch(url, { signal: AbortSignal.timeout(6_000) })) {}
+  constructor(
+    private readonly fetchDoc: DiscoveryFetch = (url) => fetch(url, { signal: AbortSignal.timeout(6_000) }),
+  ) {}
 
   async forCloud(resolved: ResolvedCloud): Promise<TenantKeys> {
     const hit = this.cache.get(resolved.authority);
@@ -39,7 +41,8 @@ export class TenantKeysResolver {
     const doc = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown };
     const issuer = typeof doc.issuer === 'string' ? doc.issuer : '';
     const tenantGuid = ISSUER_TENANT.exec(issuer)?.[1]?.toLowerCase();
-    if (!tenantGuid || issuer !== expectedIssuer(resolved, tenantGuid)) throw new Error('OpenID discovery names an unexpected issuer');
+    if (!tenantGuid || issuer !== expectedIssuer(resolved, tenantGuid))
+      throw new Error('OpenID discovery names an unexpected issuer');
     const jwksUri = typeof doc.jwks_uri === 'string' ? new URL(doc.jwks_uri) : null;
     if (!jwksUri || jwksUri.protocol !== 'https:') throw new Error('OpenID discovery names no https jwks_uri');
     return { issuer, tenantGuid, keys: createRemoteJWKSet(jwksUri, { timeoutDuration: 6_000 }) };

@@ -1,4 +1,3 @@
-export * from './events.js';
+export * from './reconcile-request.js';
 export * from './specs.js';
-export * from './stream-delta.js';
 export * from './schedule-facts.js';

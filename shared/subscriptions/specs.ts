@@ -1,14 +1,18 @@
 /**
- * What the subscription manager subscribes to, per resource type. The manager is generic over
- * these specs: `/users` now; room calendars (`/users/{room}/events`, stream `calendar:<roomId>`)
- * come with the calendar work through the same manager.
+ * What the subscription manager subscribes to, as data: one spec per subscription, each naming
+ * the stream its notifications turn into a delta run of. The manager is generic over these specs:
+ * `/users` now; room calendars (`/users/{room}/events`, stream `calendar:<roomId>`, one per room)
+ * register their kind here with the calendar work.
  */
+import type { IntegrationEntity } from '../db/index.js';
+import type { StreamKey } from '../sync/index.js';
+
 export interface SubscriptionSpec {
   /** Graph resource, without base URL. */
   resource: string;
   changeType: string;
   /** The sync stream a notification on this resource turns into a delta run of. */
-  stream: string;
+  stream: StreamKey;
   /** Lifetime to ask for; Graph may set less (its answer is what is stored). */
   lifetimeMinutes: number;
 }
@@ -30,7 +34,28 @@ export function lifetimeMinutesFor(resource: string): number {
   return /^\/?(users|groups)$/i.test(resource) || /^\/?users\/[^/]+$/i.test(resource) ? 41_760 - 60 : 4_230 - 30;
 }
 
-/** The subscriptions an enabled integration in webhook mode should hold. */
-export function desiredSubscriptions(): SubscriptionSpec[] {
-  return [USERS_SUBSCRIPTION];
+/** What `desiredSubscriptions` reads of an integration. */
+export type SubscribedIntegration = Pick<IntegrationEntity, 'status' | 'syncMode' | 'deletedAt'>;
+
+/** A synced, active room of the integration (room calendars subscribe one per room). */
+export interface SubscribedRoom {
+  id: string;
+}
+
+/** Each kind of subscription, registered once: the specs it asks for, given the integration's rooms. */
+const SUBSCRIPTION_KINDS: readonly ((rooms: readonly SubscribedRoom[]) => SubscriptionSpec[])[] = [
+  () => [USERS_SUBSCRIPTION],
+];
+
+/** Whether the integration should hold Graph subscriptions at all: live, enabled, in webhook mode. */
+export function wantsSubscriptions(integration: SubscribedIntegration): boolean {
+  return integration.deletedAt === null && integration.status === 'enabled' && integration.syncMode === 'webhooks';
+}
+
+/** The subscriptions the integration should hold (none unless it wants subscriptions). */
+export function desiredSubscriptions(
+  integration: SubscribedIntegration,
+  rooms: readonly SubscribedRoom[],
+): SubscriptionSpec[] {
+  return wantsSubscriptions(integration) ? SUBSCRIPTION_KINDS.flatMap((kind) => kind(rooms)) : [];
 }

@@ -1,5 +1,6 @@
 /**
- * Coalesced sync requests (producer side: api routes, enable, the scheduler, webhooks).
+ * Coalesced sync requests (producer side: api routes, enable, the scheduler, webhooks), for any
+ * registered stream (stream-kinds.ts).
  *
  * Mechanism: BullMQ 6 deduplication with `keepLastIfActive`, one deduplication id per stream of
  * an integration (`users:<id>`, `rooms:<id>`). In BullMQ's scripts (addStandardJob →
@@ -14,24 +15,26 @@
  * failure, not on a retry, so a retried run still holds it.
  *
  * BullMQ keeps only the latest next-job payload, so "a full request upgrades a waiting or queued
- * delta" is not left to the payload: a full request also writes a token under a per-stream key
- * (sent with the add, on the same connection: still one round trip), and the users job runs in
- * full while that key holds a token, deleting it only if unchanged when the full load finished.
+ * delta" is not left to the payload: for a stream that follows changes, a full request first
+ * writes a token under the stream's full-request key (coordination.ts), then adds the job; the
+ * job runs in full while that key holds a token, deleting it only if unchanged when the full load
+ * finished.
  *
  * Two runs of one stream could still overlap if BullMQ judged a live job stalled (a blocked
  * event loop past its lock); the worker therefore also holds a Redis lock per stream with a
  * renewed lease (stream-lock.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { QUEUES, type Producer, type SyncTrigger } from '../queue/index.js';
-import { dedupIdFor, syncKeys, type SyncStream } from './keys.js';
+import type { Producer } from '../queue/index.js';
+import type { Coordination } from './coordination.js';
+import { streamDedupId } from './stream-key.js';
+import { streamKindOf, type StreamSyncRequest } from './stream-kinds.js';
 
-export interface SyncRequest {
-  integrationId: string;
-  stream: SyncStream;
-  /** Rooms are always walked in full; for users, `full` reloads and `delta` follows changes. */
-  mode: 'full' | 'delta';
-  trigger: SyncTrigger;
+export type { StreamSyncRequest as SyncRequest } from './stream-kinds.js';
+
+export interface SyncRequestDeps {
+  producer: Pick<Producer, 'enqueue'>;
+  coordination: Pick<Coordination, 'requestFull'>;
 }
 
 export interface SyncRequestResult {
@@ -41,27 +44,23 @@ export interface SyncRequestResult {
   coalesced: boolean;
 }
 
-export async function requestSync(producer: Producer, req: SyncRequest): Promise<SyncRequestResult> {
-  const jobId = randomUUID();
-  const deduplication = { id: dedupIdFor(req.stream, req.integrationId), keepLastIfActive: true };
-  let flag: Promise<unknown> = Promise.resolve();
-  if (req.stream === 'users' && req.mode === 'full') {
-    const queue = producer.queue(QUEUES.sync);
-    const redis = await queue.getBackend().client;
-    // Written before the add on the same connection, so Redis applies it first.
-    flag = redis.set(syncKeys(queue.opts.prefix ?? 'bull', req.stream, req.integrationId).fullRequest, jobId);
+/** Thrown for a stream this version does not sync (callers with stored stream keys check first). */
+export class NotSyncedStreamError extends Error {
+  constructor(stream: string) {
+    super(`Stream ${stream} is not synced by this version`);
+    this.name = 'NotSyncedStreamError';
   }
-  const add =
-    req.stream === 'rooms'
-      ? producer.enqueue('rooms.sync', { integrationId: req.integrationId, trigger: req.trigger }, { jobId, deduplication })
-      : producer.enqueue('users.sync', { integrationId: req.integrationId, mode: req.mode, trigger: req.trigger }, { jobId, deduplication });
-  const [, { id }] = await Promise.all([flag, add]);
-  return { jobId: id, coalesced: id !== jobId };
 }
 
-/** A full sync of both streams (enable, "sync now"): rooms first, then users. */
-export async function requestFullSync(producer: Producer, integrationId: string, trigger: SyncTrigger): Promise<{ rooms: SyncRequestResult; users: SyncRequestResult }> {
-  const rooms = await requestSync(producer, { integrationId, stream: 'rooms', mode: 'full', trigger });
-  const users = await requestSync(producer, { integrationId, stream: 'users', mode: 'full', trigger });
-  return { rooms, users };
+export async function requestSync(deps: SyncRequestDeps, req: StreamSyncRequest): Promise<SyncRequestResult> {
+  const kind = streamKindOf(req.stream);
+  if (!kind) throw new NotSyncedStreamError(req.stream);
+  const jobId = randomUUID();
+  // Written before the add, so the job (or the waiting one it merges into) sees it.
+  if (kind.followsChanges && req.mode === 'full') await deps.coordination.requestFull(req, jobId);
+  const { id } = await kind.enqueue(deps.producer, req, {
+    jobId,
+    deduplication: { id: streamDedupId(req.stream, req.integrationId), keepLastIfActive: true },
+  });
+  return { jobId: id, coalesced: id !== jobId };
 }

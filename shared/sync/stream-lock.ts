@@ -21,18 +21,23 @@ export async function acquireStreamLock(redis: Redis, key: string, leaseMs: numb
   let lost = false;
   // The lease runs from when the SET was sent; a renewal extends it from when it was sent.
   let leaseEndsAt = Date.now() + leaseMs;
-  const timer = setInterval(() => {
-    const sentAt = Date.now();
-    redis.eval(RENEW, 1, key, token, String(leaseMs)).then(
-      (ok) => {
-        if (Number(ok) !== 1) lost = true;
-        else leaseEndsAt = sentAt + leaseMs;
-      },
-      // A failed renewal is retried at the next tick (the lease is 3 ticks long); once the lease
-      // has run out without one, another process may hold the stream: stop writing.
-      () => { if (Date.now() >= leaseEndsAt) lost = true; },
-    );
-  }, Math.max(100, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      const sentAt = Date.now();
+      redis.eval(RENEW, 1, key, token, String(leaseMs)).then(
+        (ok) => {
+          if (Number(ok) !== 1) lost = true;
+          else leaseEndsAt = sentAt + leaseMs;
+        },
+        // A failed renewal is retried at the next tick (the lease is 3 ticks long); once the lease
+        // has run out without one, another process may hold the stream: stop writing.
+        () => {
+          if (Date.now() >= leaseEndsAt) lost = true;
+        },
+      );
+    },
+    Math.max(100, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return {
     get lost() {

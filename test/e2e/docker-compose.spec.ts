@@ -15,7 +15,10 @@ async function compose(args: string[], env: NodeJS.ProcessEnv = ENV) {
     return await run('docker-compose', args, { env });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('docker-compose is not installed: `apt-get install docker-compose` (.ci/run installs it)');
+    if (e.code === 'ENOENT')
+      throw new Error('docker-compose is not installed: `apt-get install docker-compose` (.ci/run installs it)', {
+        cause: err,
+      });
     throw err;
   }
 }
@@ -27,8 +30,12 @@ describe('docker-compose.yml', () => {
 
   it('has mysql, redis (noeviction, AOF), api, worker, and the simulator under the demo profile', async () => {
     const { stdout } = await compose(['--profile', 'demo', 'config']);
-    for (const service of ['mysql:', 'redis:', 'api:', 'worker:', 'migrate:', 'graph-simulator:']) expect(stdout).to.include(`  ${service}`);
-    const simulatorBlock = stdout.slice(stdout.indexOf('  graph-simulator:'), stdout.indexOf('\n  ', stdout.indexOf('  graph-simulator:') + 20) + 2000);
+    for (const service of ['mysql:', 'redis:', 'api:', 'worker:', 'migrate:', 'graph-simulator:'])
+      expect(stdout).to.include(`  ${service}`);
+    const simulatorBlock = stdout.slice(
+      stdout.indexOf('  graph-simulator:'),
+      stdout.indexOf('\n  ', stdout.indexOf('  graph-simulator:') + 20) + 2000,
+    );
     expect(simulatorBlock).to.match(/profiles:\s*\n\s*- demo/);
     const { readFile } = await import('node:fs/promises');
     const redisConf = await readFile(new URL('../../infra/redis/redis.conf', import.meta.url), 'utf8');
@@ -45,7 +52,10 @@ describe('docker-compose.yml', () => {
 
   it('leaves the api its secrets to insist on: unset, they reach it empty, and its config check names them', async () => {
     const { stdout } = await compose(['config'], { PATH: process.env.PATH, HOME: process.env.HOME });
-    expect(stdout).to.match(/ENCRYPTION_KEY: ''/).and.match(/API_TOKEN: ''/).and.match(/DASHBOARD_PASSWORD: ''/);
+    expect(stdout)
+      .to.match(/ENCRYPTION_KEY: ''/)
+      .and.match(/API_TOKEN: ''/)
+      .and.match(/DASHBOARD_PASSWORD: ''/);
     const env = { ENCRYPTION_KEY: '', API_TOKEN: '', DASHBOARD_PASSWORD: '', DASHBOARD_USER: 'admin' };
     expect(() => loadApiConfig(env)).to.throw(ConfigError, /ENCRYPTION_KEY/);
   });

@@ -25,7 +25,15 @@ describe('npm start with no configuration', () => {
     port = await freePort();
     child = spawn('npm', ['start'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), SIMULATOR_PORT: '0', QUEUE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        SIMULATOR_PORT: '0',
+        QUEUE_PREFIX: prefix,
+        REDIS_URL: TEST_REDIS_URL,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -44,28 +52,45 @@ describe('npm start with no configuration', () => {
 
   it('comes up, prints the URLs and the credentials it made up, and keeps them', async function () {
     this.timeout(60_000);
-    await waitFor('the startup banner', async () => out.includes('ones-m365 is running.') || (child.exitCode !== null && Promise.reject(new Error(out))), 50_000);
-    const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as { apiToken: string; dashboardPassword: string };
+    await waitFor(
+      'the startup banner',
+      async () => out.includes('ones-m365 is running.') || (child.exitCode !== null && Promise.reject(new Error(out))),
+      50_000,
+    );
+    const creds = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as {
+      apiToken: string;
+      dashboardPassword: string;
+    };
     expect(out).to.include(`http://127.0.0.1:${port}/api/v1`);
     expect(out).to.include(creds.apiToken);
     expect(out).to.include('/admin/queues');
     expect(out).to.include('Simulator');
     expect(out).to.include(`  Redis        ${TEST_REDIS_URL}\n`);
-    const r = await fetch(`http://127.0.0.1:${port}/api/v1/integrations`, { headers: { authorization: `Bearer ${creds.apiToken}` } });
+    const r = await fetch(`http://127.0.0.1:${port}/api/v1/integrations`, {
+      headers: { authorization: `Bearer ${creds.apiToken}` },
+    });
     expect(r.status).to.equal(200);
   });
 
   it('syncs the demo tenant right away', async function () {
     this.timeout(60_000);
     const { apiToken } = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as { apiToken: string };
-    const get = async (path: string) => (await fetch(`http://127.0.0.1:${port}/api/v1${path}`, { headers: { authorization: `Bearer ${apiToken}` } })).json() as Promise<any>;
+    const get = async (path: string) =>
+      (
+        await fetch(`http://127.0.0.1:${port}/api/v1${path}`, { headers: { authorization: `Bearer ${apiToken}` } })
+      ).json() as Promise<any>;
     const [integration] = (await get('/integrations')).items;
     expect(integration.name).to.equal('Demo tenant (Graph simulator)');
     expect(integration.status).to.equal('enabled');
-    const users = await waitFor('synced users', async () => {
-      const page = await get(`/integrations/${integration.id}/users?limit=500`);
-      return page.items.length >= 200 ? page.items : null;
-    }, 50_000, 500);
+    const users = await waitFor(
+      'synced users',
+      async () => {
+        const page = await get(`/integrations/${integration.id}/users?limit=500`);
+        return page.items.length >= 200 ? page.items : null;
+      },
+      50_000,
+      500,
+    );
     expect(users.length).to.be.greaterThan(200);
     const rooms = await get(`/integrations/${integration.id}/rooms`);
     expect(rooms.items.length).to.be.greaterThan(0);
@@ -82,9 +107,22 @@ describe('npm start without any Redis', () => {
     symlinkSync(process.execPath, join(bin, 'node')); // node only: no redis-server on this PATH
     try {
       const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
-        execFile(process.execPath, ['--conditions=source', '--import', 'tsx', 'services/standalone/src/main.ts'], {
-          cwd: ROOT, env: { PATH: bin, HOME: process.env.HOME, DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:1', DEMO: 'false' }, timeout: 25_000,
-        }, (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr })),
+        execFile(
+          process.execPath,
+          ['--conditions=source', '--import', 'tsx', 'services/standalone/src/main.ts'],
+          {
+            cwd: ROOT,
+            env: {
+              PATH: bin,
+              HOME: process.env.HOME,
+              DATA_DIR: dataDir,
+              REDIS_URL: 'redis://127.0.0.1:1',
+              DEMO: 'false',
+            },
+            timeout: 25_000,
+          },
+          (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+        ),
       );
       expect(r.code).to.equal(1);
       const paragraph = r.stderr.trim();

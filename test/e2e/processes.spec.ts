@@ -40,16 +40,26 @@ describe('api and worker as processes', () => {
     worker = spawnService('worker', env);
     await waitForHttp(`${base}/readyz`, api);
     const auth = { authorization: `Bearer ${env.API_TOKEN}` };
-    const created = await fetch(`${base}/api/v1/groups`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Staff' }) });
+    const created = await fetch(`${base}/api/v1/groups`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Staff' }),
+    });
     expect(created.status).to.equal(201);
     const producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), env.QUEUE_PREFIX!);
     try {
-      const done = await waitFor('the scheduled prune job to complete', async () => (await producer.queue('maintenance').getCompleted()).length > 0);
+      const done = await waitFor(
+        'the scheduled prune job to complete',
+        async () => (await producer.queue('maintenance').getCompleted()).length > 0,
+      );
       expect(done).to.equal(true);
     } finally {
       await producer.close();
     }
-    const logLine = worker.output().split('\n').find((l) => l.includes('worker started'));
+    const logLine = worker
+      .output()
+      .split('\n')
+      .find((l) => l.includes('worker started'));
     expect(JSON.parse(logLine!)).to.include({ level: 'info', service: 'worker' });
   });
 

@@ -19,7 +19,17 @@ import { freePort, spawnService, waitFor, waitForHttp, type ServiceProcess } fro
 import { databaseHaystacks, findLeaks, redisHaystacks, type Haystack } from '../support/secret-scan.js';
 import { TEST_REDIS_URL } from '../support/services.js';
 
-const JOB_STATES = ['latest', 'active', 'waiting', 'waiting-children', 'prioritized', 'completed', 'failed', 'delayed', 'paused'];
+const JOB_STATES = [
+  'latest',
+  'active',
+  'waiting',
+  'waiting-children',
+  'prioritized',
+  'completed',
+  'failed',
+  'delayed',
+  'paused',
+];
 
 describe('secret scan after a full life of an integration (api + worker processes)', function () {
   this.timeout(120_000);
@@ -36,7 +46,12 @@ describe('secret scan after a full life of an integration (api + worker processe
 
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${path}`, {
-      method, headers: { authorization: `Bearer ${env.API_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      method,
+      headers: {
+        authorization: `Bearer ${env.API_TOKEN}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -45,19 +60,34 @@ describe('secret scan after a full life of an integration (api + worker processe
   };
   const noteClientStates = () => {
     for (const s of sim.listSubscriptions()) if (typeof s.clientState === 'string') clientStates.add(s.clientState);
-    for (const d of sim.notifications()) for (const n of d.value as unknown as { clientState?: string }[]) if (n.clientState) clientStates.add(n.clientState);
+    for (const d of sim.notifications())
+      for (const n of d.value as unknown as { clientState?: string }[])
+        if (n.clientState) clientStates.add(n.clientState);
   };
 
   before(async () => {
-    sim = await startGraphSimulator({ seed: { seed: 21, users: 40, rooms: 3, groups: 1 }, settings: { notificationBatchMs: 20 } });
+    sim = await startGraphSimulator({
+      seed: { seed: 21, users: 40, rooms: 3, groups: 1 },
+      settings: { notificationBatchMs: 20 },
+    });
     db = await createMysqlDatabase();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = testEnv({
-      DATABASE_URL: db.url, PORT: String(port), PUBLIC_BASE_URL: base, NODE_EXTRA_CA_CERTS: sim.caCertPath, ALLOW_CUSTOM_ENDPOINTS: 'true',
-      LOG_LEVEL: 'debug', LOG_FORMAT: 'json',
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      PUBLIC_BASE_URL: base,
+      NODE_EXTRA_CA_CERTS: sim.caCertPath,
+      ALLOW_CUSTOM_ENDPOINTS: 'true',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
     });
-    Object.assign(secrets, { apiToken: env.API_TOKEN!, dashboardPassword: env.DASHBOARD_PASSWORD!, encryptionKey: env.ENCRYPTION_KEY!, clientSecret: sim.clientSecret });
+    Object.assign(secrets, {
+      apiToken: env.API_TOKEN!,
+      dashboardPassword: env.DASHBOARD_PASSWORD!,
+      encryptionKey: env.ENCRYPTION_KEY!,
+      clientSecret: sim.clientSecret,
+    });
     // Both at once: each applies pending migrations at start, under the database's named lock.
     procs.push(spawnService('api', env), spawnService('worker', env));
     await waitForHttp(`${base}/readyz`, procs[0]!);
@@ -74,30 +104,54 @@ describe('secret scan after a full life of an integration (api + worker processe
   });
 
   it('lives through test, save, sync, notifications, rotation and disable', async () => {
-    const credentials = { cloud: 'global', tenantId: sim.tenantId, clientId: sim.clientId, endpoints: { login: sim.loginUrl, graph: sim.graphUrl } };
-    const wrong = await call('POST', '/api/v1/integrations/test', { ...credentials, clientSecret: secrets.wrongClientSecret });
+    const credentials = {
+      cloud: 'global',
+      tenantId: sim.tenantId,
+      clientId: sim.clientId,
+      endpoints: { login: sim.loginUrl, graph: sim.graphUrl },
+    };
+    const wrong = await call('POST', '/api/v1/integrations/test', {
+      ...credentials,
+      clientSecret: secrets.wrongClientSecret,
+    });
     expect(wrong.status, JSON.stringify(wrong.body)).to.be.below(500);
-    const created = await call('POST', '/api/v1/integrations', { name: 'Scanned', ...credentials, clientSecret: secrets.clientSecret });
+    const created = await call('POST', '/api/v1/integrations', {
+      name: 'Scanned',
+      ...credentials,
+      clientSecret: secrets.clientSecret,
+    });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const id = created.body.id as string;
     expect((await call('POST', `/api/v1/integrations/${id}/test`)).status).to.equal(200);
     const group = await call('POST', '/api/v1/groups', { name: 'Scanned staff' });
-    const userSettings = { defaultGroupIds: [group.body.id], cardNumber: { enabled: true, attribute: 'employeeId' }, loginButtonName: 'Sign in', userScope: { groupIds: [sim.listGroups()[0]!.id] } };
+    const userSettings = {
+      defaultGroupIds: [group.body.id],
+      cardNumber: { enabled: true, attribute: 'employeeId' },
+      loginButtonName: 'Sign in',
+      userScope: { groupIds: [sim.listGroups()[0]!.id] },
+    };
     expect((await call('PUT', `/api/v1/integrations/${id}/user-settings`, userSettings)).status).to.equal(200);
     expect((await call('POST', `/api/v1/integrations/${id}/enable`)).status).to.equal(202);
     await waitFor('a subscription at Graph', async () => sim.listSubscriptions().length === 1);
     noteClientStates();
-    await waitFor('the first users sync', async () => (await call('GET', `/api/v1/integrations/${id}/users?limit=200`)).body.items.length > 0);
+    await waitFor(
+      'the first users sync',
+      async () => (await call('GET', `/api/v1/integrations/${id}/users?limit=200`)).body.items.length > 0,
+    );
 
     const user = sim.listUsers({ limit: 1 })[0]!;
     sim.updateUser(user.id, { displayName: 'Scanned Change' });
     await waitFor('a delivered notification', async () => sim.notifications().some((d) => d.status === 202));
     sim.fireLifecycle(String(sim.listSubscriptions()[0]!.id), 'reauthorizationRequired');
-    await waitFor('the lifecycle event delivered', async () => sim.notifications().some((d) => d.kind === 'lifecycle' && d.status === 202));
+    await waitFor('the lifecycle event delivered', async () =>
+      sim.notifications().some((d) => d.kind === 'lifecycle' && d.status === 202),
+    );
     noteClientStates();
 
     secrets.rotatedClientSecret = sim.addSecret(sim.clientId).value;
-    expect((await call('PATCH', `/api/v1/integrations/${id}`, { clientSecret: secrets.rotatedClientSecret })).status).to.equal(200);
+    expect(
+      (await call('PATCH', `/api/v1/integrations/${id}`, { clientSecret: secrets.rotatedClientSecret })).status,
+    ).to.equal(200);
     expect((await call('POST', `/api/v1/integrations/${id}/test`)).status).to.equal(200);
     expect((await call('POST', `/api/v1/integrations/${id}/disable`)).status).to.equal(202);
     await waitFor('no subscription at Graph', async () => sim.listSubscriptions().length === 0);
@@ -111,7 +165,12 @@ describe('secret scan after a full life of an integration (api + worker processe
     let dashboardJobs = 0;
     for (const queue of ALL_QUEUES) {
       for (const status of JOB_STATES) {
-        const r = await call('GET', `/admin/queues/api/queues?activeQueue=${queue}&status=${status}&page=1&jobsPerPage=1000`, undefined, { authorization: basic });
+        const r = await call(
+          'GET',
+          `/admin/queues/api/queues?activeQueue=${queue}&status=${status}&page=1&jobsPerPage=1000`,
+          undefined,
+          { authorization: basic },
+        );
         expect(r.status).to.equal(200);
         const active = (r.body.queues as { name: string; jobs: unknown[] }[]).find((q) => q.name === queue)!;
         if (status !== 'latest') dashboardJobs += active.jobs.length;
@@ -122,12 +181,18 @@ describe('secret scan after a full life of an integration (api + worker processe
     const redisItems = await redisHaystacks(redis, env.QUEUE_PREFIX!);
     const rows = await databaseHaystacks(ds);
     // The scan looked at real material, not at empty places.
-    expect(logs.every((l) => l.text.split('\n').length > 5), 'both processes logged').to.equal(true);
+    expect(
+      logs.every((l) => l.text.split('\n').length > 5),
+      'both processes logged',
+    ).to.equal(true);
     expect(redisItems.length).to.be.above(10);
     expect(rows.find((r) => r.where.startsWith('table integrations'))?.text).to.include(`"name":"Scanned`);
     expect(dashboardJobs).to.be.above(3);
 
-    const leaks = findLeaks([...logs, ...redisItems, ...rows, ...answers.filter((a) => !a.where.includes('/admin/queues')), ...dashboard], secrets);
+    const leaks = findLeaks(
+      [...logs, ...redisItems, ...rows, ...answers.filter((a) => !a.where.includes('/admin/queues')), ...dashboard],
+      secrets,
+    );
     expect(leaks).to.deep.equal([]);
   });
 });

@@ -10,9 +10,14 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function runTests(env: Record<string, string>): Promise<{ code: number; out: string; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--conditions=source', '--import', 'tsx', 'test/run-tests.ts', 'integration'], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr, stdout });
-    });
+    execFile(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'test/run-tests.ts', 'integration'],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr, stdout });
+      },
+    );
   });
 }
 

@@ -24,20 +24,31 @@ describe('change notifications end to end (2 api + 2 worker processes)', functio
 
   const call = async (base: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}/api/v1${path}`, {
-      method, headers: { authorization: `Bearer ${env.API_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      method,
+      headers: { authorization: `Bearer ${env.API_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  const subscriptions = async () => (await call(bases[1]!, 'GET', `/integrations/${id}/subscriptions`)).body.items as { id: string; resource: string }[];
+  const subscriptions = async () =>
+    (await call(bases[1]!, 'GET', `/integrations/${id}/subscriptions`)).body.items as {
+      id: string;
+      resource: string;
+    }[];
 
   before(async () => {
     sim = await startGraphSimulator({ seed: { seed: 8, users: 60, rooms: 4 }, settings: { notificationBatchMs: 20 } });
     db = await createMysqlDatabase();
     const ports = [await freePort(), await freePort()];
     bases.push(...ports.map((p) => `http://127.0.0.1:${p}`));
-    env = testEnv({ DATABASE_URL: db.url, PUBLIC_BASE_URL: bases[0], NODE_EXTRA_CA_CERTS: sim.caCertPath, ALLOW_CUSTOM_ENDPOINTS: 'true', LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn' });
+    env = testEnv({
+      DATABASE_URL: db.url,
+      PUBLIC_BASE_URL: bases[0],
+      NODE_EXTRA_CA_CERTS: sim.caCertPath,
+      ALLOW_CUSTOM_ENDPOINTS: 'true',
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    });
     producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), env.QUEUE_PREFIX!);
     // One after the other: each api migrates the database at start.
     for (const [i, port] of ports.entries()) {
@@ -46,7 +57,11 @@ describe('change notifications end to end (2 api + 2 worker processes)', functio
     }
     procs.push(spawnService('worker', env), spawnService('worker', env));
     const created = await call(bases[1]!, 'POST', '/integrations', {
-      name: 'Simulated', cloud: 'global', tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret,
+      name: 'Simulated',
+      cloud: 'global',
+      tenantId: sim.tenantId,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
       endpoints: { login: sim.loginUrl, graph: sim.graphUrl },
     });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
@@ -62,14 +77,22 @@ describe('change notifications end to end (2 api + 2 worker processes)', functio
 
   it('enable through one api: full sync, one /users subscription whose notifications reach the other api', async () => {
     expect((await call(bases[1]!, 'POST', `/integrations/${id}/enable`)).status).to.equal(202);
-    const [sub] = await waitFor('the subscription', async () => ((await subscriptions()).length === 1 ? await subscriptions() : null));
+    const [sub] = await waitFor('the subscription', async () =>
+      (await subscriptions()).length === 1 ? await subscriptions() : null,
+    );
     expect(sim.listSubscriptions()[0]!.notificationUrl).to.equal(`${bases[0]}/webhooks/graph/notifications`);
     expect(sub!.resource).to.equal('/users');
-    await waitFor('the first full sync', async () => (await call(bases[1]!, 'GET', `/integrations/${id}/users?limit=200`)).body.items.length > 0);
+    await waitFor(
+      'the first full sync',
+      async () => (await call(bases[1]!, 'GET', `/integrations/${id}/users?limit=200`)).body.items.length > 0,
+    );
     const user = sim.listUsers({ limit: 1 })[0]!;
     sim.updateUser(user.id, { displayName: 'Changed In Entra' });
     await waitFor('the change through the api', async () =>
-      (await call(bases[1]!, 'GET', `/integrations/${id}/users?limit=200`)).body.items.some((u: { graphId: string; displayName: string }) => u.graphId === user.id && u.displayName === 'Changed In Entra'));
+      (await call(bases[1]!, 'GET', `/integrations/${id}/users?limit=200`)).body.items.some(
+        (u: { graphId: string; displayName: string }) => u.graphId === user.id && u.displayName === 'Changed In Entra',
+      ),
+    );
     expect(sim.notifications().some((d) => d.status === 202 && d.url.startsWith(bases[0]!))).to.equal(true);
   });
 

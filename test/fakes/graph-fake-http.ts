@@ -55,7 +55,7 @@ export class FakeHttp {
   readonly fetch: FetchLike = async (input, init) => {
     const url = new URL(input);
     const headers: Record<string, string> = {};
-    new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => {
+    new Headers(init.headers).forEach((v, k) => {
       headers[k] = v;
     });
     const body = typeof init.body === 'string' ? init.body : null;
@@ -63,13 +63,17 @@ export class FakeHttp {
     const req: RecordedRequest = { method, url: url.toString(), headers, body };
     this.requests.push(req);
     const route = this.routes.find((r) => r.method === method && r.match(url));
-    const reply: FakeReply = route ? await route.handler(req) : { status: 404, json: { error: { code: 'NoRoute', message: `${method} ${url.pathname}` } } };
+    const reply: FakeReply = route
+      ? await route.handler(req)
+      : { status: 404, json: { error: { code: 'NoRoute', message: `${method} ${url.pathname}` } } };
     if (reply.networkError) {
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      });
     }
     if (reply.hang) return hang(init.signal);
     const text = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
-    return new Response(reply.status === 204 || reply.status === 202 ? (text || null) : text, {
+    return new Response(reply.status === 204 || reply.status === 202 ? text || null : text, {
       status: reply.status ?? 200,
       headers: { ...(reply.json !== undefined ? { 'content-type': 'application/json' } : {}), ...reply.headers },
     });
@@ -79,8 +83,8 @@ export class FakeHttp {
 function hang(signal: AbortSignal | null | undefined): Promise<Response> {
   return new Promise((_, reject) => {
     if (!signal) return;
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    if (signal.aborted) reject(signal.reason as Error);
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
   });
 }
 
@@ -101,7 +105,12 @@ export interface FakeLoginOptions {
  * Adds openid-configuration and token routes for `<loginBase>/<tenant>`. Returns a getter for
  * the number of token requests seen.
  */
-export function addFakeLogin(http: FakeHttp, loginBase: string, tenant: string, opts: FakeLoginOptions = {}): () => number {
+export function addFakeLogin(
+  http: FakeHttp,
+  loginBase: string,
+  tenant: string,
+  opts: FakeLoginOptions = {},
+): () => number {
   const authority = `${loginBase}/${tenant}`;
   const path = new URL(authority).pathname;
   http.on('GET', (u) => u.pathname === `${path}/v2.0/.well-known/openid-configuration`, {
@@ -114,11 +123,23 @@ export function addFakeLogin(http: FakeHttp, loginBase: string, tenant: string, 
     },
   });
   let tokens = 0;
-  http.on('POST', (u) => u.pathname === `${path}/oauth2/v2.0/token`, () => {
-    tokens++;
-    if (opts.tokenReply) return opts.tokenReply;
-    const token = fakeJwt({ aud: 'https://graph', tid: tenant, appid: 'app-1', roles: opts.roles ?? ['User.Read.All'], n: tokens });
-    return { json: { token_type: 'Bearer', expires_in: opts.expiresIn ?? 3599, ext_expires_in: 3599, access_token: token } };
-  });
+  http.on(
+    'POST',
+    (u) => u.pathname === `${path}/oauth2/v2.0/token`,
+    () => {
+      tokens++;
+      if (opts.tokenReply) return opts.tokenReply;
+      const token = fakeJwt({
+        aud: 'https://graph',
+        tid: tenant,
+        appid: 'app-1',
+        roles: opts.roles ?? ['User.Read.All'],
+        n: tokens,
+      });
+      return {
+        json: { token_type: 'Bearer', expires_in: opts.expiresIn ?? 3599, ext_expires_in: 3599, access_token: token },
+      };
+    },
+  );
   return () => tokens;
 }

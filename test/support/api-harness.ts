@@ -23,32 +23,62 @@ export interface ApiHarness {
   producer: Producer;
   api: RunningApi;
   /** fetch against the api with the bearer token (unless `auth: false`). */
-  call(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    path: string,
+    init?: RequestInit & { auth?: boolean; json?: unknown },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
 /** `envOverrides.PORT` makes it listen on that port (e.g. to match a PUBLIC_BASE_URL); else on a free one. */
-export async function startApiHarness(envOverrides: Record<string, string> = {}, opts: { logger?: Logger } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  envOverrides: Record<string, string> = {},
+  opts: { logger?: Logger } = {},
+): Promise<ApiHarness> {
   const db = await openTestDatabase('mysql');
   const config = loadApiConfig(testEnv({ DATABASE_URL: db.url, ...envOverrides }));
   const redis = createRedisConnection(config.redisUrl, 'producer');
   const producer = createProducer(redis, config.queuePrefix);
   const events = createRedisConnection(config.redisUrl, 'worker');
   // Wired as services/api/src/main.ts wires it.
-  const graph = createGraphClient({ observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db.ds) }) });
+  const graph = createGraphClient({
+    observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db.ds) }),
+  });
   const secretBox = new SecretBox(config.encryptionKey);
-  const metrics = createMetrics(producer, { db: db.ds, redis, secretBox, reader: new OperationsReader(redis, config.queuePrefix) });
+  const metrics = createMetrics(producer, {
+    db: db.ds,
+    redis,
+    secretBox,
+    reader: new OperationsReader(redis, config.queuePrefix),
+  });
   const api = await startApiProcess(
-    { config, logger: opts.logger ?? silentLogger(), db: db.ds, redis, producer, metrics, graph, signIn: createSignInClient(), secretBox, events },
+    {
+      config,
+      logger: opts.logger ?? silentLogger(),
+      db: db.ds,
+      redis,
+      producer,
+      metrics,
+      graph,
+      signIn: createSignInClient(),
+      secretBox,
+      events,
+    },
     envOverrides.PORT ? config.port : 0,
     '127.0.0.1',
   );
   const url = `http://127.0.0.1:${api.port}`;
   return {
-    url, config, db, redis, producer, api,
+    url,
+    config,
+    db,
+    redis,
+    producer,
+    api,
     async call(path, init = {}) {
       const headers = new Headers(init.headers);
-      if (init.auth !== false && !headers.has('authorization')) headers.set('authorization', `Bearer ${config.apiToken}`);
+      if (init.auth !== false && !headers.has('authorization'))
+        headers.set('authorization', `Bearer ${config.apiToken}`);
       let body = init.body;
       if (init.json !== undefined) {
         headers.set('content-type', 'application/json');
@@ -57,7 +87,11 @@ export async function startApiHarness(envOverrides: Record<string, string> = {},
       const res = await fetch(url + path, { ...init, headers, body });
       const text = await res.text();
       let parsed: unknown = text;
-      try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON */
+      }
       return { status: res.status, body: parsed, headers: res.headers };
     },
     async close() {

@@ -8,18 +8,25 @@ import { Client } from '@microsoft/microsoft-graph-client';
 
 const env = process.env;
 const msal = new ConfidentialClientApplication({
-  auth: { clientId: env.SIM_CLIENT_ID!, clientSecret: env.SIM_CLIENT_SECRET!, authority: `${env.SIM_LOGIN_URL}/${env.SIM_TENANT_ID}`,
-    knownAuthorities: [new URL(env.SIM_LOGIN_URL!).host] },
+  auth: {
+    clientId: env.SIM_CLIENT_ID!,
+    clientSecret: env.SIM_CLIENT_SECRET!,
+    authority: `${env.SIM_LOGIN_URL}/${env.SIM_TENANT_ID}`,
+    knownAuthorities: [new URL(env.SIM_LOGIN_URL!).host],
+  },
 });
 const graph = Client.init({
   baseUrl: env.SIM_GRAPH_URL!,
   customHosts: new Set([new URL(env.SIM_GRAPH_URL!).hostname]),
   authProvider: (done) => {
-    msal.acquireTokenByClientCredential({ scopes: [env.SIM_SCOPE!] }).then((r) => done(null, r?.accessToken ?? null), (e: Error) => done(e, null));
+    msal.acquireTokenByClientCredential({ scopes: [env.SIM_SCOPE!] }).then(
+      (r) => done(null, r?.accessToken ?? null),
+      (e: Error) => done(e, null),
+    );
   },
 });
 try {
-  const page = await graph.api('/users').top(3).get() as { value: unknown[] };
+  const page = (await graph.api('/users').top(3).get()) as { value: unknown[] };
   console.log(JSON.stringify({ ok: true, users: page.value.length }));
 } catch (e) {
   const err = e as { errorCode?: string; message?: string };

@@ -34,7 +34,11 @@ export interface SimEndpoints {
   caCertPem: string;
 }
 
-export function msalFor(sim: SimEndpoints, over: { tenantId?: string; clientId?: string; clientSecret?: string } = {}, extra: Partial<Configuration['system']> = {}): ConfidentialClientApplication {
+export function msalFor(
+  sim: SimEndpoints,
+  over: { tenantId?: string; clientId?: string; clientSecret?: string } = {},
+  extra: Partial<Configuration['system']> = {},
+): ConfidentialClientApplication {
   trustCa(sim.caCertPem);
   return new ConfidentialClientApplication({
     auth: {
@@ -54,7 +58,8 @@ export function graphFor(sim: SimEndpoints, msal: ConfidentialClientApplication,
     baseUrl: sim.graphUrl,
     customHosts: new Set([sim.host]),
     authProvider: (done) => {
-      msal.acquireTokenByClientCredential({ scopes: [scope] })
+      msal
+        .acquireTokenByClientCredential({ scopes: [scope] })
         .then((r) => done(null, r?.accessToken ?? null))
         .catch((e: unknown) => done(e as Error, null));
     },

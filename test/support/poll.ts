@@ -21,6 +21,10 @@ export async function pollUntil<T>(
 
 /** Until the queue has nothing waiting, delayed, prioritized or active. */
 export async function queueIdle(queue: Queue, timeoutMs = 60_000): Promise<void> {
-  await pollUntil(`an idle ${queue.name} queue`, () => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-    (c) => Object.values(c).every((n) => n === 0), { timeoutMs, everyMs: 100 });
+  await pollUntil(
+    `an idle ${queue.name} queue`,
+    () => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+    (c) => Object.values(c).every((n) => n === 0),
+    { timeoutMs, everyMs: 100 },
+  );
 }

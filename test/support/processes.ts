@@ -32,12 +32,12 @@ export function freePort(): Promise<number> {
 export function spawnService(kind: keyof typeof ENTRY, env: Record<string, string | undefined>): ServiceProcess {
   const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ENTRY[kind]], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return {
     proc,
@@ -57,12 +57,19 @@ export async function waitForHttp(url: string, svc: ServiceProcess, timeoutMs = 
     if (svc.proc.exitCode !== null) throw new Error(`process exited (${svc.proc.exitCode}):\n${svc.output()}`);
     try {
       if ((await fetch(url)).ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${svc.output()}`);
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<T> {
   return (await pollUntil(what, fn, (v) => Boolean(v), { timeoutMs, everyMs })) as T;
 }

@@ -4,13 +4,31 @@
  */
 import type { ApiHarness } from './api-harness.js';
 
-export type RaceOp = 'patch' | 'delete' | 'enable' | 'disable' | 'room-settings' | 'user-settings' | 'sync-mode' | 'test' | 'sync';
-export const RACE_OPS: readonly RaceOp[] = ['patch', 'delete', 'enable', 'disable', 'room-settings', 'user-settings', 'sync-mode', 'test', 'sync'];
+export type RaceOp =
+  'patch' | 'delete' | 'enable' | 'disable' | 'room-settings' | 'user-settings' | 'sync-mode' | 'test' | 'sync';
+export const RACE_OPS: readonly RaceOp[] = [
+  'patch',
+  'delete',
+  'enable',
+  'disable',
+  'room-settings',
+  'user-settings',
+  'sync-mode',
+  'test',
+  'sync',
+];
 
 /** Success, or 404 when a DELETE committed first. Never 500, never 503 (Redis and the database are up). */
 export const ALLOWED_STATUS: Record<RaceOp, number[]> = {
-  patch: [200, 404], delete: [204, 404], enable: [202, 404], disable: [202, 404], 'room-settings': [200, 404],
-  'user-settings': [200, 404], 'sync-mode': [200, 404], test: [200, 404], sync: [202, 404],
+  patch: [200, 404],
+  delete: [204, 404],
+  enable: [202, 404],
+  disable: [202, 404],
+  'room-settings': [200, 404],
+  'user-settings': [200, 404],
+  'sync-mode': [200, 404],
+  test: [200, 404],
+  sync: [202, 404],
 };
 
 export interface RaceContext {
@@ -21,16 +39,34 @@ export interface RaceContext {
 export function runOp(h: ApiHarness, op: RaceOp, id: string, ctx: RaceContext): Promise<{ status: number; body: any }> {
   const path = `/api/v1/integrations/${id}`;
   switch (op) {
-    case 'patch': return h.call(path, { method: 'PATCH', json: { name: 'Renamed' } });
-    case 'delete': return h.call(path, { method: 'DELETE' });
-    case 'enable': return h.call(`${path}/enable`, { method: 'POST' });
-    case 'disable': return h.call(`${path}/disable`, { method: 'POST' });
-    case 'room-settings': return h.call(`${path}/room-settings`, { method: 'PUT', json: { mode: 'selected', roomEmails: [ctx.roomEmail] } });
+    case 'patch':
+      return h.call(path, { method: 'PATCH', json: { name: 'Renamed' } });
+    case 'delete':
+      return h.call(path, { method: 'DELETE' });
+    case 'enable':
+      return h.call(`${path}/enable`, { method: 'POST' });
+    case 'disable':
+      return h.call(`${path}/disable`, { method: 'POST' });
+    case 'room-settings':
+      return h.call(`${path}/room-settings`, {
+        method: 'PUT',
+        json: { mode: 'selected', roomEmails: [ctx.roomEmail] },
+      });
     case 'user-settings':
-      return h.call(`${path}/user-settings`, { method: 'PUT', json: { defaultGroupIds: [], cardNumber: { enabled: true, attribute: 'employeeId' }, loginButtonName: 'Sign in' } });
-    case 'sync-mode': return h.call(`${path}/sync-mode`, { method: 'PUT', json: { mode: 'polling' } });
-    case 'test': return h.call(`${path}/test`, { method: 'POST' });
-    case 'sync': return h.call(`${path}/sync`, { method: 'POST', json: { scope: 'all', mode: 'delta' } });
+      return h.call(`${path}/user-settings`, {
+        method: 'PUT',
+        json: {
+          defaultGroupIds: [],
+          cardNumber: { enabled: true, attribute: 'employeeId' },
+          loginButtonName: 'Sign in',
+        },
+      });
+    case 'sync-mode':
+      return h.call(`${path}/sync-mode`, { method: 'PUT', json: { mode: 'polling' } });
+    case 'test':
+      return h.call(`${path}/test`, { method: 'POST' });
+    case 'sync':
+      return h.call(`${path}/sync`, { method: 'POST', json: { scope: 'all', mode: 'delta' } });
   }
 }
 

@@ -35,9 +35,17 @@ export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawRespons
   const named = (name: string) => headers.some(([k]) => k.toLowerCase() === name);
   // With raw header pairs Node adds nothing itself, not even the Host HTTP/1.1 requires.
   if (!named('host')) headers.unshift(['host', base.host]);
-  if (body && !named('content-length') && !named('transfer-encoding')) headers.push(['content-length', String(body.length)]);
+  if (body && !named('content-length') && !named('transfer-encoding'))
+    headers.push(['content-length', String(body.length)]);
   return new Promise((resolve, reject) => {
-    const r = request({ host: base.hostname, port: base.port, method: req.method, path: req.path, headers: headers.flat(), agent: false });
+    const r = request({
+      host: base.hostname,
+      port: base.port,
+      method: req.method,
+      path: req.path,
+      headers: headers.flat(),
+      agent: false,
+    });
     r.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -33,9 +33,12 @@ function formsOf(value: string): [string, string][] {
 /** Every place a named secret (or any JWT) shows up. */
 export function findLeaks(haystacks: Haystack[], secrets: Record<string, string>): Leak[] {
   const leaks: Leak[] = [];
-  const needles = Object.entries(secrets).flatMap(([name, value]) => formsOf(value).map(([form, needle]) => ({ name, form, needle })));
+  const needles = Object.entries(secrets).flatMap(([name, value]) =>
+    formsOf(value).map(([form, needle]) => ({ name, form, needle })),
+  );
   for (const h of haystacks) {
-    for (const n of needles) if (h.text.includes(n.needle)) leaks.push({ secret: n.name, form: n.form, where: h.where });
+    for (const n of needles)
+      if (h.text.includes(n.needle)) leaks.push({ secret: n.name, form: n.form, where: h.where });
     if (JWT.test(h.text)) leaks.push({ secret: 'a JWT', form: 'raw', where: h.where });
   }
   return leaks;
@@ -44,13 +47,20 @@ export function findLeaks(haystacks: Haystack[], secrets: Record<string, string>
 async function redisValue(redis: Redis, key: string): Promise<unknown> {
   const type = await redis.type(key);
   switch (type) {
-    case 'string': return await redis.getBuffer(key).then((b) => b?.toString('latin1'));
-    case 'hash': return await redis.hgetall(key);
-    case 'list': return await redis.lrange(key, 0, -1);
-    case 'set': return await redis.smembers(key);
-    case 'zset': return await redis.zrange(key, 0, -1, 'WITHSCORES');
-    case 'stream': return await redis.xrange(key, '-', '+');
-    default: return type;
+    case 'string':
+      return await redis.getBuffer(key).then((b) => b?.toString('latin1'));
+    case 'hash':
+      return await redis.hgetall(key);
+    case 'list':
+      return await redis.lrange(key, 0, -1);
+    case 'set':
+      return await redis.smembers(key);
+    case 'zset':
+      return await redis.zrange(key, 0, -1, 'WITHSCORES');
+    case 'stream':
+      return await redis.xrange(key, '-', '+');
+    default:
+      return type;
   }
 }
 
@@ -61,18 +71,25 @@ export async function redisHaystacks(redis: Redis, prefix: string): Promise<Hays
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
     cursor = next;
-    for (const key of keys) out.push({ where: `redis ${key}`, text: `${key}\n${JSON.stringify(await redisValue(redis, key))}` });
+    for (const key of keys)
+      out.push({ where: `redis ${key}`, text: `${key}\n${JSON.stringify(await redisValue(redis, key))}` });
   } while (cursor !== '0');
   return out;
 }
 
 /** Every row of every table of the database, binary columns as text and as base64. */
 export async function databaseHaystacks(ds: DataSource): Promise<Haystack[]> {
-  const tables = (await ds.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()')) as { t: string }[];
+  const tables = await ds.query<{ t: string }[]>(
+    'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()',
+  );
   const out: Haystack[] = [];
   for (const { t } of tables) {
-    const rows = (await ds.query(`SELECT * FROM \`${t}\``)) as Record<string, unknown>[];
-    const text = JSON.stringify(rows, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('latin1') : v));
+    const rows = await ds.query<Record<string, unknown>[]>(`SELECT * FROM \`${t}\``);
+    const text = JSON.stringify(rows, (_k, v: unknown) =>
+      v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer'
+        ? Buffer.from((v as { data: number[] }).data).toString('latin1')
+        : v,
+    );
     out.push({ where: `table ${t} (${rows.length} rows)`, text });
   }
   return out;

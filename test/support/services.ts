@@ -25,7 +25,12 @@ export async function checkServices(): Promise<string | null> {
         '  or `docker compose up -d mysql`, or point TEST_MYSQL_URL at one (user with CREATE/DROP DATABASE).',
     );
   }
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(TEST_REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

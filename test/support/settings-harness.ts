@@ -23,18 +23,32 @@ export interface SettingsHarness {
 /** A valid create body for the simulator's primary tenant, wired to its endpoints. */
 export function integrationBody(sim: GraphSimulator, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    name: 'Contoso', cloud: sim.cloud, tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret,
-    endpoints: { login: sim.loginUrl, graph: sim.graphUrl }, ...over,
+    name: 'Contoso',
+    cloud: sim.cloud,
+    tenantId: sim.tenantId,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    endpoints: { login: sim.loginUrl, graph: sim.graphUrl },
+    ...over,
   };
 }
 
-export async function startSettingsHarness(simOptions: GraphSimulatorOptions = {}, env: Record<string, string> = {}): Promise<SettingsHarness> {
+export async function startSettingsHarness(
+  simOptions: GraphSimulatorOptions = {},
+  env: Record<string, string> = {},
+): Promise<SettingsHarness> {
   const sim = await startGraphSimulator({ seed: { users: 30, rooms: 12, groups: 4 }, ...simOptions });
   trustCa(sim.caCertPem);
-  const h = await startApiHarness({ ALLOW_CUSTOM_ENDPOINTS: 'true', PUBLIC_BASE_URL: 'https://ones-m365.example.com', ...env });
+  const h = await startApiHarness({
+    ALLOW_CUSTOM_ENDPOINTS: 'true',
+    PUBLIC_BASE_URL: 'https://ones-m365.example.com',
+    ...env,
+  });
   const body = (over: Record<string, unknown> = {}) => integrationBody(sim, over);
   return {
-    h, sim, body,
+    h,
+    sim,
+    body,
     async create(over = {}) {
       let r = await h.call('/api/v1/integrations', { method: 'POST', json: body(over) });
       if (r.status === 409) {

@@ -18,26 +18,43 @@ export interface SignInHarness extends SettingsHarness {
   syncUsers(integrationId: string, users: { id: string; upn: string; active?: boolean }[]): Promise<void>;
 }
 
-export async function startSignInHarness(simOptions: Parameters<typeof startSettingsHarness>[0] = {}): Promise<SignInHarness> {
+export async function startSignInHarness(
+  simOptions: Parameters<typeof startSettingsHarness>[0] = {},
+): Promise<SignInHarness> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const s = await startSettingsHarness(simOptions, { PORT: String(port), PUBLIC_BASE_URL: base });
   return {
-    ...s, base,
+    ...s,
+    base,
     async createSignIn(over = {}) {
       const id = await s.create(over);
       const r = await s.h.call(`/api/v1/integrations/${id}/user-settings`, {
         method: 'PUT',
-        json: { defaultGroupIds: [], cardNumber: { enabled: false }, loginButtonName: 'Sign in with Contoso', signIn: { enabled: true, allowedReturnOrigins: [ONES_ORIGIN] } },
+        json: {
+          defaultGroupIds: [],
+          cardNumber: { enabled: false },
+          loginButtonName: 'Sign in with Contoso',
+          signIn: { enabled: true, allowedReturnOrigins: [ONES_ORIGIN] },
+        },
       });
       if (r.status !== 200) throw new Error(`user settings failed: ${r.status} ${JSON.stringify(r.body)}`);
       return id;
     },
     async syncUsers(integrationId, users) {
-      await new UserRepository(s.h.db.ds).upsertBatch(users.map((u) => ({
-        integrationId, graphId: u.id, userPrincipalName: u.upn, mail: u.upn, displayName: u.upn, accountEnabled: true,
-        active: u.active !== false, inactiveReason: u.active === false ? 'disabled' : null, cardNumber: null,
-      })));
+      await new UserRepository(s.h.db.ds).upsertBatch(
+        users.map((u) => ({
+          integrationId,
+          graphId: u.id,
+          userPrincipalName: u.upn,
+          mail: u.upn,
+          displayName: u.upn,
+          accountEnabled: true,
+          active: u.active !== false,
+          inactiveReason: u.active === false ? 'disabled' : null,
+          cardNumber: null,
+        })),
+      );
     },
   };
 }
@@ -48,7 +65,13 @@ export function simUser(sim: GraphSimulator, index: number): { id: string; upn: 
   return { id: u.id, upn: String(u.props.userPrincipalName) };
 }
 
-export interface Hop { url: string; status: number; location: string | null; setCookie: string[]; body: string }
+export interface Hop {
+  url: string;
+  status: number;
+  location: string | null;
+  setCookie: string[];
+  body: string;
+}
 
 /**
  * A browser as far as sign-in needs one: keeps cookies per origin, follows redirects, and on the
@@ -79,7 +102,9 @@ export class TestBrowser {
 
   async get(url: string): Promise<Hop> {
     const origin = new URL(url).origin;
-    const cookies = [...(this.jar.get(origin) ?? new Map<string, string>()).entries()].map(([k, v]) => `${k}=${v}`).join('; ');
+    const cookies = [...(this.jar.get(origin) ?? new Map<string, string>()).entries()]
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
     const res = await fetch(url, { redirect: 'manual', headers: cookies ? { cookie: cookies } : {} });
     const setCookie = res.headers.getSetCookie();
     for (const c of setCookie) {

@@ -7,11 +7,19 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { startGraphSimulator, type GraphSimulator, type SeedSpec, type Settings } from '@ones-m365/graph-simulator';
 import { SecretBox } from '@ones-m365/shared/crypto';
-import { IntegrationRepository, SyncRunRepository, UserEntity, type IntegrationEntity, type SyncRunEntity } from '@ones-m365/shared/db';
+import {
+  createRepositories,
+  IntegrationRepository,
+  SyncRunRepository,
+  UserEntity,
+  type IntegrationEntity,
+  type SyncRunEntity,
+} from '@ones-m365/shared/db';
 import { createGraphClient, type GraphClient } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
 import { buildRegistry } from '../../services/worker/src/jobs/index.js';
 import { roomsSyncJob } from '../../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../../services/worker/src/jobs/users-sync.job.js';
@@ -31,6 +39,8 @@ export interface SyncHarness {
   graph: GraphClient;
   producer: Producer;
   redis: Redis;
+  /** Coordination on the worker-side connection `redis`. */
+  coordination: Coordination;
   integration: IntegrationEntity;
   startWorkers(opts?: { concurrency?: number; lockDurationMs?: number }): RunningWorkers;
   /** Waits until the sync queue has nothing waiting, delayed, prioritized or active. */
@@ -42,8 +52,13 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
-export async function startSyncHarness(opts: { seed?: SeedSpec; settings?: Partial<Settings>; integration?: Partial<IntegrationEntity> } = {}): Promise<SyncHarness> {
-  const sim = await startGraphSimulator({ seed: { seed: 11, users: 120, rooms: 12, ...opts.seed }, ...(opts.settings ? { settings: opts.settings } : {}) });
+export async function startSyncHarness(
+  opts: { seed?: SeedSpec; settings?: Partial<Settings>; integration?: Partial<IntegrationEntity> } = {},
+): Promise<SyncHarness> {
+  const sim = await startGraphSimulator({
+    seed: { seed: 11, users: 120, rooms: 12, ...opts.seed },
+    ...(opts.settings ? { settings: opts.settings } : {}),
+  });
   trustCa(sim.caCertPem);
   const db = await openTestDatabase('mysql');
   const prefix = freshPrefix();
@@ -51,29 +66,56 @@ export async function startSyncHarness(opts: { seed?: SeedSpec; settings?: Parti
   const box = new SecretBox(Buffer.from(encryptionKey, 'base64'));
   const graph = createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 });
   const redis = createRedisConnection(TEST_REDIS_URL, 'worker');
+  const coordination = createCoordination(redis, prefix);
   const producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), prefix);
   const integrations = new IntegrationRepository(db.ds);
   const id = crypto.randomUUID();
   await integrations.create({
-    id, name: 'sim', cloud: 'global', tenantId: sim.tenantId, clientId: sim.clientId,
-    endpoints: { login: sim.loginUrl, graph: sim.graphUrl }, ...sealSecret(box, id, sim.clientSecret),
+    id,
+    name: 'sim',
+    cloud: 'global',
+    tenantId: sim.tenantId,
+    clientId: sim.clientId,
+    endpoints: { login: sim.loginUrl, graph: sim.graphUrl },
+    ...sealSecret(box, id, sim.clientSecret),
   });
   if (opts.integration) await integrations.update(id, opts.integration);
   const integration = (await integrations.get(id))!;
   const workers: RunningWorkers[] = [];
   return {
-    sim, db, prefix, encryptionKey, box, graph, producer, redis, integration,
+    sim,
+    db,
+    prefix,
+    encryptionKey,
+    box,
+    graph,
+    producer,
+    redis,
+    coordination,
+    integration,
     startWorkers(o = {}) {
       const lockDurationMs = o.lockDurationMs ?? 5_000;
-      const deps = { db: db.ds, redis, prefix, graph, secretBox: box, lockLeaseMs: lockDurationMs };
+      const deps = { ...createRepositories(db.ds), coordination, graph, secretBox: box, lockLeaseMs: lockDurationMs };
       const registry = buildRegistry([roomsSyncJob(deps), usersSyncJob(deps)], ['rooms.sync', 'users.sync']);
-      const w = startWorkers({ connection: createRedisConnection(TEST_REDIS_URL, 'worker'), prefix, registry, concurrency: o.concurrency ?? 2, logger: silentLogger(), lockDurationMs });
+      const w = startWorkers({
+        connection: createRedisConnection(TEST_REDIS_URL, 'worker'),
+        prefix,
+        registry,
+        concurrency: o.concurrency ?? 2,
+        logger: silentLogger(),
+        lockDurationMs,
+      });
       workers.push(w);
       return w;
     },
     idle: (timeoutMs = 60_000) => queueIdle(producer.queue(QUEUES.sync), timeoutMs),
     tenantActiveIds() {
-      return new Set(sim.listUsers({ limit: 1_000_000, state: 'active' }).filter((u) => u.props.accountEnabled !== false).map((u) => u.id));
+      return new Set(
+        sim
+          .listUsers({ limit: 1_000_000, state: 'active' })
+          .filter((u) => u.props.accountEnabled !== false)
+          .map((u) => u.id),
+      );
     },
     dbUsers: () => db.ds.getRepository(UserEntity).find({ where: { integrationId: id } }),
     runs: () => new SyncRunRepository(db.ds).listLatest(id, 100),

@@ -10,6 +10,7 @@ import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
 import { startWorkerProcess } from '../../services/worker/src/worker-process.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { trustCa } from './graph-simulator-clients.js';
@@ -24,6 +25,8 @@ export interface WebhookHarness {
   proxy: TcpProxy | null;
   /** The worker side's producer (real Redis). */
   producer: Producer;
+  /** Coordination on the worker side's producer connection. */
+  coordination: Coordination;
   box: SecretBox;
   subscriptions: GraphSubscriptionRepository;
   integrations: IntegrationRepository;
@@ -62,23 +65,49 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
   });
   trustCa(sim.caCertPem);
   const redisUrl = new URL(TEST_REDIS_URL);
-  const proxy = opts.proxyRedis ? await new TcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }).start() : null;
-  const h = await startApiHarness({ ALLOW_CUSTOM_ENDPOINTS: 'true', ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}` } : {}) });
+  const proxy = opts.proxyRedis
+    ? await new TcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }).start()
+    : null;
+  const h = await startApiHarness({
+    ALLOW_CUSTOM_ENDPOINTS: 'true',
+    ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}` } : {}),
+  });
   const box = new SecretBox(h.config.encryptionKey);
   const workerRedisUrl = proxy && opts.proxyWorkerRedis ? `redis://127.0.0.1:${proxy.port}` : TEST_REDIS_URL;
   const producerRedis = createRedisConnection(workerRedisUrl, 'producer');
   const producer = createProducer(producerRedis, h.config.queuePrefix);
   const workerRedis = createRedisConnection(workerRedisUrl, 'worker');
   // Wired as services/worker/src/main.ts wires it.
-  const operations = new OperationsRecorder(producerRedis, h.config.queuePrefix, { onSecretRejected: secretStatusWriter(h.db.ds) });
-  const worker = opts.worker === false ? null : await startWorkerProcess({
-    db: h.db.ds, connection: workerRedis, producer, prefix: h.config.queuePrefix, concurrency: 4, logger: silentLogger(),
-    graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0, observer: operations }), secretBox: box, publicBaseUrl: h.url, lockDurationMs: 5_000, operations,
-    outboxDrainMs: opts.outboxDrainMs, scheduleCheckMs: opts.scheduleCheckMs,
+  const operations = new OperationsRecorder(producerRedis, h.config.queuePrefix, {
+    onSecretRejected: secretStatusWriter(h.db.ds),
   });
+  const worker =
+    opts.worker === false
+      ? null
+      : await startWorkerProcess({
+          db: h.db.ds,
+          connection: workerRedis,
+          producer,
+          prefix: h.config.queuePrefix,
+          concurrency: 4,
+          logger: silentLogger(),
+          graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0, observer: operations }),
+          secretBox: box,
+          publicBaseUrl: h.url,
+          lockDurationMs: 5_000,
+          operations,
+          outboxDrainMs: opts.outboxDrainMs,
+          scheduleCheckMs: opts.scheduleCheckMs,
+        });
   const until: WebhookHarness['until'] = (what, fn, pred, timeoutMs) => pollUntil(what, fn, pred, { timeoutMs });
   return {
-    h, sim, proxy, producer, box, until,
+    h,
+    sim,
+    proxy,
+    producer,
+    box,
+    until,
+    coordination: createCoordination(producerRedis, h.config.queuePrefix),
     subscriptions: new GraphSubscriptionRepository(h.db.ds),
     integrations: new IntegrationRepository(h.db.ds),
     async create(over = {}) {
@@ -88,19 +117,31 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
     },
     async createWithOwnApp(over = {}) {
       const app = sim.createApp();
-      const r = await h.call('/api/v1/integrations', { method: 'POST', json: integrationBody(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value, ...over }) });
+      const r = await h.call('/api/v1/integrations', {
+        method: 'POST',
+        json: integrationBody(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value, ...over }),
+      });
       if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
       return { id: r.body.id as string, appId: app.appId };
     },
-    subscriptionsAtGraph: (appId) => sim.listSubscriptions(sim.tenantId).filter((s) => String(s.applicationId).toLowerCase() === appId.toLowerCase()),
+    subscriptionsAtGraph: (appId) =>
+      sim.listSubscriptions(sim.tenantId).filter((s) => String(s.applicationId).toLowerCase() === appId.toLowerCase()),
     async enable(id) {
       const r = await h.call(`/api/v1/integrations/${id}/enable`, { method: 'POST' });
       if (r.status !== 202) throw new Error(`enable failed: ${r.status} ${JSON.stringify(r.body)}`);
     },
     syncIdle: () => queueIdle(producer.queue(QUEUES.sync), 20_000),
     async webhookDeltaJobs(integrationId, since) {
-      const jobs = await producer.queue(QUEUES.sync).getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);
-      return jobs.filter((j) => j.name === 'users.sync' && j.data.integrationId === integrationId && j.data.trigger === 'webhook' && j.timestamp >= since).length;
+      const jobs = await producer
+        .queue(QUEUES.sync)
+        .getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);
+      return jobs.filter(
+        (j) =>
+          j.name === 'users.sync' &&
+          j.data.integrationId === integrationId &&
+          j.data.trigger === 'webhook' &&
+          j.timestamp >= since,
+      ).length;
     },
     async close() {
       await worker?.close();

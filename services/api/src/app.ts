@@ -6,14 +6,23 @@ import express, { Router, type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import { GraphSubscriptionRepository, GroupRepository, IntegrationRepository, RoomRepository, SyncRunRepository, SyncRunSummaryRepository, UserRepository, writeIntegration } from '@ones-m365/shared/db';
+import {
+  GraphSubscriptionRepository,
+  GroupRepository,
+  IntegrationRepository,
+  RoomRepository,
+  SyncRunRepository,
+  SyncRunSummaryRepository,
+  UserRepository,
+  writeIntegration,
+} from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import { OperationsReader } from '@ones-m365/shared/operations';
 import { Outbox } from '@ones-m365/shared/outbox';
 import type { Producer } from '@ones-m365/shared/queue';
-import { subscriptionsChannel } from '@ones-m365/shared/subscriptions';
 import type { SignInClient } from '@ones-m365/shared/sso';
+import { createCoordination } from '@ones-m365/shared/sync';
 import { routerOf, signInModule } from './auth/sign-in.module.js';
 import { dashboardRouter } from './dashboard.js';
 import { buildOpenApi } from './http/openapi.js';
@@ -41,10 +50,12 @@ export interface AppDeps {
     bodyLimit: string;
     allowCustomEndpoints: boolean;
     publicBaseUrl: string;
+    /** QUEUE_PREFIX: the producer's queues and every coordination key live under it. */
+    queuePrefix: string;
   };
   logger: Logger;
   db: DataSource;
-  /** The producer's Redis connection (fails fast), also used by /readyz. */
+  /** The producer's Redis connection (fails fast), also used by /readyz and for coordination. */
   redis: Redis;
   producer: Producer;
   metrics: Metrics;
@@ -73,7 +84,13 @@ export function createApp(deps: AppDeps): ApiApp {
 
   app.use((req, res, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
+    res.on('finish', () => {
+      const routePath = (req.route as { path?: unknown } | undefined)?.path;
+      end({
+        route: typeof routePath === 'string' ? `${req.baseUrl}${routePath}` : 'unmatched',
+        status: String(res.statusCode),
+      });
+    });
     next();
   });
 
@@ -81,30 +98,57 @@ export function createApp(deps: AppDeps): ApiApp {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+  const coordination = createCoordination(deps.redis, deps.config.queuePrefix);
+  const syncDeps = { producer: deps.producer, coordination };
   const subscriptions = new GraphSubscriptionRepository(deps.db);
-  const operations = new OperationsReader(deps.redis, deps.producer.queue('sync').opts.prefix ?? 'bull');
-  const subscriptionCache = new SubscriptionCache({ load: () => subscriptions.listForWebhookCheck(), logger: deps.logger });
+  const operations = new OperationsReader(deps.redis, deps.config.queuePrefix);
+  const subscriptionCache = new SubscriptionCache({
+    load: () => subscriptions.listForWebhookCheck(),
+    logger: deps.logger,
+  });
   if (deps.events) {
-    subscriptionCache.listen(deps.events, subscriptionsChannel(deps.producer.queue('subscriptions').opts.prefix ?? 'bull')).catch((err: Error) =>
-      deps.logger.warn('subscription change channel unavailable', { error: err.message }),
-    );
+    subscriptionCache
+      .listen(deps.events, coordination.subscriptionsChannel)
+      .catch((err: Error) => deps.logger.warn('subscription change channel unavailable', { error: err.message }));
   }
-  const ingress = new WebhookIngress({ cache: subscriptionCache, producer: deps.producer, metrics: deps.metrics, logger: deps.logger });
+  const ingress = new WebhookIngress({
+    cache: subscriptionCache,
+    producer: deps.producer,
+    coordination,
+    metrics: deps.metrics,
+    logger: deps.logger,
+  });
   const hooks = webhookRoutes({ ingress });
   // Graph's webhooks: unauthenticated, before the bearer-auth API, with their own body limit.
   app.use(webhooksRouter(hooks));
 
-  app.use(DASHBOARD_PATH, basicAuth(deps.config.dashboard.user, deps.config.dashboard.password), dashboardRouter(deps.producer, DASHBOARD_PATH));
+  app.use(
+    DASHBOARD_PATH,
+    basicAuth(deps.config.dashboard.user, deps.config.dashboard.password),
+    dashboardRouter(deps.producer, DASHBOARD_PATH),
+  );
 
   const groups = new GroupRepository(deps.db);
-  const outbox = new Outbox(deps.db, deps.producer, deps.logger);
+  const rooms = new RoomRepository(deps.db);
+  const outbox = new Outbox(deps.db, syncDeps, deps.logger);
   const integrations = new IntegrationsService({
-    integrations: new IntegrationRepository(deps.db), groups, graph: deps.graph, secretBox: deps.secretBox, logger: deps.logger, config: deps.config, outbox,
+    integrations: new IntegrationRepository(deps.db),
+    groups,
+    graph: deps.graph,
+    secretBox: deps.secretBox,
+    logger: deps.logger,
+    config: deps.config,
+    outbox,
   });
   const lifecycle = new IntegrationLifecycle({ outbox, graph: deps.graph, logger: deps.logger });
   const signIn = signInModule({
-    db: deps.db, redis: deps.redis, keyPrefix: deps.producer.queue('subscriptions').opts.prefix ?? 'bull', client: deps.signIn,
-    secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
+    db: deps.db,
+    redis: deps.redis,
+    keyPrefix: deps.config.queuePrefix,
+    client: deps.signIn,
+    secretBox: deps.secretBox,
+    logger: deps.logger,
+    config: deps.config,
   });
   // The browser's sign-in pages, and the login options ONES's login page reads: unauthenticated.
   app.use(routerOf(signIn.pages));
@@ -116,17 +160,31 @@ export function createApp(deps: AppDeps): ApiApp {
     ...jobsRoutes({ producer: deps.producer }),
     ...subscriptionsRoutes({ integrations: new IntegrationRepository(deps.db), subscriptions, lifecycle }),
     ...integrationHealthRoutes({
-      integrations: new IntegrationRepository(deps.db), runs: new SyncRunSummaryRepository(deps.db), subscriptions, operations, producer: deps.producer, secretBox: deps.secretBox,
+      integrations: new IntegrationRepository(deps.db),
+      runs: new SyncRunSummaryRepository(deps.db),
+      subscriptions,
+      operations,
+      producer: deps.producer,
+      secretBox: deps.secretBox,
     }),
     ...syncRoutes({
-      producer: deps.producer, integrations: new IntegrationRepository(deps.db), rooms: new RoomRepository(deps.db), users: new UserRepository(deps.db),
-      syncRuns: new SyncRunRepository(deps.db), underLock: (id, fn) => writeIntegration(deps.db, id, fn),
+      ...syncDeps,
+      integrations: new IntegrationRepository(deps.db),
+      rooms,
+      users: new UserRepository(deps.db),
+      syncRuns: new SyncRunRepository(deps.db),
+      underLock: (id, fn) => writeIntegration(deps.db, id, fn),
     }),
   ];
-  const openapi = buildOpenApi([
-    { prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' }, { prefix: '', routes: hooks, security: 'none' },
-    { prefix: API_PREFIX, routes: signIn.publicApi, security: 'none' }, { prefix: '', routes: signIn.pages, security: 'none' },
-  ], { title: 'ones-m365', version: '1' });
+  const openapi = buildOpenApi(
+    [
+      { prefix: API_PREFIX, routes: apiRoutes, security: 'bearer' },
+      { prefix: '', routes: hooks, security: 'none' },
+      { prefix: API_PREFIX, routes: signIn.publicApi, security: 'none' },
+      { prefix: '', routes: signIn.pages, security: 'none' },
+    ],
+    { title: 'ones-m365', version: '1' },
+  );
 
   const api = Router();
   api.use(bearerAuth(deps.config.apiToken));

@@ -18,9 +18,30 @@ async function main(): Promise<void> {
   // Subscriber mode (webhook cache invalidation); waits for Redis like a worker connection.
   const events = createRedisConnection(config.redisUrl, 'worker');
   const producer = createProducer(redis, config.queuePrefix);
-  const graph = createGraphClient({ observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db) }) });
+  const graph = createGraphClient({
+    observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db) }),
+  });
   const secretBox = new SecretBox(config.encryptionKey);
-  const api = await startApiProcess({ config, logger, db, redis, producer, metrics: createMetrics(producer, { db, redis, secretBox, reader: new OperationsReader(redis, config.queuePrefix) }), graph, signIn: createSignInClient(), secretBox, events }, config.port);
+  const api = await startApiProcess(
+    {
+      config,
+      logger,
+      db,
+      redis,
+      producer,
+      metrics: createMetrics(producer, {
+        db,
+        redis,
+        secretBox,
+        reader: new OperationsReader(redis, config.queuePrefix),
+      }),
+      graph,
+      signIn: createSignInClient(),
+      secretBox,
+      events,
+    },
+    config.port,
+  );
 
   const stop = async (signal: string) => {
     logger.info('stopping api', { signal });

@@ -13,20 +13,31 @@ export const QUEUE_METRICS_TIMEOUT_MS = 500;
 
 function within<T>(ms: number, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)),
+  );
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 type QueueCounts = { queue: string; counts: Record<string, number> }[];
 
 async function readCounts(producer: Producer): Promise<QueueCounts> {
-  return await Promise.all(producer.queues().map(async (q) => ({ queue: q.name, counts: await q.getJobCounts(...STATES) })));
+  return await Promise.all(
+    producer.queues().map(async (q) => ({ queue: q.name, counts: await q.getJobCounts(...STATES) })),
+  );
 }
 
-export function registerQueueGauges(registry: Registry, producer: Producer, timeoutMs = QUEUE_METRICS_TIMEOUT_MS): void {
+export function registerQueueGauges(
+  registry: Registry,
+  producer: Producer,
+  timeoutMs = QUEUE_METRICS_TIMEOUT_MS,
+): void {
   // prom-client collects every metric of a scrape at once: both gauges share one read of Redis.
   let reading: Promise<QueueCounts | null> | null = null;
-  const read = () => (reading ??= within(timeoutMs, readCounts(producer)).catch(() => null).finally(() => (reading = null)));
+  const read = () =>
+    (reading ??= within(timeoutMs, readCounts(producer))
+      .catch(() => null)
+      .finally(() => (reading = null)));
   new Gauge({
     name: 'ones_m365_queue_metrics_up',
     help: '1 when this scrape read the queue gauges from Redis, 0 when Redis did not answer in time (ones_m365_queue_jobs is then absent)',

@@ -1,6 +1,11 @@
 /** Counts every request served, per method + route template + status, so tests can assert Graph economy. */
 
-export interface CounterRow { method: string; route: string; status: number; count: number }
+export interface CounterRow {
+  method: string;
+  route: string;
+  status: number;
+  count: number;
+}
 
 export class Counters {
   private readonly counts = new Map<string, CounterRow>();
@@ -13,7 +18,9 @@ export class Counters {
   }
 
   rows(): CounterRow[] {
-    return [...this.counts.values()].map((r) => ({ ...r })).sort((a, b) => a.route.localeCompare(b.route) || a.status - b.status);
+    return [...this.counts.values()]
+      .map((r) => ({ ...r }))
+      .sort((a, b) => a.route.localeCompare(b.route) || a.status - b.status);
   }
 
   /** Sum of counts whose route contains `route` (and, when given, whose method/status match). */

@@ -18,7 +18,14 @@ export type { SeedSpec, SeedAppSpec } from './tenant/seed.js';
 export { DEFAULT_PERMISSIONS } from './tenant/seed.js';
 export type { Cloud, RoomRecord, EventRecord, GroupRecord } from './tenant/model.js';
 export type { BookingInput } from './tenant/mutations.js';
-export type { ErrorFaultSpec, LatencyFaultSpec, NotificationFaultSpec, FaultSnapshot, SignInErrorFaultSpec, IdTokenFaultSpec } from './faults/faults.js';
+export type {
+  ErrorFaultSpec,
+  LatencyFaultSpec,
+  NotificationFaultSpec,
+  FaultSnapshot,
+  SignInErrorFaultSpec,
+  IdTokenFaultSpec,
+} from './faults/faults.js';
 export type { DeliveryRecord, NotificationItem } from './notifications/notifier.js';
 export type { CounterRow } from './counters.js';
 export type { AppInfo, TenantInfo, UserView } from './control/views.js';
@@ -73,7 +80,10 @@ export class GraphSimulator extends SimulatorControl {
     this.clientId = app.appId;
     this.appId = app.appId;
     this.clientSecret = app.secrets[0]!.value;
-    this.graphScope = core.ctx.cloud === 'china' ? 'https://microsoftgraph.chinacloudapi.cn/.default' : 'https://graph.microsoft.com/.default';
+    this.graphScope =
+      core.ctx.cloud === 'china'
+        ? 'https://microsoftgraph.chinacloudapi.cn/.default'
+        : 'https://graph.microsoft.com/.default';
   }
 
   /** Stops listening, drops hanging requests and pending notifications. */

@@ -32,22 +32,50 @@ async function main(): Promise<void> {
     host: env.SIMULATOR_HOST ?? '127.0.0.1',
     cloud,
     dataDir: env.SIMULATOR_DATA_DIR ?? 'data/graph-simulator',
-    seed: { seed: int('SIMULATOR_SEED', 1), users: int('SIMULATOR_SEED_USERS', 1000), rooms: int('SIMULATOR_SEED_ROOMS', 50) },
+    seed: {
+      seed: int('SIMULATOR_SEED', 1),
+      users: int('SIMULATOR_SEED_USERS', 1000),
+      rooms: int('SIMULATOR_SEED_ROOMS', 50),
+    },
     ...(env.SIMULATOR_CONTROL_KEY ? { controlKey: env.SIMULATOR_CONTROL_KEY } : {}),
     ...(env.SIMULATOR_TOKEN_SECRET ? { tokenSecret: env.SIMULATOR_TOKEN_SECRET } : {}),
-    ...(env.SIMULATOR_EXTRA_HOSTS ? { extraHosts: env.SIMULATOR_EXTRA_HOSTS.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(env.SIMULATOR_EXTRA_HOSTS
+      ? {
+          extraHosts: env.SIMULATOR_EXTRA_HOSTS.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : {}),
     ...(httpUrls ? { allowHttpNotificationUrls: httpUrls === 'loopback' ? 'loopback' : httpUrls === 'true' } : {}),
     ...(env.SIMULATOR_DELTA_PAGE_SIZE ? { deltaPageSize: int('SIMULATOR_DELTA_PAGE_SIZE', 200) } : {}),
-    settings: { ...(env.SIMULATOR_PLACES_NEXT_LINK ? { placesNextLink: env.SIMULATOR_PLACES_NEXT_LINK === 'true' } : {}) },
+    settings: {
+      ...(env.SIMULATOR_PLACES_NEXT_LINK ? { placesNextLink: env.SIMULATOR_PLACES_NEXT_LINK === 'true' } : {}),
+    },
   });
-  console.log(JSON.stringify({
-    message: 'Graph simulator listening',
-    loginUrl: sim.loginUrl, graphUrl: sim.graphUrl, controlUrl: `${sim.controlUrl}/_control`, controlKey: sim.controlKey,
-    caCertPath: sim.caCertPath, cloud: sim.cloud, tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret,
-    authority: `${sim.loginUrl}/${sim.tenantId}`, scope: sim.graphScope,
-    hint: `clients must trust the CA: NODE_EXTRA_CA_CERTS=${sim.caCertPath}`,
-  }, null, 2));
-  const stop = (): void => { void sim.close().then(() => process.exit(0)); };
+  console.log(
+    JSON.stringify(
+      {
+        message: 'Graph simulator listening',
+        loginUrl: sim.loginUrl,
+        graphUrl: sim.graphUrl,
+        controlUrl: `${sim.controlUrl}/_control`,
+        controlKey: sim.controlKey,
+        caCertPath: sim.caCertPath,
+        cloud: sim.cloud,
+        tenantId: sim.tenantId,
+        clientId: sim.clientId,
+        clientSecret: sim.clientSecret,
+        authority: `${sim.loginUrl}/${sim.tenantId}`,
+        scope: sim.graphScope,
+        hint: `clients must trust the CA: NODE_EXTRA_CA_CERTS=${sim.caCertPath}`,
+      },
+      null,
+      2,
+    ),
+  );
+  const stop = (): void => {
+    void sim.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

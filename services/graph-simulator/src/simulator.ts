@@ -53,16 +53,28 @@ export async function startCore(options: GraphSimulatorOptions): Promise<Simulat
   const cloud = options.cloud ?? 'global';
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'graph-sim-')));
-  const settings = { ...DEFAULT_SETTINGS, subscriptionQuotas: { ...DEFAULT_SETTINGS.subscriptionQuotas }, ...options.settings };
-  if (options.allowHttpNotificationUrls !== undefined) settings.allowHttpNotificationUrls = options.allowHttpNotificationUrls;
+  const settings = {
+    ...DEFAULT_SETTINGS,
+    subscriptionQuotas: { ...DEFAULT_SETTINGS.subscriptionQuotas },
+    ...options.settings,
+  };
+  if (options.allowHttpNotificationUrls !== undefined)
+    settings.allowHttpNotificationUrls = options.allowHttpNotificationUrls;
   if (options.deltaPageSize !== undefined) settings.deltaPageSize = options.deltaPageSize;
   const faults = new Faults(options.seed?.seed ?? 1);
   const subscriptions = new SubscriptionStore();
   const poster = new Poster();
   const ctx: SimContext = {
-    cloud, settings, tenants: new TenantRegistry(), keys: await SigningKeys.create(),
+    cloud,
+    settings,
+    tenants: new TenantRegistry(),
+    keys: await SigningKeys.create(),
     codec: new TokenCodec(options.tokenSecret ? Buffer.from(options.tokenSecret) : randomBytes(32)),
-    faults, counters: new Counters(), mailboxes: new MailboxGate(), subscriptions, notifier: new Notifier(settings, faults, subscriptions, poster),
+    faults,
+    counters: new Counters(),
+    mailboxes: new MailboxGate(),
+    subscriptions,
+    notifier: new Notifier(settings, faults, subscriptions, poster),
     authCodes: new Map<string, AuthCode>(),
   };
   const addTenant = (t: Tenant): void => {
@@ -81,14 +93,18 @@ export async function startCore(options: GraphSimulatorOptions): Promise<Simulat
   addCalendarDeltaRoute(router, ctx);
   addEventRoutes(router, ctx);
   addSubscriptionRoutes(router, ctx, poster);
-  const dispatch = createDispatch(router, faults, ctx.counters, { gate: ctx.mailboxes, limit: () => settings.mailboxConcurrencyLimit });
+  const dispatch = createDispatch(router, faults, ctx.counters, {
+    gate: ctx.mailboxes,
+    limit: () => settings.mailboxConcurrencyLimit,
+  });
   addBatchRoute(router, dispatch);
 
   const controlKey = options.controlKey ?? randomBytes(18).toString('base64url');
   const tls = await prepareTls(dataDir, [host, ...(options.extraHosts ?? [])]);
-  let core: SimulatorCore | undefined;
+  let core: SimulatorCore | undefined; // eslint-disable-line prefer-const -- assigned once the server exists, read by its handler
   const server: Server = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, (req) =>
-    req.path.startsWith('/_control') ? handleControl(core!, req) : dispatch(req));
+    req.path.startsWith('/_control') ? handleControl(core!, req) : dispatch(req),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -98,7 +114,15 @@ export async function startCore(options: GraphSimulatorOptions): Promise<Simulat
   sweeper.unref();
   const origin = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   core = {
-    ctx, primary, origin, controlKey, caCertPem: tls.caCertPem, caCertPath: tls.caCertPath, dataDir, addTenant, dispatch,
+    ctx,
+    primary,
+    origin,
+    controlKey,
+    caCertPem: tls.caCertPem,
+    caCertPath: tls.caCertPath,
+    dataDir,
+    addTenant,
+    dispatch,
     close: async () => {
       clearInterval(sweeper);
       ctx.notifier.close();

@@ -17,7 +17,10 @@ export async function ensureSimulatorCaTrusted(dataDir: string, simulatorDir: st
   if (process.env[MARK] === bundle && process.env.NODE_EXTRA_CA_CERTS === bundle) return;
   await prepareTls(simulatorDir);
   const own = readFileSync(join(simulatorDir, 'ca.pem'), 'utf8');
-  const user = process.env.NODE_EXTRA_CA_CERTS && existsSync(process.env.NODE_EXTRA_CA_CERTS) ? readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8') : '';
+  const user =
+    process.env.NODE_EXTRA_CA_CERTS && existsSync(process.env.NODE_EXTRA_CA_CERTS)
+      ? readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8')
+      : '';
   writeFileSync(bundle, `${user}\n${own}`, { mode: 0o644 });
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',

@@ -18,8 +18,9 @@ interface Deps {
 }
 
 const esc = (v: unknown): string => String(v ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
-const STYLE = 'body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}'
-  + 'a.button{display:inline-block;padding:.7rem 1.2rem;background:#2f6fed;color:#fff;border-radius:4px;text-decoration:none}dt{color:#666}';
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}' +
+  'a.button{display:inline-block;padding:.7rem 1.2rem;background:#2f6fed;color:#fff;border-radius:4px;text-decoration:none}dt{color:#666}';
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>`;
@@ -50,7 +51,11 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 function send(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+  });
   res.end(html);
 }
 
@@ -65,21 +70,54 @@ async function handle(deps: Deps, origin: string, req: IncomingMessage): Promise
 async function loginPage(deps: Deps, origin: string): Promise<{ status: number; html: string }> {
   const res = await fetch(`${deps.apiBase}/api/v1/integrations/${deps.integrationId}/login-options`);
   const options = (await res.json()) as { enabled?: boolean; buttonName?: string; loginUrl?: string };
-  if (!res.ok || !options.enabled) return { status: 200, html: page('ONES (demo) login', '<p>Sign-in with Microsoft is not enabled for the demo integration.</p>') };
+  if (!res.ok || !options.enabled)
+    return {
+      status: 200,
+      html: page('ONES (demo) login', '<p>Sign-in with Microsoft is not enabled for the demo integration.</p>'),
+    };
   const href = `${options.loginUrl}?returnTo=${encodeURIComponent(`${origin}/signed-in`)}`;
-  return { status: 200, html: page('ONES (demo) login', `<p>This page plays ONES's login page.</p><p><a id="sign-in" class="button" href="${esc(href)}">${esc(options.buttonName)}</a></p>`) };
+  return {
+    status: 200,
+    html: page(
+      'ONES (demo) login',
+      `<p>This page plays ONES's login page.</p><p><a id="sign-in" class="button" href="${esc(href)}">${esc(options.buttonName)}</a></p>`,
+    ),
+  };
 }
 
-async function signedInPage(deps: Deps, origin: string, ticket: string | null): Promise<{ status: number; html: string }> {
+async function signedInPage(
+  deps: Deps,
+  origin: string,
+  ticket: string | null,
+): Promise<{ status: number; html: string }> {
   const again = `<p><a href="${esc(`${origin}/`)}">Back to the login page</a></p>`;
   if (!ticket) return { status: 400, html: page('Not signed in', `<p>No ticket.</p>${again}`) };
   const res = await fetch(`${deps.apiBase}/api/v1/sso/redeem`, {
-    method: 'POST', headers: { authorization: `Bearer ${deps.apiToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ ticket, integrationId: deps.integrationId }),
+    method: 'POST',
+    headers: { authorization: `Bearer ${deps.apiToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ticket, integrationId: deps.integrationId }),
   });
   const body = (await res.json()) as { user?: Record<string, unknown>; error?: { code: string; message: string } };
-  if (!res.ok || !body.user) return { status: res.status, html: page('Not signed in', `<p id="error">${esc(body.error?.code)}: ${esc(body.error?.message)}</p>${again}`) };
+  if (!res.ok || !body.user)
+    return {
+      status: res.status,
+      html: page('Not signed in', `<p id="error">${esc(body.error?.code)}: ${esc(body.error?.message)}</p>${again}`),
+    };
   const u = body.user;
-  const rows = [['Name', u.displayName], ['User principal name', u.userPrincipalName], ['Mail', u.mail], ['Object ID', u.graphId], ['Card number', u.cardNumber ?? '—']]
-    .map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
-  return { status: 200, html: page('Signed in', `<p id="who">Signed in as <strong>${esc(u.displayName)}</strong> (${esc(u.userPrincipalName)}).</p><dl>${rows}</dl>${again}`) };
+  const rows = [
+    ['Name', u.displayName],
+    ['User principal name', u.userPrincipalName],
+    ['Mail', u.mail],
+    ['Object ID', u.graphId],
+    ['Card number', u.cardNumber ?? '—'],
+  ]
+    .map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`)
+    .join('');
+  return {
+    status: 200,
+    html: page(
+      'Signed in',
+      `<p id="who">Signed in as <strong>${esc(u.displayName)}</strong> (${esc(u.userPrincipalName)}).</p><dl>${rows}</dl>${again}`,
+    ),
+  };
 }

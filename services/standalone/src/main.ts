@@ -70,11 +70,19 @@ async function main(): Promise<void> {
   const workerRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const eventsRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
   const producer = createProducer(producerRedis, apiConfig.queuePrefix);
-  const operations = new OperationsRecorder(producerRedis, apiConfig.queuePrefix, { onSecretRejected: secretStatusWriter(db) });
+  const operations = new OperationsRecorder(producerRedis, apiConfig.queuePrefix, {
+    onSecretRejected: secretStatusWriter(db),
+  });
   const graph = createGraphClient({ observer: operations });
   const secretBox = new SecretBox(apiConfig.encryptionKey);
   const worker = await startWorkerProcess({
-    db, connection: workerRedis, producer, logger, graph, secretBox, operations,
+    db,
+    connection: workerRedis,
+    producer,
+    logger,
+    graph,
+    secretBox,
+    operations,
     prefix: apiConfig.queuePrefix,
     concurrency: workerConfig.concurrency,
     lockDurationMs: workerConfig.lockDurationMs,
@@ -82,7 +90,23 @@ async function main(): Promise<void> {
     safetyNetSeconds: workerConfig.safetyNetSeconds,
   });
   const api = await startApiProcess(
-    { config: apiConfig, logger, db, redis: producerRedis, producer, metrics: createMetrics(producer, { db, redis: producerRedis, secretBox, reader: new OperationsReader(producerRedis, apiConfig.queuePrefix) }), graph, signIn: createSignInClient(), secretBox, events: eventsRedis },
+    {
+      config: apiConfig,
+      logger,
+      db,
+      redis: producerRedis,
+      producer,
+      metrics: createMetrics(producer, {
+        db,
+        redis: producerRedis,
+        secretBox,
+        reader: new OperationsReader(producerRedis, apiConfig.queuePrefix),
+      }),
+      graph,
+      signIn: createSignInClient(),
+      secretBox,
+      events: eventsRedis,
+    },
     apiConfig.port,
     '127.0.0.1',
   );
@@ -92,13 +116,29 @@ async function main(): Promise<void> {
   let loginPage: DemoLoginPage | undefined;
   let demoLines: string[] = [];
   if (demo) {
-    sim = await startDemoSimulator(simulatorDir, Number(process.env.SIMULATOR_PORT ?? 4443), credentials.simulatorTokenSecret, credentials.simulatorControlKey);
+    sim = await startDemoSimulator(
+      simulatorDir,
+      Number(process.env.SIMULATOR_PORT ?? 4443),
+      credentials.simulatorTokenSecret,
+      credentials.simulatorControlKey,
+    );
     const integration = await ensureDemoIntegration(apiClient(base, apiConfig.apiToken), sim);
     let loginProblem: string | undefined;
     if (integration) {
-      loginPage = await startDemoLoginPage({ apiBase: base, apiToken: apiConfig.apiToken, integrationId: integration.id }, Number(process.env.DEMO_LOGIN_PORT ?? apiConfig.port + 1));
+      loginPage = await startDemoLoginPage(
+        { apiBase: base, apiToken: apiConfig.apiToken, integrationId: integration.id },
+        Number(process.env.DEMO_LOGIN_PORT ?? apiConfig.port + 1),
+      );
       // The demo's sign-in is a convenience: the service runs without it.
-      loginProblem = await enableDemoSignIn(apiClient(base, apiConfig.apiToken), sim, integration.id, loginPage.origin).then(() => undefined, (err: Error) => err.message);
+      loginProblem = await enableDemoSignIn(
+        apiClient(base, apiConfig.apiToken),
+        sim,
+        integration.id,
+        loginPage.origin,
+      ).then(
+        () => undefined,
+        (err: Error) => err.message,
+      );
     }
     demoLines = [
       `  Simulator    ${sim.graphUrl}/v1.0 (login ${sim.loginUrl}, control ${sim.controlUrl}/_control, key ${sim.controlKey})`,
@@ -106,7 +146,11 @@ async function main(): Promise<void> {
       integration
         ? `  Demo         integration ${integration.id}${integration.created ? ' created and enabled: its first sync is running' : ''}`
         : '  Demo         not added: integrations exist already',
-      ...(loginPage ? [`  Demo login   ${loginPage.origin}/   (Sign in with Microsoft, as ONES's login page would: pick an account on the simulator's page)`] : []),
+      ...(loginPage
+        ? [
+            `  Demo login   ${loginPage.origin}/   (Sign in with Microsoft, as ONES's login page would: pick an account on the simulator's page)`,
+          ]
+        : []),
       ...(loginProblem ? [`  Demo login   sign-in not enabled: ${loginProblem}`] : []),
     ];
   }

@@ -19,9 +19,14 @@ async function main(): Promise<void> {
   const producerRedis = createRedisConnection(config.redisUrl, 'producer');
   const producer = createProducer(producerRedis, config.queuePrefix);
   // Fail-fast connection: a record lost while Redis is down never holds up a job.
-  const operations = new OperationsRecorder(producerRedis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db) });
+  const operations = new OperationsRecorder(producerRedis, config.queuePrefix, {
+    onSecretRejected: secretStatusWriter(db),
+  });
   const worker = await startWorkerProcess({
-    db, connection, producer, logger,
+    db,
+    connection,
+    producer,
+    logger,
     prefix: config.queuePrefix,
     concurrency: config.concurrency,
     lockDurationMs: config.lockDurationMs,

@@ -33,7 +33,11 @@ export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
   const processor = async (job: Job, token?: string) => {
     const handler = opts.registry.get(job.name as JobName);
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
-    const logger = opts.logger.child({ job: job.name, jobId: job.id, integrationId: (job.data as { integrationId?: string }).integrationId });
+    const logger = opts.logger.child({
+      job: job.name,
+      jobId: job.id,
+      integrationId: (job.data as { integrationId?: string }).integrationId,
+    });
     try {
       return await handler.handle(job.data as never, {
         jobId: String(job.id),
@@ -54,10 +58,24 @@ export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
 
   const workers = ALL_QUEUES.map((queue) => {
     const lock = opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {};
-    const worker = new Worker(queue, processor, { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency, ...lock });
+    const worker = new Worker(queue, processor, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      ...lock,
+    });
     worker.on('failed', (job, err) => {
-      opts.logger.warn('job attempt failed', { queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
-      opts.operations?.jobFailed(queue, err instanceof UnrecoverableError || (job?.attemptsMade ?? 0) >= (job?.opts.attempts ?? 1));
+      opts.logger.warn('job attempt failed', {
+        queue,
+        job: job?.name,
+        jobId: job?.id,
+        attemptsMade: job?.attemptsMade,
+        error: err.message,
+      });
+      opts.operations?.jobFailed(
+        queue,
+        err instanceof UnrecoverableError || (job?.attemptsMade ?? 0) >= (job?.opts.attempts ?? 1),
+      );
     });
     worker.on('error', (err) => opts.logger.error('worker error', { queue, error: err.message }));
     return worker;

@@ -15,13 +15,27 @@ export const FIXED_SCHEDULES: readonly { queue: QueueName; id: string }[] = [
  * processes may upsert them at start: there is one schedule, not one per process.
  */
 export async function upsertSchedules(producer: Producer, opts: ScheduleOptions): Promise<void> {
-  await producer.queue(QUEUES.maintenance).upsertJobScheduler(
-    'prune-sync-runs',
-    { every: 24 * 3600 * 1000 },
-    { name: 'maintenance.prune-sync-runs', data: { olderThanDays: opts.syncRunRetentionDays } },
-  );
-  await producer.queue('maintenance').upsertJobScheduler('secret-expiry-check', { every: 24 * 3600 * 1000 }, { name: 'maintenance.secret-expiry-check', data: {} });
+  await producer
+    .queue(QUEUES.maintenance)
+    .upsertJobScheduler(
+      'prune-sync-runs',
+      { every: 24 * 3600 * 1000 },
+      { name: 'maintenance.prune-sync-runs', data: { olderThanDays: opts.syncRunRetentionDays } },
+    );
+  await producer
+    .queue('maintenance')
+    .upsertJobScheduler(
+      'secret-expiry-check',
+      { every: 24 * 3600 * 1000 },
+      { name: 'maintenance.secret-expiry-check', data: {} },
+    );
   // Renews subscriptions well before they expire; each integration's delta has its own
   // scheduler (subscriptions/poll-schedule.ts), upserted by its reconcile.
-  await producer.queue(QUEUES.subscriptions).upsertJobScheduler('subscriptions-renew-due', { every: 5 * 60 * 1000 }, { name: 'subscriptions.renew-due', data: {} });
+  await producer
+    .queue(QUEUES.subscriptions)
+    .upsertJobScheduler(
+      'subscriptions-renew-due',
+      { every: 5 * 60 * 1000 },
+      { name: 'subscriptions.renew-due', data: {} },
+    );
 }

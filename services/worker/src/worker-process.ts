@@ -6,12 +6,13 @@ import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { DEFAULT_SAFETY_NET_POLL_SECONDS, DEFAULT_WORKER_LOCK_DURATION_MS } from '@ones-m365/shared/config';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import { IntegrationRepository } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
+import { createRepositories } from '@ones-m365/shared/db';
 import { Outbox } from '@ones-m365/shared/outbox';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import type { Producer } from '@ones-m365/shared/queue';
+import { createCoordination } from '@ones-m365/shared/sync';
 import { startOutboxDrainer } from './background/outbox-drainer.js';
 import { startScheduleWatchdog } from './background/schedule-watchdog.js';
 import { createRegistry } from './jobs/index.js';
@@ -46,18 +47,38 @@ const OUTBOX_GRACE_MS = 2_000;
 
 export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ close(): Promise<void> }> {
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
-  const registry = createRegistry({ db: deps.db, redis: deps.connection, prefix: deps.prefix, graph: deps.graph, secretBox: deps.secretBox, lockLeaseMs: lockDurationMs,
-    producer: deps.producer, publicBaseUrl: deps.publicBaseUrl, safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
+  const coordination = createCoordination(deps.connection, deps.prefix);
+  const repositories = createRepositories(deps.db);
+  const registry = createRegistry({
+    repositories,
+    coordination,
+    graph: deps.graph,
+    secretBox: deps.secretBox,
+    lockLeaseMs: lockDurationMs,
+    producer: deps.producer,
+    publicBaseUrl: deps.publicBaseUrl,
+    safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
     ...(deps.operations ? { operations: deps.operations } : {}),
   });
-  const running = startWorkers({ connection: deps.connection, prefix: deps.prefix, registry, concurrency: deps.concurrency, logger: deps.logger, lockDurationMs,
+  const running = startWorkers({
+    connection: deps.connection,
+    prefix: deps.prefix,
+    registry,
+    concurrency: deps.concurrency,
+    logger: deps.logger,
+    lockDurationMs,
     ...(deps.operations ? { operations: deps.operations } : {}),
   });
   const schedules = { syncRunRetentionDays: 30 };
   await upsertSchedules(deps.producer, schedules);
-  const drainer = startOutboxDrainer({ outbox: new Outbox(deps.db, deps.producer, deps.logger), logger: deps.logger, everyMs: deps.outboxDrainMs ?? 1_000, graceMs: OUTBOX_GRACE_MS });
+  const drainer = startOutboxDrainer({
+    outbox: new Outbox(deps.db, { producer: deps.producer, coordination }, deps.logger),
+    logger: deps.logger,
+    everyMs: deps.outboxDrainMs ?? 1_000,
+    graceMs: OUTBOX_GRACE_MS,
+  });
   const watchdog = startScheduleWatchdog(
-    { producer: deps.producer, integrations: new IntegrationRepository(deps.db), logger: deps.logger, schedules },
+    { producer: deps.producer, integrations: repositories.integrations, logger: deps.logger, schedules },
     deps.scheduleCheckMs ?? 30_000,
   );
   deps.logger.info('worker started', { queues: running.workers.map((w) => w.name), concurrency: deps.concurrency });

@@ -11,14 +11,32 @@ import { UserGroupEntity } from './user-group.entity.js';
 import { UserEntity } from './user.entity.js';
 
 export {
-  BookingPolicyEntity, GraphSubscriptionEntity, GroupEntity, IntegrationEntity, PendingJobEntity, RoomBookingEntity,
-  RoomEntity, SyncRunEntity, SyncStateEntity, UserGroupEntity, UserEntity,
+  BookingPolicyEntity,
+  GraphSubscriptionEntity,
+  GroupEntity,
+  IntegrationEntity,
+  PendingJobEntity,
+  RoomBookingEntity,
+  RoomEntity,
+  SyncRunEntity,
+  SyncStateEntity,
+  UserGroupEntity,
+  UserEntity,
 };
 export type { Cloud, IntegrationStatus, SyncMode } from './integration.entity.js';
 export type { SyncRunStatus } from './sync-run.entity.js';
 export type { BookingSource, BookingStatus, BookingType } from './room-booking.entity.js';
 
 export const ENTITIES = [
-  IntegrationEntity, RoomEntity, UserEntity, GroupEntity, UserGroupEntity, SyncStateEntity,
-  GraphSubscriptionEntity, RoomBookingEntity, BookingPolicyEntity, SyncRunEntity, PendingJobEntity,
+  IntegrationEntity,
+  RoomEntity,
+  UserEntity,
+  GroupEntity,
+  UserGroupEntity,
+  SyncStateEntity,
+  GraphSubscriptionEntity,
+  RoomBookingEntity,
+  BookingPolicyEntity,
+  SyncRunEntity,
+  PendingJobEntity,
 ];

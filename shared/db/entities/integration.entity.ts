@@ -1,5 +1,14 @@
 import { Column, Entity, Index } from 'typeorm';
-import { createdAtColumn, dateColumn, idColumn, intColumn, jsonColumn, stringColumn, textColumn, updatedAtColumn } from './columns.js';
+import {
+  createdAtColumn,
+  dateColumn,
+  idColumn,
+  intColumn,
+  jsonColumn,
+  stringColumn,
+  textColumn,
+  updatedAtColumn,
+} from './columns.js';
 
 export type Cloud = 'global' | 'china';
 export type IntegrationStatus = 'draft' | 'enabled' | 'disabled' | 'error';

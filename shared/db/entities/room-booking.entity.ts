@@ -1,5 +1,14 @@
 import { Entity, Index } from 'typeorm';
-import { boolColumn, createdAtColumn, dateColumn, fkColumn, stringColumn, textColumn, idColumn, updatedAtColumn } from './columns.js';
+import {
+  boolColumn,
+  createdAtColumn,
+  dateColumn,
+  fkColumn,
+  stringColumn,
+  textColumn,
+  idColumn,
+  updatedAtColumn,
+} from './columns.js';
 
 /** The kinds of booking calendarView gives: a single event, an occurrence or exception of a series, a series master. */
 export type BookingType = 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';

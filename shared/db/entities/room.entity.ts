@@ -1,5 +1,14 @@
 import { Entity, Index } from 'typeorm';
-import { boolColumn, createdAtColumn, fkColumn, idColumn, intColumn, jsonColumn, stringColumn, updatedAtColumn } from './columns.js';
+import {
+  boolColumn,
+  createdAtColumn,
+  fkColumn,
+  idColumn,
+  intColumn,
+  jsonColumn,
+  stringColumn,
+  updatedAtColumn,
+} from './columns.js';
 
 /** A room from the Places API, keyed by email: Graph's `room.id` is not immutable. */
 @Entity('rooms')

@@ -5,34 +5,30 @@
  */
 import { dialectMigration } from './dialect-migration.js';
 
-const MYSQL_UP = [
-    "ALTER TABLE `users` ADD `sync_marker` varchar(36) NULL",
-];
+const MYSQL_UP = ['ALTER TABLE `users` ADD `sync_marker` varchar(36) NULL'];
 
-const MYSQL_DOWN = [
-    "ALTER TABLE `users` DROP COLUMN `sync_marker`",
-];
+const MYSQL_DOWN = ['ALTER TABLE `users` DROP COLUMN `sync_marker`'];
 
 const SQLITE_UP = [
-    "DROP INDEX \"uq_users_integration_graph\"",
-    "DROP INDEX \"ix_users_integration_card\"",
-    "CREATE TABLE \"temporary_users\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"integration_id\" varchar(36) NOT NULL, \"graph_id\" varchar(36) NOT NULL, \"user_principal_name\" varchar(320), \"mail\" varchar(320), \"display_name\" varchar(255), \"account_enabled\" boolean NOT NULL DEFAULT (1), \"active\" boolean NOT NULL DEFAULT (1), \"inactive_reason\" varchar(32), \"card_number\" varchar(128), \"created_at\" datetime(6) NOT NULL DEFAULT (datetime('now')), \"updated_at\" datetime(6) NOT NULL DEFAULT (datetime('now')), \"sync_marker\" varchar(36))",
-    "INSERT INTO \"temporary_users\"(\"id\", \"integration_id\", \"graph_id\", \"user_principal_name\", \"mail\", \"display_name\", \"account_enabled\", \"active\", \"inactive_reason\", \"card_number\", \"created_at\", \"updated_at\") SELECT \"id\", \"integration_id\", \"graph_id\", \"user_principal_name\", \"mail\", \"display_name\", \"account_enabled\", \"active\", \"inactive_reason\", \"card_number\", \"created_at\", \"updated_at\" FROM \"users\"",
-    "DROP TABLE \"users\"",
-    "ALTER TABLE \"temporary_users\" RENAME TO \"users\"",
-    "CREATE UNIQUE INDEX \"uq_users_integration_graph\" ON \"users\" (\"integration_id\", \"graph_id\") ",
-    "CREATE INDEX \"ix_users_integration_card\" ON \"users\" (\"integration_id\", \"card_number\") ",
+  'DROP INDEX "uq_users_integration_graph"',
+  'DROP INDEX "ix_users_integration_card"',
+  'CREATE TABLE "temporary_users" ("id" varchar(36) PRIMARY KEY NOT NULL, "integration_id" varchar(36) NOT NULL, "graph_id" varchar(36) NOT NULL, "user_principal_name" varchar(320), "mail" varchar(320), "display_name" varchar(255), "account_enabled" boolean NOT NULL DEFAULT (1), "active" boolean NOT NULL DEFAULT (1), "inactive_reason" varchar(32), "card_number" varchar(128), "created_at" datetime(6) NOT NULL DEFAULT (datetime(\'now\')), "updated_at" datetime(6) NOT NULL DEFAULT (datetime(\'now\')), "sync_marker" varchar(36))',
+  'INSERT INTO "temporary_users"("id", "integration_id", "graph_id", "user_principal_name", "mail", "display_name", "account_enabled", "active", "inactive_reason", "card_number", "created_at", "updated_at") SELECT "id", "integration_id", "graph_id", "user_principal_name", "mail", "display_name", "account_enabled", "active", "inactive_reason", "card_number", "created_at", "updated_at" FROM "users"',
+  'DROP TABLE "users"',
+  'ALTER TABLE "temporary_users" RENAME TO "users"',
+  'CREATE UNIQUE INDEX "uq_users_integration_graph" ON "users" ("integration_id", "graph_id") ',
+  'CREATE INDEX "ix_users_integration_card" ON "users" ("integration_id", "card_number") ',
 ];
 
 const SQLITE_DOWN = [
-    "DROP INDEX \"ix_users_integration_card\"",
-    "DROP INDEX \"uq_users_integration_graph\"",
-    "ALTER TABLE \"users\" RENAME TO \"temporary_users\"",
-    "CREATE TABLE \"users\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"integration_id\" varchar(36) NOT NULL, \"graph_id\" varchar(36) NOT NULL, \"user_principal_name\" varchar(320), \"mail\" varchar(320), \"display_name\" varchar(255), \"account_enabled\" boolean NOT NULL DEFAULT (1), \"active\" boolean NOT NULL DEFAULT (1), \"inactive_reason\" varchar(32), \"card_number\" varchar(128), \"created_at\" datetime(6) NOT NULL DEFAULT (datetime('now')), \"updated_at\" datetime(6) NOT NULL DEFAULT (datetime('now')))",
-    "INSERT INTO \"users\"(\"id\", \"integration_id\", \"graph_id\", \"user_principal_name\", \"mail\", \"display_name\", \"account_enabled\", \"active\", \"inactive_reason\", \"card_number\", \"created_at\", \"updated_at\") SELECT \"id\", \"integration_id\", \"graph_id\", \"user_principal_name\", \"mail\", \"display_name\", \"account_enabled\", \"active\", \"inactive_reason\", \"card_number\", \"created_at\", \"updated_at\" FROM \"temporary_users\"",
-    "DROP TABLE \"temporary_users\"",
-    "CREATE INDEX \"ix_users_integration_card\" ON \"users\" (\"integration_id\", \"card_number\") ",
-    "CREATE UNIQUE INDEX \"uq_users_integration_graph\" ON \"users\" (\"integration_id\", \"graph_id\") ",
+  'DROP INDEX "ix_users_integration_card"',
+  'DROP INDEX "uq_users_integration_graph"',
+  'ALTER TABLE "users" RENAME TO "temporary_users"',
+  'CREATE TABLE "users" ("id" varchar(36) PRIMARY KEY NOT NULL, "integration_id" varchar(36) NOT NULL, "graph_id" varchar(36) NOT NULL, "user_principal_name" varchar(320), "mail" varchar(320), "display_name" varchar(255), "account_enabled" boolean NOT NULL DEFAULT (1), "active" boolean NOT NULL DEFAULT (1), "inactive_reason" varchar(32), "card_number" varchar(128), "created_at" datetime(6) NOT NULL DEFAULT (datetime(\'now\')), "updated_at" datetime(6) NOT NULL DEFAULT (datetime(\'now\')))',
+  'INSERT INTO "users"("id", "integration_id", "graph_id", "user_principal_name", "mail", "display_name", "account_enabled", "active", "inactive_reason", "card_number", "created_at", "updated_at") SELECT "id", "integration_id", "graph_id", "user_principal_name", "mail", "display_name", "account_enabled", "active", "inactive_reason", "card_number", "created_at", "updated_at" FROM "temporary_users"',
+  'DROP TABLE "temporary_users"',
+  'CREATE INDEX "ix_users_integration_card" ON "users" ("integration_id", "card_number") ',
+  'CREATE UNIQUE INDEX "uq_users_integration_graph" ON "users" ("integration_id", "graph_id") ',
 ];
 
 export const UsersSyncMarker1764900000000 = dialectMigration('UsersSyncMarker1764900000000', {

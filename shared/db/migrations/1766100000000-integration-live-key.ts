@@ -13,21 +13,27 @@ const liveKey = (r: { cloud: string; tenant_id: string; client_id: string }) =>
 const STATEMENTS = {
   mysql: {
     addColumn: 'ALTER TABLE `integrations` ADD `live_key` varchar(320) NULL',
-    select: 'SELECT `id`, `cloud`, `tenant_id`, `client_id` FROM `integrations` WHERE `deleted_at` IS NULL ORDER BY `created_at`, `id`',
+    select:
+      'SELECT `id`, `cloud`, `tenant_id`, `client_id` FROM `integrations` WHERE `deleted_at` IS NULL ORDER BY `created_at`, `id`',
     setKey: 'UPDATE `integrations` SET `live_key` = ? WHERE `id` = ?',
     addIndex: 'CREATE UNIQUE INDEX `uq_integrations_live_key` ON `integrations` (`live_key`)',
-    down: ['DROP INDEX `uq_integrations_live_key` ON `integrations`', 'ALTER TABLE `integrations` DROP COLUMN `live_key`'],
+    down: [
+      'DROP INDEX `uq_integrations_live_key` ON `integrations`',
+      'ALTER TABLE `integrations` DROP COLUMN `live_key`',
+    ],
   },
   sqlite: {
     addColumn: 'ALTER TABLE "integrations" ADD COLUMN "live_key" varchar(320)',
-    select: 'SELECT "id", "cloud", "tenant_id", "client_id" FROM "integrations" WHERE "deleted_at" IS NULL ORDER BY "created_at", "id"',
+    select:
+      'SELECT "id", "cloud", "tenant_id", "client_id" FROM "integrations" WHERE "deleted_at" IS NULL ORDER BY "created_at", "id"',
     setKey: 'UPDATE "integrations" SET "live_key" = ? WHERE "id" = ?',
     addIndex: 'CREATE UNIQUE INDEX "uq_integrations_live_key" ON "integrations" ("live_key") ',
     down: ['DROP INDEX "uq_integrations_live_key"', 'ALTER TABLE "integrations" DROP COLUMN "live_key"'],
   },
 };
 
-const pick = (q: QueryRunner) => (q.connection.options.type === 'better-sqlite3' ? STATEMENTS.sqlite : STATEMENTS.mysql);
+const pick = (q: QueryRunner) =>
+  q.connection.options.type === 'better-sqlite3' ? STATEMENTS.sqlite : STATEMENTS.mysql;
 
 export class IntegrationLiveKey1766100000000 implements MigrationInterface {
   name = 'IntegrationLiveKey1766100000000';
@@ -35,7 +41,7 @@ export class IntegrationLiveKey1766100000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     const sql = pick(q);
     await q.query(sql.addColumn);
-    const rows: { id: string; cloud: string; tenant_id: string; client_id: string }[] = await q.query(sql.select);
+    const rows = (await q.query(sql.select)) as { id: string; cloud: string; tenant_id: string; client_id: string }[];
     const taken = new Set<string>();
     for (const row of rows) {
       const key = liveKey(row);

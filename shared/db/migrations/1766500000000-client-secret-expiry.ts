@@ -7,11 +7,11 @@ import { dialectMigration } from './dialect-migration.js';
 
 export const ClientSecretExpiry1766500000000 = dialectMigration('ClientSecretExpiry1766500000000', {
   mysql: {
-    up: ["ALTER TABLE `integrations` ADD `client_secret_expires_at` datetime(6) NULL"],
-    down: ["ALTER TABLE `integrations` DROP COLUMN `client_secret_expires_at`"],
+    up: ['ALTER TABLE `integrations` ADD `client_secret_expires_at` datetime(6) NULL'],
+    down: ['ALTER TABLE `integrations` DROP COLUMN `client_secret_expires_at`'],
   },
   sqlite: {
-    up: ["ALTER TABLE \"integrations\" ADD COLUMN \"client_secret_expires_at\" datetime(6)"],
-    down: ["ALTER TABLE \"integrations\" DROP COLUMN \"client_secret_expires_at\""],
+    up: ['ALTER TABLE "integrations" ADD COLUMN "client_secret_expires_at" datetime(6)'],
+    down: ['ALTER TABLE "integrations" DROP COLUMN "client_secret_expires_at"'],
   },
 });

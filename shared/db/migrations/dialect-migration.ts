@@ -12,7 +12,8 @@ export interface DialectStatements {
 
 /** `name` ends in the migration's timestamp, which orders migrations (TypeORM's rule). */
 export function dialectMigration(name: string, statements: DialectStatements): new () => MigrationInterface {
-  const pick = (q: QueryRunner) => (q.connection.options.type === 'better-sqlite3' ? statements.sqlite : statements.mysql);
+  const pick = (q: QueryRunner) =>
+    q.connection.options.type === 'better-sqlite3' ? statements.sqlite : statements.mysql;
   return class implements MigrationInterface {
     name = name;
     async up(q: QueryRunner): Promise<void> {

@@ -9,7 +9,12 @@ import { RoomBookingsCalendar1766600000000 } from './1766600000000-room-bookings
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
-  InitialSchema1764300000000, UsersSyncMarker1764900000000, DeactivationThresholdDefault1764900000001, IntegrationTenantGuid1765000000000,
-  IntegrationLiveKey1766100000000, PendingJobs1766300000000, ClientSecretExpiry1766500000000,
+  InitialSchema1764300000000,
+  UsersSyncMarker1764900000000,
+  DeactivationThresholdDefault1764900000001,
+  IntegrationTenantGuid1765000000000,
+  IntegrationLiveKey1766100000000,
+  PendingJobs1766300000000,
+  ClientSecretExpiry1766500000000,
   RoomBookingsCalendar1766600000000,
 ];

@@ -10,7 +10,21 @@ import { fastUpsertBatch, toPage, type Page } from './upsert.js';
 
 export type BookingRow = Pick<
   RoomBookingEntity,
-  'integrationId' | 'roomId' | 'graphEventId' | 'iCalUId' | 'seriesMasterId' | 'type' | 'changeKey' | 'subject' | 'organizerEmail' | 'organizerName' | 'startAt' | 'endAt' | 'isAllDay' | 'status' | 'seenRound'
+  | 'integrationId'
+  | 'roomId'
+  | 'graphEventId'
+  | 'iCalUId'
+  | 'seriesMasterId'
+  | 'type'
+  | 'changeKey'
+  | 'subject'
+  | 'organizerEmail'
+  | 'organizerName'
+  | 'startAt'
+  | 'endAt'
+  | 'isAllDay'
+  | 'status'
+  | 'seenRound'
 >;
 
 export interface BookingFilter {
@@ -24,7 +38,21 @@ export interface BookingFilter {
   limit: number;
 }
 
-const OVERWRITE = ['iCalUId', 'seriesMasterId', 'type', 'changeKey', 'subject', 'organizerEmail', 'organizerName', 'startAt', 'endAt', 'isAllDay', 'status', 'seenRound', 'updatedAt'] as const;
+const OVERWRITE = [
+  'iCalUId',
+  'seriesMasterId',
+  'type',
+  'changeKey',
+  'subject',
+  'organizerEmail',
+  'organizerName',
+  'startAt',
+  'endAt',
+  'isAllDay',
+  'status',
+  'seenRound',
+  'updatedAt',
+] as const;
 
 export class BookingRepository {
   private readonly repo: Repository<RoomBookingEntity>;
@@ -46,7 +74,10 @@ export class BookingRepository {
   /** Graph event ids of the room already stored (to count created vs updated). */
   async storedEventIds(roomId: string, graphEventIds: string[]): Promise<Set<string>> {
     if (graphEventIds.length === 0) return new Set();
-    const rows = await this.repo.find({ select: { graphEventId: true }, where: { roomId, graphEventId: In(graphEventIds) } });
+    const rows = await this.repo.find({
+      select: { graphEventId: true },
+      where: { roomId, graphEventId: In(graphEventIds) },
+    });
     return new Set(rows.map((r) => r.graphEventId));
   }
 
@@ -89,7 +120,10 @@ export class BookingRepository {
     if (f.status) qb.andWhere('b.status = :status', { status: f.status });
     if (f.source) qb.andWhere('b.source = :source', { source: f.source });
     if (f.cursor) qb.andWhere('b.id > :cursor', { cursor: f.cursor });
-    const rows = await qb.orderBy('b.id', 'ASC').take(f.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('b.id', 'ASC')
+      .take(f.limit + 1)
+      .getMany();
     return toPage(rows, f.limit);
   }
 

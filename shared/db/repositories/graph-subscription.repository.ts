@@ -35,14 +35,21 @@ export class GraphSubscriptionRepository {
     return await this.repo.findOne({ where: { graphSubscriptionId } });
   }
 
-  /** Integrations holding a subscription that expires before `before` or was flagged for renewal. */
-  async integrationsDueBefore(before: Date): Promise<string[]> {
-    const rows = await this.repo
-      .createQueryBuilder('s')
-      .select('DISTINCT s.integrationId', 'integrationId')
-      .where([{ expiresAt: LessThan(before) }, { status: Not('active') }])
-      .getRawMany<{ integrationId: string }>();
-    return rows.map((r) => r.integrationId);
+  async byIds(ids: readonly string[]): Promise<GraphSubscriptionEntity[]> {
+    if (ids.length === 0) return [];
+    return await this.repo.find({ where: { id: In([...ids]) } });
+  }
+
+  /**
+   * Subscriptions that expire before `before` or were flagged for renewal, by integration and
+   * soonest first, at most `limit` (the rest are picked up by the next run).
+   */
+  async dueBefore(before: Date, limit: number): Promise<GraphSubscriptionEntity[]> {
+    return await this.repo.find({
+      where: [{ expiresAt: LessThan(before) }, { status: Not('active') }],
+      order: { integrationId: 'ASC', expiresAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
   }
 
   /**
@@ -96,7 +103,11 @@ export class GraphSubscriptionRepository {
     return await this.repo
       .createQueryBuilder('s')
       .innerJoin(IntegrationEntity, 'i', 'i.id = s.integrationId')
-      .select(['s.graphSubscriptionId AS graphSubscriptionId', 's.integrationId AS integrationId', 's.stream AS stream'])
+      .select([
+        's.graphSubscriptionId AS graphSubscriptionId',
+        's.integrationId AS integrationId',
+        's.stream AS stream',
+      ])
       .addSelect(['s.clientStateHash AS clientStateHash', 'COALESCE(i.tenantGuid, i.tenantId) AS tenantId'])
       .where('i.deletedAt IS NULL')
       .andWhere('i.status = :status', { status: 'enabled' })

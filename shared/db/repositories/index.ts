@@ -8,6 +8,7 @@ export * from './sync-state.repository.js';
 export * from './upsert.js';
 export * from './user.repository.js';
 export * from './unit-of-work.js';
+export * from './repositories.js';
 export * from './integration-live-key.js';
 export * from './pending-job.repository.js';
 export * from './integration-write.js';

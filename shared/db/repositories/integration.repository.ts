@@ -3,7 +3,10 @@ import { IsNull, type DataSource, type EntityManager, type Repository } from 'ty
 import { IntegrationEntity, RoomEntity, UserEntity } from '../entities/index.js';
 import { integrationLiveKey, LIVE_KEY_FIELDS } from './integration-live-key.js';
 
-export type NewIntegration = Pick<IntegrationEntity, 'name' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecretSealed' | 'clientSecretHint' | 'endpoints'> &
+export type NewIntegration = Pick<
+  IntegrationEntity,
+  'name' | 'cloud' | 'tenantId' | 'clientId' | 'clientSecretSealed' | 'clientSecretHint' | 'endpoints'
+> &
   Partial<Pick<IntegrationEntity, 'id' | 'clientSecretExpiresAt'>>;
 
 export class IntegrationRepository {
@@ -15,13 +18,20 @@ export class IntegrationRepository {
   /** Rejects with a unique violation when a live integration has the same cloud, tenant and client ID. */
   async create(data: NewIntegration): Promise<IntegrationEntity> {
     const row = this.repo.create({
-      roomSettings: { mode: 'all' }, userSettings: null, lastTest: null, ...data, id: data.id ?? randomUUID(), liveKey: integrationLiveKey(data),
+      roomSettings: { mode: 'all' },
+      userSettings: null,
+      lastTest: null,
+      ...data,
+      id: data.id ?? randomUUID(),
+      liveKey: integrationLiveKey(data),
     });
     return await this.repo.save(row);
   }
 
   /** The live integration holding this cloud + tenant + client ID, if any. */
-  async findLive(fields: Pick<IntegrationEntity, 'cloud' | 'tenantId' | 'clientId'>): Promise<IntegrationEntity | null> {
+  async findLive(
+    fields: Pick<IntegrationEntity, 'cloud' | 'tenantId' | 'clientId'>,
+  ): Promise<IntegrationEntity | null> {
     return await this.repo.findOne({ where: { liveKey: integrationLiveKey(fields), deletedAt: IsNull() } });
   }
 
@@ -44,7 +54,10 @@ export class IntegrationRepository {
   }
 
   /** Rejects with a unique violation (nothing saved) when the patch gives it another live integration's cloud, tenant and client ID. */
-  async update(id: string, patch: Partial<Omit<IntegrationEntity, 'id' | 'createdAt' | 'liveKey'>>): Promise<IntegrationEntity | null> {
+  async update(
+    id: string,
+    patch: Partial<Omit<IntegrationEntity, 'id' | 'createdAt' | 'liveKey'>>,
+  ): Promise<IntegrationEntity | null> {
     if (!LIVE_KEY_FIELDS.some((f) => patch[f] !== undefined)) {
       await this.repo.update({ id, deletedAt: IsNull() }, patch as never);
     } else {
@@ -65,7 +78,11 @@ export class IntegrationRepository {
    */
   async softDelete(id: string): Promise<boolean> {
     return await this.repo.manager.transaction(async (em) => {
-      const r = await em.update(IntegrationEntity, { id, deletedAt: IsNull() }, { deletedAt: new Date(), status: 'disabled', liveKey: null });
+      const r = await em.update(
+        IntegrationEntity,
+        { id, deletedAt: IsNull() },
+        { deletedAt: new Date(), status: 'disabled', liveKey: null },
+      );
       if ((r.affected ?? 0) === 0) return false;
       await deactivateSyncedData(em, id);
       return true;
@@ -88,5 +105,9 @@ export class IntegrationRepository {
 
 async function deactivateSyncedData(em: EntityManager, id: string): Promise<void> {
   await em.update(RoomEntity, { integrationId: id, active: true }, { active: false });
-  await em.update(UserEntity, { integrationId: id, active: true }, { active: false, inactiveReason: 'integration_deleted' });
+  await em.update(
+    UserEntity,
+    { integrationId: id, active: true },
+    { active: false, inactiveReason: 'integration_deleted' },
+  );
 }

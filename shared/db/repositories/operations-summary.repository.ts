@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import { GraphSubscriptionEntity, SyncRunEntity } from '../entities/index.js';
 
 /** MAX() of a datetime comes back as a Date (MySQL) or as UTC text without a zone (SQLite). */
-export const rawDate = (v: unknown): Date => (v instanceof Date ? v : new Date(/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? String(v) : `${String(v).replace(' ', 'T')}Z`));
+export const rawDate = (v: unknown): Date =>
+  v instanceof Date ? v : new Date(/Z|[+-]\d\d:?\d\d$/.test(String(v)) ? String(v) : `${String(v).replace(' ', 'T')}Z`);
 
 export class OperationsSummaryRepository {
   constructor(private readonly ds: DataSource) {}
@@ -24,9 +25,9 @@ export class OperationsSummaryRepository {
   }
 
   async subscriptionExpiries(): Promise<{ integrationId: string; stream: string; expiresAt: Date }[]> {
-    const rows = await this.ds.getRepository(GraphSubscriptionEntity).find({ select: { integrationId: true, stream: true, expiresAt: true } });
+    const rows = await this.ds
+      .getRepository(GraphSubscriptionEntity)
+      .find({ select: { integrationId: true, stream: true, expiresAt: true } });
     return rows.map((r) => ({ integrationId: r.integrationId, stream: r.stream, expiresAt: r.expiresAt }));
   }
 }
-
-

@@ -18,7 +18,11 @@ export class PendingJobRepository {
 
   /** The oldest rows created before `before`, oldest first: follow-ups reach the queue in the order they were written. */
   async oldest(limit: number, before: Date): Promise<PendingJobEntity[]> {
-    return await this.repo.find({ where: { createdAt: LessThan(before) }, order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
+    return await this.repo.find({
+      where: { createdAt: LessThan(before) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
   }
 
   async byIds(ids: string[]): Promise<PendingJobEntity[]> {

@@ -16,9 +16,28 @@ export class RoomRepository {
     const now = new Date();
     await upsertBatch(
       this.repo,
-      rows.map((r) => ({ ...r, email: r.email.toLowerCase(), id: randomUUID(), active: true, createdAt: now, updatedAt: now })),
+      rows.map((r) => ({
+        ...r,
+        email: r.email.toLowerCase(),
+        id: randomUUID(),
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+      })),
       columnsOf(this.repo, ['integrationId', 'email']),
-      columnsOf(this.repo, ['graphId', 'displayName', 'capacity', 'building', 'floorNumber', 'floorLabel', 'bookingType', 'isWheelChairAccessible', 'tags', 'active', 'updatedAt']),
+      columnsOf(this.repo, [
+        'graphId',
+        'displayName',
+        'capacity',
+        'building',
+        'floorNumber',
+        'floorLabel',
+        'bookingType',
+        'isWheelChairAccessible',
+        'tags',
+        'active',
+        'updatedAt',
+      ]),
     );
   }
 
@@ -31,12 +50,23 @@ export class RoomRepository {
     return r.affected ?? 0;
   }
 
-  async list(integrationId: string, opts: { cursor?: string; limit: number; active?: boolean }): Promise<Page<RoomEntity>> {
+  async list(
+    integrationId: string,
+    opts: { cursor?: string; limit: number; active?: boolean },
+  ): Promise<Page<RoomEntity>> {
     const qb = this.repo.createQueryBuilder('r').where('r.integrationId = :integrationId', { integrationId });
     if (opts.active !== undefined) qb.andWhere('r.active = :active', { active: opts.active });
     if (opts.cursor) qb.andWhere('r.id > :cursor', { cursor: opts.cursor });
-    const rows = await qb.orderBy('r.id', 'ASC').take(opts.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('r.id', 'ASC')
+      .take(opts.limit + 1)
+      .getMany();
     return toPage(rows, opts.limit);
+  }
+
+  /** The ids of the integration's active rooms (one calendar stream each). */
+  async activeIds(integrationId: string): Promise<{ id: string }[]> {
+    return await this.repo.find({ select: { id: true }, where: { integrationId, active: true }, order: { id: 'ASC' } });
   }
 
   async byEmails(integrationId: string, emails: string[]): Promise<RoomEntity[]> {

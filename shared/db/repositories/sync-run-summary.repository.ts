@@ -39,20 +39,38 @@ export class SyncRunSummaryRepository {
       .getRawMany<{ stream: string; status: string; at: unknown }>();
     const byStream = new Map<string, StreamRunSummary>();
     for (const row of rows) {
-      const s = byStream.get(row.stream) ?? { stream: row.stream, lastSuccessAt: null, lastFailureAt: null, failure: null, retrying: null };
+      const s = byStream.get(row.stream) ?? {
+        stream: row.stream,
+        lastSuccessAt: null,
+        lastFailureAt: null,
+        failure: null,
+        retrying: null,
+      };
       if (row.status === 'succeeded') s.lastSuccessAt = asDate(row.at);
       else s.lastFailureAt = asDate(row.at);
       byStream.set(row.stream, s);
     }
     for (const s of byStream.values()) {
       if (s.lastFailureAt && (!s.lastSuccessAt || s.lastFailureAt > s.lastSuccessAt)) {
-        const run = await this.repo.findOne({ where: { integrationId, stream: s.stream, status: 'failed' }, order: { finishedAt: 'DESC' } });
+        const run = await this.repo.findOne({
+          where: { integrationId, stream: s.stream, status: 'failed' },
+          order: { finishedAt: 'DESC' },
+        });
         s.failure = { error: run?.error ?? null, at: s.lastFailureAt };
       }
     }
-    const retrying = await this.repo.find({ where: { integrationId, status: 'running', error: Not(IsNull()) }, order: { startedAt: 'ASC' } });
+    const retrying = await this.repo.find({
+      where: { integrationId, status: 'running', error: Not(IsNull()) },
+      order: { startedAt: 'ASC' },
+    });
     for (const run of retrying) {
-      const s = byStream.get(run.stream) ?? { stream: run.stream, lastSuccessAt: null, lastFailureAt: null, failure: null, retrying: null };
+      const s = byStream.get(run.stream) ?? {
+        stream: run.stream,
+        lastSuccessAt: null,
+        lastFailureAt: null,
+        failure: null,
+        retrying: null,
+      };
       s.retrying = run.error;
       byStream.set(run.stream, s);
     }
@@ -61,6 +79,9 @@ export class SyncRunSummaryRepository {
 
   /** Runs stopped by the mass-deactivation guard, waiting for an admin's confirmation. */
   async waitingConfirmation(integrationId: string): Promise<SyncRunEntity[]> {
-    return await this.repo.find({ where: { integrationId, status: 'needs_confirmation' }, order: { startedAt: 'DESC' } });
+    return await this.repo.find({
+      where: { integrationId, status: 'needs_confirmation' },
+      order: { startedAt: 'DESC' },
+    });
   }
 }

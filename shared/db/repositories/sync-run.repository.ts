@@ -2,8 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { SyncRunEntity } from '../entities/index.js';
 
-export type SyncRunStart = Pick<SyncRunEntity, 'integrationId' | 'stream' | 'mode' | 'trigger'> & { jobId?: string | null };
-export type SyncRunResult = Partial<Pick<SyncRunEntity, 'status' | 'created' | 'updated' | 'deactivated' | 'unchanged' | 'graphRequests' | 'warnings' | 'error'>>;
+export type SyncRunStart = Pick<SyncRunEntity, 'integrationId' | 'stream' | 'mode' | 'trigger'> & {
+  jobId?: string | null;
+};
+export type SyncRunResult = Partial<
+  Pick<
+    SyncRunEntity,
+    'status' | 'created' | 'updated' | 'deactivated' | 'unchanged' | 'graphRequests' | 'warnings' | 'error'
+  >
+>;
 
 export class SyncRunRepository {
   private readonly repo: Repository<SyncRunEntity>;
@@ -13,7 +20,14 @@ export class SyncRunRepository {
 
   async start(run: SyncRunStart): Promise<SyncRunEntity> {
     return await this.repo.save(
-      this.repo.create({ ...run, jobId: run.jobId ?? null, id: randomUUID(), status: 'running', startedAt: new Date(), warnings: [] }),
+      this.repo.create({
+        ...run,
+        jobId: run.jobId ?? null,
+        id: randomUUID(),
+        status: 'running',
+        startedAt: new Date(),
+        warnings: [],
+      }),
     );
   }
 
@@ -31,7 +45,10 @@ export class SyncRunRepository {
   /** Writes the progress of a run that is not over yet (counts, requests, warnings, error): one UPDATE. */
   async save(run: SyncRunEntity): Promise<SyncRunEntity> {
     const { created, updated, deactivated, unchanged, graphRequests, warnings, error } = run;
-    await this.repo.update({ id: run.id }, { created, updated, deactivated, unchanged, graphRequests, warnings, error });
+    await this.repo.update(
+      { id: run.id },
+      { created, updated, deactivated, unchanged, graphRequests, warnings, error },
+    );
     return run;
   }
 

@@ -3,7 +3,9 @@ import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { SyncStateEntity } from '../entities/index.js';
 import { columnsOf, upsertBatch } from './upsert.js';
 
-export type SyncStatePatch = Partial<Pick<SyncStateEntity, 'deltaLink' | 'checkpoint' | 'status' | 'lastError' | 'lastSyncedAt'>>;
+export type SyncStatePatch = Partial<
+  Pick<SyncStateEntity, 'deltaLink' | 'checkpoint' | 'status' | 'lastError' | 'lastSyncedAt'>
+>;
 
 export class SyncStateRepository {
   private readonly repo: Repository<SyncStateEntity>;

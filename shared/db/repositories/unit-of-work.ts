@@ -15,6 +15,11 @@ export interface SyncUnitOfWork {
 /** Runs `fn` in one database transaction: everything it writes commits together or not at all. */
 export async function inTransaction<T>(ds: DataSource, fn: (tx: SyncUnitOfWork) => Promise<T>): Promise<T> {
   return await ds.transaction(async (em) =>
-    fn({ users: new UserRepository(em), rooms: new RoomRepository(em), syncStates: new SyncStateRepository(em), syncRuns: new SyncRunRepository(em) }),
+    fn({
+      users: new UserRepository(em),
+      rooms: new RoomRepository(em),
+      syncStates: new SyncStateRepository(em),
+      syncRuns: new SyncRunRepository(em),
+    }),
   );
 }

@@ -16,7 +16,7 @@ export async function upsertBatch<T extends ObjectLiteral>(
     .createQueryBuilder()
     .insert()
     .into(repo.target)
-    .values(rows as never)
+    .values(rows)
     .orUpdate(overwrite, conflict)
     .updateEntity(false)
     .execute();
@@ -65,10 +65,15 @@ export async function fastUpsertBatch<T extends ObjectLiteral>(
   };
   const params: unknown[] = [];
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  for (const row of rows) for (const c of columns) params.push(driver.preparePersistentValue(row[c.propertyName as keyof T], c));
+  for (const row of rows)
+    for (const c of columns) params.push(driver.preparePersistentValue(row[c.propertyName as keyof T], c));
   const sqlite = repo.manager.connection.options.type === 'better-sqlite3';
-  const set = overwrite.map((p) => (sqlite ? `${colOf(p)} = excluded.${colOf(p)}` : `${colOf(p)} = VALUES(${colOf(p)})`)).join(', ');
-  const tail = sqlite ? `ON CONFLICT (${conflict.map(colOf).join(', ')}) DO UPDATE SET ${set}` : `ON DUPLICATE KEY UPDATE ${set}`;
+  const set = overwrite
+    .map((p) => (sqlite ? `${colOf(p)} = excluded.${colOf(p)}` : `${colOf(p)} = VALUES(${colOf(p)})`))
+    .join(', ');
+  const tail = sqlite
+    ? `ON CONFLICT (${conflict.map(colOf).join(', ')}) DO UPDATE SET ${set}`
+    : `ON DUPLICATE KEY UPDATE ${set}`;
   const sql = `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')} ${tail}`;
   await repo.manager.query(sql, params);
 }

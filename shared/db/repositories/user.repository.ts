@@ -3,7 +3,18 @@ import { In, type DataSource, type EntityManager, type Repository } from 'typeor
 import { UserEntity, UserGroupEntity } from '../entities/index.js';
 import { columnsOf, fastUpsertBatch, toPage, upsertBatch, type Page } from './upsert.js';
 
-export type UserRow = Pick<UserEntity, 'integrationId' | 'graphId' | 'userPrincipalName' | 'mail' | 'displayName' | 'accountEnabled' | 'active' | 'inactiveReason' | 'cardNumber'>;
+export type UserRow = Pick<
+  UserEntity,
+  | 'integrationId'
+  | 'graphId'
+  | 'userPrincipalName'
+  | 'mail'
+  | 'displayName'
+  | 'accountEnabled'
+  | 'active'
+  | 'inactiveReason'
+  | 'cardNumber'
+>;
 
 export interface UserView extends UserEntity {
   groupIds: string[];
@@ -24,7 +35,16 @@ export class UserRepository {
       this.repo,
       rows.map((r) => ({ ...r, id: randomUUID(), createdAt: now, updatedAt: now })),
       columnsOf(this.repo, ['integrationId', 'graphId']),
-      columnsOf(this.repo, ['userPrincipalName', 'mail', 'displayName', 'accountEnabled', 'active', 'inactiveReason', 'cardNumber', 'updatedAt']),
+      columnsOf(this.repo, [
+        'userPrincipalName',
+        'mail',
+        'displayName',
+        'accountEnabled',
+        'active',
+        'inactiveReason',
+        'cardNumber',
+        'updatedAt',
+      ]),
     );
   }
 
@@ -35,16 +55,32 @@ export class UserRepository {
    */
   async upsertPage(rows: (UserRow & { id: string })[], opts: { cards: boolean; marker: string | null }): Promise<void> {
     const now = new Date();
-    const overwrite: (keyof UserEntity & string)[] = ['userPrincipalName', 'mail', 'displayName', 'accountEnabled', 'active', 'inactiveReason', 'updatedAt'];
+    const overwrite: (keyof UserEntity & string)[] = [
+      'userPrincipalName',
+      'mail',
+      'displayName',
+      'accountEnabled',
+      'active',
+      'inactiveReason',
+      'updatedAt',
+    ];
     if (opts.cards) overwrite.push('cardNumber');
     if (opts.marker) overwrite.push('syncMarker');
-    await fastUpsertBatch(this.repo, rows.map((r) => ({ ...r, syncMarker: opts.marker, createdAt: now, updatedAt: now })), ['integrationId', 'graphId'], overwrite);
+    await fastUpsertBatch(
+      this.repo,
+      rows.map((r) => ({ ...r, syncMarker: opts.marker, createdAt: now, updatedAt: now })),
+      ['integrationId', 'graphId'],
+      overwrite,
+    );
   }
 
   /** Marks users inactive with a reason (their row, card and memberships stay). */
   async deactivate(integrationId: string, graphIds: string[], reason: string): Promise<number> {
     if (graphIds.length === 0) return 0;
-    const r = await this.repo.update({ integrationId, graphId: In(graphIds) }, { active: false, inactiveReason: reason, updatedAt: new Date() });
+    const r = await this.repo.update(
+      { integrationId, graphId: In(graphIds) },
+      { active: false, inactiveReason: reason, updatedAt: new Date() },
+    );
     return r.affected ?? 0;
   }
 
@@ -76,13 +112,32 @@ export class UserRepository {
    * Gives each claimed card to its claimant where it is the card's only claimant, no active user
    * holds the card, and the claimant is active without a card. Returns the claims it assigned.
    */
-  async assignFreeCards(integrationId: string, claims: readonly { graphId: string; card: string }[]): Promise<{ graphId: string; card: string }[]> {
+  async assignFreeCards(
+    integrationId: string,
+    claims: readonly { graphId: string; card: string }[],
+  ): Promise<{ graphId: string; card: string }[]> {
     const byCard = new Map<string, Set<string>>();
     for (const c of claims) byCard.set(c.card, (byCard.get(c.card) ?? new Set()).add(c.graphId));
-    const single = [...byCard].filter(([, ids]) => ids.size === 1).map(([card, ids]) => ({ card, graphId: [...ids][0]! }));
+    const single = [...byCard]
+      .filter(([, ids]) => ids.size === 1)
+      .map(([card, ids]) => ({ card, graphId: [...ids][0]! }));
     if (single.length === 0) return [];
-    const held = new Set((await this.activeCardHolders(integrationId, single.map((c) => c.card))).map((h) => h.cardNumber));
-    const claimants = new Map((await this.byGraphIds(integrationId, single.map((c) => c.graphId))).map((u) => [u.graphId, u]));
+    const held = new Set(
+      (
+        await this.activeCardHolders(
+          integrationId,
+          single.map((c) => c.card),
+        )
+      ).map((h) => h.cardNumber),
+    );
+    const claimants = new Map(
+      (
+        await this.byGraphIds(
+          integrationId,
+          single.map((c) => c.graphId),
+        )
+      ).map((u) => [u.graphId, u]),
+    );
     const assigned: { graphId: string; card: string }[] = [];
     for (const c of single) {
       const u = claimants.get(c.graphId);
@@ -96,7 +151,10 @@ export class UserRepository {
   /** Active users holding one of `cards`: graph id and card. */
   async activeCardHolders(integrationId: string, cards: string[]): Promise<{ graphId: string; cardNumber: string }[]> {
     if (cards.length === 0) return [];
-    const rows = await this.repo.find({ where: { integrationId, active: true, cardNumber: In(cards) }, select: { graphId: true, cardNumber: true } });
+    const rows = await this.repo.find({
+      where: { integrationId, active: true, cardNumber: In(cards) },
+      select: { graphId: true, cardNumber: true },
+    });
     return rows.map((r) => ({ graphId: r.graphId, cardNumber: r.cardNumber ?? '' }));
   }
 
@@ -105,16 +163,27 @@ export class UserRepository {
     return await this.repo.find({ where: { integrationId, graphId: In(graphIds) } });
   }
 
-  async list(integrationId: string, opts: { cursor?: string; limit: number; active?: boolean }): Promise<Page<UserView>> {
+  async list(
+    integrationId: string,
+    opts: { cursor?: string; limit: number; active?: boolean },
+  ): Promise<Page<UserView>> {
     const qb = this.repo.createQueryBuilder('u').where('u.integrationId = :integrationId', { integrationId });
     if (opts.active !== undefined) qb.andWhere('u.active = :active', { active: opts.active });
     if (opts.cursor) qb.andWhere('u.id > :cursor', { cursor: opts.cursor });
-    const rows = await qb.orderBy('u.id', 'ASC').take(opts.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('u.id', 'ASC')
+      .take(opts.limit + 1)
+      .getMany();
     const page = toPage(rows, opts.limit);
-    const links = page.items.length ? await this.links.find({ where: { userId: In(page.items.map((u) => u.id)) } }) : [];
+    const links = page.items.length
+      ? await this.links.find({ where: { userId: In(page.items.map((u) => u.id)) } })
+      : [];
     const byUser = new Map<string, string[]>();
     for (const l of links) byUser.set(l.userId, [...(byUser.get(l.userId) ?? []), l.groupId]);
-    return { items: page.items.map((u) => Object.assign(u, { groupIds: byUser.get(u.id) ?? [] })), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((u) => Object.assign(u, { groupIds: byUser.get(u.id) ?? [] })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /** Adds users to groups; existing memberships are left as they are. */
@@ -122,7 +191,14 @@ export class UserRepository {
     if (userIds.length === 0 || groupIds.length === 0) return;
     const now = new Date();
     const rows = userIds.flatMap((userId) => groupIds.map((groupId) => ({ userId, groupId, createdAt: now })));
-    await this.links.createQueryBuilder().insert().into(UserGroupEntity).values(rows).orIgnore().updateEntity(false).execute();
+    await this.links
+      .createQueryBuilder()
+      .insert()
+      .into(UserGroupEntity)
+      .values(rows)
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
   }
 
   async countActive(integrationId: string): Promise<number> {

@@ -3,7 +3,9 @@ import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
 
 describe('api app (real MySQL and Redis)', () => {
   let h: ApiHarness;
-  before(async () => { h = await startApiHarness({ BODY_LIMIT: '2kb' }); });
+  before(async () => {
+    h = await startApiHarness({ BODY_LIMIT: '2kb' });
+  });
   after(() => h.close());
 
   describe('unauthenticated routes', () => {
@@ -18,7 +20,9 @@ describe('api app (real MySQL and Redis)', () => {
       await h.call('/api/v1/groups');
       const m = await h.call('/metrics', { auth: false });
       expect(m.headers.get('content-type')).to.include('text/plain');
-      expect(m.body).to.include('ones_m365_http_request_duration_seconds_count{method="GET",route="/api/v1/groups",status="200"}');
+      expect(m.body).to.include(
+        'ones_m365_http_request_duration_seconds_count{method="GET",route="/api/v1/groups",status="200"}',
+      );
       expect(m.body).to.match(/ones_m365_queue_jobs\{queue="sync",state="waiting"\} 0/);
     });
   });
@@ -46,13 +50,21 @@ describe('api app (real MySQL and Redis)', () => {
       expect(ok.status).to.equal(200);
       expect(String(ok.body)).to.include('<html');
       const queues = await h.call('/admin/queues/api/queues', { headers: { authorization: `Basic ${basic}` } });
-      expect(queues.body.queues.map((q: { name: string }) => q.name)).to.have.members(['sync', 'maintenance', 'subscriptions']);
+      expect(queues.body.queues.map((q: { name: string }) => q.name)).to.have.members([
+        'sync',
+        'maintenance',
+        'subscriptions',
+      ]);
     });
   });
 
   describe('bad input', () => {
     it('answers malformed JSON with 400 in the contract error shape', async () => {
-      const r = await h.call('/api/v1/groups', { method: 'POST', body: '{"name":', headers: { 'content-type': 'application/json' } });
+      const r = await h.call('/api/v1/groups', {
+        method: 'POST',
+        body: '{"name":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(r.status).to.equal(400);
       expect(r.body.error.code).to.equal('invalid_json');
     });
@@ -69,7 +81,9 @@ describe('api app (real MySQL and Redis)', () => {
       expect(r.body.error.code).to.equal('validation_failed');
       const fields = r.body.error.details.map((d: { field: string }) => d.field);
       expect(fields).to.include.members(['body.name', 'body']);
-      expect(r.body.error.details.find((d: { field: string }) => d.field === 'body.name').message).to.equal('must not be empty');
+      expect(r.body.error.details.find((d: { field: string }) => d.field === 'body.name').message).to.equal(
+        'must not be empty',
+      );
     });
 
     it('answers unknown routes with 404 JSON', async () => {
@@ -82,7 +96,11 @@ describe('api app (real MySQL and Redis)', () => {
     it('survives hostile requests (the process keeps answering)', async () => {
       const bodies = ['\u0000', '[]', 'null', '"str"', '{"name":{"$gt":""}}', `{"name":"${'\\u0000'.repeat(10)}"}`];
       for (const body of bodies) {
-        const r = await h.call('/api/v1/groups', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        const r = await h.call('/api/v1/groups', {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
         expect(r.status, body).to.be.oneOf([400, 201]);
       }
       expect((await h.call('/healthz', { auth: false })).status).to.equal(200);
@@ -121,7 +139,9 @@ describe('api app (real MySQL and Redis)', () => {
 
 describe('api readiness without Redis', () => {
   let h: ApiHarness;
-  before(async () => { h = await startApiHarness({ REDIS_URL: 'redis://127.0.0.1:1' }); });
+  before(async () => {
+    h = await startApiHarness({ REDIS_URL: 'redis://127.0.0.1:1' });
+  });
   after(() => h.close());
 
   it('answers /readyz 503 naming Redis, and /healthz still 200', async () => {

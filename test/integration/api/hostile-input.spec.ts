@@ -17,7 +17,9 @@ function expectClientError(r: RawResponse, status: number, code: string): void {
   expect(r.status, r.text).to.equal(status);
   const body = r.json as { error: { code: string; message: string } };
   expect(body.error.code).to.equal(code);
-  expect(body.error.message).to.be.a('string').and.not.match(/at .*\.(ts|js):\d+/);
+  expect(body.error.message)
+    .to.be.a('string')
+    .and.not.match(/at .*\.(ts|js):\d+/);
 }
 
 describe('hostile input: bodies, paths and job ids a client got wrong', () => {
@@ -34,13 +36,43 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
 
   const json = Buffer.from('{"name":"Hostile"}');
   const bodies: { what: string; encoding: string; body: Buffer; status: number; code: string }[] = [
-    { what: 'gzip announced, plain body sent', encoding: 'gzip', body: Buffer.from('{}'), status: 400, code: 'invalid_body' },
-    { what: 'truncated gzip', encoding: 'gzip', body: gzipSync(json).subarray(0, 12), status: 400, code: 'invalid_body' },
-    { what: 'deflate announced, garbage sent', encoding: 'deflate', body: Buffer.from('not deflate at all'), status: 400, code: 'invalid_body' },
+    {
+      what: 'gzip announced, plain body sent',
+      encoding: 'gzip',
+      body: Buffer.from('{}'),
+      status: 400,
+      code: 'invalid_body',
+    },
+    {
+      what: 'truncated gzip',
+      encoding: 'gzip',
+      body: gzipSync(json).subarray(0, 12),
+      status: 400,
+      code: 'invalid_body',
+    },
+    {
+      what: 'deflate announced, garbage sent',
+      encoding: 'deflate',
+      body: Buffer.from('not deflate at all'),
+      status: 400,
+      code: 'invalid_body',
+    },
     { what: 'br announced, gzip sent', encoding: 'br', body: gzipSync(json), status: 400, code: 'invalid_body' },
-    { what: 'gzip announced, deflate sent', encoding: 'gzip', body: deflateSync(json), status: 400, code: 'invalid_body' },
+    {
+      what: 'gzip announced, deflate sent',
+      encoding: 'gzip',
+      body: deflateSync(json),
+      status: 400,
+      code: 'invalid_body',
+    },
     { what: 'an unknown encoding', encoding: 'x-hostile', body: json, status: 415, code: 'unsupported_encoding' },
-    { what: 'two encodings stacked', encoding: 'gzip, br', body: brotliCompressSync(gzipSync(json)), status: 415, code: 'unsupported_encoding' },
+    {
+      what: 'two encodings stacked',
+      encoding: 'gzip, br',
+      body: brotliCompressSync(gzipSync(json)),
+      status: 415,
+      code: 'unsupported_encoding',
+    },
   ];
 
   const bodyRoutes = [
@@ -53,7 +85,10 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
   for (const route of bodyRoutes) {
     it(`${route.path}: a corrupt or unknown content encoding is a 4xx of its own`, async () => {
       for (const b of bodies) {
-        const headers: [string, string][] = [['content-type', 'application/json'], ['content-encoding', b.encoding]];
+        const headers: [string, string][] = [
+          ['content-type', 'application/json'],
+          ['content-encoding', b.encoding],
+        ];
         if (route.auth) headers.push(['authorization', `Bearer ${h.config.apiToken}`]);
         const r = await rawRequest(h.url, { method: 'POST', path: route.path, headers, body: b.body });
         expectClientError(r, b.status, b.code);
@@ -66,14 +101,21 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
     for (const path of ['/webhooks/graph/notifications', '/webhooks/graph/lifecycle']) {
       const r = await rawRequest(h.url, { method: 'POST', path: `${path}?validationToken=${'x'.repeat(1_025)}` });
       expectClientError(r, 400, 'validation_failed');
-      expect((r.json as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).to.deep.equal(['query.validationToken']);
+      expect((r.json as { error: { details: { field: string }[] } }).error.details.map((d) => d.field)).to.deep.equal([
+        'query.validationToken',
+      ]);
     }
     expectQuietLogs();
   });
 
   it('an unknown charset is 415', async () => {
     const auth: [string, string] = ['authorization', `Bearer ${h.config.apiToken}`];
-    const charset = await rawRequest(h.url, { method: 'POST', path: '/api/v1/groups', headers: [auth, ['content-type', 'application/json; charset=klingon']], body: json });
+    const charset = await rawRequest(h.url, {
+      method: 'POST',
+      path: '/api/v1/groups',
+      headers: [auth, ['content-type', 'application/json; charset=klingon']],
+      body: json,
+    });
     expectClientError(charset, 415, 'unsupported_encoding');
     expectQuietLogs();
   });
@@ -81,17 +123,29 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
   it('a small compressed body that inflates past the limit is 413', async () => {
     const bomb = gzipSync(Buffer.alloc(3_000_000, 0x20));
     for (const route of bodyRoutes) {
-      const headers: [string, string][] = [['content-type', 'application/json'], ['content-encoding', 'gzip']];
+      const headers: [string, string][] = [
+        ['content-type', 'application/json'],
+        ['content-encoding', 'gzip'],
+      ];
       if (route.auth) headers.push(['authorization', `Bearer ${h.config.apiToken}`]);
-      expectClientError(await rawRequest(h.url, { method: 'POST', path: route.path, headers, body: bomb }), 413, 'payload_too_large');
+      expectClientError(
+        await rawRequest(h.url, { method: 'POST', path: route.path, headers, body: bomb }),
+        413,
+        'payload_too_large',
+      );
     }
     expectQuietLogs();
   });
 
   it('a valid gzip body is read as usual', async () => {
     const r = await rawRequest(h.url, {
-      method: 'POST', path: '/api/v1/groups',
-      headers: [['authorization', `Bearer ${h.config.apiToken}`], ['content-type', 'application/json'], ['content-encoding', 'gzip']],
+      method: 'POST',
+      path: '/api/v1/groups',
+      headers: [
+        ['authorization', `Bearer ${h.config.apiToken}`],
+        ['content-type', 'application/json'],
+        ['content-encoding', 'gzip'],
+      ],
       body: gzipSync(json),
     });
     expect(r.status, r.text).to.equal(201);
@@ -100,7 +154,12 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
 
   it('an undecodable percent-escape in a path parameter is 400 naming the path', async () => {
     const id = '6f1c1d7e-3a55-4c1b-9a7e-2b7d2c9e8f10';
-    for (const path of ['/api/v1/integrations/%FF', '/api/v1/jobs/%FF', `/api/v1/integrations/${id}/sync-runs/%FF/confirm`, '/api/v1/integrations/%E0%A4%A']) {
+    for (const path of [
+      '/api/v1/integrations/%FF',
+      '/api/v1/jobs/%FF',
+      `/api/v1/integrations/${id}/sync-runs/%FF/confirm`,
+      '/api/v1/integrations/%E0%A4%A',
+    ]) {
       const method = path.endsWith('/confirm') ? 'POST' : 'GET';
       const r = await rawRequest(h.url, { method, path, headers: [['authorization', `Bearer ${h.config.apiToken}`]] });
       expectClientError(r, 400, 'invalid_path');
@@ -122,18 +181,43 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
       // Make BullMQ write every key of its own: a finished job (id, meta, events, completed,
       // stalled-check) and a job scheduler (repeat, repeat:<id>, delayed).
       const connection = createRedisConnection(TEST_REDIS_URL, 'worker');
-      const worker = new Worker(QUEUES.maintenance, async () => 'done', { connection, prefix: h.config.queuePrefix, stalledInterval: 1_000 });
+      const worker = new Worker(QUEUES.maintenance, async () => 'done', {
+        connection,
+        prefix: h.config.queuePrefix,
+        stalledInterval: 1_000,
+      });
       const job = await h.producer.queue(QUEUES.maintenance).add('maintenance.prune-sync-runs', { olderThanDays: 30 });
       finishedJobId = String(job.id);
       await pollUntil('the job to complete', () => job.isCompleted(), Boolean);
-      await h.producer.queue(QUEUES.maintenance).upsertJobScheduler('prune-sync-runs', { every: 3_600_000 }, { name: 'maintenance.prune-sync-runs', data: { olderThanDays: 30 } });
-      await pollUntil('the stalled check to run', async () => (await h.redis.exists(`${h.config.queuePrefix}:${QUEUES.maintenance}:stalled-check`)) === 1, Boolean);
+      await h.producer
+        .queue(QUEUES.maintenance)
+        .upsertJobScheduler(
+          'prune-sync-runs',
+          { every: 3_600_000 },
+          { name: 'maintenance.prune-sync-runs', data: { olderThanDays: 30 } },
+        );
+      await pollUntil(
+        'the stalled check to run',
+        async () => (await h.redis.exists(`${h.config.queuePrefix}:${QUEUES.maintenance}:stalled-check`)) === 1,
+        Boolean,
+      );
       await worker.close();
       connection.disconnect();
     });
 
     it("BullMQ's own key names are no job: 404", async () => {
-      for (const name of ['id', 'meta', 'events', 'completed', 'delayed', 'repeat', 'stalled-check', 'repeat:prune-sync-runs', 'wait', 'marker']) {
+      for (const name of [
+        'id',
+        'meta',
+        'events',
+        'completed',
+        'delayed',
+        'repeat',
+        'stalled-check',
+        'repeat:prune-sync-runs',
+        'wait',
+        'marker',
+      ]) {
         const r = await h.call(`/api/v1/jobs/${encodeURIComponent(name)}`);
         expect(r.status, `${name}: ${JSON.stringify(r.body)}`).to.equal(404);
         expect(r.body.error.code).to.equal('not_found');

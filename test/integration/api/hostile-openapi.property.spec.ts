@@ -13,7 +13,14 @@ import { sha256Hex } from '@ones-m365/shared/crypto';
 import { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
 import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
 import { trustCa } from '../../support/graph-simulator-clients.js';
-import { forgedNotifications, hostileBody, hostileHeaders, hostileQuery, hostileSegment, type HeaderPair } from '../../support/hostile-inputs.js';
+import {
+  forgedNotifications,
+  hostileBody,
+  hostileHeaders,
+  hostileQuery,
+  hostileSegment,
+  type HeaderPair,
+} from '../../support/hostile-inputs.js';
 import { captureLogs, type CapturedLogs } from '../../support/log-capture.js';
 import { rawRequest, type RawResponse } from '../../support/raw-http.js';
 import { integrationBody } from '../../support/settings-harness.js';
@@ -36,13 +43,19 @@ function operationsOf(doc: { paths: Record<string, Record<string, Record<string,
   const out: Operation[] = [];
   for (const [template, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
-      const schema = (op.requestBody as { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> } | undefined)?.content?.['application/json']?.schema;
+      const schema = (
+        op.requestBody as
+          { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> } | undefined
+      )?.content?.['application/json']?.schema;
       out.push({
-        method: method.toUpperCase(), template,
+        method: method.toUpperCase(),
+        template,
         bearer: Array.isArray(op.security) && op.security.length > 0,
         fields: Object.keys(schema?.properties ?? {}),
         documented: new Set(Object.keys(op.responses as object).map(Number)),
-        html: Object.values(op.responses as Record<string, { content?: object }>).some((res) => Object.keys(res.content ?? {}).includes('text/html')),
+        html: Object.values(op.responses as Record<string, { content?: object }>).some((res) =>
+          Object.keys(res.content ?? {}).includes('text/html'),
+        ),
       });
     }
   }
@@ -99,8 +112,13 @@ describe('hostile input, property-based, on every route of the OpenAPI document'
     // Enabled and subscribed, as far as the webhook endpoint can tell: forged notifications name a real subscription.
     await new IntegrationRepository(h.db.ds).update(created.body.id, { status: 'enabled' });
     await new GraphSubscriptionRepository(h.db.ds).add({
-      integrationId: created.body.id, graphSubscriptionId: SUBSCRIPTION_ID, resource: '/users', changeType: 'updated,deleted', stream: 'users',
-      clientStateHash: sha256Hex(knownClientState), expiresAt: new Date(Date.now() + 24 * 3600_000),
+      integrationId: created.body.id,
+      graphSubscriptionId: SUBSCRIPTION_ID,
+      resource: '/users',
+      changeType: 'updated,deleted',
+      stream: 'users',
+      clientStateHash: sha256Hex(knownClientState),
+      expiresAt: new Date(Date.now() + 24 * 3600_000),
     });
     const doc = await h.call('/api/v1/openapi.json');
     operations = operationsOf(doc.body);
@@ -115,7 +133,12 @@ describe('hostile input, property-based, on every route of the OpenAPI document'
 
   it('reads a route list from the document that includes the API and the webhooks', () => {
     const templates = operations.map((o) => `${o.method} ${o.template}`);
-    expect(templates).to.include.members(['GET /api/v1/jobs/{jobId}', 'PATCH /api/v1/integrations/{id}', 'POST /webhooks/graph/notifications', 'POST /webhooks/graph/lifecycle']);
+    expect(templates).to.include.members([
+      'GET /api/v1/jobs/{jobId}',
+      'PATCH /api/v1/integrations/{id}',
+      'POST /webhooks/graph/notifications',
+      'POST /webhooks/graph/lifecycle',
+    ]);
     expect(operations.length).to.be.above(20);
   });
 
@@ -126,7 +149,14 @@ describe('hostile input, property-based, on every route of the OpenAPI document'
         query: hostileQuery,
         headers: hostileHeaders,
         body: fc.option(hostileBody(op.fields), { nil: undefined, freq: 4 }),
-        auth: fc.constantFrom<'valid' | 'missing' | 'wrong' | 'repeated'>('valid', 'valid', 'valid', 'missing', 'wrong', 'repeated'),
+        auth: fc.constantFrom<'valid' | 'missing' | 'wrong' | 'repeated'>(
+          'valid',
+          'valid',
+          'valid',
+          'missing',
+          'wrong',
+          'repeated',
+        ),
       });
       await fc.assert(
         fc.asyncProperty(request, async (req) => {
@@ -151,7 +181,12 @@ describe('hostile input, property-based, on every route of the OpenAPI document'
     for (const op of webhooks) {
       await fc.assert(
         fc.asyncProperty(forgedNotifications(SUBSCRIPTION_ID, sim.tenantId), hostileHeaders, async (batch, extra) => {
-          const r = await rawRequest(h.url, { method: 'POST', path: op.template, headers: [['content-type', 'application/json'], ...extra], body: JSON.stringify(batch) });
+          const r = await rawRequest(h.url, {
+            method: 'POST',
+            path: op.template,
+            headers: [['content-type', 'application/json'], ...extra],
+            body: JSON.stringify(batch),
+          });
           expectWellFormed(op, r, 'forged notification');
         }),
         { numRuns: RUNS_PER_ROUTE * 2 },
@@ -162,7 +197,10 @@ describe('hostile input, property-based, on every route of the OpenAPI document'
   it('did no work and stayed whole: no job, no Graph call, no server error logged, no polluted prototype', async () => {
     expect(await countJobs(), 'jobs enqueued by hostile requests').to.equal(jobsBefore);
     expect(sim.requestCount(), JSON.stringify(sim.counters())).to.equal(0);
-    expect(logs.lines().filter((l) => l.level === 'error'), 'server errors logged').to.deep.equal([]);
+    expect(
+      logs.lines().filter((l) => l.level === 'error'),
+      'server errors logged',
+    ).to.deep.equal([]);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
     expect((await h.call('/healthz', { auth: false })).status).to.equal(200);
     expect((await h.call('/api/v1/groups')).status).to.equal(200);

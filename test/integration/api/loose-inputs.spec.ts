@@ -23,7 +23,13 @@ describe('loose inputs are refused (real MySQL and Redis)', () => {
     h = await startApiHarness();
     const created = await h.call('/api/v1/integrations', {
       method: 'POST',
-      json: { name: 'Loose', cloud: 'global', tenantId: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555', clientSecret: 'secret-value' },
+      json: {
+        name: 'Loose',
+        cloud: 'global',
+        tenantId: 'contoso.onmicrosoft.com',
+        clientId: '11111111-2222-4333-8444-555555555555',
+        clientSecret: 'secret-value',
+      },
     });
     integrationId = created.body.id;
   });
@@ -40,21 +46,39 @@ describe('loose inputs are refused (real MySQL and Redis)', () => {
         rawGet(`${h.url}/admin/queues/api/queues`, { authorization: [basic, 'Basic eDp5'] }),
       ]);
       expect(answers.map((a) => a.status)).to.deep.equal([401, 401, 401, 401]);
-      expect(answers[0]!.body).to.deep.equal({ error: { code: 'unauthorized', message: 'Missing or invalid bearer token' } });
+      expect(answers[0].body).to.deep.equal({
+        error: { code: 'unauthorized', message: 'Missing or invalid bearer token' },
+      });
     });
 
     it('still lets one good header in', async () => {
-      expect((await rawGet(`${h.url}/api/v1/groups`, { authorization: `Bearer ${h.config.apiToken}` })).status).to.equal(200);
+      expect(
+        (await rawGet(`${h.url}/api/v1/groups`, { authorization: `Bearer ${h.config.apiToken}` })).status,
+      ).to.equal(200);
     });
   });
 
   describe('integer query parameters take decimal digits only', () => {
-    const listPaths = () => [`/api/v1/integrations/${integrationId}/users`, `/api/v1/integrations/${integrationId}/rooms`, `/api/v1/integrations/${integrationId}/sync-runs`];
+    const listPaths = () => [
+      `/api/v1/integrations/${integrationId}/users`,
+      `/api/v1/integrations/${integrationId}/rooms`,
+      `/api/v1/integrations/${integrationId}/sync-runs`,
+    ];
 
     for (const [label, raw] of [
-      ['hexadecimal', '0x10'], ['a leading space', '%205'], ['a trailing space', '5%20'], ['an exponent', '1e2'], ['a plus sign', '%2B5'],
-      ['a minus sign', '-1'], ['a fraction', '2.0'], ['empty', ''], ['zero', '0'], ['above the maximum', '501'], ['a huge number', '9'.repeat(40)],
-      ['two values', '1&limit=2'], ['letters', 'ten'],
+      ['hexadecimal', '0x10'],
+      ['a leading space', '%205'],
+      ['a trailing space', '5%20'],
+      ['an exponent', '1e2'],
+      ['a plus sign', '%2B5'],
+      ['a minus sign', '-1'],
+      ['a fraction', '2.0'],
+      ['empty', ''],
+      ['zero', '0'],
+      ['above the maximum', '501'],
+      ['a huge number', '9'.repeat(40)],
+      ['two values', '1&limit=2'],
+      ['letters', 'ten'],
     ] as const) {
       it(`limit with ${label} (${raw}) is a 400 naming query.limit`, async () => {
         for (const path of listPaths()) {
@@ -76,7 +100,9 @@ describe('loose inputs are refused (real MySQL and Redis)', () => {
 
     it('documents the parameter as a string of digits in the OpenAPI document', async () => {
       const doc = (await h.call('/api/v1/openapi.json')).body;
-      const limit = doc.paths['/api/v1/integrations/{id}/users'].get.parameters.find((p: { name: string }) => p.name === 'limit');
+      const limit = doc.paths['/api/v1/integrations/{id}/users'].get.parameters.find(
+        (p: { name: string }) => p.name === 'limit',
+      );
       expect(limit).to.deep.include({ in: 'query', required: false });
       expect(limit.schema.type).to.equal('string');
       expect(limit.schema.pattern).to.equal('^[0-9]{1,15}$');

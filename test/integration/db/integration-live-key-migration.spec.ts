@@ -5,14 +5,23 @@ import { rejectionOf } from '../../fakes/graph-test-helpers.js';
 import { openTestDatabase, type TestDatabase } from '../../support/db.js';
 
 const row = (id: string, over: Partial<IntegrationEntity> = {}) => ({
-  id, name: id, cloud: 'global' as const, tenantId: 'Contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555',
-  clientSecretSealed: 'v1.sealed', clientSecretHint: 'xyz', endpoints: null, ...over,
+  id,
+  name: id,
+  cloud: 'global' as const,
+  tenantId: 'Contoso.onmicrosoft.com',
+  clientId: '11111111-2222-4333-8444-555555555555',
+  clientSecretSealed: 'v1.sealed',
+  clientSecretHint: 'xyz',
+  endpoints: null,
+  ...over,
 });
 
 for (const kind of ['mysql', 'sqlite'] as const) {
   describe(`the live-key migration on ${kind}, over integrations that existed before it`, () => {
     let db: TestDatabase;
-    before(async () => { db = await openTestDatabase(kind); });
+    before(async () => {
+      db = await openTestDatabase(kind);
+    });
     after(() => db.drop());
 
     it('keys the oldest live row of each tenant and app, leaves later duplicates and deleted rows unkeyed, then enforces the key', async () => {
@@ -21,7 +30,17 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       try {
         await migration.down(qr);
         // The rows are written with the columns that existed before the migration.
-        const columns = ['id', 'name', 'cloud', 'tenant_id', 'client_id', 'client_secret_sealed', 'client_secret_hint', 'created_at', 'deleted_at'];
+        const columns = [
+          'id',
+          'name',
+          'cloud',
+          'tenant_id',
+          'client_id',
+          'client_secret_sealed',
+          'client_secret_hint',
+          'created_at',
+          'deleted_at',
+        ];
         const q = kind === 'sqlite' ? '"' : '`';
         const sql = `INSERT INTO ${q}integrations${q} (${columns.map((c) => q + c + q).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
         const old = [
@@ -31,10 +50,22 @@ for (const kind of ['mysql', 'sqlite'] as const) {
           ['china', 'china', 'contoso.onmicrosoft.com', '2025-05-01 00:00:00', null],
         ] as const;
         for (const [id, cloud, tenant, createdAt, deletedAt] of old) {
-          await qr.query(sql, [id, id, cloud, tenant, '11111111-2222-4333-8444-555555555555', 'v1.sealed', 'xyz', createdAt, deletedAt]);
+          await qr.query(sql, [
+            id,
+            id,
+            cloud,
+            tenant,
+            '11111111-2222-4333-8444-555555555555',
+            'v1.sealed',
+            'xyz',
+            createdAt,
+            deletedAt,
+          ]);
         }
         await migration.up(qr);
-        const keys = Object.fromEntries((await db.ds.getRepository(IntegrationEntity).find()).map((r) => [r.id, r.liveKey]));
+        const keys = Object.fromEntries(
+          (await db.ds.getRepository(IntegrationEntity).find()).map((r) => [r.id, r.liveKey]),
+        );
         expect(keys).to.deep.equal({
           deleted: null,
           oldest: 'global|contoso.onmicrosoft.com|11111111-2222-4333-8444-555555555555',
@@ -42,8 +73,16 @@ for (const kind of ['mysql', 'sqlite'] as const) {
           china: 'china|contoso.onmicrosoft.com|11111111-2222-4333-8444-555555555555',
         });
         const repo = new IntegrationRepository(db.ds);
-        expect((await repo.findLive({ cloud: 'global', tenantId: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555' }))!.id).to.equal('oldest');
-        expect(isUniqueViolation(await rejectionOf(repo.create(row('new')))), 'a new duplicate is refused').to.equal(true);
+        expect(
+          (await repo.findLive({
+            cloud: 'global',
+            tenantId: 'contoso.onmicrosoft.com',
+            clientId: '11111111-2222-4333-8444-555555555555',
+          }))!.id,
+        ).to.equal('oldest');
+        expect(isUniqueViolation(await rejectionOf(repo.create(row('new')))), 'a new duplicate is refused').to.equal(
+          true,
+        );
       } finally {
         await qr.release();
       }

@@ -18,10 +18,25 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       const ds = await openDatabase(url);
       try {
         const pending = await ds.driver.createSchemaBuilder().log();
-        expect(pending.upQueries.map((q) => q.query), 'entity change without a migration').to.deep.equal([]);
+        expect(
+          pending.upQueries.map((q) => q.query),
+          'entity change without a migration',
+        ).to.deep.equal([]);
         expect(await ds.runMigrations()).to.deep.equal([]);
         const qr = ds.createQueryRunner();
-        const names = ['integrations', 'rooms', 'users', 'groups', 'user_groups', 'sync_states', 'graph_subscriptions', 'room_bookings', 'booking_policies', 'sync_runs', 'pending_jobs'];
+        const names = [
+          'integrations',
+          'rooms',
+          'users',
+          'groups',
+          'user_groups',
+          'sync_states',
+          'graph_subscriptions',
+          'room_bookings',
+          'booking_policies',
+          'sync_runs',
+          'pending_jobs',
+        ];
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(true);
         for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(false);
@@ -39,8 +54,8 @@ describe('migrations from several processes at once (MySQL)', () => {
     try {
       const all = await Promise.all([openDatabase(url), openDatabase(url), openDatabase(url)]);
       const [ds] = all;
-      const [count] = (await ds!.query('SELECT COUNT(*) AS n FROM migrations')) as { n: number }[];
-      expect(Number(count!.n)).to.equal(ds!.migrations.length);
+      const [count] = await ds.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM migrations');
+      expect(Number(count!.n)).to.equal(ds.migrations.length);
       await Promise.all(all.map((d) => d.destroy()));
     } finally {
       await drop();

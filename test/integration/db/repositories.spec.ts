@@ -7,23 +7,44 @@ import { openTestDatabase, truncateAll, type TestDatabase } from '../../support/
 function countStatements(ds: DataSource): { inserts: () => number; reset: () => void } {
   let n = 0;
   const logger: OrmLogger = {
-    logQuery: (q) => { if (/^\s*INSERT/i.test(q)) n++; },
-    logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined,
+    logQuery: (q) => {
+      if (/^\s*INSERT/i.test(q)) n++;
+    },
+    logQueryError: () => undefined,
+    logQuerySlow: () => undefined,
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: () => undefined,
   };
   Object.assign(ds.options, { logging: true });
   (ds as unknown as { logger: OrmLogger }).logger = logger;
-  return { inserts: () => n, reset: () => { n = 0; } };
+  return {
+    inserts: () => n,
+    reset: () => {
+      n = 0;
+    },
+  };
 }
 
 const user = (i: number, over: Partial<UserRow> = {}): UserRow => ({
-  integrationId: 'int-1', graphId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, userPrincipalName: `u${i}@contoso.com`,
-  mail: `u${i}@contoso.com`, displayName: `User ${i}`, accountEnabled: true, active: true, inactiveReason: null, cardNumber: null, ...over,
+  integrationId: 'int-1',
+  graphId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+  userPrincipalName: `u${i}@contoso.com`,
+  mail: `u${i}@contoso.com`,
+  displayName: `User ${i}`,
+  accountEnabled: true,
+  active: true,
+  inactiveReason: null,
+  cardNumber: null,
+  ...over,
 });
 
 for (const kind of ['mysql', 'sqlite'] as const) {
   describe(`repositories on ${kind}`, () => {
     let db: TestDatabase;
-    before(async () => { db = await openTestDatabase(kind); });
+    before(async () => {
+      db = await openTestDatabase(kind);
+    });
     after(() => db.drop());
     beforeEach(() => truncateAll(db.ds));
 
@@ -34,7 +55,11 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       expect(counter.inserts()).to.equal(1);
       const before = await users.byGraphIds('int-1', [user(1).graphId, user(2).graphId]);
       counter.reset();
-      await users.upsertBatch([user(1, { displayName: 'Renamed' }), user(2, { active: false, inactiveReason: 'disabled' }), user(4)]);
+      await users.upsertBatch([
+        user(1, { displayName: 'Renamed' }),
+        user(2, { active: false, inactiveReason: 'disabled' }),
+        user(4),
+      ]);
       expect(counter.inserts()).to.equal(1);
       const page = await users.list('int-1', { limit: 10 });
       expect(page.items).to.have.length(4);
@@ -74,8 +99,17 @@ for (const kind of ['mysql', 'sqlite'] as const) {
     it('upserts rooms by email (case-insensitive) and deactivates the rest, never deleting', async () => {
       const rooms = new RoomRepository(db.ds);
       const room = (email: string, name: string) => ({
-        integrationId: 'int-1', email, graphId: null, displayName: name, capacity: 8, building: 'HQ', floorNumber: 2, floorLabel: '2F',
-        bookingType: 'standard', isWheelChairAccessible: true, tags: ['video'],
+        integrationId: 'int-1',
+        email,
+        graphId: null,
+        displayName: name,
+        capacity: 8,
+        building: 'HQ',
+        floorNumber: 2,
+        floorLabel: '2F',
+        bookingType: 'standard',
+        isWheelChairAccessible: true,
+        tags: ['video'],
       });
       await rooms.upsertBatch([room('A@contoso.com', 'A'), room('b@contoso.com', 'B')]);
       await rooms.upsertBatch([room('a@contoso.com', 'A2')]);

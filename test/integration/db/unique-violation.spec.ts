@@ -6,7 +6,9 @@ import { openTestDatabase, type TestDatabase } from '../../support/db.js';
 for (const kind of ['mysql', 'sqlite'] as const) {
   describe(`unique-key violations are recognised on ${kind}`, () => {
     let db: TestDatabase;
-    before(async () => { db = await openTestDatabase(kind); });
+    before(async () => {
+      db = await openTestDatabase(kind);
+    });
     after(() => db.drop());
 
     it('a second row with a unique value already taken', async () => {
@@ -18,14 +20,21 @@ for (const kind of ['mysql', 'sqlite'] as const) {
     it('a primary key already taken', async () => {
       const existing = await new GroupRepository(db.ds).create('Engineering');
       const q = kind === 'sqlite' ? '"' : '`';
-      const err = await rejectionOf(db.ds.query(`INSERT INTO ${q}groups${q} (id, name, created_at) VALUES (?, ?, CURRENT_TIMESTAMP)`, [existing.id, 'Other']));
+      const err = await rejectionOf(
+        db.ds.query(`INSERT INTO ${q}groups${q} (id, name, created_at) VALUES (?, ?, CURRENT_TIMESTAMP)`, [
+          existing.id,
+          'Other',
+        ]),
+      );
       expect(isUniqueViolation(err)).to.equal(true);
     });
 
     it('not any other database error', async () => {
       expect(isUniqueViolation(await rejectionOf(db.ds.query('SELECT * FROM no_such_table')))).to.equal(false);
       const q = kind === 'sqlite' ? '"' : '`';
-      expect(isUniqueViolation(await rejectionOf(db.ds.query(`INSERT INTO ${q}groups${q} (id) VALUES (NULL)`)))).to.equal(false);
+      expect(
+        isUniqueViolation(await rejectionOf(db.ds.query(`INSERT INTO ${q}groups${q} (id) VALUES (NULL)`))),
+      ).to.equal(false);
     });
   });
 }

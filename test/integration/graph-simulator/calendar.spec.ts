@@ -13,14 +13,17 @@ describe('graph-simulator: room calendars (real Graph client)', () => {
   const start = new Date(Math.floor(Date.now() / DAY) * DAY - DAY).toISOString();
   const end = new Date(Math.floor(Date.now() / DAY) * DAY + 30 * DAY).toISOString();
 
-  async function walk(first: string, pageSize?: number): Promise<{ items: Record<string, unknown>[]; pages: number; deltaLink: string }> {
+  async function walk(
+    first: string,
+    pageSize?: number,
+  ): Promise<{ items: Record<string, unknown>[]; pages: number; deltaLink: string }> {
     const items: Record<string, unknown>[] = [];
     let url = first;
     let pages = 0;
     for (;;) {
       let req = graph.api(url);
       if (pageSize) req = req.header('Prefer', `odata.maxpagesize=${pageSize}`);
-      const p = await req.get() as Page;
+      const p = (await req.get()) as Page;
       pages++;
       items.push(...p.value);
       if (p['@odata.deltaLink']) return { items, pages, deltaLink: p['@odata.deltaLink'] };
@@ -33,13 +36,26 @@ describe('graph-simulator: room calendars (real Graph client)', () => {
     graph = graphFor(sim, msalFor(sim));
     room = sim.listRooms()[0]!.emailAddress;
   });
-  after(async () => { await sim.close(); });
+  after(async () => {
+    await sim.close();
+  });
 
   it('calendarView/delta: window required, $select refused, Prefer: odata.maxpagesize pages', async () => {
-    const noWindow = await graph.api(`/users/${room}/calendarView/delta`).get().then(() => null, (e: { statusCode: number }) => e);
+    const noWindow = await graph
+      .api(`/users/${room}/calendarView/delta`)
+      .get()
+      .then(
+        () => null,
+        (e: { statusCode: number }) => e,
+      );
     expect(noWindow?.statusCode).to.equal(400);
-    const sel = await graph.api(`/users/${room}/calendarView/delta?startDateTime=${start}&endDateTime=${end}&$select=subject`).get()
-      .then(() => null, (e: { statusCode: number }) => e);
+    const sel = await graph
+      .api(`/users/${room}/calendarView/delta?startDateTime=${start}&endDateTime=${end}&$select=subject`)
+      .get()
+      .then(
+        () => null,
+        (e: { statusCode: number }) => e,
+      );
     expect(sel?.statusCode).to.equal(400);
     const r = await walk(`/users/${room}/calendarView/delta?startDateTime=${start}&endDateTime=${end}`, 2);
     expect(r.items).to.have.length(7);
@@ -50,17 +66,29 @@ describe('graph-simulator: room calendars (real Graph client)', () => {
   it('delta reports booked, moved, moved-out-of-window and cancelled events', async () => {
     const { deltaLink } = await walk(`/users/${room}/calendarView/delta?startDateTime=${start}&endDateTime=${end}`);
     const t0 = Date.now() + 2 * DAY;
-    const booked = sim.bookEvent(room, { subject: 'Standup', start: new Date(t0).toISOString(), end: new Date(t0 + 1_800_000).toISOString(),
-      organizer: { address: 'someone@example.com' } });
+    const booked = sim.bookEvent(room, {
+      subject: 'Standup',
+      start: new Date(t0).toISOString(),
+      end: new Date(t0 + 1_800_000).toISOString(),
+      organizer: { address: 'someone@example.com' },
+    });
     const [moved, outside, cancelled] = sim.listEvents(room).filter((e) => e.id !== booked.id);
-    sim.moveEvent(moved!.id, { start: new Date(t0 + DAY).toISOString(), end: new Date(t0 + DAY + 3_600_000).toISOString() });
-    sim.moveEvent(outside!.id, { start: new Date(t0 + 365 * DAY).toISOString(), end: new Date(t0 + 365 * DAY + 3_600_000).toISOString() });
+    sim.moveEvent(moved!.id, {
+      start: new Date(t0 + DAY).toISOString(),
+      end: new Date(t0 + DAY + 3_600_000).toISOString(),
+    });
+    sim.moveEvent(outside!.id, {
+      start: new Date(t0 + 365 * DAY).toISOString(),
+      end: new Date(t0 + 365 * DAY + 3_600_000).toISOString(),
+    });
     sim.cancelEvent(cancelled!.id);
     const r = await walk(deltaLink);
     const byId = new Map(r.items.map((e) => [e.id, e]));
     expect(byId.size).to.equal(4);
     expect(byId.get(booked.id)).to.include({ subject: 'Standup' });
-    expect((byId.get(moved!.id)!.start as { dateTime: string }).dateTime.slice(0, 16)).to.equal(new Date(t0 + DAY).toISOString().slice(0, 16));
+    expect((byId.get(moved!.id)!.start as { dateTime: string }).dateTime.slice(0, 16)).to.equal(
+      new Date(t0 + DAY).toISOString().slice(0, 16),
+    );
     expect(byId.get(outside!.id)!['@removed']).to.deep.equal({ reason: 'deleted' });
     expect(byId.get(cancelled!.id)!['@removed']).to.deep.equal({ reason: 'deleted' });
     const again = await walk(r.deltaLink);
@@ -68,31 +96,50 @@ describe('graph-simulator: room calendars (real Graph client)', () => {
   });
 
   it('events: list, get, create; decline → 202 and the room shows declined with the comment recorded', async () => {
-    const list = await graph.api(`/users/${room}/events`).top(50).get() as Page;
+    const list = (await graph.api(`/users/${room}/events`).top(50).get()) as Page;
     expect(list.value.length).to.be.greaterThan(0);
     const ev = list.value[0]!;
-    const got = await graph.api(`/users/${room}/events/${String(ev.id)}`).get() as Record<string, unknown>;
+    const got = (await graph.api(`/users/${room}/events/${String(ev.id)}`).get()) as Record<string, unknown>;
     expect(got.subject).to.equal(ev.subject);
-    const res = await graph.api(`/users/${room}/events/${String(ev.id)}/decline`).responseType('raw' as never)
-      .post({ comment: 'Outside booking hours', sendResponse: true }) as Response;
+    const res = (await graph
+      .api(`/users/${room}/events/${String(ev.id)}/decline`)
+      .responseType('raw' as never)
+      .post({ comment: 'Outside booking hours', sendResponse: true })) as Response;
     expect(res.status).to.equal(202);
-    const after = await graph.api(`/users/${room}/events/${String(ev.id)}`).get() as { responseStatus: { response: string } };
+    const after = (await graph.api(`/users/${room}/events/${String(ev.id)}`).get()) as {
+      responseStatus: { response: string };
+    };
     expect(after.responseStatus.response).to.equal('declined');
     expect(sim.getEvent(String(ev.id)).declineComment).to.equal('Outside booking hours');
-    const created = await graph.api(`/users/${room}/events`).post({ subject: 'Made by app',
-      start: { dateTime: '2030-01-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2030-01-01T11:00:00', timeZone: 'UTC' } }) as Record<string, unknown>;
+    const created = (await graph.api(`/users/${room}/events`).post({
+      subject: 'Made by app',
+      start: { dateTime: '2030-01-01T10:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2030-01-01T11:00:00', timeZone: 'UTC' },
+    })) as Record<string, unknown>;
     expect(created.subject).to.equal('Made by app');
     expect(created.isOrganizer).to.equal(true);
   });
 
   it('cancel: 400 "You need to be an organizer" for a room attendee, 202 when the room organized it', async () => {
     const ev = sim.listEvents(room).find((e) => e.organizer.address !== room)!;
-    const err = await graph.api(`/users/${room}/events/${ev.id}/cancel`).post({ comment: 'no' }).then(() => null, (e: { statusCode: number; message: string }) => e);
+    const err = await graph
+      .api(`/users/${room}/events/${ev.id}/cancel`)
+      .post({ comment: 'no' })
+      .then(
+        () => null,
+        (e: { statusCode: number; message: string }) => e,
+      );
     expect(err?.statusCode).to.equal(400);
     expect(err?.message).to.contain('You need to be an organizer to cancel a meeting');
-    const own = await graph.api(`/users/${room}/events`).post({ subject: 'Own', start: { dateTime: '2030-02-01T10:00:00', timeZone: 'UTC' },
-      end: { dateTime: '2030-02-01T11:00:00', timeZone: 'UTC' } }) as { id: string };
-    const ok = await graph.api(`/users/${room}/events/${own.id}/cancel`).responseType('raw' as never).post({ comment: 'bye' }) as Response;
+    const own = (await graph.api(`/users/${room}/events`).post({
+      subject: 'Own',
+      start: { dateTime: '2030-02-01T10:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2030-02-01T11:00:00', timeZone: 'UTC' },
+    })) as { id: string };
+    const ok = (await graph
+      .api(`/users/${room}/events/${own.id}/cancel`)
+      .responseType('raw' as never)
+      .post({ comment: 'bye' })) as Response;
     expect(ok.status).to.equal(202);
   });
 
@@ -101,7 +148,13 @@ describe('graph-simulator: room calendars (real Graph client)', () => {
     const g = graphFor(sim, msalFor(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value }));
     const ev = sim.listEvents(room)[0]!;
     expect(((await g.api(`/users/${room}/events`).get()) as Page).value.length).to.be.greaterThan(0);
-    const err = await g.api(`/users/${room}/events/${ev.id}/decline`).post({ comment: 'x' }).then(() => null, (e: { statusCode: number; code: string }) => e);
+    const err = await g
+      .api(`/users/${room}/events/${ev.id}/decline`)
+      .post({ comment: 'x' })
+      .then(
+        () => null,
+        (e: { statusCode: number; code: string }) => e,
+      );
     expect(err?.statusCode).to.equal(403);
     expect(err?.code).to.equal('ErrorAccessDenied');
   });

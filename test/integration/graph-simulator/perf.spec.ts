@@ -7,8 +7,12 @@ type Page = { value: unknown[]; '@odata.nextLink'?: string; '@odata.deltaLink'?:
 describe('graph-simulator: 100k-user sanity (speed, stateless paging)', function () {
   this.timeout(60_000);
   let sim: GraphSimulator;
-  before(async () => { sim = await startGraphSimulator({ seed: { seed: 100, users: 100_000, rooms: 200 } }); });
-  after(async () => { await sim.close(); });
+  before(async () => {
+    sim = await startGraphSimulator({ seed: { seed: 100, users: 100_000, rooms: 200 } });
+  });
+  after(async () => {
+    await sim.close();
+  });
 
   it('serves 100,000 users through /users/delta in a few seconds without keeping per-page state', async () => {
     const graph = graphFor(sim, msalFor(sim));
@@ -19,7 +23,7 @@ describe('graph-simulator: 100k-user sanity (speed, stateless paging)', function
     let pages = 0;
     let deltaLink: string | undefined;
     while (url) {
-      const p = await graph.api(url).get() as Page;
+      const p = (await graph.api(url).get()) as Page;
       users += p.value.length;
       pages++;
       deltaLink = p['@odata.deltaLink'];

@@ -11,16 +11,35 @@ import { startGraphSimulator, type GraphSimulator } from '../../../services/grap
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 
-function runChild(sim: GraphSimulator, extraEnv: Record<string, string>): Promise<{ ok: boolean; users?: number; error?: string }> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SIM_LOGIN_URL: sim.loginUrl, SIM_GRAPH_URL: sim.graphUrl,
-    SIM_TENANT_ID: sim.tenantId, SIM_CLIENT_ID: sim.clientId, SIM_CLIENT_SECRET: sim.clientSecret, SIM_SCOPE: sim.graphScope, ...extraEnv };
+function runChild(
+  sim: GraphSimulator,
+  extraEnv: Record<string, string>,
+): Promise<{ ok: boolean; users?: number; error?: string }> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    SIM_LOGIN_URL: sim.loginUrl,
+    SIM_GRAPH_URL: sim.graphUrl,
+    SIM_TENANT_ID: sim.tenantId,
+    SIM_CLIENT_ID: sim.clientId,
+    SIM_CLIENT_SECRET: sim.clientSecret,
+    SIM_SCOPE: sim.graphScope,
+    ...extraEnv,
+  };
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--conditions=source', '--import', 'tsx', join(root, 'test/support/graph-simulator-child-client.ts')],
-      { cwd: root, env, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', join(root, 'test/support/graph-simulator-child-client.ts')],
+      { cwd: root, env, timeout: 30_000 },
+      (err, stdout, stderr) => {
         const line = stdout.trim().split('\n').pop();
-        if (!line) { reject(err ?? new Error(stderr)); return; }
+        if (!line) {
+          reject(err ?? new Error(stderr));
+          return;
+        }
         resolve(JSON.parse(line) as { ok: boolean });
-      });
+      },
+    );
   });
 }
 
@@ -31,7 +50,9 @@ describe('graph-simulator: TLS and CA trust', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sim-ca-'));
     sim = await startGraphSimulator({ dataDir, seed: { users: 5, rooms: 1 } });
   });
-  after(async () => { await sim.close(); });
+  after(async () => {
+    await sim.close();
+  });
 
   it('writes its CA to dataDir/ca.pem and serves a leaf with SANs 127.0.0.1, ::1 and localhost', async () => {
     expect(sim.caCertPath).to.equal(join(dataDir, 'ca.pem'));
@@ -40,7 +61,10 @@ describe('graph-simulator: TLS and CA trust', () => {
     expect(ca.ca).to.equal(true);
     const port = Number(new URL(sim.graphUrl).port);
     const peer = await new Promise<PeerCertificate>((resolve, reject) => {
-      const s = connect({ host: '127.0.0.1', port, ca: sim.caCertPem, servername: 'localhost' }, () => { resolve(s.getPeerCertificate()); s.end(); });
+      const s = connect({ host: '127.0.0.1', port, ca: sim.caCertPem, servername: 'localhost' }, () => {
+        resolve(s.getPeerCertificate());
+        s.end();
+      });
       s.on('error', reject);
     });
     expect(peer.subjectaltname).to.contain('DNS:localhost');

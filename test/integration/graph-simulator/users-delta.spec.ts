@@ -5,12 +5,16 @@ import { graphFor, msalFor } from '../../support/graph-simulator-clients.js';
 
 type Page = { value: Record<string, unknown>[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
 
-async function walk(graph: Client, first: string, headers: Record<string, string> = {}): Promise<{ items: Record<string, unknown>[]; pages: number; deltaLink: string }> {
+async function walk(
+  graph: Client,
+  first: string,
+  headers: Record<string, string> = {},
+): Promise<{ items: Record<string, unknown>[]; pages: number; deltaLink: string }> {
   const items: Record<string, unknown>[] = [];
   let url: string | undefined = first;
   let pages = 0;
   for (;;) {
-    const page = await graph.api(url!).headers(headers).get() as Page;
+    const page = (await graph.api(url).headers(headers).get()) as Page;
     pages++;
     items.push(...page.value);
     if (page['@odata.deltaLink']) return { items, pages, deltaLink: page['@odata.deltaLink'] };
@@ -24,74 +28,130 @@ describe('graph-simulator: users and /users/delta (real Graph client)', () => {
   let graph: Client;
   const USERS = 1050;
   before(async () => {
-    sim = await startGraphSimulator({ seed: { seed: 11, users: USERS, rooms: 1, disabledShare: 0.1 }, tokenSecret: 'shared-secret' });
+    sim = await startGraphSimulator({
+      seed: { seed: 11, users: USERS, rooms: 1, disabledShare: 0.1 },
+      tokenSecret: 'shared-secret',
+    });
     graph = graphFor(sim, msalFor(sim));
   });
-  after(async () => { await sim.close(); });
-  afterEach(() => { sim.clearFaults(); sim.updateSettings({ deltaExpiredMode: 'gone', deltaReplays: false }); });
+  after(async () => {
+    await sim.close();
+  });
+  afterEach(() => {
+    sim.clearFaults();
+    sim.updateSettings({ deltaExpiredMode: 'gone', deltaReplays: false });
+  });
 
   it('lists users: default page 100, $top up to 999 with nextLink paging, $top=1000 is 400', async () => {
-    const first = await graph.api('/users').get() as Page;
+    const first = (await graph.api('/users').get()) as Page;
     expect(first.value).to.have.length(100);
-    expect(first.value[0]).to.have.keys(['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone',
-      'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id']);
-    const p1 = await graph.api('/users').top(999).get() as Page;
+    expect(first.value[0]).to.have.keys([
+      'businessPhones',
+      'displayName',
+      'givenName',
+      'jobTitle',
+      'mail',
+      'mobilePhone',
+      'officeLocation',
+      'preferredLanguage',
+      'surname',
+      'userPrincipalName',
+      'id',
+    ]);
+    const p1 = (await graph.api('/users').top(999).get()) as Page;
     expect(p1.value).to.have.length(999);
-    const p2 = await graph.api(p1['@odata.nextLink']!).get() as Page;
+    const p2 = (await graph.api(p1['@odata.nextLink']!).get()) as Page;
     expect(p2.value).to.have.length(USERS - 999);
     expect(p2['@odata.nextLink']).to.equal(undefined);
     const ids = new Set([...p1.value, ...p2.value].map((u) => u.id));
     expect(ids.size).to.equal(USERS);
-    const err = await graph.api('/users').top(1000).get().then(() => null, (e: { statusCode: number }) => e);
+    const err = await graph
+      .api('/users')
+      .top(1000)
+      .get()
+      .then(
+        () => null,
+        (e: { statusCode: number }) => e,
+      );
     expect(err?.statusCode).to.equal(400);
   });
 
   it('$select returns the directory extension only when selected; unknown properties are 400', async () => {
     const ext = sim.tenantInfo().pagerExtension;
-    const withExt = await graph.api('/users').top(50).select(`id,displayName,${ext}`).get() as Page;
+    const withExt = (await graph.api('/users').top(50).select(`id,displayName,${ext}`).get()) as Page;
     expect(withExt.value.some((u) => typeof u[ext] === 'string')).to.equal(true);
-    const without = await graph.api('/users').top(50).get() as Page;
+    const without = (await graph.api('/users').top(50).get()) as Page;
     expect(without.value.some((u) => ext in u)).to.equal(false);
-    const err = await graph.api('/users').select('pager').get().then(() => null, (e: { statusCode: number; code: string }) => e);
+    const err = await graph
+      .api('/users')
+      .select('pager')
+      .get()
+      .then(
+        () => null,
+        (e: { statusCode: number; code: string }) => e,
+      );
     expect(err?.statusCode).to.equal(400);
   });
 
   it('$filter (minimal) and get by id or UPN; 404 in Graph error shape with request-id', async () => {
-    const disabled = await graph.api('/users').filter('accountEnabled eq false').select('id,accountEnabled').top(999).get() as Page;
+    const disabled = (await graph
+      .api('/users')
+      .filter('accountEnabled eq false')
+      .select('id,accountEnabled')
+      .top(999)
+      .get()) as Page;
     expect(disabled.value.length).to.be.greaterThan(0);
     expect(disabled.value.every((u) => u.accountEnabled === false)).to.equal(true);
     const u = sim.listUsers({ limit: 1 })[0]!;
-    const byUpn = await graph.api(`/users/${String(u.props.userPrincipalName)}`).get() as Record<string, unknown>;
+    const byUpn = (await graph.api(`/users/${String(u.props.userPrincipalName)}`).get()) as Record<string, unknown>;
     expect(byUpn.id).to.equal(u.id);
-    const res = await fetch(`${sim.graphUrl}/v1.0/users/nobody@nowhere`, { headers: { authorization: `Bearer ${(await msalFor(sim).acquireTokenByClientCredential({ scopes: [sim.graphScope] }))!.accessToken}` } });
+    const res = await fetch(`${sim.graphUrl}/v1.0/users/nobody@nowhere`, {
+      headers: {
+        authorization: `Bearer ${(await msalFor(sim).acquireTokenByClientCredential({ scopes: [sim.graphScope] }))!.accessToken}`,
+      },
+    });
     expect(res.status).to.equal(404);
     expect(res.headers.get('request-id')).to.be.a('string');
-    const body = await res.json() as { error: { code: string; innerError: Record<string, string> } };
+    const body = (await res.json()) as { error: { code: string; innerError: Record<string, string> } };
     expect(body.error.code).to.equal('Request_ResourceNotFound');
     expect(body.error.innerError['request-id']).to.equal(res.headers.get('request-id'));
   });
 
   it('getAvailableExtensionProperties needs Directory.Read.All and names extension_<appId>_pager', async () => {
-    const err = await graph.api('/directoryObjects/getAvailableExtensionProperties').post({ isSyncedFromOnPremises: true })
-      .then(() => null, (e: { statusCode: number }) => e);
+    const err = await graph
+      .api('/directoryObjects/getAvailableExtensionProperties')
+      .post({ isSyncedFromOnPremises: true })
+      .then(
+        () => null,
+        (e: { statusCode: number }) => e,
+      );
     expect(err?.statusCode).to.equal(403);
     const app = sim.createApp({ permissions: ['Directory.Read.All'] });
     const g2 = graphFor(sim, msalFor(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value }));
-    const res = await g2.api('/directoryObjects/getAvailableExtensionProperties').post({ isSyncedFromOnPremises: true }) as Page;
+    const res = (await g2
+      .api('/directoryObjects/getAvailableExtensionProperties')
+      .post({ isSyncedFromOnPremises: true })) as Page;
     expect(res.value.map((p) => p.name)).to.deep.equal([sim.tenantInfo().pagerExtension]);
     expect(String(res.value[0]!.name)).to.match(/^extension_[0-9a-f]{32}_pager$/);
   });
 
   it('delta: initial round pages at the server size, $select travels in the links, $top is refused', async () => {
     sim.updateSettings({ deltaPageSize: 200 });
-    const err = await graph.api('/users/delta').top(10).get().then(() => null, (e: { statusCode: number }) => e);
+    const err = await graph
+      .api('/users/delta')
+      .top(10)
+      .get()
+      .then(
+        () => null,
+        (e: { statusCode: number }) => e,
+      );
     expect(err?.statusCode).to.equal(400);
     const r = await walk(graph, '/users/delta?$select=id,displayName,accountEnabled');
     expect(r.pages).to.equal(Math.ceil(USERS / 200));
     expect(new Set(r.items.map((u) => u.id)).size).to.equal(USERS);
     expect(Object.keys(r.items[0]!).sort()).to.deep.equal(['accountEnabled', 'displayName', 'id']);
     expect(r.deltaLink).to.contain('$deltatoken=');
-    const none = await graph.api(r.deltaLink).get() as Page;
+    const none = (await graph.api(r.deltaLink).get()) as Page;
     expect(none.value).to.deep.equal([]);
   });
 
@@ -102,7 +162,10 @@ describe('graph-simulator: users and /users/delta (real Graph client)', () => {
     sim.disableUser(b!.id);
     sim.softDeleteUser(c!.id);
     sim.hardDeleteUser(d!.id);
-    const created = sim.createUser({ displayName: 'New Hire', userPrincipalName: `new.hire@${sim.tenantInfo().domain}` });
+    const created = sim.createUser({
+      displayName: 'New Hire',
+      userPrincipalName: `new.hire@${sim.tenantInfo().domain}`,
+    });
     const r = await walk(graph, deltaLink);
     const byId = new Map(r.items.map((u) => [u.id, u]));
     expect(byId.size).to.equal(5);
@@ -130,7 +193,7 @@ describe('graph-simulator: users and /users/delta (real Graph client)', () => {
   });
 
   it('$deltatoken=latest gives a deltaLink with no data that sees later changes', async () => {
-    const first = await graph.api('/users/delta?$deltatoken=latest').get() as Page;
+    const first = (await graph.api('/users/delta?$deltatoken=latest').get()) as Page;
     expect(first.value).to.deep.equal([]);
     const u = sim.listUsers({ offset: 500, limit: 1 })[0]!;
     sim.updateUser(u.id, { displayName: 'Latest Change' });
@@ -169,15 +232,18 @@ describe('graph-simulator: users and /users/delta (real Graph client)', () => {
   });
 
   it('is stateless: a nextLink from one instance is served by another with the same seed and tokenSecret', async () => {
-    const page = await graph.api('/users/delta?$select=id,displayName').get() as Page;
+    const page = (await graph.api('/users/delta?$select=id,displayName').get()) as Page;
     const next = page['@odata.nextLink']!;
     const before = sim.state();
-    const twin = await startGraphSimulator({ seed: { seed: 11, users: USERS, rooms: 1, disabledShare: 0.1 }, tokenSecret: 'shared-secret' });
+    const twin = await startGraphSimulator({
+      seed: { seed: 11, users: USERS, rooms: 1, disabledShare: 0.1 },
+      tokenSecret: 'shared-secret',
+    });
     try {
       const twinGraph = graphFor(twin, msalFor(twin));
       const path = new URL(next).pathname + new URL(next).search;
-      const fromTwin = await twinGraph.api(`${twin.graphUrl}${path}`).get() as Page;
-      const fromSelf = await graph.api(next).get() as Page;
+      const fromTwin = (await twinGraph.api(`${twin.graphUrl}${path}`).get()) as Page;
+      const fromSelf = (await graph.api(next).get()) as Page;
       expect(fromTwin.value).to.have.length(200);
       expect(fromTwin.value.map((u) => u.id)).to.deep.equal(fromSelf.value.map((u) => u.id));
     } finally {

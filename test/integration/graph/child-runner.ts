@@ -66,8 +66,17 @@ export async function runCasesInChild(caseFiles: string[], timeoutMs = 240_000):
   const { dataDir, caPath } = await makeSimulatorCa();
   const output = join(dataDir, 'results.json');
   const args = [
-    '--conditions=source', '--import', 'tsx', join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),
-    '--timeout', '60000', '--reporter', 'json', '--reporter-option', `output=${output}`, ...caseFiles,
+    '--conditions=source',
+    '--import',
+    'tsx',
+    join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+    '--timeout',
+    '60000',
+    '--reporter',
+    'json',
+    '--reporter-option',
+    `output=${output}`,
+    ...caseFiles,
   ];
   const env = { ...process.env, NODE_EXTRA_CA_CERTS: await caBundle(dataDir, caPath), GRAPH_IT_DATA_DIR: dataDir };
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -87,7 +96,9 @@ export async function runCasesInChild(caseFiles: string[], timeoutMs = 240_000):
   const tests: ChildTest[] = [
     ...report.passes.map((t) => ({ title: t.title, fullTitle: t.fullTitle, state: 'passed' as const })),
     ...report.failures.map((t) => ({
-      title: t.title, fullTitle: t.fullTitle, state: 'failed' as const,
+      title: t.title,
+      fullTitle: t.fullTitle,
+      state: 'failed' as const,
       error: `${t.err.message ?? ''}\n${t.err.stack ?? ''}`,
     })),
     ...report.pending.map((t) => ({ title: t.title, fullTitle: t.fullTitle, state: 'pending' as const })),

@@ -29,7 +29,11 @@ describe('graph client TLS trust without NODE_EXTRA_CA_CERTS', () => {
     let caught: unknown;
     try {
       await graph.getToken({
-        id: 'tls', cloud: 'global', tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret,
+        id: 'tls',
+        cloud: 'global',
+        tenantId: sim.tenantId,
+        clientId: sim.clientId,
+        clientSecret: sim.clientSecret,
         endpoints: { login: sim.loginUrl, graph: sim.graphUrl },
       });
     } catch (err) {

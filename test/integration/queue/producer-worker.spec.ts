@@ -34,12 +34,21 @@ describe('producer and workers on a real Redis', () => {
 
   function run(handle: Prune['handle']): void {
     const registry = buildRegistry([{ name: 'maintenance.prune-sync-runs', handle }], ['maintenance.prune-sync-runs']);
-    workers = startWorkers({ connection: createRedisConnection(TEST_REDIS_URL, 'worker'), prefix, registry, concurrency: 2, logger: silentLogger() });
+    workers = startWorkers({
+      connection: createRedisConnection(TEST_REDIS_URL, 'worker'),
+      prefix,
+      registry,
+      concurrency: 2,
+      logger: silentLogger(),
+    });
   }
 
   it('delivers a typed payload to its handler and keeps the result', async () => {
     const seen: unknown[] = [];
-    run(async (payload) => { seen.push(payload); return { deleted: 3 }; });
+    run(async (payload) => {
+      seen.push(payload);
+      return { deleted: 3 };
+    });
     const { id } = await producer.enqueue('maintenance.prune-sync-runs', { olderThanDays: 9 });
     const job = (await producer.queue('maintenance').getJob(id))!;
     expect(await job.waitUntilFinished(events, 10_000)).to.deep.equal({ deleted: 3 });
@@ -53,7 +62,11 @@ describe('producer and workers on a real Redis', () => {
       if (calls < 2) throw new Error('transient');
       return { deleted: 0 };
     });
-    const { id } = await producer.enqueue('maintenance.prune-sync-runs', { olderThanDays: 1 }, { backoff: { type: 'fixed', delay: 50 } });
+    const { id } = await producer.enqueue(
+      'maintenance.prune-sync-runs',
+      { olderThanDays: 1 },
+      { backoff: { type: 'fixed', delay: 50 } },
+    );
     const job = (await producer.queue('maintenance').getJob(id))!;
     await job.waitUntilFinished(events, 10_000);
     expect(calls).to.equal(2);
@@ -66,9 +79,16 @@ describe('producer and workers on a real Redis', () => {
       calls++;
       throw new AppError('bad_payload', 'cannot do this', 400);
     });
-    const { id } = await producer.enqueue('maintenance.prune-sync-runs', { olderThanDays: 1 }, { backoff: { type: 'fixed', delay: 50 } });
+    const { id } = await producer.enqueue(
+      'maintenance.prune-sync-runs',
+      { olderThanDays: 1 },
+      { backoff: { type: 'fixed', delay: 50 } },
+    );
     const job = (await producer.queue('maintenance').getJob(id))!;
-    const err = await job.waitUntilFinished(events, 10_000).then(() => null, (e: Error) => e);
+    const err = await job.waitUntilFinished(events, 10_000).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).to.include('bad_payload');
     expect(calls).to.equal(1);
     expect(await (await producer.queue('maintenance').getJob(id))!.getState()).to.equal('failed');

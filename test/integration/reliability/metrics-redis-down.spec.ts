@@ -23,7 +23,10 @@ describe('/metrics with Redis down', () => {
     expect(text).to.match(/^ones_m365_queue_jobs\{queue="sync",state="waiting"\} \d+$/m);
   });
 
-  for (const [fault, apply] of [['refused', (w: WebhookHarness) => w.proxy!.cut()], ['hanging', (w: WebhookHarness) => w.proxy!.stall()]] as const) {
+  for (const [fault, apply] of [
+    ['refused', (w: WebhookHarness) => w.proxy!.cut()],
+    ['hanging', (w: WebhookHarness) => w.proxy!.stall()],
+  ] as const) {
     it(`serves process and HTTP metrics with Redis ${fault}; the queue gauges are absent and queue_metrics_up is 0`, async () => {
       await w.h.call('/healthz', { auth: false });
       apply(w);

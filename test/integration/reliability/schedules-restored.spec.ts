@@ -18,20 +18,31 @@ describe('worker schedules after Redis lost its data', () => {
   const schedulers = async (integrationId: string) => {
     const ids: string[] = [];
     for (const { queue, id } of FIXED_SCHEDULES) if (await w.producer.queue(queue).getJobScheduler(id)) ids.push(id);
-    if (await w.producer.queue(QUEUES.subscriptions).getJobScheduler(pollSchedulerId(integrationId))) ids.push(pollSchedulerId(integrationId));
+    if (await w.producer.queue(QUEUES.subscriptions).getJobScheduler(pollSchedulerId(integrationId)))
+      ids.push(pollSchedulerId(integrationId));
     return ids.sort();
   };
 
-  it('come back without a restart: prune, renew-due and each enabled integration\'s poll schedule', async () => {
+  it("come back without a restart: prune, renew-due and each enabled integration's poll schedule", async () => {
     const { id } = await w.createWithOwnApp();
     await w.enable(id);
     const all = [...FIXED_SCHEDULES.map((s) => s.id), pollSchedulerId(id)].sort();
-    await w.until('every schedule', () => schedulers(id), (s) => s.length === all.length);
+    await w.until(
+      'every schedule',
+      () => schedulers(id),
+      (s) => s.length === all.length,
+    );
     await w.syncIdle();
 
     await removeQueueData(TEST_REDIS_URL, w.h.config.queuePrefix);
     expect(await schedulers(id)).to.deep.equal([]);
 
-    expect(await w.until('every schedule back', () => schedulers(id), (s) => s.length === all.length)).to.deep.equal(all);
+    expect(
+      await w.until(
+        'every schedule back',
+        () => schedulers(id),
+        (s) => s.length === all.length,
+      ),
+    ).to.deep.equal(all);
   });
 });

@@ -48,20 +48,29 @@ describe('races between writes on one integration', function () {
     const { id, appId } = await w.createWithOwnApp();
     // Enabled rounds start with the first sync and the subscription still on their way.
     if (startEnabled) await w.enable(id);
-    const answers = await Promise.all(pair.map(async (op) => {
-      const r = await runOp(w.h, op, id, ctx);
-      return { op, status: r.status, at: Date.now() };
-    }));
+    const answers = await Promise.all(
+      pair.map(async (op) => {
+        const r = await runOp(w.h, op, id, ctx);
+        return { op, status: r.status, at: Date.now() };
+      }),
+    );
     return { pair, startEnabled, id, appId, answers };
   };
 
   it(`answers every pair of writes (${allPairs().length} pairs × ${ROUNDS_PER_PAIR}) with success or 404, never 500`, async () => {
-    const todo = allPairs().flatMap((pair) => Array.from({ length: ROUNDS_PER_PAIR }, (_, i) => ({ pair, startEnabled: i % 2 === 1 })));
+    const todo = allPairs().flatMap((pair) =>
+      Array.from({ length: ROUNDS_PER_PAIR }, (_, i) => ({ pair, startEnabled: i % 2 === 1 })),
+    );
     const workers = Array.from({ length: PARALLEL_ROUNDS }, async () => {
-      for (let next = todo.shift(); next; next = todo.shift()) rounds.push(await playRound(next.pair, next.startEnabled));
+      for (let next = todo.shift(); next; next = todo.shift())
+        rounds.push(await playRound(next.pair, next.startEnabled));
     });
     await Promise.all(workers);
-    const bad = rounds.flatMap((r) => r.answers.filter((a) => !ALLOWED_STATUS[a.op].includes(a.status)).map((a) => `${r.pair.join('+')}: ${a.op} → ${a.status}`));
+    const bad = rounds.flatMap((r) =>
+      r.answers
+        .filter((a) => !ALLOWED_STATUS[a.op].includes(a.status))
+        .map((a) => `${r.pair.join('+')}: ${a.op} → ${a.status}`),
+    );
     expect(bad).to.deep.equal([]);
     for (const r of rounds.filter((x) => x.pair[0] === 'delete' && x.pair[1] === 'delete')) {
       expect(r.answers.map((a) => a.status).sort()).to.deep.equal([204, 404]);
@@ -72,19 +81,33 @@ describe('races between writes on one integration', function () {
     const pending = new PendingJobRepository(w.h.db.ds);
     const sync = w.producer.queue(QUEUES.sync);
     const subs = w.producer.queue(QUEUES.subscriptions);
-    await pollUntil('a settled system', async () => {
-      const [rows, syncCounts, subCounts, delayed] = await Promise.all([
-        pending.oldest(1, new Date(Date.now() + 60_000)), sync.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-        subs.getJobCounts('waiting', 'active', 'prioritized'), subs.getJobs(['delayed']),
-      ]);
-      // Delayed subscription jobs made by a schedule (poll, renew-due) are the steady state; retries are not.
-      return rows.length + Object.values(syncCounts).reduce((a, b) => a + b, 0) + Object.values(subCounts).reduce((a, b) => a + b, 0) +
-        delayed.filter((j) => !j.repeatJobKey).length;
-    }, (n) => n === 0, { timeoutMs: 60_000, everyMs: 200 });
+    await pollUntil(
+      'a settled system',
+      async () => {
+        const [rows, syncCounts, subCounts, delayed] = await Promise.all([
+          pending.oldest(1, new Date(Date.now() + 60_000)),
+          sync.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+          subs.getJobCounts('waiting', 'active', 'prioritized'),
+          subs.getJobs(['delayed']),
+        ]);
+        // Delayed subscription jobs made by a schedule (poll, renew-due) are the steady state; retries are not.
+        return (
+          rows.length +
+          Object.values(syncCounts).reduce((a, b) => a + b, 0) +
+          Object.values(subCounts).reduce((a, b) => a + b, 0) +
+          delayed.filter((j) => !j.repeatJobKey).length
+        );
+      },
+      (n) => n === 0,
+      { timeoutMs: 60_000, everyMs: 200 },
+    );
   });
 
   it('deleted integrations: 404, no subscription at Graph, no schedule, nothing active; every job that ran after the DELETE returned early', async () => {
-    const jobs = [...(await w.producer.queue(QUEUES.sync).getJobs(['completed', 'failed'])), ...(await w.producer.queue(QUEUES.subscriptions).getJobs(['completed', 'failed']))];
+    const jobs = [
+      ...(await w.producer.queue(QUEUES.sync).getJobs(['completed', 'failed'])),
+      ...(await w.producer.queue(QUEUES.subscriptions).getJobs(['completed', 'failed'])),
+    ];
     const problems: string[] = [];
     for (const r of rounds) {
       const deleted = r.answers.find((a) => a.op === 'delete' && a.status === 204);
@@ -93,12 +116,20 @@ describe('races between writes on one integration', function () {
       if ((await w.h.call(`/api/v1/integrations/${r.id}`)).status !== 404) problems.push(`${name}: still readable`);
       if (w.subscriptionsAtGraph(r.appId).length) problems.push(`${name}: subscription left at Graph`);
       if ((await w.subscriptions.listForIntegration(r.id)).length) problems.push(`${name}: subscription rows left`);
-      if (await w.producer.queue(QUEUES.subscriptions).getJobScheduler(pollSchedulerId(r.id))) problems.push(`${name}: poll schedule left`);
-      const active = (await w.h.db.ds.getRepository(UserEntity).countBy({ integrationId: r.id, active: true })) +
+      if (await w.producer.queue(QUEUES.subscriptions).getJobScheduler(pollSchedulerId(r.id)))
+        problems.push(`${name}: poll schedule left`);
+      const active =
+        (await w.h.db.ds.getRepository(UserEntity).countBy({ integrationId: r.id, active: true })) +
         (await w.h.db.ds.getRepository(RoomEntity).countBy({ integrationId: r.id, active: true }));
       if (active) problems.push(`${name}: ${active} rooms/users still active`);
-      const ranLate = jobs.filter((j) => j.data.integrationId === r.id && (j.processedOn ?? 0) > deleted.at && !returnedEarly(j.name, j.returnvalue));
-      if (ranLate.length) problems.push(`${name}: ${ranLate.map((j) => `${j.name} → ${JSON.stringify(j.returnvalue ?? j.failedReason)}`).join(', ')} after the DELETE`);
+      const ranLate = jobs.filter(
+        (j) =>
+          j.data.integrationId === r.id && (j.processedOn ?? 0) > deleted.at && !returnedEarly(j.name, j.returnvalue),
+      );
+      if (ranLate.length)
+        problems.push(
+          `${name}: ${ranLate.map((j) => `${j.name} → ${JSON.stringify(j.returnvalue ?? j.failedReason)}`).join(', ')} after the DELETE`,
+        );
     }
     expect(problems).to.deep.equal([]);
   });
@@ -112,16 +143,32 @@ describe('races between writes on one integration', function () {
       const did = (op: RaceOp) => r.answers.some((a) => a.op === op);
       if (did('patch') && i.name !== 'Renamed') problems.push(`${name}: name ${i.name}`);
       if (did('sync-mode') && i.syncMode !== 'polling') problems.push(`${name}: syncMode ${i.syncMode}`);
-      if (did('room-settings') && i.roomSettings.mode !== 'selected') problems.push(`${name}: roomSettings ${JSON.stringify(i.roomSettings)}`);
-      const expectedStatus = did('enable') && did('disable') ? null : did('enable') ? 'enabled' : did('disable') ? 'disabled' : r.startEnabled ? 'enabled' : 'draft';
-      if (expectedStatus && i.status !== expectedStatus) problems.push(`${name}: status ${i.status}, expected ${expectedStatus}`);
+      if (did('room-settings') && i.roomSettings.mode !== 'selected')
+        problems.push(`${name}: roomSettings ${JSON.stringify(i.roomSettings)}`);
+      const expectedStatus =
+        did('enable') && did('disable')
+          ? null
+          : did('enable')
+            ? 'enabled'
+            : did('disable')
+              ? 'disabled'
+              : r.startEnabled
+                ? 'enabled'
+                : 'draft';
+      if (expectedStatus && i.status !== expectedStatus)
+        problems.push(`${name}: status ${i.status}, expected ${expectedStatus}`);
       const wantSubscription = i.status === 'enabled' && i.syncMode === 'webhooks';
       const atGraph = w.subscriptionsAtGraph(r.appId).map((s) => s.id);
       const rows = (await w.subscriptions.listForIntegration(r.id)).map((s) => s.graphSubscriptionId);
-      if (atGraph.length !== (wantSubscription ? 1 : 0)) problems.push(`${name}: ${atGraph.length} subscriptions at Graph (${i.status}, ${i.syncMode}, ${i.statusReason})`);
-      if (JSON.stringify(rows) !== JSON.stringify(atGraph)) problems.push(`${name}: rows ${JSON.stringify(rows)} ≠ Graph ${JSON.stringify(atGraph)}`);
+      if (atGraph.length !== (wantSubscription ? 1 : 0))
+        problems.push(
+          `${name}: ${atGraph.length} subscriptions at Graph (${i.status}, ${i.syncMode}, ${i.statusReason})`,
+        );
+      if (JSON.stringify(rows) !== JSON.stringify(atGraph))
+        problems.push(`${name}: rows ${JSON.stringify(rows)} ≠ Graph ${JSON.stringify(atGraph)}`);
       const schedule = await w.producer.queue(QUEUES.subscriptions).getJobScheduler(pollSchedulerId(r.id));
-      if (Boolean(schedule) !== (i.status === 'enabled')) problems.push(`${name}: poll schedule ${schedule ? 'present' : 'absent'} while ${i.status}`);
+      if (Boolean(schedule) !== (i.status === 'enabled'))
+        problems.push(`${name}: poll schedule ${schedule ? 'present' : 'absent'} while ${i.status}`);
     }
     expect(problems).to.deep.equal([]);
   });

@@ -57,8 +57,16 @@ describe('the stored client secret goes only where it went before (PATCH /integr
       [{ tenantId: '0e0e0e0e-1111-4222-8333-444444444444' }, ['body.tenantId']],
       [{ clientId: '0f0f0f0f-1111-4222-8333-444444444444' }, ['body.clientId']],
       [{ endpoints: null }, ['body.endpoints']],
-      [{ name: 'Renamed', cloud: 'china', tenantId: 'fabrikam.onmicrosoft.com', clientId: '0f0f0f0f-1111-4222-8333-444444444444', endpoints: elsewhereEndpoints() },
-        ['body.cloud', 'body.tenantId', 'body.clientId', 'body.endpoints']],
+      [
+        {
+          name: 'Renamed',
+          cloud: 'china',
+          tenantId: 'fabrikam.onmicrosoft.com',
+          clientId: '0f0f0f0f-1111-4222-8333-444444444444',
+          endpoints: elsewhereEndpoints(),
+        },
+        ['body.cloud', 'body.tenantId', 'body.clientId', 'body.endpoints'],
+      ],
     ];
     const before = await stored();
     for (const [json, fields] of cases) {
@@ -67,19 +75,36 @@ describe('the stored client secret goes only where it went before (PATCH /integr
       expect(fieldsOf(r.body), JSON.stringify(json)).to.deep.equal([...fields, 'body.clientSecret']);
     }
     const after = await stored();
-    expect(after).to.deep.include({ name: before.name, cloud: before.cloud, tenantId: before.tenantId, clientId: before.clientId, endpoints: before.endpoints });
+    expect(after).to.deep.include({
+      name: before.name,
+      cloud: before.cloud,
+      tenantId: before.tenantId,
+      clientId: before.clientId,
+      endpoints: before.endpoints,
+    });
     expect(sentElsewhere()).to.equal(0);
   });
 
   it('lets the stored values be sent again without the secret (the same destination, case aside)', async () => {
-    const r = await patch({ name: 'Same place', cloud: s.sim.cloud, tenantId: s.sim.tenantId.toUpperCase(), clientId: s.sim.clientId.toUpperCase(), endpoints: { login: s.sim.loginUrl, graph: s.sim.graphUrl } });
+    const r = await patch({
+      name: 'Same place',
+      cloud: s.sim.cloud,
+      tenantId: s.sim.tenantId.toUpperCase(),
+      clientId: s.sim.clientId.toUpperCase(),
+      endpoints: { login: s.sim.loginUrl, graph: s.sim.graphUrl },
+    });
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
     expect(r.body.name).to.equal('Same place');
   });
 
   it('accepts the change together with a secret, which is then the only one sent there', async () => {
     const secret = elsewhere.clientSecret;
-    const r = await patch({ endpoints: elsewhereEndpoints(), tenantId: elsewhere.tenantId, clientId: elsewhere.clientId, clientSecret: secret });
+    const r = await patch({
+      endpoints: elsewhereEndpoints(),
+      tenantId: elsewhere.tenantId,
+      clientId: elsewhere.clientId,
+      clientSecret: secret,
+    });
     expect(r.status, JSON.stringify(r.body)).to.equal(200);
     expect(r.body.clientSecret.hint).to.equal(`…${secret.slice(-3)}`);
     const test = await s.h.call(`/api/v1/integrations/${id}/test`, { method: 'POST' });
@@ -90,7 +115,13 @@ describe('the stored client secret goes only where it went before (PATCH /integr
   it('POST /integrations/test never reads a stored integration: an id with new endpoints and no secret is a 400, nothing sent', async () => {
     const r = await s.h.call('/api/v1/integrations/test', {
       method: 'POST',
-      json: { id, cloud: s.sim.cloud, tenantId: s.sim.tenantId, clientId: s.sim.clientId, endpoints: elsewhereEndpoints() },
+      json: {
+        id,
+        cloud: s.sim.cloud,
+        tenantId: s.sim.tenantId,
+        clientId: s.sim.clientId,
+        endpoints: elsewhereEndpoints(),
+      },
     });
     expect(r.status).to.equal(400);
     expect(fieldsOf(r.body)).to.include.members(['body.clientSecret', 'body']);

@@ -5,13 +5,21 @@ import { startSettingsHarness, type SettingsHarness } from '../../support/settin
 
 describe('server settings (integrations CRUD)', () => {
   let s: SettingsHarness;
-  before(async () => { s = await startSettingsHarness(); });
+  before(async () => {
+    s = await startSettingsHarness();
+  });
   after(() => s.close());
 
   it('creates an integration, keeps the secret sealed and shows only its hint', async () => {
     const r = await s.h.call('/api/v1/integrations', { method: 'POST', json: s.body() });
     expect(r.status).to.equal(201);
-    expect(r.body).to.include({ name: 'Contoso', cloud: 'global', tenantId: s.sim.tenantId, status: 'draft', syncMode: 'webhooks' });
+    expect(r.body).to.include({
+      name: 'Contoso',
+      cloud: 'global',
+      tenantId: s.sim.tenantId,
+      status: 'draft',
+      syncMode: 'webhooks',
+    });
     expect(r.body.clientSecret).to.deep.equal({ set: true, hint: `…${s.sim.clientSecret.slice(-3)}` });
     expect(JSON.stringify(r.body)).to.not.include(s.sim.clientSecret);
     const row = await s.h.db.ds.getRepository(IntegrationEntity).findOneByOrFail({ id: r.body.id });
@@ -25,16 +33,38 @@ describe('server settings (integrations CRUD)', () => {
   it('names each bad field of a create body', async () => {
     const r = await s.h.call('/api/v1/integrations', {
       method: 'POST',
-      json: { name: '', cloud: 'mars', tenantId: 'not a tenant', clientId: '1234', clientSecret: '', endpoints: { login: 'http://x', graph: 'nope' }, extra: true },
+      json: {
+        name: '',
+        cloud: 'mars',
+        tenantId: 'not a tenant',
+        clientId: '1234',
+        clientSecret: '',
+        endpoints: { login: 'http://x', graph: 'nope' },
+        extra: true,
+      },
     });
     expect(r.status).to.equal(400);
     const fields = r.body.error.details.map((d: { field: string }) => d.field);
-    expect(fields).to.include.members(['body.name', 'body.cloud', 'body.tenantId', 'body.clientId', 'body.clientSecret', 'body.endpoints.login', 'body.endpoints.graph', 'body']);
-    expect(r.body.error.details.find((d: { field: string }) => d.field === 'body.cloud').message).to.equal('must be global (Microsoft) or china (21Vianet)');
+    expect(fields).to.include.members([
+      'body.name',
+      'body.cloud',
+      'body.tenantId',
+      'body.clientId',
+      'body.clientSecret',
+      'body.endpoints.login',
+      'body.endpoints.graph',
+      'body',
+    ]);
+    expect(r.body.error.details.find((d: { field: string }) => d.field === 'body.cloud').message).to.equal(
+      'must be global (Microsoft) or china (21Vianet)',
+    );
   });
 
   it('accepts a verified domain as the tenant', async () => {
-    const r = await s.h.call('/api/v1/integrations', { method: 'POST', json: s.body({ tenantId: 'contoso.onmicrosoft.com', endpoints: undefined }) });
+    const r = await s.h.call('/api/v1/integrations', {
+      method: 'POST',
+      json: s.body({ tenantId: 'contoso.onmicrosoft.com', endpoints: undefined }),
+    });
     expect(r.status).to.equal(201);
   });
 
@@ -42,7 +72,10 @@ describe('server settings (integrations CRUD)', () => {
     const id = await s.create();
     await s.h.call(`/api/v1/integrations/${id}/test`, { method: 'POST' });
     expect((await s.h.call(`/api/v1/integrations/${id}`)).body.lastTest).to.not.equal(null);
-    const r = await s.h.call(`/api/v1/integrations/${id}`, { method: 'PATCH', json: { clientSecret: 'new-secret-xyz' } });
+    const r = await s.h.call(`/api/v1/integrations/${id}`, {
+      method: 'PATCH',
+      json: { clientSecret: 'new-secret-xyz' },
+    });
     expect(r.status).to.equal(200);
     expect(r.body.clientSecret.hint).to.equal('…xyz');
     expect(r.body.lastTest).to.equal(null);
@@ -57,8 +90,34 @@ describe('server settings (integrations CRUD)', () => {
     const id = await s.create();
     const users = new UserRepository(s.h.db.ds);
     const rooms = new RoomRepository(s.h.db.ds);
-    await users.upsertBatch([{ integrationId: id, graphId: '00000000-0000-0000-0000-000000000001', userPrincipalName: 'a@x.com', mail: null, displayName: 'A', accountEnabled: true, active: true, inactiveReason: null, cardNumber: '42' }]);
-    await rooms.upsertBatch([{ integrationId: id, email: 'room@x.com', graphId: null, displayName: 'Room', capacity: 4, building: null, floorNumber: null, floorLabel: null, bookingType: null, isWheelChairAccessible: null, tags: null }]);
+    await users.upsertBatch([
+      {
+        integrationId: id,
+        graphId: '00000000-0000-0000-0000-000000000001',
+        userPrincipalName: 'a@x.com',
+        mail: null,
+        displayName: 'A',
+        accountEnabled: true,
+        active: true,
+        inactiveReason: null,
+        cardNumber: '42',
+      },
+    ]);
+    await rooms.upsertBatch([
+      {
+        integrationId: id,
+        email: 'room@x.com',
+        graphId: null,
+        displayName: 'Room',
+        capacity: 4,
+        building: null,
+        floorNumber: null,
+        floorLabel: null,
+        bookingType: null,
+        isWheelChairAccessible: null,
+        tags: null,
+      },
+    ]);
     expect((await s.h.call(`/api/v1/integrations/${id}`, { method: 'DELETE' })).status).to.equal(204);
     expect((await s.h.call(`/api/v1/integrations/${id}`)).status).to.equal(404);
     expect((await s.h.call(`/api/v1/integrations/${id}`, { method: 'DELETE' })).status).to.equal(404);
@@ -76,10 +135,19 @@ describe('server settings (integrations CRUD)', () => {
 
   it('stores the sync mode and refuses a poll interval under a minute', async () => {
     const id = await s.create();
-    const r = await s.h.call(`/api/v1/integrations/${id}/sync-mode`, { method: 'PUT', json: { mode: 'polling', pollIntervalSeconds: 600 } });
+    const r = await s.h.call(`/api/v1/integrations/${id}/sync-mode`, {
+      method: 'PUT',
+      json: { mode: 'polling', pollIntervalSeconds: 600 },
+    });
     expect(r.body).to.include({ syncMode: 'polling', pollIntervalSeconds: 600 });
-    const bad = await s.h.call(`/api/v1/integrations/${id}/sync-mode`, { method: 'PUT', json: { mode: 'push', pollIntervalSeconds: 5 } });
-    expect(bad.body.error.details.map((d: { field: string }) => d.field)).to.have.members(['body.mode', 'body.pollIntervalSeconds']);
+    const bad = await s.h.call(`/api/v1/integrations/${id}/sync-mode`, {
+      method: 'PUT',
+      json: { mode: 'push', pollIntervalSeconds: 5 },
+    });
+    expect(bad.body.error.details.map((d: { field: string }) => d.field)).to.have.members([
+      'body.mode',
+      'body.pollIntervalSeconds',
+    ]);
   });
 });
 
@@ -89,7 +157,14 @@ describe('custom endpoints are refused unless ALLOW_CUSTOM_ENDPOINTS=true', () =
     try {
       const r = await h.call('/api/v1/integrations', {
         method: 'POST',
-        json: { name: 'x', cloud: 'global', tenantId: 'contoso.com', clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 's', endpoints: { login: 'https://a.example', graph: 'https://b.example' } },
+        json: {
+          name: 'x',
+          cloud: 'global',
+          tenantId: 'contoso.com',
+          clientId: '11111111-2222-3333-4444-555555555555',
+          clientSecret: 's',
+          endpoints: { login: 'https://a.example', graph: 'https://b.example' },
+        },
       });
       expect(r.status).to.equal(400);
       expect(r.body.error.details[0].field).to.equal('body.endpoints');

@@ -3,13 +3,23 @@ import { IntegrationEntity } from '@ones-m365/shared/db';
 import { type GraphSimulator } from '@ones-m365/graph-simulator';
 import { startSettingsHarness, type SettingsHarness } from '../../support/settings-harness.js';
 
-type Result = { ok: boolean; permissions: { required: string[]; granted: string[]; missing: string[] }; checks: { name: string; ok: boolean; message: string }[]; error?: { code: string; message: string; hint: string } };
+type Result = {
+  ok: boolean;
+  permissions: { required: string[]; granted: string[]; missing: string[] };
+  checks: { name: string; ok: boolean; message: string }[];
+  error?: { code: string; message: string; hint: string };
+};
 
 describe('Test settings against the simulator', () => {
   let s: SettingsHarness;
-  before(async () => { s = await startSettingsHarness(); });
+  before(async () => {
+    s = await startSettingsHarness();
+  });
   after(() => s.close());
-  afterEach(() => { s.sim.clearFaults(); s.sim.updateSettings({ placesMode: 'configured' }); });
+  afterEach(() => {
+    s.sim.clearFaults();
+    s.sim.updateSettings({ placesMode: 'configured' });
+  });
 
   const testSaved = async (over: Record<string, unknown> = {}): Promise<Result> => {
     const id = await s.create(over);
@@ -28,8 +38,21 @@ describe('Test settings against the simulator', () => {
     const r = await testSaved();
     expect(r.ok, JSON.stringify(r)).to.equal(true);
     expect(r.permissions.missing).to.deep.equal([]);
-    expect(r.permissions.granted).to.include.members(['Calendars.ReadWrite', 'Group.Read.All', 'Place.Read.All', 'User.Read.All']);
-    expect(r.checks.map((c) => c.name)).to.deep.equal(['token', 'permissions', 'rooms', 'users', 'groups', 'calendar', 'pager']);
+    expect(r.permissions.granted).to.include.members([
+      'Calendars.ReadWrite',
+      'Group.Read.All',
+      'Place.Read.All',
+      'User.Read.All',
+    ]);
+    expect(r.checks.map((c) => c.name)).to.deep.equal([
+      'token',
+      'permissions',
+      'rooms',
+      'users',
+      'groups',
+      'calendar',
+      'pager',
+    ]);
     expect(r.checks.every((c) => c.ok)).to.equal(true);
     expect(r.error).to.equal(undefined);
   });
@@ -42,7 +65,10 @@ describe('Test settings against the simulator', () => {
     const row = await s.h.db.ds.getRepository(IntegrationEntity).findOneByOrFail({ id });
     expect(row.tenantId).to.equal(domain);
     expect(row.tenantGuid).to.equal(s.sim.tenantId.toLowerCase());
-    await s.h.call(`/api/v1/integrations/${id}`, { method: 'PATCH', json: { tenantId: 'fabrikam.onmicrosoft.com', clientSecret: s.sim.clientSecret } });
+    await s.h.call(`/api/v1/integrations/${id}`, {
+      method: 'PATCH',
+      json: { tenantId: 'fabrikam.onmicrosoft.com', clientSecret: s.sim.clientSecret },
+    });
     expect((await s.h.db.ds.getRepository(IntegrationEntity).findOneByOrFail({ id })).tenantGuid).to.equal(null);
   });
 
@@ -56,8 +82,18 @@ describe('Test settings against the simulator', () => {
 
   const failures: [string, () => Record<string, unknown>, string, RegExp][] = [
     ['a wrong secret', () => ({ clientSecret: 'wrong-secret' }), 'invalid_secret', /Certificates & secrets/],
-    ['a wrong client ID', () => ({ clientId: '0f0f0f0f-1111-4222-8333-444444444444' }), 'app_not_found', /Application \(client\) ID/],
-    ['a wrong tenant', () => ({ tenantId: '0e0e0e0e-1111-4222-8333-444444444444' }), 'tenant_not_found', /Directory \(tenant\) ID/],
+    [
+      'a wrong client ID',
+      () => ({ clientId: '0f0f0f0f-1111-4222-8333-444444444444' }),
+      'app_not_found',
+      /Application \(client\) ID/,
+    ],
+    [
+      'a wrong tenant',
+      () => ({ tenantId: '0e0e0e0e-1111-4222-8333-444444444444' }),
+      'tenant_not_found',
+      /Directory \(tenant\) ID/,
+    ],
   ];
   for (const [what, over, code, hint] of failures) {
     it(`explains ${what} (saved and unsaved)`, async () => {

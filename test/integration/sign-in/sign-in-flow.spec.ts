@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { sha256Hex } from '@ones-m365/shared/crypto';
-import { ONES_ORIGIN, simUser, startSignInHarness, TestBrowser, type SignInHarness } from '../../support/sign-in-harness.js';
+import {
+  ONES_ORIGIN,
+  simUser,
+  startSignInHarness,
+  TestBrowser,
+  type SignInHarness,
+} from '../../support/sign-in-harness.js';
 
 describe('sign-in: the flow, end to end', () => {
   let s: SignInHarness;
@@ -21,17 +27,26 @@ describe('sign-in: the flow, end to end', () => {
   after(async () => s?.close());
   afterEach(() => s.sim.clearFaults());
 
-  const loginUrl = (returnTo = `${ONES_ORIGIN}/login?next=%2Fdesk`) => `${s.base}/auth/${id}/login?returnTo=${encodeURIComponent(returnTo)}`;
-  const redeem = (ticket: string, over: Record<string, unknown> = {}) => s.h.call('/api/v1/sso/redeem', { method: 'POST', json: { ticket, ...over } });
+  const loginUrl = (returnTo = `${ONES_ORIGIN}/login?next=%2Fdesk`) =>
+    `${s.base}/auth/${id}/login?returnTo=${encodeURIComponent(returnTo)}`;
+  const redeem = (ticket: string, over: Record<string, unknown> = {}) =>
+    s.h.call('/api/v1/sso/redeem', { method: 'POST', json: { ticket, ...over } });
   const ticketOf = (location: string | null) => (location ? new URL(location).searchParams.get('ticket') : null);
 
-  it('login options tell ONES\'s login page the button and where it leads, without authentication', async () => {
+  it("login options tell ONES's login page the button and where it leads, without authentication", async () => {
     const r = await s.h.call(`/api/v1/integrations/${id}/login-options`, { auth: false });
     expect(r.status).to.equal(200);
-    expect(r.body).to.deep.equal({ enabled: true, buttonName: 'Sign in with Contoso', loginUrl: `${s.base}/auth/${id}/login` });
+    expect(r.body).to.deep.equal({
+      enabled: true,
+      buttonName: 'Sign in with Contoso',
+      loginUrl: `${s.base}/auth/${id}/login`,
+    });
     const off = await s.create({ clientId: randomUUID() }); // another app: one live integration per tenant and app
     expect((await s.h.call(`/api/v1/integrations/${off}/login-options`, { auth: false })).body.enabled).to.equal(false);
-    expect((await s.h.call('/api/v1/integrations/6f1c1a52-3b7e-4e0e-9a51-0f6a4a3d2c10/login-options', { auth: false })).status).to.equal(404);
+    expect(
+      (await s.h.call('/api/v1/integrations/6f1c1a52-3b7e-4e0e-9a51-0f6a4a3d2c10/login-options', { auth: false }))
+        .status,
+    ).to.equal(404);
     const bad = await s.h.call('/api/v1/integrations/nope/login-options', { auth: false });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.details[0].field).to.equal('params.id');
@@ -41,13 +56,17 @@ describe('sign-in: the flow, end to end', () => {
     const browser = new TestBrowser(alice().upn);
     const end = await browser.go(loginUrl());
     const toMicrosoft = new URL(browser.hops[0]!.location!);
-    expect(toMicrosoft.origin + toMicrosoft.pathname).to.equal(`${s.sim.loginUrl}/${s.sim.tenantId}/oauth2/v2.0/authorize`);
+    expect(toMicrosoft.origin + toMicrosoft.pathname).to.equal(
+      `${s.sim.loginUrl}/${s.sim.tenantId}/oauth2/v2.0/authorize`,
+    );
     expect(toMicrosoft.searchParams.get('code_challenge_method')).to.equal('S256');
     expect(toMicrosoft.searchParams.get('state')).to.have.length.greaterThan(40);
     expect(toMicrosoft.searchParams.get('nonce')).to.have.length.greaterThan(40);
     expect(toMicrosoft.searchParams.get('scope')!.split(' ')).to.include.members(['openid', 'profile']);
     expect(toMicrosoft.searchParams.get('redirect_uri')).to.equal(`${s.base}/auth/callback`);
-    expect(browser.hops[0]!.setCookie[0]).to.match(/HttpOnly/i).and.match(/SameSite=Lax/i);
+    expect(browser.hops[0]!.setCookie[0])
+      .to.match(/HttpOnly/i)
+      .and.match(/SameSite=Lax/i);
 
     const back = new URL(end.location!);
     expect(back.origin + back.pathname).to.equal(`${ONES_ORIGIN}/login`);
@@ -57,19 +76,29 @@ describe('sign-in: the flow, end to end', () => {
     expect(r.status).to.equal(200);
     expect(r.body.integrationId).to.equal(id);
     expect(r.body.user).to.include({ graphId: alice().id, userPrincipalName: alice().upn });
-    expect(r.body.user).to.have.keys('id', 'graphId', 'userPrincipalName', 'mail', 'displayName', 'cardNumber', 'groupIds');
+    expect(r.body.user).to.have.keys(
+      'id',
+      'graphId',
+      'userPrincipalName',
+      'mail',
+      'displayName',
+      'cardNumber',
+      'groupIds',
+    );
     const again = await redeem(ticket);
     expect(again.status).to.equal(410);
     expect(again.body.error.code).to.equal('ticket_expired');
   });
 
-  it('once the tenant\'s discovery and keys are cached, a sign-in costs the login host the browser\'s two pages and one token request', async () => {
+  it("once the tenant's discovery and keys are cached, a sign-in costs the login host the browser's two pages and one token request", async () => {
     await new TestBrowser(alice().upn).go(loginUrl());
     s.sim.resetCounters();
     await new TestBrowser(alice().upn).go(loginUrl());
     const rows = s.sim.counters().filter((r) => !r.route.startsWith('/v1.0'));
     expect(rows.map((r) => `${r.method} ${r.route} ${r.status} ×${r.count}`)).to.deep.equal([
-      'GET /{tenant}/oauth2/v2.0/authorize 200 ×1', 'GET /{tenant}/oauth2/v2.0/authorize 302 ×1', 'POST /{tenant}/oauth2/v2.0/token 200 ×1',
+      'GET /{tenant}/oauth2/v2.0/authorize 200 ×1',
+      'GET /{tenant}/oauth2/v2.0/authorize 302 ×1',
+      'POST /{tenant}/oauth2/v2.0/token 200 ×1',
     ]);
   });
 
@@ -97,7 +126,9 @@ describe('sign-in: the flow, end to end', () => {
     const bad = await s.h.call('/api/v1/sso/redeem', { method: 'POST', json: { ticket: '' } });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field)).to.deep.equal(['body.ticket']);
-    expect((await s.h.call('/api/v1/sso/redeem', { method: 'POST', json: { ticket: 'x' }, auth: false })).status).to.equal(401);
+    expect(
+      (await s.h.call('/api/v1/sso/redeem', { method: 'POST', json: { ticket: 'x' }, auth: false })).status,
+    ).to.equal(401);
   });
 
   it('a replayed state (the same callback twice) is refused the second time, without a ticket', async () => {
@@ -137,7 +168,12 @@ describe('sign-in: the flow, end to end', () => {
   for (const [name, fault, code, status] of [
     ['a token signed by a key the tenant does not publish', { foreignKey: true }, 'invalid_signature', 400],
     ['a token of another tenant', { claims: { tid: '3c1e0f7a-5a44-4c36-8f2e-4b8f3d0c9a11' } }, 'foreign_tenant', 403],
-    ['a token issued to another application', { claims: { aud: '9d4f1b62-1111-2222-3333-444455556666' } }, 'wrong_audience', 400],
+    [
+      'a token issued to another application',
+      { claims: { aud: '9d4f1b62-1111-2222-3333-444455556666' } },
+      'wrong_audience',
+      400,
+    ],
     ['an expired token', { claims: { exp: Math.floor(Date.now() / 1000) - 3600 } }, 'expired', 400],
     ['a token from another issuer', { claims: { iss: 'https://login.evil.test/x/v2.0' } }, 'wrong_issuer', 400],
     ['a token with a wrong nonce', { claims: { nonce: 'not-this-sign-in' } }, 'nonce_mismatch', 400],
@@ -157,20 +193,33 @@ describe('sign-in: the flow, end to end', () => {
   it('an integration that names its tenant by domain checks tid against the GUID its discovery publishes', async () => {
     const byDomain = await s.createSignIn({ tenantId: s.sim.tenantInfo().domain });
     await s.syncUsers(byDomain, [alice()]);
-    const end = await new TestBrowser(alice().upn).go(`${s.base}/auth/${byDomain}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`);
+    const end = await new TestBrowser(alice().upn).go(
+      `${s.base}/auth/${byDomain}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`,
+    );
     expect((await redeem(ticketOf(end.location)!, { integrationId: byDomain })).body.user.graphId).to.equal(alice().id);
     s.sim.addIdTokenFault({ claims: { tid: '3c1e0f7a-5a44-4c36-8f2e-4b8f3d0c9a11' } });
-    expect((await new TestBrowser(alice().upn).go(`${s.base}/auth/${byDomain}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`)).body).to.contain('foreign_tenant');
+    expect(
+      (
+        await new TestBrowser(alice().upn).go(
+          `${s.base}/auth/${byDomain}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`,
+        )
+      ).body,
+    ).to.contain('foreign_tenant');
   });
 
   it('a sign-in in progress when sign-in is switched off, or its origin removed, is refused on its way back', async () => {
-    const settings = (signIn: unknown) => s.h.call(`/api/v1/integrations/${id}/user-settings`, {
-      method: 'PUT', json: { defaultGroupIds: [], cardNumber: { enabled: false }, loginButtonName: 'Sign in with Contoso', signIn },
-    });
+    const settings = (signIn: unknown) =>
+      s.h.call(`/api/v1/integrations/${id}/user-settings`, {
+        method: 'PUT',
+        json: { defaultGroupIds: [], cardNumber: { enabled: false }, loginButtonName: 'Sign in with Contoso', signIn },
+      });
     const halfway = async () => {
       const browser = new TestBrowser(alice().upn);
       const toMicrosoft = (await browser.get(loginUrl())).location!;
-      return { browser, callback: (await browser.get(`${toMicrosoft}&login_hint=${encodeURIComponent(alice().upn)}`)).location! };
+      return {
+        browser,
+        callback: (await browser.get(`${toMicrosoft}&login_hint=${encodeURIComponent(alice().upn)}`)).location!,
+      };
     };
     try {
       const a = await halfway();

@@ -22,9 +22,15 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
   });
   afterEach(() => h.close());
 
-  const rooms = async () => (await new RoomRepository(h.db.ds).list(h.integration.id, { limit: 500, active: true })).items;
+  const rooms = async () =>
+    (await new RoomRepository(h.db.ds).list(h.integration.id, { limit: 500, active: true })).items;
   const calendar = (roomId: string, mode: 'full' | 'delta' = 'delta') =>
-    requestSync(h, { integrationId: h.integration.id, stream: formatStreamKey({ kind: 'calendar', roomId }), mode, trigger: 'api' });
+    requestSync(h, {
+      integrationId: h.integration.id,
+      stream: formatStreamKey({ kind: 'calendar', roomId }),
+      mode,
+      trigger: 'api',
+    });
   const bookingsOf = (roomId: string) => h.db.ds.getRepository(RoomBookingEntity).find({ where: { roomId } });
   const simEvents = (email: string) => h.sim.listEvents(email).filter((e) => e.type !== 'seriesMaster');
   const syncRooms = async () => {
@@ -44,16 +50,27 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
       expect(rows.map((r) => r.graphEventId).sort()).to.deep.equal(events.map((e) => e.id).sort());
       const ev = events[0]!;
       const row = rows.find((r) => r.graphEventId === ev.id)!;
-      expect(row).to.include({ subject: ev.subject, iCalUId: ev.iCalUId, status: 'confirmed', source: 'outlook', type: 'singleInstance' });
+      expect(row).to.include({
+        subject: ev.subject,
+        iCalUId: ev.iCalUId,
+        status: 'confirmed',
+        source: 'outlook',
+        type: 'singleInstance',
+      });
       expect(row.startAt.toISOString()).to.equal(ev.start);
       expect(row.organizerEmail).to.equal(ev.organizer.address.toLowerCase());
     }
     // 12 events per room at 50 per page: one page each.
-    const calendarCalls = h.sim.counters().filter((r) => r.route.includes('calendarView')).reduce((n, r) => n + r.count, 0);
+    const calendarCalls = h.sim
+      .counters()
+      .filter((r) => r.route.includes('calendarView'))
+      .reduce((n, r) => n + r.count, 0);
     expect(calendarCalls).to.equal(synced.length);
     const runs = (await h.runs()).filter((r) => r.stream.startsWith('calendar:'));
     expect(runs).to.have.length(6);
-    expect(runs.every((r) => r.status === 'succeeded' && r.mode === 'full' && r.created === 12 && r.graphRequests === 1)).to.equal(true);
+    expect(
+      runs.every((r) => r.status === 'succeeded' && r.mode === 'full' && r.created === 12 && r.graphRequests === 1),
+    ).to.equal(true);
     expect(Math.max(...Object.values(h.sim.mailboxPeaks()))).to.be.at.most(2);
   });
 
@@ -63,15 +80,38 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
     const room = (await rooms())[0]!;
     const [moved, cancelled] = simEvents(room.email);
     const t0 = Math.floor(Date.now() / DAY) * DAY + 2 * DAY + 9 * 3_600_000;
-    const booked = h.sim.bookEvent(room.email, { subject: 'Planning', start: new Date(t0).toISOString(), end: new Date(t0 + 3_600_000).toISOString(), organizer: { address: 'Ann@Example.com', name: 'Ann' } });
-    const secret = h.sim.bookEvent(room.email, { subject: 'Offer talk', sensitivity: 'private', start: new Date(t0 + 2 * 3_600_000).toISOString(), end: new Date(t0 + 3 * 3_600_000).toISOString() });
-    const series = h.sim.bookSeries(room.email, { subject: 'Standup', start: new Date(t0 + DAY).toISOString(), end: new Date(t0 + DAY + 900_000).toISOString(), count: 5 });
-    h.sim.moveEvent(moved!.id, { start: new Date(t0 + 5 * DAY).toISOString(), end: new Date(t0 + 5 * DAY + 1_800_000).toISOString() });
+    const booked = h.sim.bookEvent(room.email, {
+      subject: 'Planning',
+      start: new Date(t0).toISOString(),
+      end: new Date(t0 + 3_600_000).toISOString(),
+      organizer: { address: 'Ann@Example.com', name: 'Ann' },
+    });
+    const secret = h.sim.bookEvent(room.email, {
+      subject: 'Offer talk',
+      sensitivity: 'private',
+      start: new Date(t0 + 2 * 3_600_000).toISOString(),
+      end: new Date(t0 + 3 * 3_600_000).toISOString(),
+    });
+    const series = h.sim.bookSeries(room.email, {
+      subject: 'Standup',
+      start: new Date(t0 + DAY).toISOString(),
+      end: new Date(t0 + DAY + 900_000).toISOString(),
+      count: 5,
+    });
+    h.sim.moveEvent(moved!.id, {
+      start: new Date(t0 + 5 * DAY).toISOString(),
+      end: new Date(t0 + 5 * DAY + 1_800_000).toISOString(),
+    });
     h.sim.cancelEvent(cancelled!.id);
     await calendar(room.id);
     await h.idle();
     const rows = new Map((await bookingsOf(room.id)).map((r) => [r.graphEventId, r]));
-    expect(rows.get(booked.id)).to.include({ subject: 'Planning', organizerEmail: 'ann@example.com', organizerName: 'Ann', status: 'confirmed' });
+    expect(rows.get(booked.id)).to.include({
+      subject: 'Planning',
+      organizerEmail: 'ann@example.com',
+      organizerName: 'Ann',
+      status: 'confirmed',
+    });
     expect(rows.get(secret.id)).to.include({ subject: null, status: 'confirmed' });
     expect(rows.get(moved!.id)!.startAt.getTime()).to.equal(t0 + 5 * DAY);
     expect(rows.get(cancelled!.id)).to.include({ status: 'cancelled' });
@@ -80,7 +120,13 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
     expect(rows.has(series.master.id)).to.equal(false);
     expect(rows.size).to.equal(12 + 2 + 5);
     const [run] = await h.runs();
-    expect(run).to.include({ stream: `calendar:${room.id}`, mode: 'delta', status: 'succeeded', created: 7, deactivated: 1 });
+    expect(run).to.include({
+      stream: `calendar:${room.id}`,
+      mode: 'delta',
+      status: 'succeeded',
+      created: 7,
+      deactivated: 1,
+    });
   });
 
   it('a 410 on one room reloads that room only, without duplicates; the other rooms go on by delta', async () => {
@@ -88,12 +134,20 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
     await syncRooms();
     const [a, b] = await rooms();
     h.sim.expireRoomDeltaTokens(a!.email);
-    h.sim.bookEvent(a!.email, { subject: 'New', start: new Date(Date.now() + DAY).toISOString(), end: new Date(Date.now() + DAY + 3_600_000).toISOString() });
+    h.sim.bookEvent(a!.email, {
+      subject: 'New',
+      start: new Date(Date.now() + DAY).toISOString(),
+      end: new Date(Date.now() + DAY + 3_600_000).toISOString(),
+    });
     await calendar(a!.id);
     await calendar(b!.id);
     await h.idle();
     const rowsA = await bookingsOf(a!.id);
-    expect(rowsA.map((r) => r.graphEventId).sort()).to.deep.equal(simEvents(a!.email).map((e) => e.id).sort());
+    expect(rowsA.map((r) => r.graphEventId).sort()).to.deep.equal(
+      simEvents(a!.email)
+        .map((e) => e.id)
+        .sort(),
+    );
     const runs = await h.runs();
     const runA = runs.find((r) => r.stream === `calendar:${a!.id}`)!;
     const runB = runs.find((r) => r.stream === `calendar:${b!.id}`)!;
@@ -126,13 +180,19 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
     const room = (await rooms())[0]!;
     const states = new SyncStateRepository(h.db.ds);
     const stream = formatStreamKey({ kind: 'calendar', roomId: room.id });
-    const before = JSON.parse((await states.get(h.integration.id, stream))!.checkpoint!) as { marker: string; window: { start: string } };
+    const before = JSON.parse((await states.get(h.integration.id, stream))!.checkpoint!) as {
+      marker: string;
+      window: { start: string };
+    };
     const early = simEvents(room.email).sort((x, y) => x.start.localeCompare(y.start))[0]!;
     // Three days later the earliest booking ended before the new window (1 day back).
     clock.now = new Date(Date.parse(early.end) + 2 * DAY + 1);
     await calendar(room.id);
     await h.idle();
-    const after = JSON.parse((await states.get(h.integration.id, stream))!.checkpoint!) as { marker: string; window: { start: string } };
+    const after = JSON.parse((await states.get(h.integration.id, stream))!.checkpoint!) as {
+      marker: string;
+      window: { start: string };
+    };
     expect(after.marker).to.not.equal(before.marker);
     expect(after.window.start).to.equal(new Date(clock.now.getTime() - DAY).toISOString());
     const rows = await bookingsOf(room.id);

@@ -3,12 +3,23 @@
  * simulator, MySQL and Redis with in-process workers.
  */
 import { expect } from 'chai';
-import { IntegrationRepository, RoomRepository, SyncRunRepository, SyncStateRepository, UserRepository } from '@ones-m365/shared/db';
+import {
+  IntegrationRepository,
+  RoomRepository,
+  SyncRunRepository,
+  SyncStateRepository,
+  UserRepository,
+} from '@ones-m365/shared/db';
 import { QUEUES } from '@ones-m365/shared/queue';
-import { requestSync, syncKeys } from '@ones-m365/shared/sync';
+import { requestSync, streamKeys } from '@ones-m365/shared/sync';
 import { activeIds, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 
-const settings = (over: Record<string, unknown>) => ({ defaultGroupIds: [], cardNumber: { enabled: false }, loginButtonName: 'Sign in', ...over });
+const settings = (over: Record<string, unknown>) => ({
+  defaultGroupIds: [],
+  cardNumber: { enabled: false },
+  loginButtonName: 'Sign in',
+  ...over,
+});
 
 describe('sync behaviour (simulator, MySQL, Redis)', function () {
   this.timeout(60_000);
@@ -18,7 +29,8 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
   });
   afterEach(() => h.close());
 
-  const users = (mode: 'full' | 'delta') => requestSync(h.producer, { integrationId: h.integration.id, stream: 'users', mode, trigger: 'api' });
+  const users = (mode: 'full' | 'delta') =>
+    requestSync(h, { integrationId: h.integration.id, stream: 'users', mode, trigger: 'api' });
   const tenantEqual = async () => {
     const rows = await h.dbUsers();
     expect(new Set(rows.map((u) => u.graphId)).size).to.equal(rows.length);
@@ -28,21 +40,38 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
   it('rooms: keeps the selected ones with their attributes, deactivates unselected and removed ones, never deletes', async () => {
     h.startWorkers();
     const rooms = h.sim.listRooms().filter((r) => !r.hiddenFromGal);
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'rooms', mode: 'full', trigger: 'api' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'rooms', mode: 'full', trigger: 'api' });
     await h.idle();
     const repo = new RoomRepository(h.db.ds);
     let page = await repo.list(h.integration.id, { limit: 500 });
-    expect(page.items.filter((r) => r.active).map((r) => r.email).sort()).to.deep.equal(rooms.map((r) => r.emailAddress.toLowerCase()).sort());
+    expect(
+      page.items
+        .filter((r) => r.active)
+        .map((r) => r.email)
+        .sort(),
+    ).to.deep.equal(rooms.map((r) => r.emailAddress.toLowerCase()).sort());
     const sample = page.items.find((r) => r.email === rooms[0]!.emailAddress.toLowerCase())!;
-    expect(sample).to.include({ capacity: rooms[0]!.capacity ?? null, building: rooms[0]!.building ?? null, floorNumber: rooms[0]!.floorNumber ?? null, bookingType: rooms[0]!.bookingType });
+    expect(sample).to.include({
+      capacity: rooms[0]!.capacity ?? null,
+      building: rooms[0]!.building ?? null,
+      floorNumber: rooms[0]!.floorNumber ?? null,
+      bookingType: rooms[0]!.bookingType,
+    });
     const picked = rooms.slice(0, 3).map((r) => r.emailAddress.toUpperCase());
-    await new IntegrationRepository(h.db.ds).update(h.integration.id, { roomSettings: { mode: 'selected', roomEmails: [...picked, 'missing@example.com'] } });
+    await new IntegrationRepository(h.db.ds).update(h.integration.id, {
+      roomSettings: { mode: 'selected', roomEmails: [...picked, 'missing@example.com'] },
+    });
     h.sim.removeRoom(rooms[1]!.emailAddress);
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'rooms', mode: 'full', trigger: 'api' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'rooms', mode: 'full', trigger: 'api' });
     await h.idle();
     page = await repo.list(h.integration.id, { limit: 500 });
     expect(page.items).to.have.length(rooms.length);
-    expect(page.items.filter((r) => r.active).map((r) => r.email).sort()).to.deep.equal([rooms[0]!, rooms[2]!].map((r) => r.emailAddress.toLowerCase()).sort());
+    expect(
+      page.items
+        .filter((r) => r.active)
+        .map((r) => r.email)
+        .sort(),
+    ).to.deep.equal([rooms[0]!, rooms[2]!].map((r) => r.emailAddress.toLowerCase()).sort());
     const [run] = await h.runs();
     expect(run).to.include({ stream: 'rooms', status: 'succeeded', deactivated: rooms.length - 2 });
     expect(run!.warnings!.join()).to.include('missing@example.com');
@@ -50,7 +79,9 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
 
   it('cards: trimmed from the pager extension; a duplicate among active users is not assigned and is reported', async () => {
     const ext = h.sim.tenantInfo().pagerExtension;
-    await new IntegrationRepository(h.db.ds).update(h.integration.id, { userSettings: settings({ cardNumber: { enabled: true, attribute: ext } }) });
+    await new IntegrationRepository(h.db.ds).update(h.integration.id, {
+      userSettings: settings({ cardNumber: { enabled: true, attribute: ext } }),
+    });
     const [a, b, c] = h.sim.listUsers({ limit: 3, offset: 5, state: 'active' });
     for (const u of [a, b, c]) h.sim.enableUser(u!.id);
     h.sim.updateUser(a!.id, { [ext]: '  C-0001 ' });
@@ -75,7 +106,9 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
   });
 
   it('cards from pager without Directory.Read.All: warns on the run and syncs users without cards', async () => {
-    await new IntegrationRepository(h.db.ds).update(h.integration.id, { userSettings: settings({ cardNumber: { enabled: true, attribute: 'pager' } }) });
+    await new IntegrationRepository(h.db.ds).update(h.integration.id, {
+      userSettings: settings({ cardNumber: { enabled: true, attribute: 'pager' } }),
+    });
     h.startWorkers();
     await users('full');
     await h.idle();
@@ -87,23 +120,41 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
 
   it('scope: only transitive members of the chosen groups are active, the others out_of_scope', async () => {
     const group = h.sim.listGroups().find((g) => g.memberIds.length > 0)!;
-    await new IntegrationRepository(h.db.ds).update(h.integration.id, { userSettings: settings({ userScope: { groupIds: [group.id] } }) });
+    await new IntegrationRepository(h.db.ds).update(h.integration.id, {
+      userSettings: settings({ userScope: { groupIds: [group.id] } }),
+    });
     const members = new Set<string>();
-    for await (const ids of h.graph.transitiveMemberUserIds({ id: h.integration.id, cloud: 'global', tenantId: h.sim.tenantId, clientId: h.sim.clientId, clientSecret: h.sim.clientSecret, endpoints: { login: h.sim.loginUrl, graph: h.sim.graphUrl } }, group.id)) for (const id of ids) members.add(id);
+    for await (const ids of h.graph.transitiveMemberUserIds(
+      {
+        id: h.integration.id,
+        cloud: 'global',
+        tenantId: h.sim.tenantId,
+        clientId: h.sim.clientId,
+        clientSecret: h.sim.clientSecret,
+        endpoints: { login: h.sim.loginUrl, graph: h.sim.graphUrl },
+      },
+      group.id,
+    ))
+      for (const id of ids) members.add(id);
     h.startWorkers();
     await users('full');
     await h.idle();
     const rows = await h.dbUsers();
     const expected = [...h.tenantActiveIds()].filter((id) => members.has(id)).sort();
     expect([...activeIds(rows)].sort()).to.deep.equal(expected);
-    expect(rows.filter((u) => !u.active && u.accountEnabled).every((u) => u.inactiveReason === 'out_of_scope')).to.equal(true);
+    expect(
+      rows.filter((u) => !u.active && u.accountEnabled).every((u) => u.inactiveReason === 'out_of_scope'),
+    ).to.equal(true);
   });
 
   it('mass-deactivation guard: stops before deactivating, needs_confirmation, and confirm lets it through', async () => {
     h.startWorkers();
     await users('full');
     await h.idle();
-    const victims = h.sim.listUsers({ limit: 120, offset: 100, state: 'active' }).filter((u) => u.props.accountEnabled !== false).slice(0, 80);
+    const victims = h.sim
+      .listUsers({ limit: 120, offset: 100, state: 'active' })
+      .filter((u) => u.props.accountEnabled !== false)
+      .slice(0, 80);
     for (const v of victims) h.sim.softDeleteUser(v.id);
     await users('delta');
     await h.idle();
@@ -117,7 +168,7 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     await h.idle();
     expect((await h.runs())[0]!.status).to.equal('needs_confirmation');
     expect(await new SyncRunRepository(h.db.ds).confirm(stopped!.id)).to.equal(true);
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'users', mode: 'delta', trigger: 'confirm' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'users', mode: 'delta', trigger: 'confirm' });
     await h.idle();
     const [confirmed] = await h.runs();
     expect(confirmed).to.include({ trigger: 'confirm', status: 'succeeded', deactivated: 80 });
@@ -128,7 +179,8 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     h.startWorkers();
     await users('full');
     await h.idle();
-    for (let i = 0; i < 250; i++) h.sim.updateUser(h.sim.listUsers({ limit: 1, offset: i, state: 'active' })[0]!.id, { displayName: `T${i}` });
+    for (let i = 0; i < 250; i++)
+      h.sim.updateUser(h.sim.listUsers({ limit: 1, offset: i, state: 'active' })[0]!.id, { displayName: `T${i}` });
     h.sim.addErrorFault({ status: 429, retryAfterSeconds: 1, count: 2, match: '/users/delta' });
     const { jobId } = await users('delta');
     const q = h.producer.queue(QUEUES.sync);
@@ -150,7 +202,7 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
   });
 
   it('coalescing: requests while one waits merge into it, a full one upgrading it; requests during a run make one follow-up', async () => {
-    let workers = h.startWorkers();
+    const workers = h.startWorkers();
     await users('full');
     await h.idle();
     await workers.close();
@@ -158,7 +210,7 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     expect(waiting.coalesced).to.equal(false);
     expect(await users('full')).to.deep.equal({ jobId: waiting.jobId, coalesced: true });
     expect(await users('delta')).to.deep.equal({ jobId: waiting.jobId, coalesced: true });
-    workers = h.startWorkers({ concurrency: 4 });
+    h.startWorkers({ concurrency: 4 }); // closed by the harness
     await h.idle();
     expect((await h.runs()).map((r) => r.mode)).to.deep.equal(['full', 'full']);
 
@@ -166,7 +218,8 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     h.sim.addLatencyFault({ ms: 300, match: '/users' });
     const states = new SyncStateRepository(h.db.ds);
     await users('full');
-    for (let i = 0; i < 300 && !(await states.get(h.integration.id, 'users'))?.checkpoint; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 300 && !(await states.get(h.integration.id, 'users'))?.checkpoint; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect((await users('delta')).coalesced).to.equal(true);
     expect((await users('full')).coalesced).to.equal(true);
     expect((await users('delta')).coalesced).to.equal(true);
@@ -175,6 +228,8 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     const runs = (await h.runs()).reverse().slice(2);
     expect(runs.map((r) => r.mode)).to.deep.equal(['full', 'full']);
     expect(runs[1]!.startedAt.getTime()).to.be.at.least(runs[0]!.finishedAt!.getTime());
-    expect(await h.redis.get(syncKeys(h.prefix, 'users', h.integration.id).fullRequest)).to.equal(null);
+    expect(
+      await h.redis.get(streamKeys(h.prefix, { integrationId: h.integration.id, stream: 'users' }).fullRequest),
+    ).to.equal(null);
   });
 });

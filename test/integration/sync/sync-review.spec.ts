@@ -4,7 +4,13 @@
  * restarted in the same run, attributes longer than their columns, ordering inside a delta page.
  */
 import { expect } from 'chai';
-import { IntegrationRepository, SyncRunRepository, SyncStateRepository, UserRepository } from '@ones-m365/shared/db';
+import {
+  createRepositories,
+  IntegrationRepository,
+  SyncRunRepository,
+  SyncStateRepository,
+  UserRepository,
+} from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { usersSyncJob } from '../../../services/worker/src/jobs/users-sync.job.js';
@@ -22,11 +28,22 @@ describe('users sync review findings (simulator, MySQL, Redis)', function () {
 
   /** Runs one users.sync job in-process with `graph` (default: the harness's client). */
   const runJob = async (graph: GraphClient = h.graph, mode: 'full' | 'delta' = 'delta') => {
-    const deps = { db: h.db.ds, redis: h.redis, prefix: h.prefix, graph, secretBox: h.box, lockLeaseMs: 5_000 };
+    const deps = {
+      ...createRepositories(h.db.ds),
+      coordination: h.coordination,
+      graph,
+      secretBox: h.box,
+      lockLeaseMs: 5_000,
+    };
     const ctx: JobContext = {
-      jobId: crypto.randomUUID(), attemptsMade: 0, maxAttempts: 1, logger: silentLogger(),
+      jobId: crypto.randomUUID(),
+      attemptsMade: 0,
+      maxAttempts: 1,
+      logger: silentLogger(),
       progress: async () => undefined,
-      delay: async () => { throw new Error('unexpected delay'); },
+      delay: async () => {
+        throw new Error('unexpected delay');
+      },
     };
     return await usersSyncJob(deps).handle({ integrationId: h.integration.id, mode, trigger: 'api' }, ctx);
   };

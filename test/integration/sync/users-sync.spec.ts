@@ -12,17 +12,24 @@ describe('users sync (simulator, MySQL, Redis)', function () {
   let h: SyncHarness;
 
   before(async () => {
-    h = await startSyncHarness({ seed: { users: 1200, pagerShare: 0.5, disabledShare: 0.02 }, settings: { deltaPageSize: 150 } });
+    h = await startSyncHarness({
+      seed: { users: 1200, pagerShare: 0.5, disabledShare: 0.02 },
+      settings: { deltaPageSize: 150 },
+    });
     h.startWorkers();
   });
   after(() => h.close());
 
   const sync = async (mode: 'full' | 'delta') => {
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'users', mode, trigger: 'api' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'users', mode, trigger: 'api' });
     await h.idle();
   };
   /** Requests served for exactly this route template. */
-  const served = (route: string) => h.sim.counters().filter((r) => r.route === route).reduce((n, r) => n + r.count, 0);
+  const served = (route: string) =>
+    h.sim
+      .counters()
+      .filter((r) => r.route === route)
+      .reduce((n, r) => n + r.count, 0);
   const expectEqualToTenant = async () => {
     const users = await h.dbUsers();
     expect(new Set(users.map((u) => u.graphId)).size, 'no duplicates').to.equal(users.length);
@@ -107,12 +114,14 @@ describe('users sync (simulator, MySQL, Redis)', function () {
   });
 
   it('an expired delta state (410 in the middle of a run) is dropped and resynced in full, without duplicates', async () => {
-    for (let i = 0; i < 600; i++) h.sim.updateUser(h.sim.listUsers({ limit: 1, offset: i, state: 'active' })[0]!.id, { displayName: `Bulk ${i}` });
+    for (let i = 0; i < 600; i++)
+      h.sim.updateUser(h.sim.listUsers({ limit: 1, offset: i, state: 'active' })[0]!.id, { displayName: `Bulk ${i}` });
     h.sim.addLatencyFault({ ms: 400, match: '/users/delta' });
-    await requestSync(h.producer, { integrationId: h.integration.id, stream: 'users', mode: 'delta', trigger: 'webhook' });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'users', mode: 'delta', trigger: 'webhook' });
     // wait until the delta round has committed a page, then expire every delta token
     const states = new SyncStateRepository(h.db.ds);
-    for (let i = 0; i < 400 && !(await states.get(h.integration.id, 'users'))?.checkpoint; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 400 && !(await states.get(h.integration.id, 'users'))?.checkpoint; i++)
+      await new Promise((r) => setTimeout(r, 10));
     h.sim.expireDeltaTokens();
     await h.idle();
     h.sim.clearFaults(); // (also forgets the expiry: only after the run)

@@ -16,7 +16,11 @@ describe('webhooks: tenant check for a tenant entered as a domain', () => {
     w = await startWebhookHarness();
     id = await w.create({ tenantId: w.sim.tenantInfo().domain });
     await w.enable(id);
-    const list = await w.until('the /users subscription', () => w.h.call(`/api/v1/integrations/${id}/subscriptions`), (r) => r.body.items?.length === 1);
+    const list = await w.until(
+      'the /users subscription',
+      () => w.h.call(`/api/v1/integrations/${id}/subscriptions`),
+      (r) => r.body.items?.length === 1,
+    );
     subId = list.body.items[0].id;
   });
   after(async () => w?.close());
@@ -27,10 +31,16 @@ describe('webhooks: tenant check for a tenant entered as a domain', () => {
     const user = w.sim.listUsers({ limit: 1 })[0]!;
     w.sim.updateUser(user.id, { displayName: 'Domain Tenant Change' });
     const genuine = await w.until('a genuine notification', () =>
-      w.sim.notifications().flatMap((d) => d.value as unknown as Record<string, unknown>[]).find((n) => n.subscriptionId === subId));
+      w.sim
+        .notifications()
+        .flatMap((d) => d.value as unknown as Record<string, unknown>[])
+        .find((n) => n.subscriptionId === subId),
+    );
     const before = await wrongTenant();
     const r = await w.h.call('/webhooks/graph/notifications', {
-      method: 'POST', auth: false, headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      auth: false,
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ value: [{ ...genuine, tenantId: '11111111-2222-3333-4444-555555555555' }] }),
     });
     expect(r.status).to.equal(202);

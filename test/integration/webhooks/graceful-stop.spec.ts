@@ -32,21 +32,52 @@ describe('webhooks: an api stopped gracefully sends the delta requests it owes',
     await w.integrations.update(id, { status: 'enabled' });
     const clientState = 'graceful-stop-client-state';
     await w.subscriptions.add({
-      integrationId: id, graphSubscriptionId: 'graceful-stop-sub', resource: '/users', changeType: 'updated,deleted', stream: 'users',
-      clientStateHash: sha256Hex(clientState), expiresAt: new Date(Date.now() + 24 * 3600_000),
+      integrationId: id,
+      graphSubscriptionId: 'graceful-stop-sub',
+      resource: '/users',
+      changeType: 'updated,deleted',
+      stream: 'users',
+      clientStateHash: sha256Hex(clientState),
+      expiresAt: new Date(Date.now() + 24 * 3600_000),
     });
     const producer = createProducer(conns[0]!, w.h.config.queuePrefix);
-    const api = await startApiProcess({
-      config: w.h.config, logger: silentLogger(), db: w.h.db.ds, redis: conns[0]!, producer, metrics: createMetrics(producer),
-      graph: createGraphClient(), signIn: createSignInClient(), secretBox: w.box, events: conns[1]!,
-    }, 0, '127.0.0.1');
+    const api = await startApiProcess(
+      {
+        config: w.h.config,
+        logger: silentLogger(),
+        db: w.h.db.ds,
+        redis: conns[0]!,
+        producer,
+        metrics: createMetrics(producer),
+        graph: createGraphClient(),
+        signIn: createSignInClient(),
+        secretBox: w.box,
+        events: conns[1]!,
+      },
+      0,
+      '127.0.0.1',
+    );
     api2 = api;
-    const post = () => fetch(`http://127.0.0.1:${api.port}/webhooks/graph/notifications`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ value: [{ subscriptionId: 'graceful-stop-sub', clientState, tenantId: w.sim.tenantId, changeType: 'updated', resource: 'Users/x' }] }),
-    });
-    const deltaJobs = async () => (await w.producer.queue(QUEUES.sync).getJobs(['waiting', 'active', 'delayed', 'prioritized']))
-      .filter((j) => j.name === 'users.sync' && j.data.integrationId === id && j.data.trigger === 'webhook');
+    const post = () =>
+      fetch(`http://127.0.0.1:${api.port}/webhooks/graph/notifications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          value: [
+            {
+              subscriptionId: 'graceful-stop-sub',
+              clientState,
+              tenantId: w.sim.tenantId,
+              changeType: 'updated',
+              resource: 'Users/x',
+            },
+          ],
+        }),
+      });
+    const deltaJobs = async () =>
+      (await w.producer.queue(QUEUES.sync).getJobs(['waiting', 'active', 'delayed', 'prioritized'])).filter(
+        (j) => j.name === 'users.sync' && j.data.integrationId === id && j.data.trigger === 'webhook',
+      );
 
     expect((await post()).status).to.equal(202);
     const [leading] = await deltaJobs();

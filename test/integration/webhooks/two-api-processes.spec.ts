@@ -19,10 +19,22 @@ describe('webhooks: subscription table invalidation across api processes', () =>
   before(async () => {
     w = await startWebhookHarness();
     const producer = createProducer(conns[0]!, w.h.config.queuePrefix);
-    api2 = await startApiProcess({
-      config: w.h.config, logger: silentLogger(), db: w.h.db.ds, redis: conns[0]!, producer, metrics: createMetrics(producer),
-      graph: createGraphClient(), signIn: createSignInClient(), secretBox: w.box, events: conns[1]!,
-    }, 0, '127.0.0.1');
+    api2 = await startApiProcess(
+      {
+        config: w.h.config,
+        logger: silentLogger(),
+        db: w.h.db.ds,
+        redis: conns[0]!,
+        producer,
+        metrics: createMetrics(producer),
+        graph: createGraphClient(),
+        signIn: createSignInClient(),
+        secretBox: w.box,
+        events: conns[1]!,
+      },
+      0,
+      '127.0.0.1',
+    );
   });
   after(async () => {
     await api2?.close();
@@ -30,27 +42,52 @@ describe('webhooks: subscription table invalidation across api processes', () =>
     await w?.close();
   });
 
-  const postTo2 = (body: unknown) => fetch(`http://127.0.0.1:${api2.port}/webhooks/graph/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const postTo2 = (body: unknown) =>
+    fetch(`http://127.0.0.1:${api2.port}/webhooks/graph/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const outcome2 = async (name: string) => {
     const text = await (await fetch(`http://127.0.0.1:${api2.port}/metrics`)).text();
-    return Number(text.match(new RegExp(`ones_m365_webhook_notifications_total\\{outcome="${name}"\\} (\\d+)`))?.[1] ?? 0);
+    return Number(
+      text.match(new RegExp(`ones_m365_webhook_notifications_total\\{outcome="${name}"\\} (\\d+)`))?.[1] ?? 0,
+    );
   };
 
   it('a subscription deleted by the worker stops being accepted by the other api at once (not after the TTL)', async () => {
     const id = await w.create();
     await w.enable(id);
-    const [row] = await w.until('the subscription', () => w.subscriptions.listForIntegration(id), (r) => r.length === 1);
+    const [row] = await w.until(
+      'the subscription',
+      () => w.subscriptions.listForIntegration(id),
+      (r) => r.length === 1,
+    );
     const user = w.sim.listUsers({ limit: 1 })[0]!;
     w.sim.updateUser(user.id, { displayName: 'Seen By Two Apis' });
-    const genuine = await w.until('a genuine notification', () => w.sim.notifications().flatMap((d) => d.value as unknown as Record<string, unknown>[]).find((n) => n.subscriptionId === row!.graphSubscriptionId));
+    const genuine = await w.until('a genuine notification', () =>
+      w.sim
+        .notifications()
+        .flatMap((d) => d.value as unknown as Record<string, unknown>[])
+        .find((n) => n.subscriptionId === row!.graphSubscriptionId),
+    );
     expect((await postTo2({ value: [genuine] })).status).to.equal(202);
     expect(await outcome2('accepted')).to.equal(1);
     await w.h.call(`/api/v1/integrations/${id}/disable`, { method: 'POST' });
-    await w.until('the subscription deleted', () => w.subscriptions.listForIntegration(id), (r) => r.length === 0);
+    await w.until(
+      'the subscription deleted',
+      () => w.subscriptions.listForIntegration(id),
+      (r) => r.length === 0,
+    );
     // The table's TTL is 60 s; only the announcement can make this happen within the wait.
-    await w.until('api 2 to ignore it', async () => {
-      expect((await postTo2({ value: [genuine] })).status).to.equal(202);
-      return await outcome2('unknown_subscription');
-    }, (n) => n > 0, 10_000);
+    await w.until(
+      'api 2 to ignore it',
+      async () => {
+        expect((await postTo2({ value: [genuine] })).status).to.equal(202);
+        return await outcome2('unknown_subscription');
+      },
+      (n) => n > 0,
+      10_000,
+    );
   });
 });

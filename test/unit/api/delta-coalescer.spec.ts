@@ -4,12 +4,21 @@ import { DeltaCoalescer } from '../../../services/api/src/webhooks/delta-coalesc
 
 describe('DeltaCoalescer (webhook memo)', () => {
   let clock: sinon.SinonFakeTimers;
-  beforeEach(() => { clock = sinon.useFakeTimers(); });
+  beforeEach(() => {
+    clock = sinon.useFakeTimers();
+  });
   afterEach(() => clock.restore());
 
   const make = (fail = () => false) => {
     const sent: string[] = [];
-    const c = new DeltaCoalescer({ windowMs: 500, now: () => clock.now, send: async (k) => { sent.push(k); if (fail()) throw new Error('redis down'); } });
+    const c = new DeltaCoalescer({
+      windowMs: 500,
+      now: () => clock.now,
+      send: async (k) => {
+        sent.push(k);
+        if (fail()) throw new Error('redis down');
+      },
+    });
     return { c, sent };
   };
 
@@ -71,7 +80,14 @@ describe('DeltaCoalescer (webhook memo)', () => {
   it('while a trailing request is in flight, callers are answered at once and owed the next one', async () => {
     let release: () => void = () => undefined;
     const sent: string[] = [];
-    const c = new DeltaCoalescer({ windowMs: 500, now: () => clock.now, send: (k) => { sent.push(k); return sent.length === 2 ? new Promise<void>((r) => (release = r)) : Promise.resolve(); } });
+    const c = new DeltaCoalescer({
+      windowMs: 500,
+      now: () => clock.now,
+      send: (k) => {
+        sent.push(k);
+        return sent.length === 2 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+      },
+    });
     await c.request('a');
     await c.request('a');
     await clock.tickAsync(600); // trailing request sent, not yet acknowledged
@@ -89,7 +105,8 @@ describe('DeltaCoalescer (webhook memo)', () => {
     let fail: () => void = () => undefined;
     const sent: string[] = [];
     const c = new DeltaCoalescer({
-      windowMs: 500, now: () => clock.now,
+      windowMs: 500,
+      now: () => clock.now,
       send: (k) => {
         sent.push(k);
         if (!down) return Promise.resolve();
@@ -102,9 +119,15 @@ describe('DeltaCoalescer (webhook memo)', () => {
     down = true;
     await clock.tickAsync(600); // the trailing request fails: nothing is known to be queued now
     expect(sent).to.have.length(2);
-    const first = c.request('a').then(() => 'accepted', () => 'unavailable'); // goes to Redis, which hangs
+    const first = c.request('a').then(
+      () => 'accepted',
+      () => 'unavailable',
+    ); // goes to Redis, which hangs
     expect(sent).to.have.length(3);
-    const second = c.request('a').then(() => 'accepted', () => 'unavailable');
+    const second = c.request('a').then(
+      () => 'accepted',
+      () => 'unavailable',
+    );
     let settled = false;
     void second.then(() => (settled = true));
     await clock.tickAsync(0);

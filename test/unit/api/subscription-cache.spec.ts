@@ -5,15 +5,34 @@ import type { SubscriptionCheckRow } from '@ones-m365/shared/db';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { SubscriptionCache } from '../../../services/api/src/webhooks/subscription-cache.js';
 
-const row = (id: string, tenantId = '11111111-2222-3333-4444-555555555555'): SubscriptionCheckRow =>
-  ({ graphSubscriptionId: id, integrationId: 'i1', stream: 'users', clientStateHash: 'ab'.repeat(32), tenantId });
+const row = (id: string, tenantId = '11111111-2222-3333-4444-555555555555'): SubscriptionCheckRow => ({
+  graphSubscriptionId: id,
+  integrationId: 'i1',
+  stream: 'users',
+  clientStateHash: 'ab'.repeat(32),
+  tenantId,
+});
 
 describe('SubscriptionCache (webhook subscription table)', () => {
   let now = 0;
   let rows: SubscriptionCheckRow[];
   let loads = 0;
-  const make = () => new SubscriptionCache({ load: async () => { loads++; return rows; }, logger: silentLogger(), ttlMs: 60_000, missReloadMs: 1_000, now: () => now });
-  beforeEach(() => { now = 0; loads = 0; rows = [row('s1')]; });
+  const make = () =>
+    new SubscriptionCache({
+      load: async () => {
+        loads++;
+        return rows;
+      },
+      logger: silentLogger(),
+      ttlMs: 60_000,
+      missReloadMs: 1_000,
+      now: () => now,
+    });
+  beforeEach(() => {
+    now = 0;
+    loads = 0;
+    rows = [row('s1')];
+  });
 
   it('loads once; hits cost no query', async () => {
     const c = make();
@@ -63,7 +82,17 @@ describe('SubscriptionCache (webhook subscription table)', () => {
     expect((await c.get('s2'))!.tenantId).to.equal('aaaaaaaa-2222-3333-4444-555555555555');
   });
   it('with a load slower than missReloadMs, a run of unknown ids still costs one reload, not one each', async () => {
-    const c = new SubscriptionCache({ load: async () => { loads++; now += 1_500; return rows; }, logger: silentLogger(), ttlMs: 60_000, missReloadMs: 1_000, now: () => now });
+    const c = new SubscriptionCache({
+      load: async () => {
+        loads++;
+        now += 1_500;
+        return rows;
+      },
+      logger: silentLogger(),
+      ttlMs: 60_000,
+      missReloadMs: 1_000,
+      now: () => now,
+    });
     expect(await c.get('forged-first')).to.equal(undefined);
     expect(loads).to.equal(1);
     for (let i = 0; i < 20; i++) expect(await c.get(`forged-${i}`)).to.equal(undefined);

@@ -16,7 +16,9 @@ describe('loadApiConfig', () => {
 
   it('derives the public base URL from PORT and strips a trailing slash from an explicit one', () => {
     expect(loadApiConfig(testEnv({ PORT: '8080' })).publicBaseUrl).to.equal('http://127.0.0.1:8080');
-    expect(loadApiConfig(testEnv({ PUBLIC_BASE_URL: 'https://m365.example.com/' })).publicBaseUrl).to.equal('https://m365.example.com');
+    expect(loadApiConfig(testEnv({ PUBLIC_BASE_URL: 'https://m365.example.com/' })).publicBaseUrl).to.equal(
+      'https://m365.example.com',
+    );
   });
 
   it('names each missing required variable in one line', () => {
@@ -35,15 +37,33 @@ describe('loadApiConfig', () => {
 
   it('explains what is wrong with a bad value without printing it', () => {
     const secretish = 'c2hvcnQ=';
-    const env = testEnv({ ENCRYPTION_KEY: secretish, PORT: 'eighty', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud', ALLOW_CUSTOM_ENDPOINTS: 'maybe' });
-    expect(() => loadApiConfig(env)).to.throw(ConfigError).with.property('message').that.satisfies((m: string) =>
-      ['ENCRYPTION_KEY must be 32 bytes', 'PORT must be a number', 'DATABASE_URL must be mysql://', 'LOG_LEVEL must be one of', 'ALLOW_CUSTOM_ENDPOINTS must be true or false'].every((s) => m.includes(s)) && !m.includes(secretish),
-    );
+    const env = testEnv({
+      ENCRYPTION_KEY: secretish,
+      PORT: 'eighty',
+      DATABASE_URL: 'postgres://x',
+      LOG_LEVEL: 'loud',
+      ALLOW_CUSTOM_ENDPOINTS: 'maybe',
+    });
+    expect(() => loadApiConfig(env))
+      .to.throw(ConfigError)
+      .with.property('message')
+      .that.satisfies(
+        (m: string) =>
+          [
+            'ENCRYPTION_KEY must be 32 bytes',
+            'PORT must be a number',
+            'DATABASE_URL must be mysql://',
+            'LOG_LEVEL must be one of',
+            'ALLOW_CUSTOM_ENDPOINTS must be true or false',
+          ].every((s) => m.includes(s)) && !m.includes(secretish),
+      );
   });
 
   it('rejects short tokens and dashboard passwords', () => {
     expect(() => loadApiConfig(testEnv({ API_TOKEN: 'short' }))).to.throw(/API_TOKEN must be at least 16 characters/);
-    expect(() => loadApiConfig(testEnv({ DASHBOARD_PASSWORD: 'pw' }))).to.throw(/DASHBOARD_PASSWORD must be at least 16/);
+    expect(() => loadApiConfig(testEnv({ DASHBOARD_PASSWORD: 'pw' }))).to.throw(
+      /DASHBOARD_PASSWORD must be at least 16/,
+    );
   });
 
   it('returns a frozen object', () => {
@@ -55,7 +75,14 @@ describe('loadApiConfig', () => {
 
 describe('loadWorkerConfig', () => {
   it('does not need the api token or dashboard credentials', () => {
-    const c = loadWorkerConfig(testEnv({ API_TOKEN: undefined, DASHBOARD_USER: undefined, DASHBOARD_PASSWORD: undefined, WORKER_CONCURRENCY: '8' }));
+    const c = loadWorkerConfig(
+      testEnv({
+        API_TOKEN: undefined,
+        DASHBOARD_USER: undefined,
+        DASHBOARD_PASSWORD: undefined,
+        WORKER_CONCURRENCY: '8',
+      }),
+    );
     expect(c.concurrency).to.equal(8);
   });
 

@@ -51,9 +51,11 @@ describe('constantTimeEqual', () => {
 describe('sameLengthConstantTimeEqual', () => {
   it('agrees with === for any pair of strings, including same-length ones', () => {
     fc.assert(fc.property(fc.string(), fc.string(), (a, b) => sameLengthConstantTimeEqual(a, b) === (a === b)));
-    fc.assert(fc.property(fc.string({ minLength: 1 }), (a) => {
-      const flipped = String.fromCharCode(a.charCodeAt(0) ^ 1) + a.slice(1);
-      return sameLengthConstantTimeEqual(a, a) && !sameLengthConstantTimeEqual(a, flipped);
-    }));
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (a) => {
+        const flipped = String.fromCharCode(a.charCodeAt(0) ^ 1) + a.slice(1);
+        return sameLengthConstantTimeEqual(a, a) && !sameLengthConstantTimeEqual(a, flipped);
+      }),
+    );
   });
 });

@@ -41,17 +41,37 @@ describe('graph/clouds', () => {
   });
 
   it('omits the default port in knownAuthorities and never adds a version to the Graph base', () => {
-    const r = resolveCloud({ cloud: 'global', tenantId: 'contoso.onmicrosoft.com', endpoints: { login: 'https://login.proxy.example', graph: 'https://graph.proxy.example' } });
+    const r = resolveCloud({
+      cloud: 'global',
+      tenantId: 'contoso.onmicrosoft.com',
+      endpoints: { login: 'https://login.proxy.example', graph: 'https://graph.proxy.example' },
+    });
     expect(r.knownAuthorities).to.deep.equal(['login.proxy.example']);
     expect(r.graphBaseUrl).to.equal('https://graph.proxy.example');
     expect(r.authority).to.equal('https://login.proxy.example/contoso.onmicrosoft.com');
   });
 
   const bad: [string, Parameters<typeof resolveCloud>[0], string][] = [
-    ['http login', { cloud: 'global', tenantId: TENANT, endpoints: { login: 'http://127.0.0.1:1', graph: 'https://g.local' } }, 'endpoints.login'],
-    ['http graph', { cloud: 'global', tenantId: TENANT, endpoints: { login: 'https://l.local', graph: 'http://g.local' } }, 'endpoints.graph'],
-    ['not a URL', { cloud: 'global', tenantId: TENANT, endpoints: { login: 'nope', graph: 'https://g.local' } }, 'endpoints.login'],
-    ['query in URL', { cloud: 'global', tenantId: TENANT, endpoints: { login: 'https://l.local?x=1', graph: 'https://g.local' } }, 'endpoints.login'],
+    [
+      'http login',
+      { cloud: 'global', tenantId: TENANT, endpoints: { login: 'http://127.0.0.1:1', graph: 'https://g.local' } },
+      'endpoints.login',
+    ],
+    [
+      'http graph',
+      { cloud: 'global', tenantId: TENANT, endpoints: { login: 'https://l.local', graph: 'http://g.local' } },
+      'endpoints.graph',
+    ],
+    [
+      'not a URL',
+      { cloud: 'global', tenantId: TENANT, endpoints: { login: 'nope', graph: 'https://g.local' } },
+      'endpoints.login',
+    ],
+    [
+      'query in URL',
+      { cloud: 'global', tenantId: TENANT, endpoints: { login: 'https://l.local?x=1', graph: 'https://g.local' } },
+      'endpoints.login',
+    ],
     ['common authority', { cloud: 'global', tenantId: 'common' }, 'tenantId'],
     ['path in tenant', { cloud: 'global', tenantId: '../x' }, 'tenantId'],
     ['unknown cloud', { cloud: 'usgov' as 'global', tenantId: TENANT }, 'cloud'],

@@ -39,21 +39,40 @@ describe('graph/users and groups', () => {
     http.on('GET', /^\/v1\.0\/users\/delta\?\$select=/, {
       json: {
         value: [
-          { id: 'u1', userPrincipalName: 'a@contoso.com', accountEnabled: true, extension_abc_pager: '12345', onPremisesExtensionAttributes: { extensionAttribute1: 'card-1', extensionAttribute2: null } },
+          {
+            id: 'u1',
+            userPrincipalName: 'a@contoso.com',
+            accountEnabled: true,
+            extension_abc_pager: '12345',
+            onPremisesExtensionAttributes: { extensionAttribute1: 'card-1', extensionAttribute2: null },
+          },
           { id: 'u2', '@removed': { reason: 'changed' } },
         ],
         '@odata.nextLink': nextLink,
       },
     });
-    http.on('GET', /skiptoken=page2/, { json: { value: [], '@odata.nextLink': `${GRAPH}/v1.0/users/delta?$skiptoken=page3` } });
-    http.on('GET', /skiptoken=page3/, { json: { value: [{ id: 'u3', '@removed': { reason: 'deleted' } }, { id: 'u4', accountEnabled: false }], '@odata.deltaLink': deltaLink } });
+    http.on('GET', /skiptoken=page2/, {
+      json: { value: [], '@odata.nextLink': `${GRAPH}/v1.0/users/delta?$skiptoken=page3` },
+    });
+    http.on('GET', /skiptoken=page3/, {
+      json: {
+        value: [
+          { id: 'u3', '@removed': { reason: 'deleted' } },
+          { id: 'u4', accountEnabled: false },
+        ],
+        '@odata.deltaLink': deltaLink,
+      },
+    });
 
     const p1 = await graph.usersDelta(testConnection(), { select: SELECT });
     expect(new URL(http.requests.at(-1)!.url).searchParams.get('$select')).to.equal(`id,${SELECT.join(',')}`);
     expect(p1.users).to.have.length(1);
     expect(p1.users[0]).to.include({ id: 'u1', userPrincipalName: 'a@contoso.com', accountEnabled: true, mail: null });
     expect(p1.users[0]!.extra).to.deep.equal({ extension_abc_pager: '12345' });
-    expect(p1.users[0]!.onPremisesExtensionAttributes).to.deep.equal({ extensionAttribute1: 'card-1', extensionAttribute2: null });
+    expect(p1.users[0]!.onPremisesExtensionAttributes).to.deep.equal({
+      extensionAttribute1: 'card-1',
+      extensionAttribute2: null,
+    });
     expect(p1.removed).to.deep.equal([{ id: 'u2', reason: 'changed' }]);
     expect(p1.nextLink).to.equal(nextLink);
     expect(p1.deltaLink).to.equal(undefined);
@@ -72,15 +91,23 @@ describe('graph/users and groups', () => {
 
   it('turns an expired delta token into GraphDeltaExpiredError', async () => {
     const { http, graph } = setup();
-    http.on('GET', /deltatoken=old/, { status: 410, headers: { location: `${GRAPH}/v1.0/users/delta?$deltatoken=` }, json: { error: { code: 'syncStateNotFound', message: 'gone' } } });
-    const err = await rejectionOf(graph.usersDelta(testConnection(), { select: SELECT, link: `${GRAPH}/v1.0/users/delta?$deltatoken=old` }));
+    http.on('GET', /deltatoken=old/, {
+      status: 410,
+      headers: { location: `${GRAPH}/v1.0/users/delta?$deltatoken=` },
+      json: { error: { code: 'syncStateNotFound', message: 'gone' } },
+    });
+    const err = await rejectionOf(
+      graph.usersDelta(testConnection(), { select: SELECT, link: `${GRAPH}/v1.0/users/delta?$deltatoken=old` }),
+    );
     expect(err).to.be.instanceOf(GraphDeltaExpiredError);
     expect((err as GraphDeltaExpiredError).resyncLocation).to.include('$deltatoken=');
   });
 
   it('gets a "from now" deltaLink with $deltatoken=latest', async () => {
     const { http, graph } = setup();
-    http.on('GET', /deltatoken=latest/, { json: { value: [], '@odata.deltaLink': `${GRAPH}/v1.0/users/delta?$deltatoken=now1` } });
+    http.on('GET', /deltatoken=latest/, {
+      json: { value: [], '@odata.deltaLink': `${GRAPH}/v1.0/users/delta?$deltatoken=now1` },
+    });
     const link = await graph.usersDeltaLatest(testConnection(), ['displayName']);
     expect(link).to.equal(`${GRAPH}/v1.0/users/delta?$deltatoken=now1`);
     const u = new URL(http.requests.at(-1)!.url);
@@ -98,16 +125,26 @@ describe('graph/users and groups', () => {
         ],
       },
     });
-    expect(await graph.getAvailableExtensionProperties(testConnection())).to.deep.equal(['extension_abc_pager', 'extension_abc_costCenter']);
+    expect(await graph.getAvailableExtensionProperties(testConnection())).to.deep.equal([
+      'extension_abc_pager',
+      'extension_abc_costCenter',
+    ]);
     expect(http.requests.at(-1)!.method).to.equal('POST');
   });
 
   it('pages groups, gets one group and walks transitive user members page by page', async () => {
     const { http, graph } = setup();
-    http.on('GET', /^\/v1\.0\/groups\?/, { json: { value: [{ id: 'g1', displayName: 'Staff', securityEnabled: true, groupTypes: [] }] } });
-    http.on('GET', new RegExp(`^/v1\\.0/groups/${GROUP_ID}\\?`), { json: { id: 'g1', displayName: 'Staff', mailEnabled: false } });
+    http.on('GET', /^\/v1\.0\/groups\?/, {
+      json: { value: [{ id: 'g1', displayName: 'Staff', securityEnabled: true, groupTypes: [] }] },
+    });
+    http.on('GET', new RegExp(`^/v1\\.0/groups/${GROUP_ID}\\?`), {
+      json: { id: 'g1', displayName: 'Staff', mailEnabled: false },
+    });
     http.on('GET', new RegExp(`^/v1\\.0/groups/${GROUP_ID}/transitiveMembers/microsoft\\.graph\\.user\\?`), {
-      json: { value: [{ id: 'u1' }, { id: 'u2' }], '@odata.nextLink': `${GRAPH}/v1.0/groups/${GROUP_ID}/transitiveMembers/microsoft.graph.user?$skiptoken=m2` },
+      json: {
+        value: [{ id: 'u1' }, { id: 'u2' }],
+        '@odata.nextLink': `${GRAPH}/v1.0/groups/${GROUP_ID}/transitiveMembers/microsoft.graph.user?$skiptoken=m2`,
+      },
     });
     http.on('GET', /skiptoken=m2/, { json: { value: [{ id: 'u3' }] } });
     const groups = await graph.listGroupsPage(testConnection());

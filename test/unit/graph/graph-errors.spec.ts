@@ -46,13 +46,34 @@ describe('graph/graph-errors', () => {
     const table: [string, number, Record<string, string>, unknown, new (...a: never[]) => Error, boolean][] = [
       ['429 with seconds', 429, { 'retry-after': '30' }, graphBody('TooManyRequests'), GraphThrottledError, true],
       ['429 without Retry-After', 429, {}, graphBody('TooManyRequests'), GraphThrottledError, true],
-      ['503 with Retry-After is throttling', 503, { 'retry-after': '10' }, graphBody('ServiceUnavailable'), GraphThrottledError, true],
+      [
+        '503 with Retry-After is throttling',
+        503,
+        { 'retry-after': '10' },
+        graphBody('ServiceUnavailable'),
+        GraphThrottledError,
+        true,
+      ],
       ['503 without Retry-After is transient', 503, {}, graphBody('ServiceUnavailable'), GraphTransientError, true],
       ['500', 500, {}, graphBody('InternalServerError'), GraphTransientError, true],
       ['504', 504, {}, null, GraphTransientError, true],
       ['401', 401, {}, graphBody('InvalidAuthenticationToken'), GraphAuthError, false],
-      ['403 Authorization_RequestDenied', 403, {}, graphBody('Authorization_RequestDenied'), GraphForbiddenError, false],
-      ['403 ErrorAccessDenied', 403, {}, graphBody('ErrorAccessDenied', 'Access to OData is disabled.'), GraphForbiddenError, false],
+      [
+        '403 Authorization_RequestDenied',
+        403,
+        {},
+        graphBody('Authorization_RequestDenied'),
+        GraphForbiddenError,
+        false,
+      ],
+      [
+        '403 ErrorAccessDenied',
+        403,
+        {},
+        graphBody('ErrorAccessDenied', 'Access to OData is disabled.'),
+        GraphForbiddenError,
+        false,
+      ],
       ['404', 404, {}, graphBody('Request_ResourceNotFound'), GraphNotFoundError, false],
       ['409', 409, {}, graphBody('Conflict', 'Subscription Id 1 already exists'), GraphConflictError, false],
       ['410 Gone', 410, { location: 'https://g/users/delta?$deltatoken=' }, null, GraphDeltaExpiredError, false],
@@ -64,7 +85,10 @@ describe('graph/graph-errors', () => {
     ];
     for (const [name, status, headers, body, cls, retryable] of table) {
       it(`${name} → ${cls.name} (retryable=${retryable})`, () => {
-        const err = toGraphError({ status, headers: new Headers({ 'request-id': 'rid-1', ...headers }), body }, { now: NOW });
+        const err = toGraphError(
+          { status, headers: new Headers({ 'request-id': 'rid-1', ...headers }), body },
+          { now: NOW },
+        );
         expect(err).to.be.instanceOf(cls);
         expect(err.retryable).to.equal(retryable);
         expect(err.graphStatus).to.equal(status);
@@ -74,14 +98,20 @@ describe('graph/graph-errors', () => {
     }
 
     it('keeps the Graph code and the Retry-After in milliseconds', () => {
-      const err = toGraphError({ status: 429, headers: { 'Retry-After': '12' }, body: graphBody('TooManyRequests') }, { now: NOW });
+      const err = toGraphError(
+        { status: 429, headers: { 'Retry-After': '12' }, body: graphBody('TooManyRequests') },
+        { now: NOW },
+      );
       expect(err).to.be.instanceOf(GraphThrottledError);
       expect((err as GraphThrottledError).retryAfterMs).to.equal(12_000);
       expect(err.graphCode).to.equal('TooManyRequests');
     });
 
     it('reads an HTTP-date Retry-After and a missing one as null', () => {
-      const dated = toGraphError({ status: 429, headers: { 'retry-after': 'Sat, 01 Mar 2025 12:01:00 GMT' }, body: null }, { now: NOW });
+      const dated = toGraphError(
+        { status: 429, headers: { 'retry-after': 'Sat, 01 Mar 2025 12:01:00 GMT' }, body: null },
+        { now: NOW },
+      );
       expect((dated as GraphThrottledError).retryAfterMs).to.equal(60_000);
       const missing = toGraphError({ status: 429, headers: {}, body: null }, { now: NOW });
       expect((missing as GraphThrottledError).retryAfterMs).to.equal(null);
@@ -93,13 +123,21 @@ describe('graph/graph-errors', () => {
     });
 
     it('carries the 410 Location so the caller can resync', () => {
-      const err = toGraphError({ status: 410, headers: { Location: 'https://g/v1.0/users/delta?$deltatoken=' }, body: null });
+      const err = toGraphError({
+        status: 410,
+        headers: { Location: 'https://g/v1.0/users/delta?$deltatoken=' },
+        body: null,
+      });
       expect((err as GraphDeltaExpiredError).resyncLocation).to.equal('https://g/v1.0/users/delta?$deltatoken=');
     });
 
     it('never echoes a bearer token or JWT that a message might contain', () => {
       const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJyb2xlcyI6WyJ4Il19.c2lnbmF0dXJl';
-      const err = toGraphError({ status: 400, headers: {}, body: graphBody('BadRequest', `bad header Bearer ${jwt} and ${jwt}`) });
+      const err = toGraphError({
+        status: 400,
+        headers: {},
+        body: graphBody('BadRequest', `bad header Bearer ${jwt} and ${jwt}`),
+      });
       expect(err.message).to.not.include(jwt);
       expect(err.message).to.include('[redacted');
     });
@@ -140,7 +178,9 @@ describe('graph/graph-errors', () => {
     });
 
     it('maps an untrusted TLS certificate to a non-retryable configuration error naming NODE_EXTRA_CA_CERTS', () => {
-      const e = new TypeError('fetch failed', { cause: Object.assign(new Error('self-signed'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }) });
+      const e = new TypeError('fetch failed', {
+        cause: Object.assign(new Error('self-signed'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }),
+      });
       const err = toGraphError(e);
       expect(err).to.be.instanceOf(GraphConfigError);
       expect(err.retryable).to.equal(false);

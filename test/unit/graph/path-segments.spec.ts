@@ -20,25 +20,31 @@ describe('graph/path segments', () => {
 
   it('encodes every other value into exactly one segment that decodes back to it', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((v) => v !== '.' && v !== '..'), (value) => {
-        const url = new URL(`https://graph.test.local/v1.0/users/${seg(value)}/events`);
-        const parts = url.pathname.split('/');
-        expect(parts).to.have.length(5);
-        expect(decodeURIComponent(parts[3]!)).to.equal(value);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((v) => v !== '.' && v !== '..'),
+        (value) => {
+          const url = new URL(`https://graph.test.local/v1.0/users/${seg(value)}/events`);
+          const parts = url.pathname.split('/');
+          expect(parts).to.have.length(5);
+          expect(decodeURIComponent(parts[3]!)).to.equal(value);
+        },
+      ),
     );
   });
 
   it('takes only GUIDs as group ids', () => {
     expect(guidSeg('0b0d5f2e-7c1a-4e55-9a3b-1f2e3d4c5b6a', 'group')).to.equal('0b0d5f2e-7c1a-4e55-9a3b-1f2e3d4c5b6a');
-    for (const bad of ['.', '..', 'g1', '0b0d5f2e-7c1a-4e55-9a3b-1f2e3d4c5b6a/..', '%2e%2e']) expect(() => guidSeg(bad, 'group')).to.throw(GraphRequestError, /GUID/);
+    for (const bad of ['.', '..', 'g1', '0b0d5f2e-7c1a-4e55-9a3b-1f2e3d4c5b6a/..', '%2e%2e'])
+      expect(() => guidSeg(bad, 'group')).to.throw(GraphRequestError, /GUID/);
   });
 
   it('sends no request for a group id that is not a GUID', async () => {
     const { http, graph } = setup();
     for (const bad of ['.', '..', 'other/path']) {
       expect(await rejectionOf(graph.getGroup(testConnection(), bad))).to.be.instanceOf(GraphRequestError);
-      expect(await rejectionOf(graph.transitiveMemberUserIds(testConnection(), bad)[Symbol.asyncIterator]().next())).to.be.instanceOf(GraphRequestError);
+      expect(
+        await rejectionOf(graph.transitiveMemberUserIds(testConnection(), bad)[Symbol.asyncIterator]().next()),
+      ).to.be.instanceOf(GraphRequestError);
     }
     expect(graphRequests(http)).to.deep.equal([]);
   });

@@ -61,8 +61,12 @@ describe('graph/rooms paging', () => {
 
   it('follows @odata.nextLink when present, including pages with an empty value', async () => {
     const { http, graph } = setup();
-    http.on('GET', ROOMS, { json: { value: [room(1)], '@odata.nextLink': `${GRAPH}/v1.0/places/microsoft.graph.room?$skiptoken=p2` } });
-    http.on('GET', /\$skiptoken=p2/, { json: { value: [], '@odata.nextLink': `${GRAPH}/v1.0/places/microsoft.graph.room?$skiptoken=p3` } });
+    http.on('GET', ROOMS, {
+      json: { value: [room(1)], '@odata.nextLink': `${GRAPH}/v1.0/places/microsoft.graph.room?$skiptoken=p2` },
+    });
+    http.on('GET', /\$skiptoken=p2/, {
+      json: { value: [], '@odata.nextLink': `${GRAPH}/v1.0/places/microsoft.graph.room?$skiptoken=p3` },
+    });
     http.on('GET', /\$skiptoken=p3/, { json: { value: [room(2), room(3)] } });
     const first = await graph.listRoomsPage(testConnection());
     expect(first.nextCursor).to.equal(`${GRAPH}/v1.0/places/microsoft.graph.room?$skiptoken=p2`);
@@ -81,8 +85,17 @@ describe('graph/rooms paging', () => {
       json: {
         value: [
           {
-            id: 'r1', emailAddress: 'r1@contoso.com', displayName: 'Conf 1', capacity: '50', building: 'B1', floorNumber: 3,
-            floorLabel: '3F', bookingType: 'reserved', isWheelChairAccessible: true, tags: ['tv', 7], placeId: 'p-1',
+            id: 'r1',
+            emailAddress: 'r1@contoso.com',
+            displayName: 'Conf 1',
+            capacity: '50',
+            building: 'B1',
+            floorNumber: 3,
+            floorLabel: '3F',
+            bookingType: 'reserved',
+            isWheelChairAccessible: true,
+            tags: ['tv', 7],
+            placeId: 'p-1',
             address: { city: 'Paris' },
           },
           { id: 'r2', capacity: 'fifty', floorNumber: '-1', bookingType: 'whatever' },
@@ -93,15 +106,33 @@ describe('graph/rooms paging', () => {
     const page = await graph.listRoomsPage(testConnection());
     expect(page.rooms).to.have.length(2);
     const [a, b] = page.rooms;
-    expect(a).to.include({ id: 'r1', emailAddress: 'r1@contoso.com', capacity: 50, building: 'B1', floorNumber: 3, floorLabel: '3F', bookingType: 'reserved', isWheelChairAccessible: true, placeId: 'p-1' });
+    expect(a).to.include({
+      id: 'r1',
+      emailAddress: 'r1@contoso.com',
+      capacity: 50,
+      building: 'B1',
+      floorNumber: 3,
+      floorLabel: '3F',
+      bookingType: 'reserved',
+      isWheelChairAccessible: true,
+      placeId: 'p-1',
+    });
     expect(a!.tags).to.deep.equal(['tv']);
     expect(a!.address?.city).to.equal('Paris');
-    expect(b).to.include({ capacity: null, floorNumber: -1, bookingType: 'unknown', emailAddress: null, isWheelChairAccessible: null });
+    expect(b).to.include({
+      capacity: null,
+      floorNumber: -1,
+      bookingType: 'unknown',
+      emailAddress: null,
+      isWheelChairAccessible: null,
+    });
   });
 
   it('lists room lists and the rooms of one list addressed by email', async () => {
     const { http, graph } = setup();
-    http.on('GET', /\/places\/microsoft\.graph\.roomlist/, { json: { value: [{ id: 'l1', emailAddress: 'b1@contoso.com', displayName: 'Building 1' }] } });
+    http.on('GET', /\/places\/microsoft\.graph\.roomlist/, {
+      json: { value: [{ id: 'l1', emailAddress: 'b1@contoso.com', displayName: 'Building 1' }] },
+    });
     http.on('GET', /\/places\/b1%40contoso\.com\/microsoft\.graph\.roomlist\/rooms/, { json: { value: [room(5)] } });
     const lists = await graph.listRoomListsPage(testConnection());
     expect(lists.roomLists).to.deep.equal([{ id: 'l1', emailAddress: 'b1@contoso.com', displayName: 'Building 1' }]);

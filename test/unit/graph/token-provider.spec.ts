@@ -26,7 +26,7 @@ function oauthError(status: number, error: string, code: number, text: string) {
 
 describe('graph/token-provider', () => {
   describe('with real MSAL against a fake login host', () => {
-    it('reuses MSAL\'s cached token instead of asking per request', async () => {
+    it("reuses MSAL's cached token instead of asking per request", async () => {
       const http = new FakeHttp();
       const tokens = addFakeLogin(http, LOGIN, TENANT, { roles: ['Place.Read.All', 'User.Read.All'] });
       const p = new MsalTokenProvider({ fetch: http.fetch });
@@ -85,9 +85,21 @@ describe('graph/token-provider', () => {
     });
 
     const aadsts: [string, ReturnType<typeof oauthError>, string][] = [
-      ['invalid secret', oauthError(401, 'invalid_client', 7000215, 'Invalid client secret provided.'), 'invalid_secret'],
-      ['expired secret', oauthError(401, 'invalid_client', 7000222, 'The provided client secret keys are expired.'), 'expired_secret'],
-      ['app not found', oauthError(400, 'unauthorized_client', 700016, 'Application not found in the directory.'), 'app_not_found'],
+      [
+        'invalid secret',
+        oauthError(401, 'invalid_client', 7000215, 'Invalid client secret provided.'),
+        'invalid_secret',
+      ],
+      [
+        'expired secret',
+        oauthError(401, 'invalid_client', 7000222, 'The provided client secret keys are expired.'),
+        'expired_secret',
+      ],
+      [
+        'app not found',
+        oauthError(400, 'unauthorized_client', 700016, 'Application not found in the directory.'),
+        'app_not_found',
+      ],
       ['tenant not found', oauthError(400, 'invalid_request', 90002, 'Tenant not found.'), 'tenant_not_found'],
       ['other cloud', oauthError(400, 'invalid_request', 90038, 'Tenant is in another cloud.'), 'wrong_cloud'],
       ['unknown AADSTS, invalid_client', oauthError(401, 'invalid_client', 9999999, 'New failure.'), 'invalid_client'],
@@ -140,7 +152,9 @@ describe('graph/token-provider', () => {
       expect((e1 as GraphTransientError).reason).to.equal('network');
 
       const failing = new FakeHttp();
-      addFakeLogin(failing, LOGIN, TENANT, { tokenReply: { status: 503, json: { error: 'temporarily_unavailable', error_description: 'busy' } } });
+      addFakeLogin(failing, LOGIN, TENANT, {
+        tokenReply: { status: 503, json: { error: 'temporarily_unavailable', error_description: 'busy' } },
+      });
       const e2 = await rejectionOf(new MsalTokenProvider({ fetch: failing.fetch }).getToken(testConnection()));
       expect((e2 as GraphTransientError).retryable).to.equal(true);
 
@@ -163,7 +177,10 @@ describe('graph/token-provider', () => {
     it('builds one MSAL app per integration with the tenant authority and knownAuthorities', async () => {
       const configs: unknown[] = [];
       const app: ClientCredentialApp = {
-        acquireTokenByClientCredential: async () => ({ accessToken: fakeJwt({ roles: ['Calendars.ReadWrite'] }), expiresOn: new Date(Date.now() + 60_000) }),
+        acquireTokenByClientCredential: async () => ({
+          accessToken: fakeJwt({ roles: ['Calendars.ReadWrite'] }),
+          expiresOn: new Date(Date.now() + 60_000),
+        }),
       };
       const p = new MsalTokenProvider({ createApp: (c) => (configs.push(c), app) });
       await p.getToken(testConnection());
@@ -178,7 +195,9 @@ describe('graph/token-provider', () => {
 
     it('evicts the least recently used integration beyond maxEntries', async () => {
       let built = 0;
-      const app: ClientCredentialApp = { acquireTokenByClientCredential: async () => ({ accessToken: 'opaque', expiresOn: null }) };
+      const app: ClientCredentialApp = {
+        acquireTokenByClientCredential: async () => ({ accessToken: 'opaque', expiresOn: null }),
+      };
       const p = new MsalTokenProvider({ maxEntries: 2, createApp: () => (built++, app) });
       await p.getToken(testConnection({ id: 'a' }));
       await p.getToken(testConnection({ id: 'b' }));

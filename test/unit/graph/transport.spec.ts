@@ -33,7 +33,7 @@ describe('graph/transport (graph-client middleware chain)', () => {
     expect(tokens()).to.equal(1);
   });
 
-  it('talks to the cloud\'s own hosts when no endpoints are set', async () => {
+  it("talks to the cloud's own hosts when no endpoints are set", async () => {
     const http = new FakeHttp();
     addFakeLogin(http, CLOUDS.china.login, TENANT);
     http.on('GET', ROOMS, OK);
@@ -46,7 +46,7 @@ describe('graph/transport (graph-client middleware chain)', () => {
     expect(new URLSearchParams(token.body!).get('scope')).to.equal(CLOUDS.china.scope);
   });
 
-  it('moves links that name the cloud\'s real Graph host onto the configured proxy base', async () => {
+  it("moves links that name the cloud's real Graph host onto the configured proxy base", async () => {
     const { http, graph } = setup();
     http.on('GET', /skiptoken=n2/, OK);
     const link = `${CLOUDS.global.graph}/v1.0/users?$skiptoken=n2`;
@@ -56,14 +56,19 @@ describe('graph/transport (graph-client middleware chain)', () => {
 
   it('refuses to follow a link to a foreign host', async () => {
     const { http, graph } = setup();
-    const err = await rejectionOf(graph.usersDelta(testConnection(), { select: [], link: 'https://evil.example/v1.0/users/delta?$skiptoken=1' }));
+    const err = await rejectionOf(
+      graph.usersDelta(testConnection(), { select: [], link: 'https://evil.example/v1.0/users/delta?$skiptoken=1' }),
+    );
     expect(err).to.be.instanceOf(GraphRequestError);
     expect(http.requests.some((r) => r.url.includes('evil.example'))).to.equal(false);
   });
 
   it('retries a short Retry-After itself and counts every HTTP request', async () => {
     const { http, graph } = setup();
-    http.sequence('GET', ROOMS, [{ status: 429, headers: { 'retry-after': '0' }, json: { error: { code: 'TooManyRequests', message: 'x' } } }, OK]);
+    http.sequence('GET', ROOMS, [
+      { status: 429, headers: { 'retry-after': '0' }, json: { error: { code: 'TooManyRequests', message: 'x' } } },
+      OK,
+    ]);
     const counter = createRequestCounter();
     const page = await graph.listRoomsPage(testConnection({ counter }));
     expect(page.rooms).to.have.length(1);
@@ -74,7 +79,11 @@ describe('graph/transport (graph-client middleware chain)', () => {
 
   it('does not sleep through a long Retry-After: it surfaces GraphThrottledError at once', async () => {
     const { http, graph } = setup();
-    http.on('GET', ROOMS, { status: 429, headers: { 'retry-after': '120' }, json: { error: { code: 'TooManyRequests', message: 'slow' } } });
+    http.on('GET', ROOMS, {
+      status: 429,
+      headers: { 'retry-after': '120' },
+      json: { error: { code: 'TooManyRequests', message: 'slow' } },
+    });
     const started = Date.now();
     const err = await rejectionOf(graph.listRoomsPage(testConnection()));
     expect(Date.now() - started).to.be.lessThan(1000);
@@ -111,7 +120,10 @@ describe('graph/transport (graph-client middleware chain)', () => {
   it('surfaces a token failure during a Graph call as the typed GraphAuthError', async () => {
     const http = new FakeHttp();
     addFakeLogin(http, LOGIN, TENANT, {
-      tokenReply: { status: 401, json: { error: 'invalid_client', error_codes: [7000222], error_description: 'AADSTS7000222: expired' } },
+      tokenReply: {
+        status: 401,
+        json: { error: 'invalid_client', error_codes: [7000222], error_description: 'AADSTS7000222: expired' },
+      },
     });
     const graph = createGraphClient({ fetch: http.fetch });
     const err = await rejectionOf(graph.listRoomsPage(testConnection()));

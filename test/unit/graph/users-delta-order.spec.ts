@@ -22,7 +22,10 @@ describe('graph/users delta: one user twice in a page', () => {
       },
     });
     const page = await graph.usersDelta(testConnection(), { select: ['displayName'] });
-    expect(page.users.map((u) => [u.id, u.displayName ?? u.userPrincipalName])).to.deep.equal([['u1', 'back@contoso.com'], ['u3', 'new']]);
+    expect(page.users.map((u) => [u.id, u.displayName ?? u.userPrincipalName])).to.deep.equal([
+      ['u1', 'back@contoso.com'],
+      ['u3', 'new'],
+    ]);
     expect(page.removed).to.deep.equal([{ id: 'u2', reason: 'deleted' }]);
   });
 });

@@ -16,13 +16,17 @@ describe('integrations/secret-expiry', () => {
 
   it('the shown status reason: the expiry warning first, then the stored reason', () => {
     expect(shownStatusReason(null, inDays(90), NOW)).to.equal(null);
-    expect(shownStatusReason('Change notifications unavailable: x.', null, NOW)).to.equal('Change notifications unavailable: x.');
+    expect(shownStatusReason('Change notifications unavailable: x.', null, NOW)).to.equal(
+      'Change notifications unavailable: x.',
+    );
     const both = shownStatusReason('Change notifications unavailable: x.', inDays(3), NOW)!;
-    expect(both).to.match(/^Client secret: expires on 2026-12-05 \(in 3 days\)\..*Change notifications unavailable: x\.$/);
+    expect(both).to.match(
+      /^Client secret: expires on 2026-12-05 \(in 3 days\)\..*Change notifications unavailable: x\.$/,
+    );
     expect(shownStatusReason(null, inDays(-1), NOW)).to.include('expired on 2026-12-01');
   });
 
-  it('Microsoft\'s rejection is not repeated by the expiry warning', () => {
+  it("Microsoft's rejection is not repeated by the expiry warning", () => {
     expect(shownStatusReason(SECRET_REJECTED_REASON, inDays(-1), NOW)).to.equal(SECRET_REJECTED_REASON);
   });
 });

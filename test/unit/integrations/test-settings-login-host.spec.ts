@@ -33,7 +33,11 @@ describe('Test settings: an unreachable login host is named', () => {
   });
 
   it('custom endpoints: names the custom login host that was tried', async () => {
-    const { message, error } = await tokenFailure(testConnection({ endpoints: { login: 'https://login.proxy.example:8443', graph: 'https://graph.proxy.example' } }));
+    const { message, error } = await tokenFailure(
+      testConnection({
+        endpoints: { login: 'https://login.proxy.example:8443', graph: 'https://graph.proxy.example' },
+      }),
+    );
     expect(message).to.include('login.proxy.example:8443');
     expect(error.hint).to.include('login.proxy.example:8443');
   });

@@ -23,7 +23,14 @@ describe('log redaction', () => {
 
   it('replaces sensitive keys at any depth, in both formats', () => {
     for (const format of ['json', 'pretty'] as const) {
-      const out = logged((l) => l.info('saving', { integration: { clientSecret: secret, nested: { clientState: secret } }, apiToken: secret }), format);
+      const out = logged(
+        (l) =>
+          l.info('saving', {
+            integration: { clientSecret: secret, nested: { clientState: secret } },
+            apiToken: secret,
+          }),
+        format,
+      );
       expect(out).to.not.include(secret);
       expect(out).to.include('[REDACTED]');
       expect(out).to.include('saving');
@@ -43,9 +50,17 @@ describe('log redaction', () => {
   });
 
   it('child loggers keep their fields and are redacted too', () => {
-    const out = logged((l) => l.child({ integrationId: 'i-1', jobId: 'j-9' }).info('page written', { clientSecret: secret, count: 3 }));
+    const out = logged((l) =>
+      l.child({ integrationId: 'i-1', jobId: 'j-9' }).info('page written', { clientSecret: secret, count: 3 }),
+    );
     const line = JSON.parse(out) as Record<string, unknown>;
-    expect(line).to.include({ integrationId: 'i-1', jobId: 'j-9', count: 3, clientSecret: '[REDACTED]', message: 'page written' });
+    expect(line).to.include({
+      integrationId: 'i-1',
+      jobId: 'j-9',
+      count: 3,
+      clientSecret: '[REDACTED]',
+      message: 'page written',
+    });
   });
 
   it('redacts credentials in URLs', () => {
@@ -54,10 +69,14 @@ describe('log redaction', () => {
 
   it('never lets a value under a sensitive key through (property)', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.constantFrom('clientSecret', 'client_secret', 'accessToken', 'clientState', 'password', 'Authorization'), (value, key) => {
-        const out = redactValue({ a: { [key]: value } }) as { a: Record<string, unknown> };
-        expect(out.a[key]).to.equal('[REDACTED]');
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.constantFrom('clientSecret', 'client_secret', 'accessToken', 'clientState', 'password', 'Authorization'),
+        (value, key) => {
+          const out = redactValue({ a: { [key]: value } }) as { a: Record<string, unknown> };
+          expect(out.a[key]).to.equal('[REDACTED]');
+        },
+      ),
     );
   });
 

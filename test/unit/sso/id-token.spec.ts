@@ -25,12 +25,28 @@ describe('sso: ID token verification', () => {
   });
 
   const now = () => Math.floor(Date.now() / 1000);
-  const token = (over: JWTPayload = {}, key = signer.privateKey) => new SignJWT({
-    aud: CLIENT, iss: issuer, iat: now(), nbf: now(), exp: now() + 3600, oid: OID, tid: TENANT, nonce: 'n-1', preferred_username: 'a@contoso.com', ...over,
-  }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(key);
+  const token = (over: JWTPayload = {}, key = signer.privateKey) =>
+    new SignJWT({
+      aud: CLIENT,
+      iss: issuer,
+      iat: now(),
+      nbf: now(),
+      exp: now() + 3600,
+      oid: OID,
+      tid: TENANT,
+      nonce: 'n-1',
+      preferred_username: 'a@contoso.com',
+      ...over,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .sign(key);
   const verify = async (t: string, over: Partial<Parameters<typeof verifyIdToken>[1]> = {}) =>
     verifyIdToken(t, { clientId: CLIENT, nonce: 'n-1', tenantGuid: TENANT, tenant, ...over });
-  const problem = async (p: Promise<unknown>) => p.then(() => 'accepted', (e: unknown) => (e instanceof IdTokenError ? e.problem : `other: ${(e as Error).message}`));
+  const problem = async (p: Promise<unknown>) =>
+    p.then(
+      () => 'accepted',
+      (e: unknown) => (e instanceof IdTokenError ? e.problem : `other: ${(e as Error).message}`),
+    );
 
   it('accepts a token of the tenant for this app and this sign-in, and answers its object ID', async () => {
     expect(await verify(await token())).to.deep.equal({ oid: OID, tid: TENANT });
@@ -42,7 +58,17 @@ describe('sso: ID token verification', () => {
 
   it('refuses a token whose payload was altered after signing', async () => {
     const [h, , sig] = (await token()).split('.');
-    const forged = Buffer.from(JSON.stringify({ aud: CLIENT, iss: issuer, iat: now(), exp: now() + 60, oid: 'someone-else', tid: TENANT, nonce: 'n-1' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({
+        aud: CLIENT,
+        iss: issuer,
+        iat: now(),
+        exp: now() + 60,
+        oid: 'someone-else',
+        tid: TENANT,
+        nonce: 'n-1',
+      }),
+    ).toString('base64url');
     expect(await problem(verify(`${h}.${forged}.${sig}`))).to.equal('invalid_signature');
   });
 
@@ -57,24 +83,40 @@ describe('sso: ID token verification', () => {
     expect(await problem(verify(await token({ exp: now() - 600, iat: now() - 4200 })))).to.equal('expired');
     expect(await problem(verify(await token({ nonce: 'n-2' })))).to.equal('nonce_mismatch');
     expect(await problem(verify(await token({ nonce: undefined })))).to.equal('nonce_mismatch');
-    expect(await problem(verify(await token({ tid: '3c1e0f7a-5a44-4c36-8f2e-4b8f3d0c9a11' })))).to.equal('foreign_tenant');
-    expect(await problem(verify(await token({ iss: `https://login.evil.test/${TENANT}/v2.0` })))).to.equal('wrong_issuer');
+    expect(await problem(verify(await token({ tid: '3c1e0f7a-5a44-4c36-8f2e-4b8f3d0c9a11' })))).to.equal(
+      'foreign_tenant',
+    );
+    expect(await problem(verify(await token({ iss: `https://login.evil.test/${TENANT}/v2.0` })))).to.equal(
+      'wrong_issuer',
+    );
     expect(await problem(verify(await token({ oid: undefined })))).to.equal('no_object_id');
   });
 
-  it('the China cloud\'s ID tokens carry its own issuer host, not the login host', async () => {
+  it("the China cloud's ID tokens carry its own issuer host, not the login host", async () => {
     const china = resolveCloud({ cloud: 'china', tenantId: TENANT });
     expect(china.authority).to.equal(`https://login.chinacloudapi.cn/${TENANT}`);
     const chinaIssuer = expectedIssuer(china, TENANT);
     expect(chinaIssuer).to.equal(`https://login.partner.microsoftonline.cn/${TENANT}/v2.0`);
     const t = await token({ iss: chinaIssuer });
     expect(await verify(t, { tenant: { ...tenant, issuer: chinaIssuer } })).to.deep.equal({ oid: OID, tid: TENANT });
-    expect(await problem(verify(await token({ iss: `https://login.chinacloudapi.cn/${TENANT}/v2.0` }), { tenant: { ...tenant, issuer: chinaIssuer } }))).to.equal('wrong_issuer');
+    expect(
+      await problem(
+        verify(await token({ iss: `https://login.chinacloudapi.cn/${TENANT}/v2.0` }), {
+          tenant: { ...tenant, issuer: chinaIssuer },
+        }),
+      ),
+    ).to.equal('wrong_issuer');
   });
 
-  it('global and custom endpoints: the issuer is the cloud\'s or the custom login host\'s', () => {
-    expect(expectedIssuer(resolveCloud({ cloud: 'global', tenantId: 'contoso.onmicrosoft.com' }), TENANT)).to.equal(issuer);
-    const custom = resolveCloud({ cloud: 'global', tenantId: TENANT, endpoints: { login: 'https://127.0.0.1:4443', graph: 'https://127.0.0.1:4443' } });
+  it("global and custom endpoints: the issuer is the cloud's or the custom login host's", () => {
+    expect(expectedIssuer(resolveCloud({ cloud: 'global', tenantId: 'contoso.onmicrosoft.com' }), TENANT)).to.equal(
+      issuer,
+    );
+    const custom = resolveCloud({
+      cloud: 'global',
+      tenantId: TENANT,
+      endpoints: { login: 'https://127.0.0.1:4443', graph: 'https://127.0.0.1:4443' },
+    });
     expect(expectedIssuer(custom, TENANT)).to.equal(`https://127.0.0.1:4443/${TENANT}/v2.0`);
   });
 });

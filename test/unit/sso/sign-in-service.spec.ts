@@ -20,24 +20,60 @@ function memoryStore() {
   const tickets = new Map<string, SignInTicket>();
   let n = 0;
   return {
-    pending, tickets,
+    pending,
+    tickets,
     savePending: async (state: string, p: PendingSignIn) => void pending.set(state, p),
-    takePending: async (state: string) => { const p = pending.get(state) ?? null; pending.delete(state); return p; },
-    issueTicket: async (t: SignInTicket) => { const k = `ticket-${++n}-${randomBytes(8).toString('hex')}`; tickets.set(k, t); return k; },
-    redeemTicket: async (k: string) => { const t = tickets.get(k) ?? null; tickets.delete(k); return t; },
+    takePending: async (state: string) => {
+      const p = pending.get(state) ?? null;
+      pending.delete(state);
+      return p;
+    },
+    issueTicket: async (t: SignInTicket) => {
+      const k = `ticket-${++n}-${randomBytes(8).toString('hex')}`;
+      tickets.set(k, t);
+      return k;
+    },
+    redeemTicket: async (k: string) => {
+      const t = tickets.get(k) ?? null;
+      tickets.delete(k);
+      return t;
+    },
   };
 }
 
 describe('sso: SignInService', () => {
   const box = new SecretBox(randomBytes(32));
   const lines: string[] = [];
-  const logger = winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [new winston.transports.Stream({ stream: new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }) })] });
+  const logger = winston.createLogger({
+    level: 'debug',
+    format: winston.format.json(),
+    transports: [
+      new winston.transports.Stream({
+        stream: new Writable({
+          write(c, _e, cb) {
+            lines.push(String(c));
+            cb();
+          },
+        }),
+      }),
+    ],
+  });
   let keys: Awaited<ReturnType<typeof generateKeyPair>>;
   let jwk: Record<string, unknown>;
   const integration = {
-    id: ID, cloud: 'global', tenantId: TENANT, tenantGuid: null, clientId: CLIENT, endpoints: { login: LOGIN, graph: 'https://graph.test' },
+    id: ID,
+    cloud: 'global',
+    tenantId: TENANT,
+    tenantGuid: null,
+    clientId: CLIENT,
+    endpoints: { login: LOGIN, graph: 'https://graph.test' },
     ...sealSecret(box, ID, 'the-client-secret-value'),
-    userSettings: { defaultGroupIds: [], cardNumber: { enabled: false }, loginButtonName: 'Go', signIn: { enabled: true, allowedReturnOrigins: ['https://ones.example.com'] } },
+    userSettings: {
+      defaultGroupIds: [],
+      cardNumber: { enabled: false },
+      loginButtonName: 'Go',
+      signIn: { enabled: true, allowedReturnOrigins: ['https://ones.example.com'] },
+    },
   } as unknown as IntegrationEntity;
 
   before(async () => {
@@ -49,19 +85,63 @@ describe('sso: SignInService', () => {
     let authorized: { state: string; nonce: string } | null = null;
     const client: SignInClient = {
       authCodes: {
-        authorizeUrl: async (_c, r) => { authorized = { state: r.state, nonce: r.nonce }; return `${LOGIN}/${TENANT}/oauth2/v2.0/authorize?state=${r.state}`; },
-        redeem: async () => new SignJWT({ aud: CLIENT, iss: `${LOGIN}/${TENANT}/v2.0`, tid: TENANT, oid: 'oid-1', nonce: authorized!.nonce })
-          .setProtectedHeader({ alg: 'RS256', kid: 'k' }).setIssuedAt().setExpirationTime('1h').sign(keys.privateKey),
+        authorizeUrl: async (_c, r) => {
+          authorized = { state: r.state, nonce: r.nonce };
+          return `${LOGIN}/${TENANT}/oauth2/v2.0/authorize?state=${r.state}`;
+        },
+        redeem: async () =>
+          new SignJWT({
+            aud: CLIENT,
+            iss: `${LOGIN}/${TENANT}/v2.0`,
+            tid: TENANT,
+            oid: 'oid-1',
+            nonce: authorized!.nonce,
+          })
+            .setProtectedHeader({ alg: 'RS256', kid: 'k' })
+            .setIssuedAt()
+            .setExpirationTime('1h')
+            .sign(keys.privateKey),
       },
-      tenantKeys: { forCloud: async () => ({ issuer: `${LOGIN}/${TENANT}/v2.0`, tenantGuid: TENANT, keys: createLocalJWKSet({ keys: [jwk] }) }) },
+      tenantKeys: {
+        forCloud: async () => ({
+          issuer: `${LOGIN}/${TENANT}/v2.0`,
+          tenantGuid: TENANT,
+          keys: createLocalJWKSet({ keys: [jwk] }),
+        }),
+      },
     };
     const svc = new SignInService({
       integrations: { get: async (id) => (id === ID ? integration : null) },
       users: {
-        byGraphId: async (_i, oid) => (oid === 'oid-1' ? { id: 'u1', graphId: 'oid-1', userPrincipalName: 'a@x', mail: null, displayName: 'A', cardNumber: null, active: true, groupIds: [] } : null),
-        byId: async () => ({ id: 'u1', graphId: 'oid-1', userPrincipalName: 'a@x', mail: null, displayName: 'A', cardNumber: null, active: true, groupIds: [] }),
+        byGraphId: async (_i, oid) =>
+          oid === 'oid-1'
+            ? {
+                id: 'u1',
+                graphId: 'oid-1',
+                userPrincipalName: 'a@x',
+                mail: null,
+                displayName: 'A',
+                cardNumber: null,
+                active: true,
+                groupIds: [],
+              }
+            : null,
+        byId: async () => ({
+          id: 'u1',
+          graphId: 'oid-1',
+          userPrincipalName: 'a@x',
+          mail: null,
+          displayName: 'A',
+          cardNumber: null,
+          active: true,
+          groupIds: [],
+        }),
       },
-      store, client, secretBox: box, logger, config: { publicBaseUrl: 'https://m365.example.com' },
+      store,
+      client,
+      secretBox: box,
+      logger,
+      config: { publicBaseUrl: 'https://m365.example.com' },
     });
     return { svc, store, state: () => authorized!.state };
   }
@@ -77,7 +157,15 @@ describe('sso: SignInService', () => {
     await svc.complete({ state: 'unknown' }, 'browser-1').catch(() => undefined);
     const log = lines.join('\n');
     expect(log).to.contain('sign-in started').and.contain('sign-in succeeded');
-    for (const secret of [state(), 'the-authorization-code', pending.nonce, pending.codeVerifier, ticket, 'the-client-secret-value', 'browser-1']) {
+    for (const secret of [
+      state(),
+      'the-authorization-code',
+      pending.nonce,
+      pending.codeVerifier,
+      ticket,
+      'the-client-secret-value',
+      'browser-1',
+    ]) {
       expect(log).not.to.contain(secret);
     }
   });
@@ -85,7 +173,9 @@ describe('sso: SignInService', () => {
   it('a refusal from Microsoft consumes the state and issues no ticket', async () => {
     const { svc, store, state } = service();
     await svc.start(ID, 'https://ones.example.com/', 'b');
-    const err = await svc.complete({ state: state(), error: 'consent_required', errorDescription: 'AADSTS65001: no consent' }, 'b').catch((e: unknown) => e);
+    const err = await svc
+      .complete({ state: state(), error: 'consent_required', errorDescription: 'AADSTS65001: no consent' }, 'b')
+      .catch((e: unknown) => e);
     expect(err).to.be.instanceOf(SignInFailure);
     expect((err as SignInFailure).info.code).to.equal('aadsts_65001');
     expect(store.pending.size).to.equal(0);

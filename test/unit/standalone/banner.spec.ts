@@ -15,7 +15,9 @@ describe('standalone: the npm start banner', () => {
   });
 
   it('says where it started the Redis it started', () => {
-    expect(redisLine('redis://127.0.0.1:40123', '/srv/data')).to.equal('redis://127.0.0.1:40123 (started under /srv/data)');
+    expect(redisLine('redis://127.0.0.1:40123', '/srv/data')).to.equal(
+      'redis://127.0.0.1:40123 (started under /srv/data)',
+    );
   });
 
   it('keeps a SQLite path as it is', () => {

@@ -20,10 +20,14 @@ describe('secret scan (the checker the end-to-end scan relies on)', () => {
 
   it('finds any JWT, whoever issued it', () => {
     const jwt = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from('{"aud":"graph","roles":[]}').toString('base64url')}.c2lnbmF0dXJl`;
-    expect(findLeaks([{ where: 'log', text: `token ${jwt}` }], {})).to.deep.equal([{ secret: 'a JWT', form: 'raw', where: 'log' }]);
+    expect(findLeaks([{ where: 'log', text: `token ${jwt}` }], {})).to.deep.equal([
+      { secret: 'a JWT', form: 'raw', where: 'log' },
+    ]);
   });
 
   it('finds nothing in text without them', () => {
-    expect(findLeaks([{ where: 'log', text: 'clientSecret: [REDACTED], clientState hash 9f86d081884c7d65' }], secrets)).to.deep.equal([]);
+    expect(
+      findLeaks([{ where: 'log', text: 'clientSecret: [REDACTED], clientState hash 9f86d081884c7d65' }], secrets),
+    ).to.deep.equal([]);
   });
 });

@@ -5,7 +5,16 @@ import { pruneSyncRunsJob } from '../../../services/worker/src/jobs/prune-sync-r
 import { silentLogger } from '@ones-m365/shared/logging';
 import type { JobName } from '@ones-m365/shared/queue';
 
-const ctx = { jobId: '1', attemptsMade: 0, maxAttempts: 1, logger: silentLogger(), progress: async () => undefined, delay: async (): Promise<never> => { throw new Error('not delayed in this test'); } };
+const ctx = {
+  jobId: '1',
+  attemptsMade: 0,
+  maxAttempts: 1,
+  logger: silentLogger(),
+  progress: async () => undefined,
+  delay: async (): Promise<never> => {
+    throw new Error('not delayed in this test');
+  },
+};
 
 describe('job registry', () => {
   const prune = pruneSyncRunsJob({ syncRuns: { pruneBefore: async () => 0 } });
@@ -18,7 +27,9 @@ describe('job registry', () => {
   it('refuses to start with a missing, doubled or unknown handler', () => {
     expect(() => buildRegistry([], ['maintenance.prune-sync-runs'])).to.throw(/has no handler/);
     expect(() => buildRegistry([prune, prune], ['maintenance.prune-sync-runs'])).to.throw(/two handlers/);
-    expect(() => buildRegistry([{ ...prune, name: 'nope' as JobName }, prune], ['maintenance.prune-sync-runs'])).to.throw(/unknown job nope/);
+    expect(() =>
+      buildRegistry([{ ...prune, name: 'nope' as JobName }, prune], ['maintenance.prune-sync-runs']),
+    ).to.throw(/unknown job nope/);
   });
 });
 

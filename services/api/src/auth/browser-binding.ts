@@ -14,7 +14,13 @@ const MAX_AGE_SECONDS = 600;
 export function browserIdFor(req: Request, res: Response, secure: boolean): string {
   const existing = browserIdOf(req);
   const id = existing ?? randomToken();
-  res.cookie(BROWSER_COOKIE, id, { httpOnly: true, secure, sameSite: 'lax', path: COOKIE_PATH, maxAge: MAX_AGE_SECONDS * 1000 });
+  res.cookie(BROWSER_COOKIE, id, {
+    httpOnly: true,
+    secure,
+    sameSite: 'lax',
+    path: COOKIE_PATH,
+    maxAge: MAX_AGE_SECONDS * 1000,
+  });
   return id;
 }
 

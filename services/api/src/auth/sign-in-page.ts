@@ -5,7 +5,14 @@
 import type { Response } from 'express';
 import type { SignInFailureInfo } from '@ones-m365/shared/sso';
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c]!);
@@ -15,7 +22,8 @@ export function escapeHtml(value: string): string {
 export function setPageHeaders(res: Response): void {
   res.set({
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
@@ -24,7 +32,10 @@ export function setPageHeaders(res: Response): void {
 
 export function renderFailurePage(info: SignInFailureInfo, context: { redirectUri: string }): string {
   const hint = info.hint ? `<p id="hint"><strong>How to fix it:</strong> ${escapeHtml(info.hint)}</p>` : '';
-  const redirect = info.code === 'aadsts_50011' ? `<p>Redirect URI: <code id="redirect-uri">${escapeHtml(context.redirectUri)}</code></p>` : '';
+  const redirect =
+    info.code === 'aadsts_50011'
+      ? `<p>Redirect URI: <code id="redirect-uri">${escapeHtml(context.redirectUri)}</code></p>`
+      : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(info.title)}</title>

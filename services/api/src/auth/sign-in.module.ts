@@ -34,8 +34,13 @@ export interface SignInModule {
 
 export function signInModule(deps: SignInModuleDeps): SignInModule {
   const service = new SignInService({
-    integrations: new IntegrationRepository(deps.db), users: signedInUsers(deps.db), store: new SignInStore(deps.redis, deps.keyPrefix),
-    client: deps.client, secretBox: deps.secretBox, logger: deps.logger, config: deps.config,
+    integrations: new IntegrationRepository(deps.db),
+    users: signedInUsers(deps.db),
+    store: new SignInStore(deps.redis, deps.keyPrefix),
+    client: deps.client,
+    secretBox: deps.secretBox,
+    logger: deps.logger,
+    config: deps.config,
   });
   const secureCookies = deps.config.publicBaseUrl.startsWith('https:');
   return {

@@ -9,8 +9,19 @@ import type { IntegrationEntity, IntegrationRepository } from '@ones-m365/shared
 import { readUserSettings, toGraphConnection } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
 import {
-  allowedReturnTo, CodeRedemptionError, createPkce, IdTokenError, microsoftFailure, randomToken, signInFailures, verifyIdToken, withTicket,
-  type PendingSignIn, type RedeemRequest, type SignInClient, type SignInStore,
+  allowedReturnTo,
+  CodeRedemptionError,
+  createPkce,
+  IdTokenError,
+  microsoftFailure,
+  randomToken,
+  signInFailures,
+  verifyIdToken,
+  withTicket,
+  type PendingSignIn,
+  type RedeemRequest,
+  type SignInClient,
+  type SignInStore,
 } from '@ones-m365/shared/sso';
 import { resolveCloud, type GraphConnection } from '@ones-m365/shared/graph';
 import type { SignedInUser, SignedInUsers } from './signed-in-users.js';
@@ -45,11 +56,17 @@ export class SignInService {
     return `${this.deps.config.publicBaseUrl}/auth/${integrationId}/login`;
   }
 
-  async loginOptions(integrationId: string): Promise<{ enabled: boolean; buttonName: string; loginUrl: string } | null> {
+  async loginOptions(
+    integrationId: string,
+  ): Promise<{ enabled: boolean; buttonName: string; loginUrl: string } | null> {
     const integration = await this.deps.integrations.get(integrationId);
     if (!integration) return null;
     const settings = readUserSettings(integration.userSettings);
-    return { enabled: settings.signIn?.enabled === true, buttonName: settings.loginButtonName, loginUrl: this.loginUrl(integration.id) };
+    return {
+      enabled: settings.signIn?.enabled === true,
+      buttonName: settings.loginButtonName,
+      loginUrl: this.loginUrl(integration.id),
+    };
   }
 
   /** The Microsoft authorize URL for a new sign-in, which is kept server-side under its state. */
@@ -63,9 +80,20 @@ export class SignInService {
     const { verifier, challenge } = await createPkce();
     const state = randomToken();
     const nonce = randomToken();
-    await this.deps.store.savePending(state, { integrationId, codeVerifier: verifier, nonce, returnTo: target.toString(), browserHash: sha256Hex(browserId) });
+    await this.deps.store.savePending(state, {
+      integrationId,
+      codeVerifier: verifier,
+      nonce,
+      returnTo: target.toString(),
+      browserHash: sha256Hex(browserId),
+    });
     this.deps.logger.info('sign-in started', { integrationId });
-    return await this.deps.client.authCodes.authorizeUrl(this.connection(integration), { redirectUri: this.redirectUri, state, nonce, codeChallenge: challenge });
+    return await this.deps.client.authCodes.authorizeUrl(this.connection(integration), {
+      redirectUri: this.redirectUri,
+      state,
+      nonce,
+      codeChallenge: challenge,
+    });
   }
 
   /** Where the browser goes after Microsoft sent it back: `returnTo` with a one-time ticket. */
@@ -73,9 +101,14 @@ export class SignInService {
     const pending = query.state ? await this.deps.store.takePending(query.state) : null;
     if (!pending) throw signInFailures.unknownState();
     const log = { integrationId: pending.integrationId };
-    if (!browserId || !sameLengthConstantTimeEqual(sha256Hex(browserId), pending.browserHash)) throw signInFailures.otherBrowser();
+    if (!browserId || !sameLengthConstantTimeEqual(sha256Hex(browserId), pending.browserHash))
+      throw signInFailures.otherBrowser();
     if (query.error) {
-      this.deps.logger.warn('sign-in refused by Microsoft', { ...log, error: query.error, aadsts: /AADSTS(\d+)/.exec(query.errorDescription ?? '')?.[1] });
+      this.deps.logger.warn('sign-in refused by Microsoft', {
+        ...log,
+        error: query.error,
+        aadsts: /AADSTS(\d+)/.exec(query.errorDescription ?? '')?.[1],
+      });
       throw microsoftFailure(query.error, query.errorDescription ?? '');
     }
     if (!query.code) throw signInFailures.badRequest(['query.code: missing']);
@@ -92,7 +125,10 @@ export class SignInService {
   }
 
   /** Who a ticket was issued to, once; null when unknown, used, expired or for another integration. */
-  async redeem(ticket: string, integrationId?: string): Promise<{ integrationId: string; user: Omit<SignedInUser, 'active'> } | null> {
+  async redeem(
+    ticket: string,
+    integrationId?: string,
+  ): Promise<{ integrationId: string; user: Omit<SignedInUser, 'active'> } | null> {
     const issued = await this.deps.store.redeemTicket(ticket);
     if (!issued || (integrationId !== undefined && issued.integrationId !== integrationId)) return null;
     const user = await this.deps.users.byId(issued.integrationId, issued.userId);
@@ -102,21 +138,41 @@ export class SignInService {
   }
 
   /** `state` found `pending`, so it is the state this sign-in started with (MSAL compares them again). */
-  private async signedInUser(integration: IntegrationEntity, code: string, state: string, pending: PendingSignIn): Promise<SignedInUser> {
+  private async signedInUser(
+    integration: IntegrationEntity,
+    code: string,
+    state: string,
+    pending: PendingSignIn,
+  ): Promise<SignedInUser> {
     const conn = this.connection(integration);
     const { codeVerifier, nonce } = pending;
-    const idToken = await this.redeemCode(conn, { code, redirectUri: this.redirectUri, codeVerifier, state, returnedState: state, nonce });
+    const idToken = await this.redeemCode(conn, {
+      code,
+      redirectUri: this.redirectUri,
+      codeVerifier,
+      state,
+      returnedState: state,
+      nonce,
+    });
     const resolved = resolveCloud(conn);
     let verified;
     try {
       const tenant = await this.deps.client.tenantKeys.forCloud(resolved);
-      verified = await verifyIdToken(idToken, { clientId: integration.clientId, nonce, tenantGuid: tenantGuidOf(integration) ?? tenant.tenantGuid, tenant });
+      verified = await verifyIdToken(idToken, {
+        clientId: integration.clientId,
+        nonce,
+        tenantGuid: tenantGuidOf(integration) ?? tenant.tenantGuid,
+        tenant,
+      });
     } catch (err) {
       if (err instanceof IdTokenError) {
         this.deps.logger.warn('sign-in ID token rejected', { integrationId: integration.id, problem: err.problem });
         throw signInFailures.token(err.problem, err.message);
       }
-      this.deps.logger.warn('tenant keys unavailable', { integrationId: integration.id, error: (err as Error).message });
+      this.deps.logger.warn('tenant keys unavailable', {
+        integrationId: integration.id,
+        error: (err as Error).message,
+      });
       throw signInFailures.unavailable();
     }
     const user = await this.deps.users.byGraphId(integration.id, verified.oid);
@@ -130,8 +186,13 @@ export class SignInService {
       return await this.deps.client.authCodes.redeem(conn, request);
     } catch (err) {
       if (!(err instanceof CodeRedemptionError)) throw err;
-      this.deps.logger.warn('sign-in code redemption failed', { integrationId: conn.id, error: err.error, aadsts: err.aadsts });
-      if (err.error === 'nonce_mismatch' || err.error === 'state_mismatch') throw signInFailures.token(err.error, 'The sign-in response was not issued for this sign-in');
+      this.deps.logger.warn('sign-in code redemption failed', {
+        integrationId: conn.id,
+        error: err.error,
+        aadsts: err.aadsts,
+      });
+      if (err.error === 'nonce_mismatch' || err.error === 'state_mismatch')
+        throw signInFailures.token(err.error, 'The sign-in response was not issued for this sign-in');
       if (!err.aadsts && /timed out|request failed|network/i.test(err.message)) throw signInFailures.unavailable();
       throw microsoftFailure(err.error, err.aadsts ? `AADSTS${err.aadsts}: ${err.message}` : err.message);
     }

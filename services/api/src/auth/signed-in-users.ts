@@ -25,8 +25,14 @@ export function signedInUsers(db: DataSource): SignedInUsers {
     if (!u) return null;
     const groupIds = (await links.find({ where: { userId: u.id } })).map((l) => l.groupId).sort();
     return {
-      id: u.id, graphId: u.graphId, userPrincipalName: u.userPrincipalName, mail: u.mail, displayName: u.displayName,
-      cardNumber: u.cardNumber, active: Boolean(u.active), groupIds,
+      id: u.id,
+      graphId: u.graphId,
+      userPrincipalName: u.userPrincipalName,
+      mail: u.mail,
+      displayName: u.displayName,
+      cardNumber: u.cardNumber,
+      active: Boolean(u.active),
+      groupIds,
     };
   };
   return {

@@ -23,8 +23,12 @@ const redeemBody = z.strictObject({
 export function loginOptionsRoutes(deps: { service: SignInService }): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/integrations/:id/login-options', tag: TAG, summary: 'What ONES\'s login page shows: the button and where it leads (no auth)',
-      params: idParams, responses: { 200: '{enabled, buttonName, loginUrl}', 400: 'Invalid id', 404: 'No such integration' },
+      method: 'get',
+      path: '/integrations/:id/login-options',
+      tag: TAG,
+      summary: "What ONES's login page shows: the button and where it leads (no auth)",
+      params: idParams,
+      responses: { 200: '{enabled, buttonName, loginUrl}', 400: 'Invalid id', 404: 'No such integration' },
       async handler({ params }) {
         const options = await deps.service.loginOptions(params.id);
         if (!options) throw new NotFoundError('Integration');
@@ -38,10 +42,14 @@ export function loginOptionsRoutes(deps: { service: SignInService }): AnyRoute[]
 export function redeemRoutes(deps: { service: SignInService }): AnyRoute[] {
   return [
     defineRoute({
-      method: 'post', path: '/sso/redeem', tag: TAG, summary: 'Who signed in: redeem a one-time ticket (once, within 60 s)',
+      method: 'post',
+      path: '/sso/redeem',
+      tag: TAG,
+      summary: 'Who signed in: redeem a one-time ticket (once, within 60 s)',
       body: redeemBody,
       responses: {
-        200: '{integrationId, user: {id, graphId, userPrincipalName, mail, displayName, cardNumber, groupIds}}', 400: 'Invalid fields',
+        200: '{integrationId, user: {id, graphId, userPrincipalName, mail, displayName, cardNumber, groupIds}}',
+        400: 'Invalid fields',
         410: 'ticket_expired: used, expired or unknown',
       },
       async handler({ body }) {

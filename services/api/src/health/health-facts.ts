@@ -10,7 +10,7 @@ import { toGraphConnection } from '@ones-m365/shared/integrations';
 import type { OperationsReader } from '@ones-m365/shared/operations';
 import { QUEUES, type Producer } from '@ones-m365/shared/queue';
 import { pollSchedulerId } from '@ones-m365/shared/subscriptions';
-import { SYNC_STREAMS } from '@ones-m365/shared/sync';
+import { STREAM_KINDS } from '@ones-m365/shared/sync';
 import type { HealthFacts } from './health-types.js';
 
 export interface HealthFactsDeps {
@@ -21,7 +21,11 @@ export interface HealthFactsDeps {
   secretBox: SecretBox;
 }
 
-export async function gatherHealthFacts(deps: HealthFactsDeps, integration: IntegrationEntity, now: Date): Promise<HealthFacts> {
+export async function gatherHealthFacts(
+  deps: HealthFactsDeps,
+  integration: IntegrationEntity,
+  now: Date,
+): Promise<HealthFacts> {
   const [token, streams, subscriptions, throttledLastHour, waiting, scheduler] = await Promise.all([
     deps.operations.lastToken(integration.id),
     deps.runs.streams(integration.id),
@@ -36,7 +40,7 @@ export async function gatherHealthFacts(deps: HealthFactsDeps, integration: Inte
     now,
     integration,
     token: token && token.fingerprint === fingerprint ? token : null,
-    expectedStreamKinds: SYNC_STREAMS,
+    expectedStreamKinds: STREAM_KINDS.map((k) => k.kind),
     streams,
     scheduleEverySeconds: scheduler?.every ? Number(scheduler.every) / 1000 : null,
     subscriptions: subscriptions.map((s) => ({ stream: s.stream, status: s.status, expiresAt: s.expiresAt })),

@@ -17,7 +17,10 @@ export interface IntegrationHealth {
 
 export interface HealthFacts {
   now: Date;
-  integration: Pick<IntegrationEntity, 'id' | 'status' | 'syncMode' | 'pollIntervalSeconds' | 'statusReason' | 'clientSecretExpiresAt'>;
+  integration: Pick<
+    IntegrationEntity,
+    'id' | 'status' | 'syncMode' | 'pollIntervalSeconds' | 'statusReason' | 'clientSecretExpiresAt'
+  >;
   /** The last token result with the integration's current credentials (null: none since they were set). */
   token: TokenRecord | null;
   /** Stream kinds every enabled integration syncs; kinds seen in its runs are added to them. */

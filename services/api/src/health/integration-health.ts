@@ -5,6 +5,12 @@ import { streamChecks } from './stream-checks.js';
 import { confirmationCheck, subscriptionsCheck, throttlingCheck } from './subscription-checks.js';
 
 export function integrationHealth(facts: HealthFacts): IntegrationHealth {
-  const checks = [credentialsCheck(facts), ...streamChecks(facts), subscriptionsCheck(facts), throttlingCheck(facts), confirmationCheck(facts)];
+  const checks = [
+    credentialsCheck(facts),
+    ...streamChecks(facts),
+    subscriptionsCheck(facts),
+    throttlingCheck(facts),
+    confirmationCheck(facts),
+  ];
   return { status: worst(checks.map((c) => c.status)), checks };
 }

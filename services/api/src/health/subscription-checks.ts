@@ -7,29 +7,58 @@ const DAY_MS = 86_400_000;
 const OVERDUE_MS = 6 * 3600_000;
 
 export function subscriptionsCheck(facts: HealthFacts): HealthCheck {
-  const check = (status: HealthCheck['status'], message: string): HealthCheck => ({ name: 'subscriptions', status, message });
+  const check = (status: HealthCheck['status'], message: string): HealthCheck => ({
+    name: 'subscriptions',
+    status,
+    message,
+  });
   const { integration, now } = facts;
   if (integration.status !== 'enabled') return check('ok', `None needed: the integration is ${integration.status}.`);
-  if (integration.syncMode === 'polling') return check('ok', `Polling every ${integration.pollIntervalSeconds} s by setting; no change notifications.`);
+  if (integration.syncMode === 'polling')
+    return check('ok', `Polling every ${integration.pollIntervalSeconds} s by setting; no change notifications.`);
   if (integration.statusReason?.startsWith(FALLBACK_PREFIX)) {
     return check('warning', `${integration.statusReason} Fix the cause, then POST …/enable to subscribe again.`);
   }
   const subs = facts.subscriptions;
-  if (!subs.length) return check('warning', 'No subscription yet: the subscriptions job creates it; if this stays, see the subscriptions queue in Bull Board.');
+  if (!subs.length)
+    return check(
+      'warning',
+      'No subscription yet: the subscriptions job creates it; if this stays, see the subscriptions queue in Bull Board.',
+    );
   const expired = subs.filter((s) => s.expiresAt.getTime() <= now.getTime());
-  if (expired.length) return check('failing', `${expired.length} of ${subs.length} expired (${stamp(expired[0]!.expiresAt)}): Graph sends no notifications (the safety-net delta still runs). POST …/enable re-creates them.`);
+  if (expired.length)
+    return check(
+      'failing',
+      `${expired.length} of ${subs.length} expired (${stamp(expired[0]!.expiresAt)}): Graph sends no notifications (the safety-net delta still runs). POST …/enable re-creates them.`,
+    );
   const overdue = subs.filter((s) => s.expiresAt.getTime() - now.getTime() < OVERDUE_MS);
-  if (overdue.length) return check('warning', `${overdue.length} of ${subs.length} expire within 6 h and were not renewed: check the worker and the subscriptions queue (Bull Board).`);
+  if (overdue.length)
+    return check(
+      'warning',
+      `${overdue.length} of ${subs.length} expire within 6 h and were not renewed: check the worker and the subscriptions queue (Bull Board).`,
+    );
   const flagged = subs.filter((s) => s.status !== 'active');
-  if (flagged.length) return check('warning', `${flagged.length} of ${subs.length} waiting for renewal after a lifecycle event; the next reconcile renews them.`);
+  if (flagged.length)
+    return check(
+      'warning',
+      `${flagged.length} of ${subs.length} waiting for renewal after a lifecycle event; the next reconcile renews them.`,
+    );
   const withinDay = subs.filter((s) => s.expiresAt.getTime() - now.getTime() < DAY_MS).length;
   const next = subs.reduce((min, s) => (s.expiresAt < min ? s.expiresAt : min), subs[0]!.expiresAt);
-  return check('ok', `${subs.length} active, ${withinDay} expiring within a day (renewed automatically); next expiry ${stamp(next)}.`);
+  return check(
+    'ok',
+    `${subs.length} active, ${withinDay} expiring within a day (renewed automatically); next expiry ${stamp(next)}.`,
+  );
 }
 
 export function throttlingCheck(facts: HealthFacts): HealthCheck {
   const n = facts.throttledLastHour;
-  if (n === 0) return { name: 'throttling', status: 'ok', message: 'No request was throttled by Microsoft Graph in the last hour.' };
+  if (n === 0)
+    return {
+      name: 'throttling',
+      status: 'ok',
+      message: 'No request was throttled by Microsoft Graph in the last hour.',
+    };
   return {
     name: 'throttling',
     status: 'warning',

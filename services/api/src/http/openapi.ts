@@ -30,8 +30,13 @@ function parameters(route: AnyRoute): unknown[] {
 }
 
 function responseOf(route: AnyRoute, status: number, description: string): unknown {
-  if (route.responseType) return status >= 300 && status < 400 ? { description } : { description, content: { [route.responseType]: { schema: { type: 'string' } } } };
-  return status >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description };
+  if (route.responseType)
+    return status >= 300 && status < 400
+      ? { description }
+      : { description, content: { [route.responseType]: { schema: { type: 'string' } } } };
+  return status >= 400
+    ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+    : { description };
 }
 
 export function buildOpenApi(mounted: Mounted[], info: { title: string; version: string }): unknown {
@@ -40,13 +45,15 @@ export function buildOpenApi(mounted: Mounted[], info: { title: string; version:
     for (const route of m.routes) {
       const path = (m.prefix + route.path).replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       paths[path] ??= {};
-      paths[path]![route.method] = {
+      paths[path][route.method] = {
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         tags: [route.tag],
         ...(m.security === 'bearer' ? { security: [{ bearerAuth: [] }] } : { security: [] }),
         parameters: parameters(route),
-        ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } } : {}),
+        ...(route.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } }
+          : {}),
         responses: Object.fromEntries(
           Object.entries(route.responses).map(([status, description]) => [
             status,

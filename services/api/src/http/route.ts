@@ -3,7 +3,7 @@
  * validates the request (400 naming each bad field) and feeds the OpenAPI document.
  */
 import type { Request, Response, Router } from 'express';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -29,7 +29,9 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteSpec<any, any, any>;
 
-export function defineRoute<P = Record<string, string>, Q = unknown, B = unknown>(spec: RouteSpec<P, Q, B>): RouteSpec<P, Q, B> {
+export function defineRoute<P = Record<string, string>, Q = unknown, B = unknown>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec<P, Q, B> {
   return spec;
 }
 
@@ -52,12 +54,16 @@ function parsePart<T>(part: string, schema: z.ZodType<T> | undefined, value: unk
 export function mountRoutes(router: Router, routes: AnyRoute[]): void {
   for (const route of routes) {
     router[route.method](route.path, async (req: Request, res: Response) => {
+      // AnyRoute erases each route's own types; its zod schemas are what make these values typed.
+      /* eslint-disable @typescript-eslint/no-unsafe-assignment */
       const issues: FieldIssue[] = [];
       const params = parsePart('params', route.params, req.params, issues);
       const query = parsePart('query', route.query, req.query, issues);
       const body = parsePart('body', route.body, req.body, issues);
-      if (issues.length) throw new ValidationError(`Invalid request: ${[...new Set(issues.map((i) => i.field))].join(', ')}`, issues);
+      if (issues.length)
+        throw new ValidationError(`Invalid request: ${[...new Set(issues.map((i) => i.field))].join(', ')}`, issues);
       const result = await route.handler({ params, query, body, req }, res);
+      /* eslint-enable @typescript-eslint/no-unsafe-assignment */
       if (!res.headersSent) {
         if (result === undefined) res.status(204).end();
         else res.json(result);

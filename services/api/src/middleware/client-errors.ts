@@ -25,10 +25,18 @@ const MAX_ECHOED_PATH = 200;
 
 const BY_TYPE: Record<string, (e: HttpParseError) => ClientError> = {
   'entity.parse.failed': () => ({ status: 400, code: 'invalid_json', message: 'The request body is not valid JSON' }),
-  'entity.too.large': (e) => ({ status: 413, code: 'payload_too_large', message: `The request body is larger than ${e.limit} bytes` }),
+  'entity.too.large': (e) => ({
+    status: 413,
+    code: 'payload_too_large',
+    message: `The request body is larger than ${e.limit} bytes`,
+  }),
   'charset.unsupported': (e) => ({ status: 415, code: 'unsupported_encoding', message: e.message }),
   'encoding.unsupported': (e) => ({ status: 415, code: 'unsupported_encoding', message: e.message }),
-  'request.size.invalid': () => ({ status: 400, code: 'invalid_body', message: 'The request body does not match its Content-Length' }),
+  'request.size.invalid': () => ({
+    status: 400,
+    code: 'invalid_body',
+    message: 'The request body does not match its Content-Length',
+  }),
   'request.aborted': () => ({ status: 400, code: 'invalid_body', message: 'The request body was cut off' }),
 };
 
@@ -57,7 +65,11 @@ export function clientErrorOf(err: unknown, path: string): ClientError | null {
   const byType = e.type ? BY_TYPE[e.type] : undefined;
   if (byType) return byType(e);
   if (isDecompressionError(e)) {
-    return { status: 400, code: 'invalid_body', message: 'The request body could not be decompressed as its Content-Encoding says' };
+    return {
+      status: 400,
+      code: 'invalid_body',
+      message: 'The request body could not be decompressed as its Content-Encoding says',
+    };
   }
   // Any other error http-errors marked as the client's (`expose`), with its own 4xx status.
   if (e.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {

@@ -23,7 +23,9 @@ export function groupsRoutes(deps: { groups: GroupRepository }): AnyRoute[] {
       path: '/groups',
       summary: 'Create a ONES user group',
       tag: 'groups',
-      body: z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters') }),
+      body: z.strictObject({
+        name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
+      }),
       responses: { 201: 'The group', 400: 'Invalid name', 409: 'A group with this name exists' },
       async handler({ body }, res) {
         if (await deps.groups.findByName(body.name)) throw new ConflictError(`A group named "${body.name}" exists`);

@@ -2,15 +2,9 @@ import { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { pingDatabase } from '@ones-m365/shared/db';
+import { withinDeadline } from '@ones-m365/shared/errors';
 
-async function within<T>(ms: number, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const within = <T>(ms: number, p: Promise<T>): Promise<T> => withinDeadline(p, ms, `timed out after ${ms} ms`);
 
 /** `/healthz`: the process answers. `/readyz`: the database and Redis answer too. */
 export function healthRouter(deps: { db: DataSource; redis: Redis }): Router {

@@ -6,11 +6,17 @@ import { gatherHealthFacts, type HealthFactsDeps } from '../health/health-facts.
 import { integrationHealth } from '../health/integration-health.js';
 import { idParams } from './integration.schemas.js';
 
-export function integrationHealthRoutes(deps: HealthFactsDeps & { integrations: Pick<IntegrationRepository, 'get'> }): AnyRoute[] {
+export function integrationHealthRoutes(
+  deps: HealthFactsDeps & { integrations: Pick<IntegrationRepository, 'get'> },
+): AnyRoute[] {
   return [
     defineRoute({
-      method: 'get', path: '/integrations/:id/health', tag: 'integrations', params: idParams,
-      summary: 'Health at a glance: credentials and secret expiry, each stream, subscriptions, throttling, runs waiting for confirmation',
+      method: 'get',
+      path: '/integrations/:id/health',
+      tag: 'integrations',
+      params: idParams,
+      summary:
+        'Health at a glance: credentials and secret expiry, each stream, subscriptions, throttling, runs waiting for confirmation',
       responses: { 200: '{status: ok|warning|failing, checks: [{name, status, message}]}', 404: 'No such integration' },
       async handler({ params }) {
         const integration = await deps.integrations.get(params.id);

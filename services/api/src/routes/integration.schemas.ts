@@ -8,7 +8,10 @@ export const guid = z.string().trim().regex(GUID, 'must be a GUID (xxxxxxxx-xxxx
 export const tenantIdSchema = z
   .string()
   .trim()
-  .refine((v) => GUID.test(v) || DOMAIN.test(v), 'must be the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com');
+  .refine(
+    (v) => GUID.test(v) || DOMAIN.test(v),
+    'must be the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com',
+  );
 const httpsUrl = z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).max(500);
 
 export const endpointsSchema = z.strictObject({ login: httpsUrl, graph: httpsUrl });
@@ -24,7 +27,9 @@ export const credentialsSchema = z.strictObject({
 
 /** The portal's *Expires* column: an ISO date (midnight UTC of that day) or date-time. */
 export const secretExpirySchema = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })], { message: 'must be an ISO date (2027-06-30) or date-time (2027-06-30T12:00:00Z)' })
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    message: 'must be an ISO date (2027-06-30) or date-time (2027-06-30T12:00:00Z)',
+  })
   .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
 
 export const createIntegrationSchema = credentialsSchema.extend({
@@ -43,7 +48,12 @@ export const patchIntegrationSchema = createIntegrationSchema
 
 export const syncModeSchema = z.strictObject({
   mode: z.enum(['webhooks', 'polling'], { message: 'must be webhooks or polling' }),
-  pollIntervalSeconds: z.number().int('must be a whole number').min(60, 'must be at least 60').max(86_400, 'must be at most 86400').optional(),
+  pollIntervalSeconds: z
+    .number()
+    .int('must be a whole number')
+    .min(60, 'must be at least 60')
+    .max(86_400, 'must be at most 86400')
+    .optional(),
 });
 
 export const idParams = z.object({ id: z.string().uuid('must be an integration id') });

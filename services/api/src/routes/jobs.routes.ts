@@ -11,7 +11,10 @@ export function jobsRoutes(deps: { producer: Producer }): AnyRoute[] {
       summary: 'State of a queued job (sync, delta, …)',
       tag: 'jobs',
       params: z.object({ jobId: z.string().min(1).max(200) }),
-      responses: { 200: 'The job', 404: 'No such job (or it was removed after its retention period); job ids are UUIDs or positive integers' },
+      responses: {
+        200: 'The job',
+        404: 'No such job (or it was removed after its retention period); job ids are UUIDs or positive integers',
+      },
       async handler({ params }) {
         if (!isServiceJobId(params.jobId)) throw new NotFoundError('Job');
         const job = await findJob(deps.producer, params.jobId);
@@ -21,7 +24,7 @@ export function jobsRoutes(deps: { producer: Producer }): AnyRoute[] {
           name: job.name,
           state: await job.getState(),
           progress: job.progress,
-          result: job.returnvalue ?? null,
+          result: (job.returnvalue as unknown) ?? null,
           failedReason: job.failedReason ?? null,
           attemptsMade: job.attemptsMade,
           createdAt: new Date(job.timestamp).toISOString(),

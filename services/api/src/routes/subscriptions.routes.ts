@@ -6,8 +6,8 @@
  * while the queue is unreachable; the worker enqueues it once Redis is back).
  */
 import type { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
-import { NotFoundError } from '@ones-m365/shared/errors';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { existingIntegration } from '../services/existing-integration.js';
 import type { IntegrationLifecycle } from '../services/integration-lifecycle.service.js';
 import { integrationView } from '../services/integrations.service.js';
 import { idParams } from './integration.schemas.js';
@@ -23,32 +23,53 @@ const TAG = 'integrations';
 export function subscriptionsRoutes(deps: SubscriptionsRoutesDeps): AnyRoute[] {
   return [
     defineRoute({
-      method: 'post', path: '/integrations/:id/enable', tag: TAG, params: idParams,
+      method: 'post',
+      path: '/integrations/:id/enable',
+      tag: TAG,
+      params: idParams,
       summary: 'Enable: first full sync of rooms then users, then change-notification subscriptions (or polling)',
-      responses: { 202: '{integration, jobs: {rooms, users, subscriptions}} (a job id is null while the queue is unreachable: it is enqueued once Redis is back)', 404: 'No such integration' },
+      responses: {
+        202: '{integration, jobs: {rooms, users, subscriptions}} (a job id is null while the queue is unreachable: it is enqueued once Redis is back)',
+        404: 'No such integration',
+      },
       async handler({ params }, res) {
         const { integration, jobs } = await deps.lifecycle.enable(params.id);
         res.status(202).json({ integration: integrationView(integration), jobs });
       },
     }),
     defineRoute({
-      method: 'post', path: '/integrations/:id/disable', tag: TAG, params: idParams,
+      method: 'post',
+      path: '/integrations/:id/disable',
+      tag: TAG,
+      params: idParams,
       summary: 'Disable: stop syncing; the Graph subscriptions are deleted',
-      responses: { 202: '{integration, jobs: {subscriptions}} (null while the queue is unreachable, as for enable)', 404: 'No such integration' },
+      responses: {
+        202: '{integration, jobs: {subscriptions}} (null while the queue is unreachable, as for enable)',
+        404: 'No such integration',
+      },
       async handler({ params }, res) {
         const { integration, jobs } = await deps.lifecycle.disable(params.id);
         res.status(202).json({ integration: integrationView(integration), jobs });
       },
     }),
     defineRoute({
-      method: 'get', path: '/integrations/:id/subscriptions', tag: TAG, params: idParams,
-      summary: 'The integration\'s Graph change-notification subscriptions',
+      method: 'get',
+      path: '/integrations/:id/subscriptions',
+      tag: TAG,
+      params: idParams,
+      summary: "The integration's Graph change-notification subscriptions",
       responses: { 200: '{items: [{id, resource, changeType, expiresAt, status}]}', 404: 'No such integration' },
       async handler({ params }) {
-        if (!(await deps.integrations.get(params.id))) throw new NotFoundError('Integration');
+        await existingIntegration(deps.integrations, params.id);
         const rows = await deps.subscriptions.listForIntegration(params.id);
         return {
-          items: rows.map((s) => ({ id: s.graphSubscriptionId, resource: s.resource, changeType: s.changeType, expiresAt: s.expiresAt.toISOString(), status: s.status })),
+          items: rows.map((s) => ({
+            id: s.graphSubscriptionId,
+            resource: s.resource,
+            changeType: s.changeType,
+            expiresAt: s.expiresAt.toISOString(),
+            status: s.status,
+          })),
         };
       },
     }),

@@ -1,13 +1,28 @@
 import { z } from 'zod';
-import { SyncRunRepository, type IntegrationRepository, type IntegrationWrite, type RoomEntity, type RoomRepository, type SyncRunEntity, type UserRepository, type UserView } from '@ones-m365/shared/db';
+import {
+  SyncRunRepository,
+  type IntegrationRepository,
+  type IntegrationWrite,
+  type RoomEntity,
+  type RoomRepository,
+  type SyncRunEntity,
+  type UserRepository,
+  type UserView,
+} from '@ones-m365/shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/shared/errors';
-import type { Producer } from '@ones-m365/shared/queue';
-import { requestSync, type SyncRequestResult } from '@ones-m365/shared/sync';
+import {
+  isSyncedStream,
+  requestSync,
+  streamsOf,
+  type StreamTarget,
+  type SyncRequestDeps,
+  type SyncRequestResult,
+} from '@ones-m365/shared/sync';
 import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
+import { existingIntegration } from '../services/existing-integration.js';
 
-export interface SyncRoutesDeps {
-  producer: Producer;
+export interface SyncRoutesDeps extends SyncRequestDeps {
   integrations: Pick<IntegrationRepository, 'get'>;
   rooms: Pick<RoomRepository, 'list'>;
   users: Pick<UserRepository, 'list'>;
@@ -24,32 +39,57 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 const listQuery = z.object({
   cursor: z.string().min(1).max(64).optional(),
   limit: decimalInteger({ min: 1, max: 500 }).default(100),
-  active: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional(),
+  active: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
 const roomView = (r: RoomEntity) => ({
-  id: r.id, graphId: r.graphId, email: r.email, displayName: r.displayName, capacity: r.capacity, building: r.building,
-  floorNumber: r.floorNumber, floorLabel: r.floorLabel, bookingType: r.bookingType, isWheelChairAccessible: r.isWheelChairAccessible,
-  tags: r.tags ?? [], active: Boolean(r.active),
+  id: r.id,
+  graphId: r.graphId,
+  email: r.email,
+  displayName: r.displayName,
+  capacity: r.capacity,
+  building: r.building,
+  floorNumber: r.floorNumber,
+  floorLabel: r.floorLabel,
+  bookingType: r.bookingType,
+  isWheelChairAccessible: r.isWheelChairAccessible,
+  tags: r.tags ?? [],
+  active: Boolean(r.active),
 });
 const userView = (u: UserView) => ({
-  id: u.id, graphId: u.graphId, userPrincipalName: u.userPrincipalName, mail: u.mail, displayName: u.displayName,
-  accountEnabled: Boolean(u.accountEnabled), active: Boolean(u.active), inactiveReason: u.inactiveReason, cardNumber: u.cardNumber, groupIds: u.groupIds,
+  id: u.id,
+  graphId: u.graphId,
+  userPrincipalName: u.userPrincipalName,
+  mail: u.mail,
+  displayName: u.displayName,
+  accountEnabled: Boolean(u.accountEnabled),
+  active: Boolean(u.active),
+  inactiveReason: u.inactiveReason,
+  cardNumber: u.cardNumber,
+  groupIds: u.groupIds,
 });
 const runView = (r: SyncRunEntity) => ({
-  id: r.id, stream: r.stream, mode: r.mode, trigger: r.trigger, jobId: r.jobId, status: r.status,
+  id: r.id,
+  stream: r.stream,
+  mode: r.mode,
+  trigger: r.trigger,
+  jobId: r.jobId,
+  status: r.status,
   counts: { created: r.created, updated: r.updated, deactivated: r.deactivated, unchanged: r.unchanged },
-  graphRequests: r.graphRequests, durationMs: r.durationMs, warnings: r.warnings ?? [], error: r.error,
-  startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt ? r.finishedAt.toISOString() : null,
+  graphRequests: r.graphRequests,
+  durationMs: r.durationMs,
+  warnings: r.warnings ?? [],
+  error: r.error,
+  startedAt: r.startedAt.toISOString(),
+  finishedAt: r.finishedAt ? r.finishedAt.toISOString() : null,
 });
 
 /** Sync requests (coalesced per stream, see shared/sync), sync runs, and the synced rooms and users. */
 export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
-  const integrationOf = async (id: string) => {
-    const integration = await deps.integrations.get(id);
-    if (!integration) throw new NotFoundError('Integration');
-    return integration;
-  };
+  const integrationOf = (id: string) => existingIntegration(deps.integrations, id);
   return [
     defineRoute({
       method: 'post',
@@ -61,14 +101,26 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
         scope: z.enum(['rooms', 'users', 'calendars', 'all'], { message: 'must be rooms, users, calendars or all' }),
         mode: z.enum(['full', 'delta'], { message: 'must be full or delta' }).default('delta'),
       }),
-      responses: { 202: '{jobId, jobs: [{stream, jobId, coalesced}]}', 404: 'No such integration', 422: 'Calendar sync is not available yet', 503: 'The queue is unreachable (nothing was started; retry)' },
+      responses: {
+        202: '{jobId, jobs: [{stream, jobId, coalesced}]}',
+        404: 'No such integration',
+        422: 'Calendar sync is not available yet',
+        503: 'The queue is unreachable (nothing was started; retry)',
+      },
       async handler({ params, body }, res) {
-        const jobs = await deps.underLock(params.id, async () => {
-          if (body.scope === 'calendars') throw new UnprocessableError('not_available', 'Calendar sync is not available yet');
-          const streams = body.scope === 'all' ? (['rooms', 'users'] as const) : [body.scope];
+        const jobs = await deps.underLock(params.id, async (tx) => {
+          if (body.scope === 'calendars')
+            throw new UnprocessableError('not_available', 'Calendar sync is not available yet');
+          const targets: StreamTarget[] =
+            body.scope === 'all'
+              ? streamsOf(tx.integration, await tx.rooms.activeIds(params.id))
+              : [{ integrationId: params.id, stream: body.scope }];
           const requested: (SyncRequestResult & { stream: string })[] = [];
-          for (const stream of streams) {
-            requested.push({ stream, ...(await requestSync(deps.producer, { integrationId: params.id, stream, mode: body.mode, trigger: 'api' })) });
+          for (const target of targets) {
+            requested.push({
+              stream: target.stream,
+              ...(await requestSync(deps, { ...target, mode: body.mode, trigger: 'api' })),
+            });
           }
           return requested;
         });
@@ -95,15 +147,27 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
       summary: 'Confirm a run stopped by the mass-deactivation guard: a follow-up run deactivates',
       tag: 'sync',
       params: idParams.extend({ runId: z.string().min(1).max(64) }),
-      responses: { 202: '{jobId, runId}', 404: 'No such integration or run', 409: 'The run is not waiting for a confirmation', 503: 'The queue is unreachable (nothing was saved; retry)' },
+      responses: {
+        202: '{jobId, runId}',
+        404: 'No such integration or run',
+        409: 'The run is not waiting for a confirmation',
+        503: 'The queue is unreachable (nothing was saved; retry)',
+      },
       async handler({ params }, res) {
         const confirmed = await deps.underLock(params.id, async (tx) => {
           const runs = new SyncRunRepository(tx.em);
           const run = await runs.get(params.runId);
           if (!run || run.integrationId !== params.id) throw new NotFoundError('Sync run');
-          if (!(await runs.confirm(run.id))) throw new ConflictError(`Sync run ${run.id} is ${run.status}, not needs_confirmation`);
-          const stream = run.stream === 'rooms' ? 'rooms' : 'users';
-          const { jobId } = await requestSync(deps.producer, { integrationId: params.id, stream, mode: run.mode === 'full' ? 'full' : 'delta', trigger: 'confirm' });
+          if (!isSyncedStream(run.stream))
+            throw new ConflictError(`Sync run ${run.id} is of stream ${run.stream}, which is no longer synced`);
+          if (!(await runs.confirm(run.id)))
+            throw new ConflictError(`Sync run ${run.id} is ${run.status}, not needs_confirmation`);
+          const { jobId } = await requestSync(deps, {
+            integrationId: params.id,
+            stream: run.stream,
+            mode: run.mode === 'full' ? 'full' : 'delta',
+            trigger: 'confirm',
+          });
           return { jobId, runId: run.id };
         });
         if (!confirmed) throw new NotFoundError('Integration');

@@ -23,7 +23,9 @@ function comparable(field: DestinationField, value: Destination[DestinationField
 
 /** The destination fields `patch` changes, in a fixed order. */
 export function changedDestinationFields(current: Destination, patch: PatchIntegration): DestinationField[] {
-  return DESTINATION_FIELDS.filter((f) => patch[f] !== undefined && comparable(f, patch[f] as Destination[DestinationField]) !== comparable(f, current[f]));
+  return DESTINATION_FIELDS.filter(
+    (f) => patch[f] !== undefined && comparable(f, patch[f]) !== comparable(f, current[f]),
+  );
 }
 
 /** One issue per changed field and one for the missing secret, or none when the patch may go ahead. */
@@ -32,7 +34,13 @@ export function missingSecretIssues(current: Destination, patch: PatchIntegratio
   const changed = changedDestinationFields(current, patch);
   if (changed.length === 0) return [];
   return [
-    ...changed.map((f) => ({ field: `body.${f}`, message: 'changes where the client secret is sent: send clientSecret in the same request' })),
-    { field: 'body.clientSecret', message: `required when ${changed.join(', ')} change${changed.length === 1 ? 's' : ''}` },
+    ...changed.map((f) => ({
+      field: `body.${f}`,
+      message: 'changes where the client secret is sent: send clientSecret in the same request',
+    })),
+    {
+      field: 'body.clientSecret',
+      message: `required when ${changed.join(', ')} change${changed.length === 1 ? 's' : ''}`,
+    },
   ];
 }

@@ -12,7 +12,14 @@ import type { IntegrationEntity, IntegrationWrite } from '@ones-m365/shared/db';
 import { NotFoundError } from '@ones-m365/shared/errors';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
-import { reconcileFollowUp, syncFollowUp, type FollowUp, type Outbox, type OutboxWrite } from '@ones-m365/shared/outbox';
+import {
+  reconcileFollowUp,
+  syncFollowUp,
+  type FollowUp,
+  type Outbox,
+  type OutboxWrite,
+} from '@ones-m365/shared/outbox';
+import { streamsOf, type StreamKey } from '@ones-m365/shared/sync';
 
 export interface IntegrationLifecycleDeps {
   outbox: Pick<Outbox, 'write'>;
@@ -23,17 +30,25 @@ export interface IntegrationLifecycleDeps {
 export class IntegrationLifecycle {
   constructor(private readonly deps: IntegrationLifecycleDeps) {}
 
-  /** First full sync of rooms and users, and the subscriptions (verified at Graph). */
-  async enable(id: string): Promise<{ integration: IntegrationEntity; jobs: { rooms: string | null; users: string | null; subscriptions: string | null } }> {
-    const done = await this.write(id, async (tx) => ({
-      value: await tx.integrations.update(id, { status: 'enabled', statusReason: null }),
-      // Subscribing at once, not after the full load: notifications during the load queue a delta
-      // behind it, so nothing changed meanwhile is missed.
-      followUps: [syncFollowUp('rooms', 'full', 'enable'), syncFollowUp('users', 'full', 'enable'), reconcileFollowUp(true)],
-    }));
+  /** First full sync of every stream (rooms first), and the subscriptions (verified at Graph). */
+  async enable(
+    id: string,
+  ): Promise<{ integration: IntegrationEntity; jobs: Record<StreamKey | 'subscriptions', string | null> }> {
+    let streams: StreamKey[] = [];
+    const done = await this.write(id, async (tx) => {
+      streams = streamsOf(tx.integration, await tx.rooms.activeIds(id)).map((t) => t.stream);
+      return {
+        value: await tx.integrations.update(id, { status: 'enabled', statusReason: null }),
+        // Subscribing at once, not after the full load: notifications during the load queue a delta
+        // behind it, so nothing changed meanwhile is missed.
+        followUps: [...streams.map((stream) => syncFollowUp(stream, 'full', 'enable')), reconcileFollowUp(true)],
+      };
+    });
     this.deps.logger.info('integration enabled', { integrationId: id });
-    const [rooms, users, subscriptions] = done.jobs;
-    return { integration: done.value!, jobs: { rooms: rooms ?? null, users: users ?? null, subscriptions: subscriptions ?? null } };
+    const jobs: Record<string, string | null> = {};
+    streams.forEach((stream, i) => (jobs[stream] = done.jobs[i] ?? null));
+    jobs.subscriptions = done.jobs[streams.length] ?? null;
+    return { integration: done.value!, jobs };
   }
 
   /** Stops syncing; the reconcile deletes the subscriptions at Graph and the poll schedule. */
@@ -57,15 +72,25 @@ export class IntegrationLifecycle {
     this.deps.logger.info('integration deleted', { integrationId: id });
   }
 
-  async setSyncMode(id: string, mode: 'webhooks' | 'polling', pollIntervalSeconds?: number): Promise<IntegrationEntity> {
+  async setSyncMode(
+    id: string,
+    mode: 'webhooks' | 'polling',
+    pollIntervalSeconds?: number,
+  ): Promise<IntegrationEntity> {
     const done = await this.write(id, async (tx) => ({
-      value: await tx.integrations.update(id, { syncMode: mode, ...(pollIntervalSeconds ? { pollIntervalSeconds } : {}) }),
+      value: await tx.integrations.update(id, {
+        syncMode: mode,
+        ...(pollIntervalSeconds ? { pollIntervalSeconds } : {}),
+      }),
       followUps: [reconcileFollowUp()],
     }));
     return done.value!;
   }
 
-  private async write<T>(id: string, fn: (tx: IntegrationWrite) => Promise<{ value: T; followUps: FollowUp[] }>): Promise<OutboxWrite<T>> {
+  private async write<T>(
+    id: string,
+    fn: (tx: IntegrationWrite) => Promise<{ value: T; followUps: FollowUp[] }>,
+  ): Promise<OutboxWrite<T>> {
     const done = await this.deps.outbox.write(id, fn);
     if (!done) throw new NotFoundError('Integration');
     return done;

@@ -4,15 +4,39 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import { isUniqueViolation, type GroupRepository, type IntegrationEntity, type IntegrationRepository, type LiveKeyFields } from '@ones-m365/shared/db';
-import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '@ones-m365/shared/errors';
-import { GraphForbiddenError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
 import {
-  isSecretReason, learnTenantGuid, PAGER_HINT, readRoomSettings, readUserSettings, sealSecret, shownStatusReason, testSettings, toGraphConnection,
-  type RoomSettings, type SettingsTestResult, type UserSettings,
+  isUniqueViolation,
+  type GroupRepository,
+  type IntegrationEntity,
+  type IntegrationRepository,
+  type LiveKeyFields,
+} from '@ones-m365/shared/db';
+import {
+  ConflictError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+  type FieldIssue,
+} from '@ones-m365/shared/errors';
+import { GraphNotFoundError, type GraphClient, type GraphConnection, type GraphRoom } from '@ones-m365/shared/graph';
+import {
+  discoverPager,
+  isSecretReason,
+  learnTenantGuid,
+  PAGER_HINT,
+  readRoomSettings,
+  readUserSettings,
+  sealSecret,
+  shownStatusReason,
+  testSettings,
+  toGraphConnection,
+  type RoomSettings,
+  type SettingsTestResult,
+  type UserSettings,
 } from '@ones-m365/shared/integrations';
 import type { Logger } from '@ones-m365/shared/logging';
 import { syncFollowUp, type Outbox } from '@ones-m365/shared/outbox';
+import { existingIntegration } from './existing-integration.js';
 import type { CreateIntegration, Credentials, PatchIntegration } from '../routes/integration.schemas.js';
 import { missingSecretIssues } from './credential-destination.js';
 
@@ -40,16 +64,17 @@ export class IntegrationsService {
     return this.deps.integrations.list();
   }
 
-  async get(id: string): Promise<IntegrationEntity> {
-    const integration = await this.deps.integrations.get(id);
-    if (!integration) throw new NotFoundError('Integration');
-    return integration;
+  get(id: string): Promise<IntegrationEntity> {
+    return existingIntegration(this.deps.integrations, id);
   }
 
   private checkEndpoints(endpoints: unknown): void {
     if (endpoints && !this.deps.config.allowCustomEndpoints) {
       throw new ValidationError('Invalid request: body.endpoints', [
-        { field: 'body.endpoints', message: 'custom endpoints are disabled on this deployment (ALLOW_CUSTOM_ENDPOINTS=false)' },
+        {
+          field: 'body.endpoints',
+          message: 'custom endpoints are disabled on this deployment (ALLOW_CUSTOM_ENDPOINTS=false)',
+        },
       ]);
     }
   }
@@ -57,10 +82,18 @@ export class IntegrationsService {
   async create(input: CreateIntegration): Promise<IntegrationEntity> {
     this.checkEndpoints(input.endpoints);
     const id = randomUUID();
-    const created = await this.refusingDuplicates(input, () => this.deps.integrations.create({
-      id, name: input.name, cloud: input.cloud, tenantId: input.tenantId, clientId: input.clientId.toLowerCase(),
-      endpoints: input.endpoints ?? null, clientSecretExpiresAt: input.clientSecretExpiresAt ?? null, ...sealSecret(this.deps.secretBox, id, input.clientSecret),
-    }));
+    const created = await this.refusingDuplicates(input, () =>
+      this.deps.integrations.create({
+        id,
+        name: input.name,
+        cloud: input.cloud,
+        tenantId: input.tenantId,
+        clientId: input.clientId.toLowerCase(),
+        endpoints: input.endpoints ?? null,
+        clientSecretExpiresAt: input.clientSecretExpiresAt ?? null,
+        ...sealSecret(this.deps.secretBox, id, input.clientSecret),
+      }),
+    );
     this.deps.logger.info('integration created', { integrationId: id, cloud: input.cloud });
     return created;
   }
@@ -69,11 +102,13 @@ export class IntegrationsService {
     const current = await this.get(id);
     this.checkEndpoints(patch.endpoints);
     const secretIssues = missingSecretIssues(current, patch);
-    if (secretIssues.length) throw new ValidationError(`Invalid request: ${secretIssues.map((i) => i.field).join(', ')}`, secretIssues);
+    if (secretIssues.length)
+      throw new ValidationError(`Invalid request: ${secretIssues.map((i) => i.field).join(', ')}`, secretIssues);
     const { clientSecret, ...rest } = patch;
-    const changes: Partial<IntegrationEntity> = { ...rest } as Partial<IntegrationEntity>;
+    const changes: Partial<IntegrationEntity> = { ...rest };
     if (rest.clientId) changes.clientId = rest.clientId.toLowerCase();
-    if (clientSecret !== undefined) Object.assign(changes, sealSecret(this.deps.secretBox, id, clientSecret), rotatedSecretChanges(current, patch));
+    if (clientSecret !== undefined)
+      Object.assign(changes, sealSecret(this.deps.secretBox, id, clientSecret), rotatedSecretChanges(current, patch));
     const credentialsChanged = CREDENTIAL_FIELDS.some((f) => patch[f] !== undefined);
     if (credentialsChanged) {
       // The old MSAL app and its tokens belong to the old credentials; the last test too.
@@ -81,10 +116,16 @@ export class IntegrationsService {
       changes.lastTest = null;
     }
     if (patch.tenantId !== undefined && patch.tenantId !== current.tenantId) changes.tenantGuid = null;
-    const updated = await this.refusingDuplicates({ ...current, ...rest }, () => this.deps.integrations.update(current.id, changes));
+    const updated = await this.refusingDuplicates({ ...current, ...rest }, () =>
+      this.deps.integrations.update(current.id, changes),
+    );
     // Deleted meanwhile: the update matched no live row.
     if (!updated) throw new NotFoundError('Integration');
-    this.deps.logger.info('integration updated', { integrationId: id, fields: Object.keys(patch), secretRotated: clientSecret !== undefined });
+    this.deps.logger.info('integration updated', {
+      integrationId: id,
+      fields: Object.keys(patch),
+      secretRotated: clientSecret !== undefined,
+    });
     return updated;
   }
 
@@ -139,22 +180,33 @@ export class IntegrationsService {
 
   async setRoomSettings(id: string, settings: RoomSettings): Promise<IntegrationEntity> {
     const integration = await this.get(id);
-    const normalized: RoomSettings = settings.mode === 'selected'
-      ? { mode: 'selected', roomEmails: [...new Set(settings.roomEmails!.map((e) => e.toLowerCase()))] }
-      : { mode: 'all' };
+    const normalized: RoomSettings =
+      settings.mode === 'selected'
+        ? { mode: 'selected', roomEmails: [...new Set(settings.roomEmails!.map((e) => e.toLowerCase()))] }
+        : { mode: 'all' };
     if (normalized.mode === 'selected') {
       const known = new Set<string>();
-      for await (const room of this.deps.graph.iterateRooms(this.connection(integration))) if (room.emailAddress) known.add(room.emailAddress.toLowerCase());
-      const unknown = settings.roomEmails!.map((email, i) => ({ email, i })).filter(({ email }) => !known.has(email.toLowerCase()));
+      for await (const room of this.deps.graph.iterateRooms(this.connection(integration)))
+        if (room.emailAddress) known.add(room.emailAddress.toLowerCase());
+      const unknown = settings
+        .roomEmails!.map((email, i) => ({ email, i }))
+        .filter(({ email }) => !known.has(email.toLowerCase()));
       if (unknown.length) {
         throw new ValidationError(
           `Unknown rooms: ${unknown.map((u) => u.email).join(', ')}`,
-          unknown.map(({ email, i }) => ({ field: `body.roomEmails.${i}`, message: `no room with the email ${email} in the tenant` })),
+          unknown.map(({ email, i }) => ({
+            field: `body.roomEmails.${i}`,
+            message: `no room with the email ${email} in the tenant`,
+          })),
         );
       }
     }
     return await this.save(id, { roomSettings: normalized }, (before) =>
-      before.status === 'enabled' && JSON.stringify(readRoomSettings(before.roomSettings)) !== JSON.stringify(normalized) ? 'rooms' : null);
+      before.status === 'enabled' &&
+      JSON.stringify(readRoomSettings(before.roomSettings)) !== JSON.stringify(normalized)
+        ? 'rooms'
+        : null,
+    );
   }
 
   async setUserSettings(id: string, settings: UserSettings): Promise<IntegrationEntity> {
@@ -165,7 +217,10 @@ export class IntegrationsService {
       if (!existing.has(g)) issues.push({ field: `body.defaultGroupIds.${i}`, message: `no ONES group with id ${g}` });
     });
     if (settings.cardNumber.enabled && !settings.cardNumber.attribute) {
-      issues.push({ field: 'body.cardNumber.attribute', message: 'must name the card number source when cardNumber.enabled is true' });
+      issues.push({
+        field: 'body.cardNumber.attribute',
+        message: 'must name the card number source when cardNumber.enabled is true',
+      });
     }
     const conn = this.connection(integration);
     for (const [i, groupId] of (settings.userScope?.groupIds ?? []).entries()) {
@@ -173,7 +228,10 @@ export class IntegrationsService {
         await this.deps.graph.getGroup(conn, groupId);
       } catch (err) {
         if (!(err instanceof GraphNotFoundError)) throw err;
-        issues.push({ field: `body.userScope.groupIds.${i}`, message: `no Entra group with id ${groupId} in the tenant` });
+        issues.push({
+          field: `body.userScope.groupIds.${i}`,
+          message: `no Entra group with id ${groupId} in the tenant`,
+        });
       }
     }
     if (issues.length) throw new ValidationError(`Invalid request: ${issues.map((i) => i.field).join(', ')}`, issues);
@@ -183,16 +241,29 @@ export class IntegrationsService {
       stored.resolvedCardAttribute = await this.discoverPager(conn);
     }
     const reads = (u: UserSettings & { resolvedCardAttribute?: string }) =>
-      JSON.stringify([u.cardNumber.enabled, u.cardNumber.attribute, u.resolvedCardAttribute, u.userScope?.groupIds ?? []]);
+      JSON.stringify([
+        u.cardNumber.enabled,
+        u.cardNumber.attribute,
+        u.resolvedCardAttribute,
+        u.userScope?.groupIds ?? [],
+      ]);
     return await this.save(id, { userSettings: stored }, (before) =>
-      before.status === 'enabled' && reads(readUserSettings(before.userSettings)) !== reads(stored) ? 'users' : null);
+      before.status === 'enabled' && reads(readUserSettings(before.userSettings)) !== reads(stored) ? 'users' : null,
+    );
   }
 
   /** Saves settings under the integration's lock, with the full sync `resync` asks for (judged on the locked row). */
-  private async save(id: string, changes: Partial<IntegrationEntity>, resync: (before: IntegrationEntity) => 'rooms' | 'users' | null): Promise<IntegrationEntity> {
+  private async save(
+    id: string,
+    changes: Partial<IntegrationEntity>,
+    resync: (before: IntegrationEntity) => 'rooms' | 'users' | null,
+  ): Promise<IntegrationEntity> {
     const done = await this.deps.outbox.write(id, async (tx) => {
       const stream = resync(tx.integration);
-      return { value: await tx.integrations.update(id, changes), followUps: stream ? [syncFollowUp(stream, 'full', 'resync')] : [] };
+      return {
+        value: await tx.integrations.update(id, changes),
+        followUps: stream ? [syncFollowUp(stream, 'full', 'resync')] : [],
+      };
     });
     if (!done?.value) throw new NotFoundError('Integration');
     return done.value;
@@ -200,18 +271,19 @@ export class IntegrationsService {
 
   /** `pager` is not a Graph property: find the directory extension Entra Connect made of it. */
   private async discoverPager(conn: GraphConnection): Promise<string> {
-    let names: string[];
-    try {
-      names = await this.deps.graph.getAvailableExtensionProperties(conn);
-    } catch (err) {
-      if (err instanceof GraphForbiddenError) {
-        throw new UnprocessableError('pager_not_discoverable', 'The pager extension cannot be discovered with this app\'s permissions (listing directory extensions needs Directory.Read.All). Enter its name, extension_<appId>_pager, as the attribute instead.', { hint: PAGER_HINT });
-      }
-      throw err;
+    const discovered = await discoverPager(this.deps.graph, conn);
+    if ('notAllowed' in discovered) {
+      throw new UnprocessableError(
+        'pager_not_discoverable',
+        "The pager extension cannot be discovered with this app's permissions (listing directory extensions needs Directory.Read.All). Enter its name, extension_<appId>_pager, as the attribute instead.",
+        { hint: PAGER_HINT },
+      );
     }
-    const pager = names.find((n) => /^extension_[0-9a-f]{32}_pager$/i.test(n));
-    if (!pager) throw new UnprocessableError('pager_not_found', 'The tenant has no pager directory extension.', { hint: PAGER_HINT });
-    return pager;
+    if ('notFound' in discovered)
+      throw new UnprocessableError('pager_not_found', 'The tenant has no pager directory extension.', {
+        hint: PAGER_HINT,
+      });
+    return discovered.found;
   }
 
   redirectUri(): string {

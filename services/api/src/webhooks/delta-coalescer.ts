@@ -69,7 +69,11 @@ export class DeltaCoalescer {
     }
     // A state past its window may still be dirty (its timer not run yet): then this request also
     // covers notifications already answered, and must not be dropped on failure.
-    return this.fire(key, s ?? { inFlight: null, trailing: false, failed: false, windowUntil: 0, dirty: false, timer: null }, s?.dirty ?? false);
+    return this.fire(
+      key,
+      s ?? { inFlight: null, trailing: false, failed: false, windowUntil: 0, dirty: false, timer: null },
+      s?.dirty ?? false,
+    );
   }
 
   /**
@@ -82,7 +86,8 @@ export class DeltaCoalescer {
       const pending: Promise<unknown>[] = [];
       for (const [key, s] of this.states) {
         if (s.inFlight) pending.push(s.inFlight.catch(() => undefined));
-        else if (s.dirty) pending.push(this.fire(key, s, true).catch((err: unknown) => this.opts.onTrailingError?.(key, err)));
+        else if (s.dirty)
+          pending.push(this.fire(key, s, true).catch((err: unknown) => this.opts.onTrailingError?.(key, err)));
       }
       if (!pending.length) return;
       await Promise.all(pending);
@@ -124,17 +129,20 @@ export class DeltaCoalescer {
   }
 
   private arm(key: string, s: StreamState): void {
-    s.timer = setTimeout(() => {
-      s.timer = null;
-      if (s.inFlight) return;
-      if (!s.dirty) {
-        this.states.delete(key);
-        return;
-      }
-      this.fire(key, s, true).catch((err: unknown) => this.opts.onTrailingError?.(key, err));
-      // Up to a fifth later, at random: streams opened by one POST do not all send at the same
-      // instant (each add costs the event loop a little; spread, no request waits for all of them).
-    }, this.windowMs * (1 + Math.random() / 5));
+    s.timer = setTimeout(
+      () => {
+        s.timer = null;
+        if (s.inFlight) return;
+        if (!s.dirty) {
+          this.states.delete(key);
+          return;
+        }
+        this.fire(key, s, true).catch((err: unknown) => this.opts.onTrailingError?.(key, err));
+        // Up to a fifth later, at random: streams opened by one POST do not all send at the same
+        // instant (each add costs the event loop a little; spread, no request waits for all of them).
+      },
+      this.windowMs * (1 + Math.random() / 5),
+    );
     s.timer.unref();
   }
 }

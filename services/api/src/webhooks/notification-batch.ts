@@ -21,14 +21,15 @@ function invalid(message: string): ValidationError {
   return new ValidationError(`Not a Graph notification batch: ${message}`, [{ field: 'body', message }]);
 }
 
-const optionalString = (v: unknown): string | null | undefined => (v === undefined || v === null ? null : typeof v === 'string' ? v : undefined);
+const optionalString = (v: unknown): string | null | undefined =>
+  v === undefined || v === null ? null : typeof v === 'string' ? v : undefined;
 
 export function readBatch(body: unknown): IncomingNotification[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('expected a JSON object');
   const value = (body as { value?: unknown }).value;
   if (!Array.isArray(value) || value.length === 0) throw invalid('`value` must be a non-empty array');
   if (value.length > MAX_BATCH) throw invalid(`\`value\` holds more than ${MAX_BATCH} notifications`);
-  const out: IncomingNotification[] = new Array(value.length);
+  const out = new Array<IncomingNotification>(value.length);
   for (let i = 0; i < value.length; i++) {
     const item = value[i] as Record<string, unknown> | null;
     if (!item || typeof item !== 'object') throw invalid(`value.${i} is not an object`);
@@ -42,7 +43,8 @@ export function readBatch(body: unknown): IncomingNotification[] {
     if (clientState === undefined || tenantId === undefined || lifecycleEvent === undefined) {
       throw invalid(`value.${i}: clientState, tenantId and lifecycleEvent must be strings`);
     }
-    if (lifecycleEvent === null && typeof item.changeType !== 'string') throw invalid(`value.${i} has neither changeType nor lifecycleEvent`);
+    if (lifecycleEvent === null && typeof item.changeType !== 'string')
+      throw invalid(`value.${i} has neither changeType nor lifecycleEvent`);
     out[i] = { subscriptionId, clientState, tenantId, lifecycleEvent };
   }
   return out;

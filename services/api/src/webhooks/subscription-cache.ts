@@ -13,12 +13,14 @@
 import type { Redis } from 'ioredis';
 import type { SubscriptionCheckRow } from '@ones-m365/shared/db';
 import type { Logger } from '@ones-m365/shared/logging';
+import { isSyncedStream, type StreamKey } from '@ones-m365/shared/sync';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CachedSubscription {
   integrationId: string;
-  stream: string;
+  /** Null when the row's stream is not one this version syncs (its notifications are ignored). */
+  stream: StreamKey | null;
   /** SHA-256 of the clientState, as bytes (compared with timingSafeEqual). */
   clientStateHash: Buffer;
   /** The clientState once a notification matched the hash (in memory only: see webhook-ingress). */
@@ -120,7 +122,7 @@ export class SubscriptionCache {
       for (const r of rows) {
         table.set(r.graphSubscriptionId, {
           integrationId: r.integrationId,
-          stream: r.stream,
+          stream: isSyncedStream(r.stream) ? r.stream : null,
           clientStateHash: Buffer.from(r.clientStateHash, 'hex'),
           tenantId: GUID.test(r.tenantId) ? r.tenantId.toLowerCase() : null,
         });

@@ -2,29 +2,39 @@
  * What a notification POST does once parsed: check each notification against the cached
  * subscription (known id, clientState by SHA-256 in constant time, tenant), then ask for one
  * coalesced delta run per stream, or queue the lifecycle event. Resolves once Redis acknowledged
- * everything the batch needs; rejects (→ 503, Graph redelivers) if it could not.
+ * everything the batch needs; rejects (→ 503, Graph redelivers) if it could not. A notification
+ * of a subscription whose stream this version does not sync (a retired kind, a row written by a
+ * newer version) is logged and ignored like a forged one: redelivering it would not help.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { sameLengthConstantTimeEqual } from '@ones-m365/shared/crypto';
 import type { Logger } from '@ones-m365/shared/logging';
 import { LIFECYCLE_EVENTS, type LifecycleEvent, type Producer } from '@ones-m365/shared/queue';
-import { requestStreamDelta } from '@ones-m365/shared/subscriptions';
+import { requestSync, type StreamKey, type SyncRequestDeps } from '@ones-m365/shared/sync';
 import type { Metrics } from '../metrics.js';
 import { DeltaCoalescer } from './delta-coalescer.js';
 import type { IncomingNotification } from './notification-batch.js';
 import type { CachedSubscription, SubscriptionCache } from './subscription-cache.js';
 
-export type RejectReason = 'unknown_subscription' | 'bad_client_state' | 'wrong_tenant' | 'unknown_lifecycle_event';
+export type RejectReason =
+  'unknown_subscription' | 'bad_client_state' | 'wrong_tenant' | 'unknown_lifecycle_event' | 'unknown_stream';
 
-export interface WebhookIngressDeps {
+export interface WebhookIngressDeps extends SyncRequestDeps {
   cache: Pick<SubscriptionCache, 'get' | 'peek'>;
-  producer: Producer;
+  producer: Pick<Producer, 'enqueue'>;
   metrics: Pick<Metrics, 'webhookNotifications'>;
   logger: Logger;
   coalesceWindowMs?: number;
 }
 
 const KEY_SEP = '\n';
+
+interface Rejection {
+  count: number;
+  subscriptionIds: Set<string>;
+  integrationIds: Set<string>;
+}
+type Rejections = Map<RejectReason, Rejection>;
 
 /**
  * Constant-time clientState check. The first match is checked by SHA-256 against the stored hash
@@ -33,7 +43,8 @@ const KEY_SEP = '\n';
  */
 function clientStateMatches(sub: CachedSubscription, clientState: string | null): boolean {
   if (clientState === null) return false;
-  if (sub.acceptedClientState !== undefined && sub.acceptedClientState.length === clientState.length) return sameLengthConstantTimeEqual(clientState, sub.acceptedClientState);
+  if (sub.acceptedClientState !== undefined && sub.acceptedClientState.length === clientState.length)
+    return sameLengthConstantTimeEqual(clientState, sub.acceptedClientState);
   if (sub.clientStateHash.length !== 32) return false;
   const ok = timingSafeEqual(createHash('sha256').update(clientState, 'utf8').digest(), sub.clientStateHash);
   if (ok) sub.acceptedClientState = clientState;
@@ -47,18 +58,21 @@ export class WebhookIngress {
     this.coalescer = new DeltaCoalescer({
       windowMs: deps.coalesceWindowMs,
       send: async (key) => {
-        const [integrationId, stream] = key.split(KEY_SEP) as [string, string];
-        await requestStreamDelta(deps.producer, integrationId, stream, 'webhook');
+        const [integrationId, stream] = key.split(KEY_SEP) as [string, StreamKey];
+        await requestSync(deps, { integrationId, stream, mode: 'delta', trigger: 'webhook' });
       },
       onTrailingError: (key, err) =>
-        deps.logger.warn('trailing delta request failed, retrying', { integrationId: key.split(KEY_SEP)[0], error: (err as Error).message }),
+        deps.logger.warn('trailing delta request failed, retrying', {
+          integrationId: key.split(KEY_SEP)[0],
+          error: (err as Error).message,
+        }),
     });
   }
 
   async handle(batch: IncomingNotification[]): Promise<void> {
     const pending = new Map<string, Promise<unknown>>();
     let accepted = 0;
-    const rejected = new Map<RejectReason, { count: number; subscriptionIds: Set<string>; integrationIds: Set<string> }>();
+    const rejected: Rejections = new Map();
     for (const n of batch) {
       const peeked = this.deps.cache.peek(n.subscriptionId);
       let sub: CachedSubscription | undefined;
@@ -71,11 +85,7 @@ export class WebhookIngress {
       }
       const reason = this.check(n, sub);
       if (reason) {
-        const r = rejected.get(reason) ?? { count: 0, subscriptionIds: new Set<string>(), integrationIds: new Set<string>() };
-        rejected.set(reason, r);
-        r.count++;
-        if (r.subscriptionIds.size < 5) r.subscriptionIds.add(n.subscriptionId.slice(0, 64));
-        if (sub) r.integrationIds.add(sub.integrationId);
+        this.countRejected(rejected, reason, n, sub);
         continue;
       }
       if (n.lifecycleEvent) {
@@ -83,6 +93,10 @@ export class WebhookIngress {
         const key = `lifecycle:${n.subscriptionId}:${event}`;
         if (!pending.has(key)) pending.set(key, this.enqueueLifecycle(n.subscriptionId, event, key));
         this.deps.metrics.webhookNotifications.inc({ outcome: 'lifecycle' });
+        continue;
+      }
+      if (sub!.stream === null) {
+        this.countRejected(rejected, 'unknown_stream', n, sub);
         continue;
       }
       const key = sub!.integrationId + KEY_SEP + sub!.stream;
@@ -109,19 +123,47 @@ export class WebhookIngress {
     if (!clientStateMatches(sub, n.clientState)) return 'bad_client_state';
     // Null only while the GUID of a tenant entered as a domain is not learned yet (it is, before
     // the first subscription is made); the clientState (256 random bits) is then the check.
-    if (sub.tenantId !== null && (n.tenantId === null || n.tenantId.toLowerCase() !== sub.tenantId)) return 'wrong_tenant';
-    if (n.lifecycleEvent && !LIFECYCLE_EVENTS.includes(n.lifecycleEvent as LifecycleEvent)) return 'unknown_lifecycle_event';
+    if (sub.tenantId !== null && (n.tenantId === null || n.tenantId.toLowerCase() !== sub.tenantId))
+      return 'wrong_tenant';
+    if (n.lifecycleEvent && !LIFECYCLE_EVENTS.includes(n.lifecycleEvent as LifecycleEvent))
+      return 'unknown_lifecycle_event';
     return null;
   }
 
+  private countRejected(
+    rejected: Rejections,
+    reason: RejectReason,
+    n: IncomingNotification,
+    sub: CachedSubscription | undefined,
+  ): void {
+    const r = rejected.get(reason) ?? {
+      count: 0,
+      subscriptionIds: new Set<string>(),
+      integrationIds: new Set<string>(),
+    };
+    rejected.set(reason, r);
+    r.count++;
+    if (r.subscriptionIds.size < 5) r.subscriptionIds.add(n.subscriptionId.slice(0, 64));
+    if (sub) r.integrationIds.add(sub.integrationId);
+  }
+
   /** Once per batch and reason, with a few subscription ids: never the clientState or tenant sent. */
-  private reject(reason: RejectReason, r: { count: number; subscriptionIds: Set<string>; integrationIds: Set<string> }): void {
+  private reject(reason: RejectReason, r: Rejection): void {
     this.deps.metrics.webhookNotifications.inc({ outcome: reason }, r.count);
-    this.deps.logger.warn('webhook notifications ignored', { reason, count: r.count, subscriptionIds: [...r.subscriptionIds], integrationIds: [...r.integrationIds] });
+    this.deps.logger.warn('webhook notifications ignored', {
+      reason,
+      count: r.count,
+      subscriptionIds: [...r.subscriptionIds],
+      integrationIds: [...r.integrationIds],
+    });
   }
 
   private async enqueueLifecycle(subscriptionId: string, event: LifecycleEvent, key: string): Promise<void> {
     // While one is queued, the same event again is a duplicate (BullMQ deduplication).
-    await this.deps.producer.enqueue('subscriptions.lifecycle', { subscriptionId, event }, { deduplication: { id: key } });
+    await this.deps.producer.enqueue(
+      'subscriptions.lifecycle',
+      { subscriptionId, event },
+      { deduplication: { id: key } },
+    );
   }
 }

@@ -6,7 +6,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ValidationError } from '@ones-m365/shared/errors';
+import { ValidationError, withinDeadline } from '@ones-m365/shared/errors';
 import { defineRoute, mountRoutes, type AnyRoute } from '../http/route.js';
 import { readBatch, validationTokenOf } from './notification-batch.js';
 import type { WebhookIngress } from './webhook-ingress.js';
@@ -21,24 +21,30 @@ const MAX_TOKEN_LENGTH = 1_024;
  */
 const ANSWER_BUDGET_MS = 2_000;
 
-function withinBudget(work: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('webhook answer budget exceeded')), ANSWER_BUDGET_MS);
-  });
-  work.catch(() => undefined); // a failure after the budget is already answered (503)
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
+const withinBudget = (work: Promise<void>): Promise<void> =>
+  withinDeadline(work, ANSWER_BUDGET_MS, 'webhook answer budget exceeded');
 const TAG = 'webhooks';
 
-export const WEBHOOK_PATHS = { notifications: '/webhooks/graph/notifications', lifecycle: '/webhooks/graph/lifecycle' } as const;
+export const WEBHOOK_PATHS = {
+  notifications: '/webhooks/graph/notifications',
+  lifecycle: '/webhooks/graph/lifecycle',
+} as const;
 
 function handshake(res: Response, token: string): void {
   if (token.length > MAX_TOKEN_LENGTH) {
-    throw new ValidationError('Invalid request: query.validationToken', [{ field: 'query.validationToken', message: `must be at most ${MAX_TOKEN_LENGTH} characters` }]);
+    throw new ValidationError('Invalid request: query.validationToken', [
+      { field: 'query.validationToken', message: `must be at most ${MAX_TOKEN_LENGTH} characters` },
+    ]);
   }
   // The token as plain text and nothing else: never HTML, never sniffed as such.
-  res.status(200).set({ 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).send(token);
+  res
+    .status(200)
+    .set({
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    })
+    .send(token);
 }
 
 export function webhookRoutes(deps: { ingress: WebhookIngress }): AnyRoute[] {
@@ -50,12 +56,17 @@ export function webhookRoutes(deps: { ingress: WebhookIngress }): AnyRoute[] {
       await withinBudget(deps.ingress.handle(batch));
     } catch {
       // Not acknowledged by Redis (or the subscription table could not be read): Graph retries.
-      res.status(503).set('Retry-After', '5').json({ error: { code: 'service_unavailable', message: 'Notifications could not be queued; retry later' } });
+      res
+        .status(503)
+        .set('Retry-After', '5')
+        .json({ error: { code: 'service_unavailable', message: 'Notifications could not be queued; retry later' } });
       return;
     }
     res.status(202).end();
   };
-  const query = z.object({ validationToken: z.string().optional().describe('Graph validation handshake: echoed as text/plain') });
+  const query = z.object({
+    validationToken: z.string().optional().describe('Graph validation handshake: echoed as text/plain'),
+  });
   const responses = {
     200: 'Validation handshake: the URL-decoded validationToken as text/plain',
     202: 'Accepted (a delta run of each stream is queued); unknown or forged notifications are ignored',
@@ -65,8 +76,24 @@ export function webhookRoutes(deps: { ingress: WebhookIngress }): AnyRoute[] {
     503: 'Could not be queued; Graph redelivers',
   };
   return [
-    defineRoute({ method: 'post', path: WEBHOOK_PATHS.notifications, tag: TAG, summary: 'Graph change notifications (and their validation handshake)', query, responses, handler: ({ req }, res) => handle(req, res) }),
-    defineRoute({ method: 'post', path: WEBHOOK_PATHS.lifecycle, tag: TAG, summary: 'Graph lifecycle notifications (and their validation handshake)', query, responses, handler: ({ req }, res) => handle(req, res) }),
+    defineRoute({
+      method: 'post',
+      path: WEBHOOK_PATHS.notifications,
+      tag: TAG,
+      summary: 'Graph change notifications (and their validation handshake)',
+      query,
+      responses,
+      handler: ({ req }, res) => handle(req, res),
+    }),
+    defineRoute({
+      method: 'post',
+      path: WEBHOOK_PATHS.lifecycle,
+      tag: TAG,
+      summary: 'Graph lifecycle notifications (and their validation handshake)',
+      query,
+      responses,
+      handler: ({ req }, res) => handle(req, res),
+    }),
   ];
 }
 
@@ -74,7 +101,14 @@ export function webhookRoutes(deps: { ingress: WebhookIngress }): AnyRoute[] {
 export function webhooksRouter(routes: AnyRoute[]): Router {
   const router = Router();
   const isHandshake = (req: Request) => validationTokenOf(req.originalUrl ?? req.url ?? '') !== null;
-  router.use(Object.values(WEBHOOK_PATHS), express.json({ limit: WEBHOOK_BODY_LIMIT, strict: true, type: (req) => !isHandshake(req as Request) && /\bjson\b/i.test(String(req.headers['content-type'] ?? '')) }));
+  router.use(
+    Object.values(WEBHOOK_PATHS),
+    express.json({
+      limit: WEBHOOK_BODY_LIMIT,
+      strict: true,
+      type: (req) => !isHandshake(req as Request) && /\bjson\b/i.test(String(req.headers['content-type'] ?? '')),
+    }),
+  );
   mountRoutes(router, routes);
   return router;
 }

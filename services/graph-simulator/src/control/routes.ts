@@ -17,7 +17,14 @@ const ROUTES: [string, string, Op][] = [
   ['GET', '/state', (c) => c.state()],
   ['GET', '/settings', (c) => c.settings()],
   ['PATCH', '/settings', (c, _p, b) => c.updateSettings(b)],
-  ['GET', '/counters', (c, _p, _b, q) => ({ rows: c.counters(), total: c.requestCount({ ...(q.get('route') ? { route: q.get('route')! } : {}) }) })],
+  [
+    'GET',
+    '/counters',
+    (c, _p, _b, q) => ({
+      rows: c.counters(),
+      total: c.requestCount({ ...(q.get('route') ? { route: q.get('route')! } : {}) }),
+    }),
+  ],
   ['DELETE', '/counters', (c) => c.resetCounters()],
   ['GET', '/mailbox-peaks', (c) => c.mailboxPeaks()],
   ['GET', '/faults', (c) => c.faults()],
@@ -28,7 +35,7 @@ const ROUTES: [string, string, Op][] = [
   ['POST', '/faults/expire-delta-tokens', (c) => c.expireDeltaTokens()],
   ['PUT', '/faults/notifications', (c, _p, b) => c.setNotificationFaults(b)],
   ['POST', '/faults/sign-in-errors', (c, _p, b) => c.addSignInErrorFault(b as never)],
-  ['POST', '/faults/id-tokens', (c, _p, b) => c.addIdTokenFault(b as never)],
+  ['POST', '/faults/id-tokens', (c, _p, b) => c.addIdTokenFault(b)],
   ['GET', '/notifications', (c) => ({ deliveries: c.notifications(), stats: c.notificationStats() })],
   ['DELETE', '/notifications', (c) => c.clearNotifications()],
   ['GET', '/subscriptions', (c, _p, _b, q) => c.listSubscriptions(q.get('tenantId') ?? undefined)],
@@ -41,8 +48,19 @@ const ROUTES: [string, string, Op][] = [
   ['POST', '/tenants/{tid}/apps/{appId}/secrets', (c, p, b) => c.addSecret(p.appId!, b, p.tid)],
   ['POST', '/tenants/{tid}/apps/{appId}/expire-secrets', (c, p) => c.expireSecrets(p.appId!, p.tid)],
   ['POST', '/tenants/{tid}/apps/{appId}/consent', (c, p, b) => c.setConsent(p.appId!, b, p.tid)],
-  ['GET', '/tenants/{tid}/users', (c, p, _b, q) => c.listUsers({ offset: Number(q.get('offset') ?? 0), limit: Number(q.get('limit') ?? 100),
-    ...(q.get('state') ? { state: q.get('state')! } : {}) }, p.tid)],
+  [
+    'GET',
+    '/tenants/{tid}/users',
+    (c, p, _b, q) =>
+      c.listUsers(
+        {
+          offset: Number(q.get('offset') ?? 0),
+          limit: Number(q.get('limit') ?? 100),
+          ...(q.get('state') ? { state: q.get('state')! } : {}),
+        },
+        p.tid,
+      ),
+  ],
   ['POST', '/tenants/{tid}/users', (c, p, b) => c.createUser(b, p.tid)],
   ['GET', '/tenants/{tid}/users/{id}', (c, p) => c.getUser(p.id!, p.tid)],
   ['PATCH', '/tenants/{tid}/users/{id}', (c, p, b) => c.updateUser(p.id!, b, p.tid)],
@@ -87,21 +105,39 @@ function routerFor(core: SimulatorCore): Router {
 }
 
 function authorized(core: SimulatorCore, req: SimRequest): boolean {
-  const given = Buffer.from(req.headers['x-simulator-key'] ?? req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '');
+  const given = Buffer.from(
+    req.headers['x-simulator-key'] ?? req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '',
+  );
   const want = Buffer.from(core.controlKey);
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
 export async function handleControl(core: SimulatorCore, req: SimRequest): Promise<SimResponse> {
-  if (!authorized(core, req)) return { status: 401, body: { error: { code: 'Unauthorized', message: 'x-simulator-key header missing or wrong' } } };
+  if (!authorized(core, req))
+    return {
+      status: 401,
+      body: { error: { code: 'Unauthorized', message: 'x-simulator-key header missing or wrong' } },
+    };
   const m = routerFor(core).match(req.method, req.path);
-  if (!m) return { status: 404, body: { error: { code: 'NotFound', message: `no control route ${req.method} ${req.path}` } } };
-  if ('allowed' in m) return { status: 405, headers: { allow: m.allowed.join(', ') }, body: { error: { code: 'MethodNotAllowed', message: 'method not allowed' } } };
+  if (!m)
+    return {
+      status: 404,
+      body: { error: { code: 'NotFound', message: `no control route ${req.method} ${req.path}` } },
+    };
+  if ('allowed' in m)
+    return {
+      status: 405,
+      headers: { allow: m.allowed.join(', ') },
+      body: { error: { code: 'MethodNotAllowed', message: 'method not allowed' } },
+    };
   req.params = m.params;
   try {
     return await m.handler(req);
   } catch (err) {
     const status = err instanceof SimulatorError ? err.status : 500;
-    return { status, body: { error: { code: status === 500 ? 'InternalError' : 'ControlError', message: (err as Error).message } } };
+    return {
+      status,
+      body: { error: { code: status === 500 ? 'InternalError' : 'ControlError', message: (err as Error).message } },
+    };
   }
 }

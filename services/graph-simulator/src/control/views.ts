@@ -19,11 +19,20 @@ export interface TenantInfo {
   apps: AppInfo[];
 }
 
-export interface UserView { id: string; state: string; props: Record<string, unknown> }
+export interface UserView {
+  id: string;
+  state: string;
+  props: Record<string, unknown>;
+}
 
 export function appInfo(a: AppRecord): AppInfo {
-  return { appId: a.appId, displayName: a.displayName, permissions: [...a.permissions].sort(), redirectUris: [...a.redirectUris],
-    secrets: a.secrets.map((s) => ({ keyId: s.keyId, value: s.value, expiresAt: s.expiresAt })) };
+  return {
+    appId: a.appId,
+    displayName: a.displayName,
+    permissions: [...a.permissions].sort(),
+    redirectUris: [...a.redirectUris],
+    secrets: a.secrets.map((s) => ({ keyId: s.keyId, value: s.value, expiresAt: s.expiresAt })),
+  };
 }
 
 export function userView(u: UserRecord): UserView {

@@ -19,7 +19,11 @@ export interface ErrorFaultSpec {
   target?: FaultTarget;
 }
 
-export interface LatencyFaultSpec { ms: number; match?: string; target?: FaultTarget }
+export interface LatencyFaultSpec {
+  ms: number;
+  match?: string;
+  target?: FaultTarget;
+}
 
 export interface NotificationFaultSpec {
   /** Probability that a notification is silently dropped. */
@@ -128,9 +132,15 @@ export class Faults {
   }
 
   snapshot(): FaultSnapshot {
-    return { errors: this.errors.map((e) => ({ ...e })), latency: this.latency.map((l) => ({ ...l })), loginHang: this.loginHang,
-      deltaTokensExpiredBefore: this.deltaTokensExpiredBefore, notifications: { ...this.notifications },
-      signInErrors: this.signInErrors.map((f) => ({ ...f })), idTokens: this.idTokens.map((f) => ({ ...f })) };
+    return {
+      errors: this.errors.map((e) => ({ ...e })),
+      latency: this.latency.map((l) => ({ ...l })),
+      loginHang: this.loginHang,
+      deltaTokensExpiredBefore: this.deltaTokensExpiredBefore,
+      notifications: { ...this.notifications },
+      signInErrors: this.signInErrors.map((f) => ({ ...f })),
+      idTokens: this.idTokens.map((f) => ({ ...f })),
+    };
   }
 
   /** The error fault that hits this request, if any (consumes one from a counted fault). */
@@ -161,9 +171,15 @@ export class Faults {
   /** 'drop', 'duplicate' or 'deliver' for one outgoing notification. */
   notificationFate(): 'drop' | 'duplicate' | 'deliver' {
     const n = this.notifications;
-    if ((n.dropNext ?? 0) > 0) { n.dropNext = (n.dropNext ?? 0) - 1; return 'drop'; }
+    if ((n.dropNext ?? 0) > 0) {
+      n.dropNext = (n.dropNext ?? 0) - 1;
+      return 'drop';
+    }
     if (n.dropRate && this.rng() < n.dropRate) return 'drop';
-    if ((n.duplicateNext ?? 0) > 0) { n.duplicateNext = (n.duplicateNext ?? 0) - 1; return 'duplicate'; }
+    if ((n.duplicateNext ?? 0) > 0) {
+      n.duplicateNext = (n.duplicateNext ?? 0) - 1;
+      return 'duplicate';
+    }
     if (n.duplicateRate && this.rng() < n.duplicateRate) return 'duplicate';
     return 'deliver';
   }

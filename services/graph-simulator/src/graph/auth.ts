@@ -34,18 +34,38 @@ export async function authenticate(ctx: SimContext, req: SimRequest): Promise<Gr
   const m = /^Bearer\s+(.+)$/i.exec(header);
   if (!m) return unauthorized(req, 'Access token is empty.');
   const claims = await ctx.keys.verify(m[1]!.trim());
-  if (!claims) return unauthorized(req, 'IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format.');
+  if (!claims)
+    return unauthorized(
+      req,
+      'IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format.',
+    );
   const now = Date.now() / 1000;
-  if (typeof claims.exp !== 'number' || claims.exp <= now) return unauthorized(req, 'Lifetime validation failed, the token is expired.');
-  if (typeof claims.nbf === 'number' && claims.nbf > now + 300) return unauthorized(req, 'Lifetime validation failed, the token is not yet valid.');
+  if (typeof claims.exp !== 'number' || claims.exp <= now)
+    return unauthorized(req, 'Lifetime validation failed, the token is expired.');
+  if (typeof claims.nbf === 'number' && claims.nbf > now + 300)
+    return unauthorized(req, 'Lifetime validation failed, the token is not yet valid.');
   const aud = String(claims.aud ?? '');
-  if (aud !== CLOUDS[ctx.cloud].graphResource && aud !== GRAPH_APP_ID) return unauthorized(req, 'Access token validation failure. Invalid audience.');
+  if (aud !== CLOUDS[ctx.cloud].graphResource && aud !== GRAPH_APP_ID)
+    return unauthorized(req, 'Access token validation failure. Invalid audience.');
   const tenant = ctx.tenants.find(String(claims.tid ?? ''));
-  if (!tenant || tenant.cloud !== ctx.cloud) return unauthorized(req, 'Access token validation failure. Invalid issuer.');
+  if (!tenant || tenant.cloud !== ctx.cloud)
+    return unauthorized(req, 'Access token validation failure. Invalid issuer.');
   const isApp = claims.idtyp === 'app';
-  const perms = isApp ? (Array.isArray(claims.roles) ? claims.roles.map(String) : []) : String(claims.scp ?? '').split(' ').filter(Boolean);
+  const perms = isApp
+    ? Array.isArray(claims.roles)
+      ? claims.roles.map(String)
+      : []
+    : String(claims.scp ?? '')
+        .split(' ')
+        .filter(Boolean);
   // As with Entra, permissions are those in the token: a consent change shows in tokens issued after it.
-  return { tenant, appId: String(claims.appid ?? ''), permissions: new Set(perms), isApp, oid: String(claims.oid ?? '') };
+  return {
+    tenant,
+    appId: String(claims.appid ?? ''),
+    permissions: new Set(perms),
+    isApp,
+    oid: String(claims.oid ?? ''),
+  };
 }
 
 export function denied(req: SimRequest, style: DenyStyle): SimResponse {
@@ -65,8 +85,20 @@ export function guarded(ctx: SimContext, anyOf: string[], style: DenyStyle, hand
 }
 
 export const PERMS = {
-  usersRead: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'User.ReadBasic.All'],
-  groupsRead: ['Group.Read.All', 'GroupMember.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  usersRead: [
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'User.ReadBasic.All',
+  ],
+  groupsRead: [
+    'Group.Read.All',
+    'GroupMember.Read.All',
+    'Group.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   placesRead: ['Place.Read.All', 'Place.ReadWrite.All'],
   calendarsRead: ['Calendars.Read', 'Calendars.ReadWrite', 'Calendars.ReadBasic'],
   calendarsWrite: ['Calendars.ReadWrite'],

@@ -9,7 +9,14 @@ import type { SimRequest, SimResponse } from '../http/types.js';
 
 export type Dispatch = (req: SimRequest) => Promise<SimResponse>;
 
-interface InnerRequest { id: string; method: string; url: string; headers?: Record<string, string>; body?: unknown; dependsOn?: string[] }
+interface InnerRequest {
+  id: string;
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  dependsOn?: string[];
+}
 
 export function addBatchRoute(router: Router, dispatch: Dispatch): void {
   router.add('POST', '/v1.0/$batch', (req) => batch(req, dispatch));
@@ -19,7 +26,13 @@ async function batch(req: SimRequest, dispatch: Dispatch): Promise<SimResponse> 
   const body = parseJsonBody(req);
   const requests = body?.requests;
   if (!Array.isArray(requests)) return graphError(req, 400, 'BadRequest', 'Invalid batch payload format.');
-  if (requests.length > 20) return graphError(req, 400, 'BadRequest', 'Unable to deserialize content. Number of batch requests exceeds the limit of 20.');
+  if (requests.length > 20)
+    return graphError(
+      req,
+      400,
+      'BadRequest',
+      'Unable to deserialize content. Number of batch requests exceeds the limit of 20.',
+    );
   const inner = requests as InnerRequest[];
   const ids = new Set<string>();
   for (const r of inner) {
@@ -33,7 +46,8 @@ async function batch(req: SimRequest, dispatch: Dispatch): Promise<SimResponse> 
   const results = new Map<string, SimResponse>();
   const run = async (r: InnerRequest): Promise<SimResponse> => {
     const failedDep = r.dependsOn?.find((d) => (results.get(d)?.status ?? 424) >= 400);
-    if (failedDep) return graphError(req, 424, 'FailedDependency', `The request depends on request '${failedDep}', which failed.`);
+    if (failedDep)
+      return graphError(req, 424, 'FailedDependency', `The request depends on request '${failedDep}', which failed.`);
     return dispatch(innerRequest(req, r));
   };
   if (sequential) {
@@ -47,8 +61,12 @@ async function batch(req: SimRequest, dispatch: Dispatch): Promise<SimResponse> 
     body: {
       responses: inner.map((r) => {
         const res = results.get(r.id)!;
-        return { id: r.id, status: res.status, headers: { 'Content-Type': 'application/json', ...(res.headers ?? {}) },
-          ...(res.body !== undefined && res.body !== '' ? { body: res.body } : {}) };
+        return {
+          id: r.id,
+          status: res.status,
+          headers: { 'Content-Type': 'application/json', ...(res.headers ?? {}) },
+          ...(res.body !== undefined && res.body !== '' ? { body: res.body } : {}),
+        };
       }),
     },
   };
@@ -61,8 +79,13 @@ function innerRequest(outer: SimRequest, r: InnerRequest): SimRequest {
   for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
   if (outer.headers.authorization) headers.authorization = outer.headers.authorization;
   return {
-    method: r.method.toUpperCase(), path: u.pathname, query: u.searchParams, headers,
+    method: r.method.toUpperCase(),
+    path: u.pathname,
+    query: u.searchParams,
+    headers,
     rawBody: r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body),
-    params: {}, origin: outer.origin, requestId: `${outer.requestId}-${r.id}`,
+    params: {},
+    origin: outer.origin,
+    requestId: `${outer.requestId}-${r.id}`,
   };
 }

@@ -9,7 +9,12 @@ export function graphDateTime(iso: string): string {
 export function eventJson(ev: EventRecord, room: RoomRecord | undefined): Record<string, unknown> {
   const isOrganizer = !!room && ev.organizer.address.toLowerCase() === room.emailAddress.toLowerCase();
   const location = room
-    ? { displayName: room.displayName, locationType: 'conferenceRoom', uniqueId: room.emailAddress, uniqueIdType: 'directory' }
+    ? {
+        displayName: room.displayName,
+        locationType: 'conferenceRoom',
+        uniqueId: room.emailAddress,
+        uniqueIdType: 'directory',
+      }
     : { displayName: '', locationType: 'default' };
   return {
     '@odata.etag': `W/"${ev.changeKey}"`,
@@ -36,21 +41,28 @@ export function eventJson(ev: EventRecord, room: RoomRecord | undefined): Record
     showAs: ev.roomResponse === 'declined' ? 'free' : 'busy',
     type: ev.type ?? 'singleInstance',
     isOnlineMeeting: false,
-    responseStatus: { response: isOrganizer ? 'organizer' : ev.roomResponse, time: ev.responseTime ?? '0001-01-01T00:00:00Z' },
+    responseStatus: {
+      response: isOrganizer ? 'organizer' : ev.roomResponse,
+      time: ev.responseTime ?? '0001-01-01T00:00:00Z',
+    },
     body: { contentType: 'html', content: ev.body ?? '' },
     start: { dateTime: graphDateTime(ev.start), timeZone: 'UTC' },
     end: { dateTime: graphDateTime(ev.end), timeZone: 'UTC' },
     location,
     locations: room ? [location] : [],
-    attendees: ev.attendees.map((a) => ({ type: a.type, status: { response: a.response, time: ev.responseTime ?? '0001-01-01T00:00:00Z' },
-      emailAddress: { name: a.name, address: a.address } })),
+    attendees: ev.attendees.map((a) => ({
+      type: a.type,
+      status: { response: a.response, time: ev.responseTime ?? '0001-01-01T00:00:00Z' },
+      emailAddress: { name: a.name, address: a.address },
+    })),
     organizer: { emailAddress: { name: ev.organizer.name, address: ev.organizer.address } },
   };
 }
 
 /** Parses `{dateTime, timeZone}` or an ISO string to an ISO instant (time zones other than UTC are treated as UTC). */
 export function parseGraphDateTime(v: unknown): string | null {
-  const raw = typeof v === 'string' ? v : v && typeof v === 'object' ? (v as { dateTime?: unknown }).dateTime : undefined;
+  const raw =
+    typeof v === 'string' ? v : v && typeof v === 'object' ? (v as { dateTime?: unknown }).dateTime : undefined;
   if (typeof raw !== 'string') return null;
   const withZone = /Z$|[+-]\d\d:\d\d$/.test(raw) ? raw : `${raw}Z`;
   const t = Date.parse(withZone);

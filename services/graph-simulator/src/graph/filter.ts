@@ -33,10 +33,12 @@ export function parseFilter(raw: string | null): Predicate | { error: string } |
     if (sw) {
       const prop = sw[1]!;
       const prefix = sw[2]!.replace(/''/g, "'").toLowerCase();
-      preds.push((p) => typeof p[prop] === 'string' && (p[prop] as string).toLowerCase().startsWith(prefix));
+      preds.push((p) => typeof p[prop] === 'string' && p[prop].toLowerCase().startsWith(prefix));
       continue;
     }
-    return { error: `Unsupported or invalid query filter clause specified for property '${clause.trim()}' of resource 'User'.` };
+    return {
+      error: `Unsupported or invalid query filter clause specified for property '${clause.trim()}' of resource 'User'.`,
+    };
   }
   return (p) => preds.every((f) => f(p));
 }

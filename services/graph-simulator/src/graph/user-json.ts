@@ -2,24 +2,103 @@
 import type { UserRecord } from '../tenant/model.js';
 
 /** Returned when no $select is given (Graph v1.0 default set). */
-export const DEFAULT_USER_PROPS = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone',
-  'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
+export const DEFAULT_USER_PROPS = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
+];
 
-const KNOWN = new Set([...DEFAULT_USER_PROPS, 'accountEnabled', 'ageGroup', 'city', 'companyName', 'country', 'createdDateTime',
-  'creationType', 'deletedDateTime', 'department', 'employeeHireDate', 'employeeId', 'employeeType', 'externalUserState',
-  'faxNumber', 'identities', 'imAddresses', 'lastPasswordChangeDateTime', 'mailNickname', 'onPremisesDistinguishedName',
-  'onPremisesDomainName', 'onPremisesExtensionAttributes', 'onPremisesImmutableId', 'onPremisesLastSyncDateTime',
-  'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled', 'onPremisesUserPrincipalName',
-  'otherMails', 'postalCode', 'proxyAddresses', 'showInAddressList', 'state', 'streetAddress', 'usageLocation', 'userType',
-  'manager'].map((p) => p.toLowerCase()));
+const KNOWN = new Set(
+  [
+    ...DEFAULT_USER_PROPS,
+    'accountEnabled',
+    'ageGroup',
+    'city',
+    'companyName',
+    'country',
+    'createdDateTime',
+    'creationType',
+    'deletedDateTime',
+    'department',
+    'employeeHireDate',
+    'employeeId',
+    'employeeType',
+    'externalUserState',
+    'faxNumber',
+    'identities',
+    'imAddresses',
+    'lastPasswordChangeDateTime',
+    'mailNickname',
+    'onPremisesDistinguishedName',
+    'onPremisesDomainName',
+    'onPremisesExtensionAttributes',
+    'onPremisesImmutableId',
+    'onPremisesLastSyncDateTime',
+    'onPremisesSamAccountName',
+    'onPremisesSecurityIdentifier',
+    'onPremisesSyncEnabled',
+    'onPremisesUserPrincipalName',
+    'otherMails',
+    'postalCode',
+    'proxyAddresses',
+    'showInAddressList',
+    'state',
+    'streetAddress',
+    'usageLocation',
+    'userType',
+    'manager',
+  ].map((p) => p.toLowerCase()),
+);
 
 const CANONICAL = new Map([...KNOWN].map((k) => [k, k]));
-for (const p of [...DEFAULT_USER_PROPS, 'accountEnabled', 'createdDateTime', 'department', 'employeeId', 'onPremisesExtensionAttributes',
-  'mailNickname', 'userType', 'companyName', 'usageLocation', 'onPremisesSyncEnabled', 'onPremisesImmutableId', 'employeeType',
-  'otherMails', 'proxyAddresses', 'faxNumber', 'streetAddress', 'postalCode', 'city', 'state', 'country', 'manager', 'deletedDateTime',
-  'showInAddressList', 'identities', 'imAddresses', 'ageGroup', 'creationType', 'employeeHireDate', 'externalUserState',
-  'lastPasswordChangeDateTime', 'onPremisesDistinguishedName', 'onPremisesDomainName', 'onPremisesLastSyncDateTime',
-  'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesUserPrincipalName']) CANONICAL.set(p.toLowerCase(), p);
+for (const p of [
+  ...DEFAULT_USER_PROPS,
+  'accountEnabled',
+  'createdDateTime',
+  'department',
+  'employeeId',
+  'onPremisesExtensionAttributes',
+  'mailNickname',
+  'userType',
+  'companyName',
+  'usageLocation',
+  'onPremisesSyncEnabled',
+  'onPremisesImmutableId',
+  'employeeType',
+  'otherMails',
+  'proxyAddresses',
+  'faxNumber',
+  'streetAddress',
+  'postalCode',
+  'city',
+  'state',
+  'country',
+  'manager',
+  'deletedDateTime',
+  'showInAddressList',
+  'identities',
+  'imAddresses',
+  'ageGroup',
+  'creationType',
+  'employeeHireDate',
+  'externalUserState',
+  'lastPasswordChangeDateTime',
+  'onPremisesDistinguishedName',
+  'onPremisesDomainName',
+  'onPremisesLastSyncDateTime',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesUserPrincipalName',
+])
+  CANONICAL.set(p.toLowerCase(), p);
 
 export type SelectResult = { props: string[] } | { error: string };
 
@@ -27,10 +106,17 @@ export type SelectResult = { props: string[] } | { error: string };
 export function parseUserSelect(raw: string | null): SelectResult | null {
   if (raw === null || raw.trim() === '') return null;
   const props: string[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (/^extension_[0-9a-f]{32}_\w+$/i.test(part)) { props.push(part); continue; }
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (/^extension_[0-9a-f]{32}_\w+$/i.test(part)) {
+      props.push(part);
+      continue;
+    }
     const canon = CANONICAL.get(part.toLowerCase());
-    if (!canon) return { error: `Could not find a property named '${part}' on type 'Microsoft.DirectoryServices.User'.` };
+    if (!canon)
+      return { error: `Could not find a property named '${part}' on type 'Microsoft.DirectoryServices.User'.` };
     if (!props.includes(canon)) props.push(canon);
   }
   if (!props.includes('id')) props.push('id');
@@ -45,9 +131,15 @@ export function projectUser(user: UserRecord, select: string[] | null, omitUnset
   const out: Record<string, unknown> = {};
   for (const p of select ?? DEFAULT_USER_PROPS) {
     const v = user.props[p];
-    if (p.startsWith('extension_')) { if (v !== undefined && v !== null) out[p] = v; continue; }
+    if (p.startsWith('extension_')) {
+      if (v !== undefined && v !== null) out[p] = v;
+      continue;
+    }
     if (p === 'manager') continue;
-    if (v === undefined) { if (!omitUnset) out[p] = p === 'businessPhones' ? [] : null; continue; }
+    if (v === undefined) {
+      if (!omitUnset) out[p] = p === 'businessPhones' ? [] : null;
+      continue;
+    }
     out[p] = v;
   }
   return out;

@@ -18,13 +18,25 @@ import type { Tenant } from '../tenant/tenant.js';
 import { guarded, PERMS } from './auth.js';
 import { parseUserSelect, projectUser, userContext } from './user-json.js';
 
-interface DeltaToken { k: 'ud'; ph: 'i' | 'l'; pos: number; since: number; sel: string[] | null; iat: number; tid: string }
+interface DeltaToken {
+  k: 'ud';
+  ph: 'i' | 'l';
+  pos: number;
+  since: number;
+  sel: string[] | null;
+  iat: number;
+  tid: string;
+}
 
 const REPLAY_WINDOW = 3;
 const MAX_LOG_SCAN = 50_000;
 
 export function addUsersDeltaRoute(router: Router, ctx: SimContext): void {
-  router.add('GET', '/v1.0/users/delta', guarded(ctx, PERMS.usersRead, 'directory', (req, c) => usersDelta(ctx, req, c.tenant)));
+  router.add(
+    'GET',
+    '/v1.0/users/delta',
+    guarded(ctx, PERMS.usersRead, 'directory', (req, c) => usersDelta(ctx, req, c.tenant)),
+  );
 }
 
 function expired(ctx: SimContext, req: SimRequest, tok: DeltaToken): SimResponse | null {
@@ -32,21 +44,43 @@ function expired(ctx: SimContext, req: SimRequest, tok: DeltaToken): SimResponse
   if (!tooOld && tok.iat >= ctx.faults.deltaTokensExpiredBefore) return null;
   switch (ctx.settings.deltaExpiredMode) {
     case 'gone':
-      return graphError(req, 410, 'resyncRequired', 'Resync required. Replace any local cached copies of the directory objects with the results of a full sync.',
-        { location: `${req.origin}/v1.0/users/delta?$deltatoken=` });
+      return graphError(
+        req,
+        410,
+        'resyncRequired',
+        'Resync required. Replace any local cached copies of the directory objects with the results of a full sync.',
+        { location: `${req.origin}/v1.0/users/delta?$deltatoken=` },
+      );
     case 'syncStateNotFound':
       return graphError(req, 400, 'syncStateNotFound', 'The sync state generation is not found. Please re-sync.');
     default:
-      return graphError(req, 400, 'resyncRequired', 'Resync required. The delta token is no longer valid; start a full synchronization.');
+      return graphError(
+        req,
+        400,
+        'resyncRequired',
+        'Resync required. The delta token is no longer valid; start a full synchronization.',
+      );
   }
 }
 
 function usersDelta(ctx: SimContext, req: SimRequest, tenant: Tenant): SimResponse {
   const q = req.query;
   for (const p of ['$top', '$orderby', '$expand']) {
-    if (q.has(p)) return graphError(req, 400, 'Request_UnsupportedQuery', `The query parameter '${p}' is not supported with delta query on users.`);
+    if (q.has(p))
+      return graphError(
+        req,
+        400,
+        'Request_UnsupportedQuery',
+        `The query parameter '${p}' is not supported with delta query on users.`,
+      );
   }
-  if (q.has('$filter')) return graphError(req, 400, 'Request_UnsupportedQuery', "Unsupported query: the simulator's users delta does not implement $filter.");
+  if (q.has('$filter'))
+    return graphError(
+      req,
+      400,
+      'Request_UnsupportedQuery',
+      "Unsupported query: the simulator's users delta does not implement $filter.",
+    );
   const rawToken = q.get('$skiptoken') ?? q.get('$deltatoken') ?? q.get('$deltaToken') ?? q.get('$skipToken');
   let tok: DeltaToken;
   if (rawToken === null || rawToken === '') {
@@ -56,11 +90,20 @@ function usersDelta(ctx: SimContext, req: SimRequest, tenant: Tenant): SimRespon
   } else if (rawToken.toLowerCase() === 'latest') {
     const sel = parseUserSelect(q.get('$select'));
     if (sel && 'error' in sel) return graphError(req, 400, 'Request_BadRequest', sel.error);
-    const t: DeltaToken = { k: 'ud', ph: 'l', pos: tenant.seq, since: tenant.seq, sel: sel ? sel.props : null, iat: Date.now(), tid: tenant.id };
+    const t: DeltaToken = {
+      k: 'ud',
+      ph: 'l',
+      pos: tenant.seq,
+      since: tenant.seq,
+      sel: sel ? sel.props : null,
+      iat: Date.now(),
+      tid: tenant.id,
+    };
     return page(req, t.sel, [], { '@odata.deltaLink': deltaLink(ctx, req, t) });
   } else {
     const t = ctx.codec.decode<DeltaToken>(rawToken);
-    if (!t || t.k !== 'ud' || t.tid !== tenant.id) return graphError(req, 400, 'Request_BadRequest', 'The specified delta token is invalid.');
+    if (!t || t.k !== 'ud' || t.tid !== tenant.id)
+      return graphError(req, 400, 'Request_BadRequest', 'The specified delta token is invalid.');
     const exp = expired(ctx, req, t);
     if (exp) return exp;
     tok = t;
@@ -79,7 +122,10 @@ function usersDelta(ctx: SimContext, req: SimRequest, tenant: Tenant): SimRespon
       const u = users[pos++]!;
       if (u.state === 'active') value.push(projectUser(u, tok.sel, true));
     }
-    if (pos >= users.length) { ph = 'l'; pos = tok.since; }
+    if (pos >= users.length) {
+      ph = 'l';
+      pos = tok.since;
+    }
   }
   if (ph === 'l') {
     const log = tenant.log;
@@ -97,7 +143,13 @@ function usersDelta(ctx: SimContext, req: SimRequest, tenant: Tenant): SimRespon
     }
   }
   const next: DeltaToken = { ...tok, ph, pos, since };
-  return page(req, tok.sel, value, { '@odata.nextLink': `${req.origin}/v1.0/users/delta?$skiptoken=${ctx.codec.encode(next)}` }, minimal);
+  return page(
+    req,
+    tok.sel,
+    value,
+    { '@odata.nextLink': `${req.origin}/v1.0/users/delta?$skiptoken=${ctx.codec.encode(next)}` },
+    minimal,
+  );
 }
 
 /** Whether a change since `since` touches what this delta query tracks. */
@@ -120,7 +172,13 @@ function deltaLink(ctx: SimContext, req: SimRequest, t: DeltaToken): string {
   return `${req.origin}/v1.0/users/delta?$deltatoken=${ctx.codec.encode(t)}`;
 }
 
-function page(req: SimRequest, sel: string[] | null, value: unknown[], links: Record<string, string>, minimal = false): SimResponse {
+function page(
+  req: SimRequest,
+  sel: string[] | null,
+  value: unknown[],
+  links: Record<string, string>,
+  minimal = false,
+): SimResponse {
   return {
     status: 200,
     headers: minimal ? { 'preference-applied': 'return=minimal' } : {},

@@ -9,17 +9,32 @@ import { parseFilter } from './filter.js';
 import { link, parseTop } from './paging.js';
 import { parseUserSelect, projectUser, userContext } from './user-json.js';
 
-interface ListToken { k: 'ul'; p: number }
+interface ListToken {
+  k: 'ul';
+  p: number;
+}
 
 export function addUserRoutes(router: Router, ctx: SimContext): void {
-  router.add('GET', '/v1.0/users', guarded(ctx, PERMS.usersRead, 'directory', (req, c) => listUsers(ctx, req, c.tenant)));
-  router.add('GET', '/v1.0/users/{id}', guarded(ctx, PERMS.usersRead, 'directory', (req, c) => getUser(req, c.tenant)));
-  router.add('POST', '/v1.0/directoryObjects/getAvailableExtensionProperties',
-    guarded(ctx, PERMS.directoryRead, 'directory', (req, c) => extensionProperties(req, c.tenant)));
+  router.add(
+    'GET',
+    '/v1.0/users',
+    guarded(ctx, PERMS.usersRead, 'directory', (req, c) => listUsers(ctx, req, c.tenant)),
+  );
+  router.add(
+    'GET',
+    '/v1.0/users/{id}',
+    guarded(ctx, PERMS.usersRead, 'directory', (req, c) => getUser(req, c.tenant)),
+  );
+  router.add(
+    'POST',
+    '/v1.0/directoryObjects/getAvailableExtensionProperties',
+    guarded(ctx, PERMS.directoryRead, 'directory', (req, c) => extensionProperties(req, c.tenant)),
+  );
 }
 
 function listUsers(ctx: SimContext, req: SimRequest, tenant: Tenant): SimResponse {
-  if (req.query.has('$skip')) return graphError(req, 400, 'Request_BadRequest', "'$skip' is not supported by the service.");
+  if (req.query.has('$skip'))
+    return graphError(req, 400, 'Request_BadRequest', "'$skip' is not supported by the service.");
   const top = parseTop(req.query.get('$top'), 100, 999);
   if (typeof top !== 'number') return graphError(req, 400, 'Request_BadRequest', top.error);
   const sel = parseUserSelect(req.query.get('$select'));
@@ -30,7 +45,8 @@ function listUsers(ctx: SimContext, req: SimRequest, tenant: Tenant): SimRespons
   let pos = 0;
   if (raw !== null) {
     const t = ctx.codec.decode<ListToken>(raw);
-    if (!t || t.k !== 'ul') return badRequest(req, 'The specified page token value has expired or is invalid.', 'Directory_ExpiredPageToken');
+    if (!t || t.k !== 'ul')
+      return badRequest(req, 'The specified page token value has expired or is invalid.', 'Directory_ExpiredPageToken');
     pos = t.p;
   }
   const users = tenant.users;
@@ -46,10 +62,16 @@ function listUsers(ctx: SimContext, req: SimRequest, tenant: Tenant): SimRespons
   let more = false;
   for (let j = i; j < users.length; j++) {
     const u = users[j]!;
-    if (u.state === 'active' && (!filter || filter(u.props))) { more = true; break; }
+    if (u.state === 'active' && (!filter || filter(u.props))) {
+      more = true;
+      break;
+    }
   }
   const body: Record<string, unknown> = { '@odata.context': userContext(req.origin, select) };
-  if (more) body['@odata.nextLink'] = link(req.origin, '/v1.0/users', req.query, { $skiptoken: ctx.codec.encode({ k: 'ul', p: i }) });
+  if (more)
+    body['@odata.nextLink'] = link(req.origin, '/v1.0/users', req.query, {
+      $skiptoken: ctx.codec.encode({ k: 'ul', p: i }),
+    });
   body.value = value;
   return { status: 200, body };
 }
@@ -61,16 +83,38 @@ function getUser(req: SimRequest, tenant: Tenant): SimResponse {
   const select = sel ? sel.props : null;
   const user = tenant.findUser(key);
   if (user && user.state === 'active') {
-    return { status: 200, body: { '@odata.context': userContext(req.origin, select, '/$entity'), ...projectUser(user, select) } };
+    return {
+      status: 200,
+      body: { '@odata.context': userContext(req.origin, select, '/$entity'), ...projectUser(user, select) },
+    };
   }
   // Room mailboxes are users too (disabled accounts with a mailbox).
   const room = tenant.findRoom(key);
   if (room) {
-    return { status: 200, body: { '@odata.context': userContext(req.origin, select, '/$entity'), id: room.id, displayName: room.displayName,
-      mail: room.emailAddress, userPrincipalName: room.emailAddress, businessPhones: [], givenName: null, surname: null,
-      jobTitle: null, mobilePhone: null, officeLocation: null, preferredLanguage: null } };
+    return {
+      status: 200,
+      body: {
+        '@odata.context': userContext(req.origin, select, '/$entity'),
+        id: room.id,
+        displayName: room.displayName,
+        mail: room.emailAddress,
+        userPrincipalName: room.emailAddress,
+        businessPhones: [],
+        givenName: null,
+        surname: null,
+        jobTitle: null,
+        mobilePhone: null,
+        officeLocation: null,
+        preferredLanguage: null,
+      },
+    };
   }
-  return graphError(req, 404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+  return graphError(
+    req,
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 }
 
 function extensionProperties(req: SimRequest, tenant: Tenant): SimResponse {
@@ -79,10 +123,18 @@ function extensionProperties(req: SimRequest, tenant: Tenant): SimResponse {
     status: 200,
     body: {
       '@odata.context': `${req.origin}/v1.0/$metadata#Collection(microsoft.graph.extensionProperty)`,
-      value: [{
-        id: tenant.extensionAppId.split('').reverse().join(''), deletedDateTime: null, appDisplayName: 'Tenant Schema Extension App',
-        dataType: 'String', isMultiValued: false, isSyncedFromOnPremises: true, name, targetObjects: ['User'],
-      }],
+      value: [
+        {
+          id: tenant.extensionAppId.split('').reverse().join(''),
+          deletedDateTime: null,
+          appDisplayName: 'Tenant Schema Extension App',
+          dataType: 'String',
+          isMultiValued: false,
+          isSyncedFromOnPremises: true,
+          name,
+          targetObjects: ['User'],
+        },
+      ],
     },
   };
 }

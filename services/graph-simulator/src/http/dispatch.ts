@@ -18,7 +18,12 @@ export interface MailboxLimit {
   limit(): number;
 }
 
-export function createDispatch(router: Router, faults: Faults, counters: Counters, mailboxes?: MailboxLimit): (req: SimRequest) => Promise<SimResponse> {
+export function createDispatch(
+  router: Router,
+  faults: Faults,
+  counters: Counters,
+  mailboxes?: MailboxLimit,
+): (req: SimRequest) => Promise<SimResponse> {
   return async (req) => {
     const target: FaultTarget = /^\/v1\.0(\/|$)/i.test(req.path) ? 'graph' : 'login';
     const m = router.match(req.method, req.path);
@@ -39,10 +44,18 @@ export function createDispatch(router: Router, faults: Faults, counters: Counter
 }
 
 function mailboxConcurrency(req: SimRequest): SimResponse {
-  return graphError(req, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', { 'retry-after': '1' });
+  return graphError(req, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', {
+    'retry-after': '1',
+  });
 }
 
-async function run(req: SimRequest, target: FaultTarget, template: string, m: ReturnType<Router['match']>, faults: Faults): Promise<SimResponse> {
+async function run(
+  req: SimRequest,
+  target: FaultTarget,
+  template: string,
+  m: ReturnType<Router['match']>,
+  faults: Faults,
+): Promise<SimResponse> {
   if (target === 'login' && faults.loginHang) return { status: 0, hang: true };
   const delay = faults.latencyFor(target, req.path, template);
   if (delay > 0) await sleep(delay);
@@ -50,29 +63,63 @@ async function run(req: SimRequest, target: FaultTarget, template: string, m: Re
   if (fault) return faultResponse(req, target, fault.status, fault.retryAfterSeconds);
   if (!m) {
     return target === 'graph'
-      ? graphError(req, 400, 'BadRequest', `Resource not found for the segment '${req.path.split('/').filter(Boolean).pop() ?? ''}'.`)
+      ? graphError(
+          req,
+          400,
+          'BadRequest',
+          `Resource not found for the segment '${req.path.split('/').filter(Boolean).pop() ?? ''}'.`,
+        )
       : { status: 404, body: { error: 'not_found', error_description: `No login endpoint at ${req.path}` } };
   }
   if ('allowed' in m) {
-    return graphError(req, 405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed for this resource.`, { allow: m.allowed.join(', ') });
+    return graphError(
+      req,
+      405,
+      'Request_BadRequest',
+      `The HTTP method '${req.method}' is not allowed for this resource.`,
+      { allow: m.allowed.join(', ') },
+    );
   }
   req.params = m.params;
   try {
     return await m.handler(req);
   } catch (err) {
-    if (err instanceof SimulatorError) return graphError(req, err.status, err.status === 404 ? 'ResourceNotFound' : 'BadRequest', err.message);
+    if (err instanceof SimulatorError)
+      return graphError(req, err.status, err.status === 404 ? 'ResourceNotFound' : 'BadRequest', err.message);
     return graphError(req, 500, 'InternalServerError', `Simulator error: ${(err as Error).message}`);
   }
 }
 
-function faultResponse(req: SimRequest, target: FaultTarget, status: number, retryAfter: number | null | undefined): SimResponse {
-  const headers: Record<string, string> = retryAfter === null || retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
+function faultResponse(
+  req: SimRequest,
+  target: FaultTarget,
+  status: number,
+  retryAfter: number | null | undefined,
+): SimResponse {
+  const headers: Record<string, string> =
+    retryAfter === null || retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
   if (target === 'login') {
-    const r = oauthError(status, status === 429 ? 'temporarily_unavailable' : 'server_error', status === 429 ? 50196 : 90033,
-      status === 429 ? 'The server terminated an operation because it encountered a client request loop.' : 'A transient error has occurred. Please try again.');
+    const r = oauthError(
+      status,
+      status === 429 ? 'temporarily_unavailable' : 'server_error',
+      status === 429 ? 50196 : 90033,
+      status === 429
+        ? 'The server terminated an operation because it encountered a client request loop.'
+        : 'A transient error has occurred. Please try again.',
+    );
     return { ...r, headers: { ...r.headers, ...headers } };
   }
-  const code = status === 429 ? 'TooManyRequests' : status === 503 ? 'ServiceUnavailable' : status === 504 ? 'GatewayTimeout' : 'InternalServerError';
-  const message = status === 429 ? 'Too many requests. Please retry after the time in the Retry-After header.' : 'The service is temporarily unavailable.';
+  const code =
+    status === 429
+      ? 'TooManyRequests'
+      : status === 503
+        ? 'ServiceUnavailable'
+        : status === 504
+          ? 'GatewayTimeout'
+          : 'InternalServerError';
+  const message =
+    status === 429
+      ? 'Too many requests. Please retry after the time in the Retry-After header.'
+      : 'The service is temporarily unavailable.';
   return graphError(req, status, code, message, headers);
 }

@@ -31,7 +31,10 @@ export function graphError(
 export function oauthError(status: number, error: string, code: number, text: string): SimResponse {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
   return {
     status,
     headers: { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', 'x-ms-request-id': traceId },
@@ -50,8 +53,11 @@ export function oauthError(status: number, error: string, code: number, text: st
 export const badRequest = (req: SimRequest, message: string, code = 'BadRequest'): SimResponse =>
   graphError(req, 400, code, message);
 
-export const notFound = (req: SimRequest, message = 'Resource not found.', code = 'Request_ResourceNotFound'): SimResponse =>
-  graphError(req, 404, code, message);
+export const notFound = (
+  req: SimRequest,
+  message = 'Resource not found.',
+  code = 'Request_ResourceNotFound',
+): SimResponse => graphError(req, 404, code, message);
 
 export function parseJsonBody(req: SimRequest): Record<string, unknown> | null {
   if (!req.rawBody) return {};

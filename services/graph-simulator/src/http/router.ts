@@ -5,9 +5,19 @@
  */
 import type { Handler } from './types.js';
 
-interface Route { method: string; template: string; segments: string[]; literalCount: number; handler: Handler }
+interface Route {
+  method: string;
+  template: string;
+  segments: string[];
+  literalCount: number;
+  handler: Handler;
+}
 
-export interface RouteMatch { template: string; params: Record<string, string>; handler: Handler }
+export interface RouteMatch {
+  template: string;
+  params: Record<string, string>;
+  handler: Handler;
+}
 
 export class Router {
   private readonly routes: Route[] = [];
@@ -28,7 +38,10 @@ export class Router {
       if (route.segments.length !== parts.length) continue;
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
-      if (route.method !== method.toUpperCase()) { allowed.push(route.method); continue; }
+      if (route.method !== method.toUpperCase()) {
+        allowed.push(route.method);
+        continue;
+      }
       if (!best || route.literalCount > best.route.literalCount) best = { route, params };
     }
     if (best) return { template: best.route.template, params: best.params, handler: best.route.handler };
@@ -48,5 +61,9 @@ function matchSegments(segments: string[], parts: string[]): Record<string, stri
 }
 
 function safeDecode(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

@@ -15,7 +15,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) { reject(new Error('body too large')); req.destroy(); return; }
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -23,19 +27,35 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function write(res: ServerResponse, sim: SimResponse, graph: boolean, requestId: string, clientRequestId: string | undefined): void {
+function write(
+  res: ServerResponse,
+  sim: SimResponse,
+  graph: boolean,
+  requestId: string,
+  clientRequestId: string | undefined,
+): void {
   const headers: Record<string, string> = { ...(sim.headers ?? {}) };
   if (graph) {
     headers['request-id'] = requestId;
     headers['client-request-id'] = clientRequestId ?? requestId;
-    headers['x-ms-ags-diagnostic'] = JSON.stringify({ ServerInfo: { DataCenter: 'Simulator', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'SIM', ADSiteName: 'SIM' } });
+    headers['x-ms-ags-diagnostic'] = JSON.stringify({
+      ServerInfo: {
+        DataCenter: 'Simulator',
+        Slice: 'E',
+        Ring: '0',
+        ScaleUnit: '000',
+        RoleInstance: 'SIM',
+        ADSiteName: 'SIM',
+      },
+    });
     headers['strict-transport-security'] = 'max-age=31536000';
   }
   let payload = '';
   if (typeof sim.body === 'string') payload = sim.body;
   else if (sim.body !== undefined) {
     payload = JSON.stringify(sim.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = graph ? GRAPH_JSON : 'application/json; charset=utf-8';
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = graph ? GRAPH_JSON : 'application/json; charset=utf-8';
   }
   headers['content-length'] = String(Buffer.byteLength(payload));
   res.writeHead(sim.status, headers);
@@ -48,8 +68,9 @@ export function createHttpsServer(tls: { key: string; cert: string }, sink: Requ
       const requestId = randomUUID();
       const url = new URL(req.url ?? '/', 'https://sim');
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      let rawBody = '';
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      let rawBody: string;
       try {
         rawBody = await readBody(req);
       } catch {
@@ -57,8 +78,14 @@ export function createHttpsServer(tls: { key: string; cert: string }, sink: Requ
         return;
       }
       const sim: SimRequest = {
-        method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers, rawBody, params: {},
-        origin: `https://${headers.host ?? 'localhost'}`, requestId,
+        method: (req.method ?? 'GET').toUpperCase(),
+        path: url.pathname,
+        query: url.searchParams,
+        headers,
+        rawBody,
+        params: {},
+        origin: `https://${headers.host ?? 'localhost'}`,
+        requestId,
       };
       let out: SimResponse;
       try {

@@ -8,7 +8,12 @@ export class SigningKeys {
   private readonly cache = new Map<string, JWTPayload>();
   private foreign: Promise<KeyLike> | null = null;
 
-  private constructor(private readonly privateKey: KeyLike, private readonly publicKey: KeyLike, readonly kid: string, readonly jwk: JWK) {}
+  private constructor(
+    private readonly privateKey: KeyLike,
+    private readonly publicKey: KeyLike,
+    readonly kid: string,
+    readonly jwk: JWK,
+  ) {}
 
   static async create(): Promise<SigningKeys> {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });

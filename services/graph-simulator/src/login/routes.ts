@@ -13,6 +13,8 @@ export function addLoginRoutes(router: Router, ctx: SimContext): void {
   router.add('GET', '/{tenant}/oauth2/v2.0/authorize', (req) => authorizeEndpoint(ctx, req));
   router.add('GET', '/{tenant}/oauth2/v2.0/logout', (req): SimResponse => {
     const target = req.query.get('post_logout_redirect_uri');
-    return target ? { status: 302, headers: { location: target }, body: '' } : { status: 200, headers: { 'content-type': 'text/html' }, body: 'Signed out' };
+    return target
+      ? { status: 302, headers: { location: target }, body: '' }
+      : { status: 200, headers: { 'content-type': 'text/html' }, body: 'Signed out' };
   });
 }

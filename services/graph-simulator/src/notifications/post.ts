@@ -2,7 +2,13 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export interface PostResult { status: number | null; body: string; contentType: string; error?: string; durationMs: number }
+export interface PostResult {
+  status: number | null;
+  body: string;
+  contentType: string;
+  error?: string;
+  durationMs: number;
+}
 
 export class Poster {
   private readonly inflight = new Set<ClientRequest>();
@@ -20,14 +26,34 @@ export class Poster {
       };
       const u = new URL(url);
       const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(u, { method: 'POST', headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'user-agent': 'Microsoft-Graph-Simulator/1.0' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => finish({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), contentType: String(res.headers['content-type'] ?? '') }));
-        res.on('error', (e) => finish({ status: null, body: '', contentType: '', error: e.message }));
-      });
+      const req = send(
+        u,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': contentType,
+            'content-length': Buffer.byteLength(body),
+            'user-agent': 'Microsoft-Graph-Simulator/1.0',
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            finish({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              contentType: String(res.headers['content-type'] ?? ''),
+            }),
+          );
+          res.on('error', (e) => finish({ status: null, body: '', contentType: '', error: e.message }));
+        },
+      );
       this.inflight.add(req);
-      const timer = setTimeout(() => { finish({ status: null, body: '', contentType: '', error: `timed out after ${timeoutMs} ms` }); req.destroy(); }, timeoutMs);
+      const timer = setTimeout(() => {
+        finish({ status: null, body: '', contentType: '', error: `timed out after ${timeoutMs} ms` });
+        req.destroy();
+      }, timeoutMs);
       req.on('error', (e) => finish({ status: null, body: '', contentType: '', error: e.message }));
       req.end(body);
     });

@@ -12,10 +12,15 @@ export async function validateEndpoint(poster: Poster, url: string, timeoutMs: n
   u.searchParams.set('validationToken', token);
   const r = await poster.post(u.toString(), '', 'text/plain; charset=utf-8', timeoutMs);
   if (r.status === null) {
-    return r.error?.startsWith('timed out') ? 'Subscription validation request timed out.' : `Subscription validation request failed. ${r.error ?? ''}`.trim();
+    return r.error?.startsWith('timed out')
+      ? 'Subscription validation request timed out.'
+      : `Subscription validation request failed. ${r.error ?? ''}`.trim();
   }
-  if (r.status !== 200) return `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request. (got ${r.status})`;
-  if (!/^text\/plain/i.test(r.contentType)) return `Subscription validation request failed. Response must be text/plain (got '${r.contentType}').`;
-  if (r.body !== token) return 'Subscription validation request failed. Response must exactly match validationToken query parameter.';
+  if (r.status !== 200)
+    return `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request. (got ${r.status})`;
+  if (!/^text\/plain/i.test(r.contentType))
+    return `Subscription validation request failed. Response must be text/plain (got '${r.contentType}').`;
+  if (r.body !== token)
+    return 'Subscription validation request failed. Response must exactly match validationToken query parameter.';
   return null;
 }

@@ -41,7 +41,12 @@ export interface RoomRecord {
   removed: boolean;
 }
 
-export interface RoomListRecord { id: string; emailAddress: string; displayName: string; roomEmails: string[] }
+export interface RoomListRecord {
+  id: string;
+  emailAddress: string;
+  displayName: string;
+  roomEmails: string[];
+}
 
 export interface GroupRecord {
   id: string;
@@ -57,7 +62,12 @@ export interface GroupRecord {
   memberIds: string[];
 }
 
-export interface Attendee { name: string; address: string; type: 'required' | 'optional' | 'resource'; response: string }
+export interface Attendee {
+  name: string;
+  address: string;
+  type: 'required' | 'optional' | 'resource';
+  response: string;
+}
 
 export interface EventRecord {
   id: string;
@@ -87,7 +97,12 @@ export interface EventRecord {
   sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
 }
 
-export interface SecretRecord { keyId: string; value: string; hint: string; expiresAt: string }
+export interface SecretRecord {
+  keyId: string;
+  value: string;
+  hint: string;
+  expiresAt: string;
+}
 
 export interface AppRecord {
   appId: string;

@@ -7,7 +7,12 @@ import type { EventRecord, GroupRecord, RoomRecord, UserRecord } from './model.j
 import type { Tenant } from './tenant.js';
 
 export class SimulatorError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function mustUser(tenant: Tenant, idOrUpn: string): UserRecord {
@@ -23,12 +28,20 @@ function touch(user: UserRecord, seq: number, keys: string[]): void {
 }
 
 export function createUser(tenant: Tenant, props: Record<string, unknown>): UserRecord {
-  const upn = String(props.userPrincipalName ?? `${String(props.mailNickname ?? `user${tenant.users.length + 1}`)}@${tenant.domain}`).toLowerCase();
+  const upn = String(
+    props.userPrincipalName ?? `${String(props.mailNickname ?? `user${tenant.users.length + 1}`)}@${tenant.domain}`,
+  ).toLowerCase();
   if (tenant.usersByName.has(upn)) throw new SimulatorError(409, `userPrincipalName ${upn} already exists`);
   const id = typeof props.id === 'string' ? props.id : randomUUID();
   const full: Record<string, unknown> = {
-    accountEnabled: true, businessPhones: [], preferredLanguage: 'en-US', mail: upn,
-    createdDateTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), ...props, id, userPrincipalName: upn,
+    accountEnabled: true,
+    businessPhones: [],
+    preferredLanguage: 'en-US',
+    mail: upn,
+    createdDateTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ...props,
+    id,
+    userPrincipalName: upn,
   };
   full.displayName ??= upn.split('@')[0];
   const user: UserRecord = { id, props: full, state: 'active', index: tenant.users.length, lastSeq: 0, lifeSeq: 0 };
@@ -39,9 +52,16 @@ export function createUser(tenant: Tenant, props: Record<string, unknown>): User
   return user;
 }
 
-export function updateUser(tenant: Tenant, idOrUpn: string, patch: Record<string, unknown>, op = 'updated'): UserRecord {
+export function updateUser(
+  tenant: Tenant,
+  idOrUpn: string,
+  patch: Record<string, unknown>,
+  op = 'updated',
+): UserRecord {
   const user = mustUser(tenant, idOrUpn);
-  const changed = Object.keys(patch).filter((k) => k !== 'id' && JSON.stringify(user.props[k]) !== JSON.stringify(patch[k]));
+  const changed = Object.keys(patch).filter(
+    (k) => k !== 'id' && JSON.stringify(user.props[k]) !== JSON.stringify(patch[k]),
+  );
   for (const k of changed) {
     if (patch[k] === undefined) delete user.props[k];
     else user.props[k] = patch[k];
@@ -52,7 +72,8 @@ export function updateUser(tenant: Tenant, idOrUpn: string, patch: Record<string
   return user;
 }
 
-export const disableUser = (t: Tenant, id: string): UserRecord => updateUser(t, id, { accountEnabled: false }, 'disabled');
+export const disableUser = (t: Tenant, id: string): UserRecord =>
+  updateUser(t, id, { accountEnabled: false }, 'disabled');
 export const enableUser = (t: Tenant, id: string): UserRecord => updateUser(t, id, { accountEnabled: true }, 'enabled');
 
 export function softDeleteUser(tenant: Tenant, idOrUpn: string): UserRecord {
@@ -80,7 +101,8 @@ export function hardDeleteUser(tenant: Tenant, idOrUpn: string): UserRecord {
   user.state = 'hardDeleted';
   for (const key of ['userPrincipalName', 'mail']) {
     const v = user.props[key];
-    if (typeof v === 'string' && tenant.usersByName.get(v.toLowerCase()) === user) tenant.usersByName.delete(v.toLowerCase());
+    if (typeof v === 'string' && tenant.usersByName.get(v.toLowerCase()) === user)
+      tenant.usersByName.delete(v.toLowerCase());
   }
   for (const g of tenant.groups) g.memberIds = g.memberIds.filter((m) => m !== user.id);
   const e = tenant.record({ kind: 'user', op: 'hardDeleted', id: user.id, changeType: 'deleted' });
@@ -89,13 +111,22 @@ export function hardDeleteUser(tenant: Tenant, idOrUpn: string): UserRecord {
   return user;
 }
 
-export function addRoom(tenant: Tenant, input: Partial<RoomRecord> & { emailAddress: string; displayName?: string }): RoomRecord {
+export function addRoom(
+  tenant: Tenant,
+  input: Partial<RoomRecord> & { emailAddress: string; displayName?: string },
+): RoomRecord {
   if (tenant.roomsByEmail.get(input.emailAddress.toLowerCase())?.removed === false) {
     throw new SimulatorError(409, `room ${input.emailAddress} already exists`);
   }
   const room: RoomRecord = {
-    bookingType: 'standard', isWheelChairAccessible: false, tags: [], hiddenFromGal: false, ...input,
-    id: input.id ?? randomUUID(), displayName: input.displayName ?? input.emailAddress.split('@')[0]!, removed: false,
+    bookingType: 'standard',
+    isWheelChairAccessible: false,
+    tags: [],
+    hiddenFromGal: false,
+    ...input,
+    id: input.id ?? randomUUID(),
+    displayName: input.displayName ?? input.emailAddress.split('@')[0]!,
+    removed: false,
   };
   tenant.addRoom(room);
   tenant.record({ kind: 'room', op: 'created', id: room.id, changeType: 'created' });
@@ -139,14 +170,28 @@ export function bookEvent(tenant: Tenant, roomIdOrEmail: string, input: BookingI
   const room = tenant.findRoom(roomIdOrEmail);
   if (!room) throw new SimulatorError(404, `room ${roomIdOrEmail} not found`);
   const now = new Date().toISOString();
-  const organizer = { name: input.organizer?.name ?? input.organizer?.address ?? `Organizer`, address: input.organizer?.address ?? `organizer@${tenant.domain}` };
+  const organizer = {
+    name: input.organizer?.name ?? input.organizer?.address ?? `Organizer`,
+    address: input.organizer?.address ?? `organizer@${tenant.domain}`,
+  };
   const ev: EventRecord = {
-    id: `AAMkA${randomBytes(48).toString('base64url')}`, roomId: room.id, subject: input.subject ?? 'Meeting',
-    start: isoOrThrow(input.start, 'start'), end: isoOrThrow(input.end, 'end'), organizer,
+    id: `AAMkA${randomBytes(48).toString('base64url')}`,
+    roomId: room.id,
+    subject: input.subject ?? 'Meeting',
+    start: isoOrThrow(input.start, 'start'),
+    end: isoOrThrow(input.end, 'end'),
+    organizer,
     attendees: [{ name: room.displayName, address: room.emailAddress, type: 'resource', response: 'accepted' }],
-    roomResponse: 'accepted', isCancelled: false, deleted: false, createdDateTime: now, lastModifiedDateTime: now,
-    changeKey: randomBytes(12).toString('base64url'), iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(16).toString('hex').toUpperCase()}`,
-    ...(input.body ? { body: input.body } : {}), ...(input.sensitivity ? { sensitivity: input.sensitivity } : {}), lastSeq: 0,
+    roomResponse: 'accepted',
+    isCancelled: false,
+    deleted: false,
+    createdDateTime: now,
+    lastModifiedDateTime: now,
+    changeKey: randomBytes(12).toString('base64url'),
+    iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(16).toString('hex').toUpperCase()}`,
+    ...(input.body ? { body: input.body } : {}),
+    ...(input.sensitivity ? { sensitivity: input.sensitivity } : {}),
+    lastSeq: 0,
   };
   if (ev.end <= ev.start) throw new SimulatorError(400, 'end must be after start');
   tenant.addEvent(ev);
@@ -191,15 +236,22 @@ export function declineEvent(tenant: Tenant, id: string, comment: string): Event
   ev.roomResponse = 'declined';
   ev.responseTime = new Date().toISOString();
   ev.declineComment = comment;
-  for (const a of ev.attendees) if (a.type === 'resource' && tenant.roomsById.get(ev.roomId)?.emailAddress === a.address) a.response = 'declined';
+  for (const a of ev.attendees)
+    if (a.type === 'resource' && tenant.roomsById.get(ev.roomId)?.emailAddress === a.address) a.response = 'declined';
   return changed(tenant, ev, 'declined', 'updated');
 }
 
 export function createGroup(tenant: Tenant, input: Partial<GroupRecord> & { displayName: string }): GroupRecord {
   const nick = input.mailNickname ?? input.displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const group: GroupRecord = {
-    securityEnabled: true, mailEnabled: false, groupTypes: [], memberIds: [], createdDateTime: new Date().toISOString(),
-    ...input, id: input.id ?? randomUUID(), mailNickname: nick,
+    securityEnabled: true,
+    mailEnabled: false,
+    groupTypes: [],
+    memberIds: [],
+    createdDateTime: new Date().toISOString(),
+    ...input,
+    id: input.id ?? randomUUID(),
+    mailNickname: nick,
   };
   tenant.addGroup(group);
   tenant.record({ kind: 'group', op: 'created', id: group.id, changeType: 'created' });

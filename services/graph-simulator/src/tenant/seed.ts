@@ -3,7 +3,7 @@
  * groups and apps (event times are relative to the current UTC day so calendar windows work).
  */
 import { createHash } from 'node:crypto';
-import type { AppRecord, Cloud, EventRecord, GroupRecord, RoomRecord, UserRecord } from './model.js';
+import type { AppRecord, Cloud, EventRecord, GroupRecord, RoomRecord } from './model.js';
 import { createRng, pick, rngUuid, type Rng } from './random.js';
 import { bookSeries } from './series.js';
 import { Tenant } from './tenant.js';
@@ -43,17 +43,70 @@ export interface SeedSpec {
 
 export const DEFAULT_PERMISSIONS = ['Calendars.ReadWrite', 'Group.Read.All', 'Place.Read.All', 'User.Read.All'];
 
-const FIRST = ['Ada', 'Ben', 'Chen', 'Dana', 'Eli', 'Fatima', 'Gao', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lena', 'Mei',
-  'Nils', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Victor', 'Wei', 'Xenia', 'Yusuf', 'Zoe'];
-const LAST = ['Adams', 'Brown', 'Chan', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Huang', 'Ito', 'Jones', 'Kim',
-  'Li', 'Martin', 'Nguyen', 'Okafor', 'Patel', 'Quist', 'Rossi', 'Smith', 'Tanaka', 'Usman', 'Wang', 'Zhang'];
+const FIRST = [
+  'Ada',
+  'Ben',
+  'Chen',
+  'Dana',
+  'Eli',
+  'Fatima',
+  'Gao',
+  'Hana',
+  'Ivan',
+  'Jun',
+  'Kofi',
+  'Lena',
+  'Mei',
+  'Nils',
+  'Olga',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wei',
+  'Xenia',
+  'Yusuf',
+  'Zoe',
+];
+const LAST = [
+  'Adams',
+  'Brown',
+  'Chan',
+  'Diaz',
+  'Evans',
+  'Fischer',
+  'Garcia',
+  'Huang',
+  'Ito',
+  'Jones',
+  'Kim',
+  'Li',
+  'Martin',
+  'Nguyen',
+  'Okafor',
+  'Patel',
+  'Quist',
+  'Rossi',
+  'Smith',
+  'Tanaka',
+  'Usman',
+  'Wang',
+  'Zhang',
+];
 const DEPTS = ['Engineering', 'Sales', 'Finance', 'Operations', 'Legal', 'Marketing', 'Support', 'HR'];
 const TITLES = ['Engineer', 'Manager', 'Analyst', 'Designer', 'Consultant', 'Director', 'Specialist'];
 const BUILDINGS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 
 /** Deterministic secret-looking string (Entra secrets are ~40 chars with a `~`). */
 export function derivedSecret(seed: number, label: string): string {
-  return createHash('sha256').update(`${seed}:${label}`).digest('base64url').slice(0, 34).replace(/^(.{3})/, '$1~');
+  return createHash('sha256')
+    .update(`${seed}:${label}`)
+    .digest('base64url')
+    .slice(0, 34)
+    .replace(/^(.{3})/, '$1~');
 }
 
 export function seedTenant(spec: SeedSpec, defaultCloud: Cloud): Tenant {
@@ -61,8 +114,13 @@ export function seedTenant(spec: SeedSpec, defaultCloud: Cloud): Tenant {
   const rng = createRng(seed);
   const tenantId = spec.tenantId ?? rngUuid(rng);
   const short = tenantId.slice(0, 6);
-  const tenant = new Tenant(tenantId, spec.cloud ?? defaultCloud, spec.displayName ?? `Contoso ${short}`,
-    `contoso${short}.onmicrosoft.com`, rngUuid(createRng(seed ^ 0x5eed)));
+  const tenant = new Tenant(
+    tenantId,
+    spec.cloud ?? defaultCloud,
+    spec.displayName ?? `Contoso ${short}`,
+    `contoso${short}.onmicrosoft.com`,
+    rngUuid(createRng(seed ^ 0x5eed)),
+  );
   seedApp(tenant, spec.app ?? {}, seed);
   seedUsers(tenant, spec, createRng(seed + 1));
   seedRooms(tenant, spec, createRng(seed + 2));
@@ -77,8 +135,14 @@ export function buildApp(spec: SeedAppSpec, seed: number, rng: Rng): AppRecord {
   return {
     appId: spec.appId ?? rngUuid(rng),
     displayName: spec.displayName ?? 'ONES M365 connector',
-    secrets: [{ keyId: rngUuid(rng), value, hint: value.slice(0, 3),
-      expiresAt: spec.secretExpiresAt ?? new Date(Date.now() + 2 * 365 * 86_400_000).toISOString() }],
+    secrets: [
+      {
+        keyId: rngUuid(rng),
+        value,
+        hint: value.slice(0, 3),
+        expiresAt: spec.secretExpiresAt ?? new Date(Date.now() + 2 * 365 * 86_400_000).toISOString(),
+      },
+    ],
     permissions: new Set(spec.permissions ?? DEFAULT_PERMISSIONS),
     redirectUris: spec.redirectUris ?? ['http://127.0.0.1/auth/callback', 'http://localhost/auth/callback'],
     servicePrincipalId: rngUuid(rng),
@@ -129,8 +193,10 @@ function seedRooms(tenant: Tenant, spec: SeedSpec, rng: Rng): void {
   const hiddenShare = spec.hiddenRoomShare ?? 0.05;
   const listCount = Math.max(count ? 1 : 0, spec.roomLists ?? Math.min(BUILDINGS.length, Math.ceil(count / 20)));
   const lists = Array.from({ length: listCount }, (_, i) => ({
-    id: rngUuid(rng), displayName: `Building ${BUILDINGS[i % BUILDINGS.length]}${i >= BUILDINGS.length ? i : ''} rooms`,
-    emailAddress: `roomlist-${i + 1}@${tenant.domain}`, roomEmails: [] as string[],
+    id: rngUuid(rng),
+    displayName: `Building ${BUILDINGS[i % BUILDINGS.length]}${i >= BUILDINGS.length ? i : ''} rooms`,
+    emailAddress: `roomlist-${i + 1}@${tenant.domain}`,
+    roomEmails: [] as string[],
   }));
   tenant.roomLists.push(...lists);
   for (let i = 0; i < count; i++) {
@@ -142,7 +208,9 @@ function seedRooms(tenant: Tenant, spec: SeedSpec, rng: Rng): void {
       emailAddress: `room-${i + 1}@${tenant.domain}`,
       displayName: `${building} ${floor}.${String(i + 1).padStart(3, '0')}`,
       capacity: pick(rng, [2, 4, 6, 8, 10, 12, 16, 20, 40]),
-      building, floorNumber: floor, floorLabel: `Floor ${floor}`,
+      building,
+      floorNumber: floor,
+      floorLabel: `Floor ${floor}`,
       bookingType: rng() < 0.05 ? 'reserved' : 'standard',
       isWheelChairAccessible: rng() < 0.5,
       tags: rng() < 0.3 ? ['video'] : [],
@@ -168,10 +236,16 @@ function seedGroups(tenant: Tenant, spec: SeedSpec, rng: Rng): void {
       for (let k = 0; k < size; k++) memberIds.push(users[(start + k * 7) % users.length]!.id);
     }
     const group: GroupRecord = {
-      id: rngUuid(rng), displayName: `${pick(rng, DEPTS)} team ${g + 1}`, mailNickname: `team${g + 1}`,
-      mail: `team${g + 1}@${tenant.domain}`, description: `Seeded group ${g + 1}`,
-      securityEnabled: true, mailEnabled: g % 2 === 0, groupTypes: g % 3 === 0 ? ['Unified'] : [],
-      createdDateTime: '2021-01-04T00:00:00Z', memberIds: [...new Set(memberIds)],
+      id: rngUuid(rng),
+      displayName: `${pick(rng, DEPTS)} team ${g + 1}`,
+      mailNickname: `team${g + 1}`,
+      mail: `team${g + 1}@${tenant.domain}`,
+      description: `Seeded group ${g + 1}`,
+      securityEnabled: true,
+      mailEnabled: g % 2 === 0,
+      groupTypes: g % 3 === 0 ? ['Unified'] : [],
+      createdDateTime: '2021-01-04T00:00:00Z',
+      memberIds: [...new Set(memberIds)],
     };
     // Every third group (after the first) nests the previous one: chains exercise transitiveMembers.
     const prev = tenant.groups[g - 1];
@@ -188,13 +262,23 @@ function seedEvents(tenant: Tenant, spec: SeedSpec, rng: Rng): void {
       const organizer = tenant.users.length ? pick(rng, tenant.users) : undefined;
       const start = day + Math.floor(rng() * 14) * 86_400_000 + (8 + Math.floor(rng() * 9)) * 3_600_000;
       const ev: EventRecord = {
-        id: eventId(rng), roomId: room.id, subject: `Meeting ${k + 1} in ${room.displayName}`,
-        start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(),
-        organizer: { name: String(organizer?.props.displayName ?? 'Organizer'), address: String(organizer?.props.mail ?? `organizer@${tenant.domain}`) },
+        id: eventId(rng),
+        roomId: room.id,
+        subject: `Meeting ${k + 1} in ${room.displayName}`,
+        start: new Date(start).toISOString(),
+        end: new Date(start + 3_600_000).toISOString(),
+        organizer: {
+          name: String(organizer?.props.displayName ?? 'Organizer'),
+          address: String(organizer?.props.mail ?? `organizer@${tenant.domain}`),
+        },
         attendees: [{ name: room.displayName, address: room.emailAddress, type: 'resource', response: 'accepted' }],
-        roomResponse: 'accepted', isCancelled: false, deleted: false,
-        createdDateTime: new Date(day - 86_400_000).toISOString(), lastModifiedDateTime: new Date(day - 86_400_000).toISOString(),
-        changeKey: rngUuid(rng).replace(/-/g, '').slice(0, 20), iCalUId: `040000008200E00074C5B7101A82E008${rngUuid(rng).replace(/-/g, '').toUpperCase()}`,
+        roomResponse: 'accepted',
+        isCancelled: false,
+        deleted: false,
+        createdDateTime: new Date(day - 86_400_000).toISOString(),
+        lastModifiedDateTime: new Date(day - 86_400_000).toISOString(),
+        changeKey: rngUuid(rng).replace(/-/g, '').slice(0, 20),
+        iCalUId: `040000008200E00074C5B7101A82E008${rngUuid(rng).replace(/-/g, '').toUpperCase()}`,
         lastSeq: 0,
       };
       tenant.addEvent(ev);
@@ -207,7 +291,12 @@ function seedSeries(tenant: Tenant, perRoom: number): void {
   for (const room of tenant.rooms) {
     for (let k = 0; k < perRoom; k++) {
       const start = tomorrow + (9 + k) * 3_600_000;
-      bookSeries(tenant, room.id, { subject: `Daily sync ${k + 1}`, start: new Date(start).toISOString(), end: new Date(start + 1_800_000).toISOString(), count: 10 });
+      bookSeries(tenant, room.id, {
+        subject: `Daily sync ${k + 1}`,
+        start: new Date(start).toISOString(),
+        end: new Date(start + 1_800_000).toISOString(),
+        count: 10,
+      });
     }
   }
 }

@@ -16,10 +16,16 @@ export interface SeriesInput extends BookingInput {
 
 const DAY_MS = 86_400_000;
 
-export function bookSeries(tenant: Tenant, roomIdOrEmail: string, input: SeriesInput): { master: EventRecord; occurrences: EventRecord[] } {
-  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 500) throw new SimulatorError(400, 'count must be an integer from 1 to 500');
+export function bookSeries(
+  tenant: Tenant,
+  roomIdOrEmail: string,
+  input: SeriesInput,
+): { master: EventRecord; occurrences: EventRecord[] } {
+  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 500)
+    throw new SimulatorError(400, 'count must be an integer from 1 to 500');
   const interval = input.intervalDays ?? 1;
-  if (!Number.isInteger(interval) || interval < 1) throw new SimulatorError(400, 'intervalDays must be a positive integer');
+  if (!Number.isInteger(interval) || interval < 1)
+    throw new SimulatorError(400, 'intervalDays must be a positive integer');
   const master = bookEvent(tenant, roomIdOrEmail, input);
   master.type = 'seriesMaster';
   const iCalUId = master.iCalUId;

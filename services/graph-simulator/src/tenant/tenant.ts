@@ -4,7 +4,14 @@
  * notifications are computed from. Every change gets the next sequence number.
  */
 import type {
-  AppRecord, ChangeEntry, Cloud, EventRecord, GroupRecord, RoomListRecord, RoomRecord, UserRecord,
+  AppRecord,
+  ChangeEntry,
+  Cloud,
+  EventRecord,
+  GroupRecord,
+  RoomListRecord,
+  RoomRecord,
+  UserRecord,
 } from './model.js';
 
 export type ChangeListener = (tenant: Tenant, change: ChangeEntry) => void;
@@ -95,25 +102,42 @@ export class Tenant {
 
   addEvent(ev: EventRecord): void {
     let cal = this.calendars.get(ev.roomId);
-    if (!cal) { cal = []; this.calendars.set(ev.roomId, cal); }
+    if (!cal) {
+      cal = [];
+      this.calendars.set(ev.roomId, cal);
+    }
     cal.push(ev);
     this.eventsById.set(ev.id, ev);
   }
 
   /** Counts for the control API's state summary. */
   summary(): Record<string, unknown> {
-    let active = 0, disabled = 0, softDeleted = 0, hardDeleted = 0, events = 0;
+    let active = 0,
+      disabled = 0,
+      softDeleted = 0,
+      hardDeleted = 0,
+      events = 0;
     for (const u of this.users) {
       if (u.state === 'softDeleted') softDeleted++;
       else if (u.state === 'hardDeleted') hardDeleted++;
-      else { active++; if (u.props.accountEnabled === false) disabled++; }
+      else {
+        active++;
+        if (u.props.accountEnabled === false) disabled++;
+      }
     }
     for (const cal of this.calendars.values()) for (const e of cal) if (!e.deleted) events++;
     return {
-      tenantId: this.id, cloud: this.cloud, displayName: this.displayName, domain: this.domain,
+      tenantId: this.id,
+      cloud: this.cloud,
+      displayName: this.displayName,
+      domain: this.domain,
       users: { active, disabled, softDeleted, hardDeleted },
-      rooms: this.rooms.filter((r) => !r.removed).length, roomLists: this.roomLists.length,
-      groups: this.groups.length, events, apps: [...this.apps.keys()], seq: this.seq,
+      rooms: this.rooms.filter((r) => !r.removed).length,
+      roomLists: this.roomLists.length,
+      groups: this.groups.length,
+      events,
+      apps: [...this.apps.keys()],
+      seq: this.seq,
       pagerExtension: this.pagerExtension,
     };
   }

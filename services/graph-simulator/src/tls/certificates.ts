@@ -25,7 +25,10 @@ export interface TlsMaterial {
 }
 
 function toPem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -35,7 +38,11 @@ function fromPem(pem: string): ArrayBuffer {
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
 }
 
-interface Ca { cert: x509.X509Certificate; key: CryptoKey; pem: string }
+interface Ca {
+  cert: x509.X509Certificate;
+  key: CryptoKey;
+  pem: string;
+}
 
 async function loadCa(dir: string): Promise<Ca | null> {
   try {
@@ -51,7 +58,7 @@ async function loadCa(dir: string): Promise<Ca | null> {
 }
 
 async function createCa(dir: string): Promise<Ca> {
-  const keys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await crypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=ones-m365 Graph simulator CA',
@@ -76,7 +83,7 @@ async function createCa(dir: string): Promise<Ca> {
 /** Loads the CA from dataDir or creates it there, then issues a fresh loopback leaf certificate. */
 export async function prepareTls(dataDir: string, extraHosts: string[] = []): Promise<TlsMaterial> {
   const ca = (await loadCa(dataDir)) ?? (await createCa(dataDir));
-  const leafKeys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const leafKeys = await crypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const names: x509.JsonGeneralName[] = [
     { type: 'dns', value: 'localhost' },
     { type: 'ip', value: '127.0.0.1' },

@@ -33,7 +33,20 @@ export function calendarSyncJob(deps: CalendarSyncDeps): JobHandler<'calendar.sy
       const req = { integrationId: payload.integrationId, stream, mode: payload.mode, trigger: payload.trigger };
       return await runSyncJob(deps, ctx, req, async ({ conn, run, lock, graphRequests }) => {
         const fullToken = await deps.coordination.pendingFull(req);
-        const env = { store: deps, graph: deps.graph, conn, ctx, run, lock, room, stream, windowDays: deps.calendar.windowDays, pageSize: deps.calendar.pageSize, now: deps.now ?? (() => new Date()), graphRequests };
+        const env = {
+          store: deps,
+          graph: deps.graph,
+          conn,
+          ctx,
+          run,
+          lock,
+          room,
+          stream,
+          windowDays: deps.calendar.windowDays,
+          pageSize: deps.calendar.pageSize,
+          now: deps.now ?? (() => new Date()),
+          graphRequests,
+        };
         run.mode = await runCalendarRound(env, payload.mode === 'full' || fullToken !== null);
         if (run.mode === 'full' && fullToken !== null) await deps.coordination.clearFull(req, fullToken);
         return { status: 'succeeded' };

@@ -1,5 +1,9 @@
-import { IntegrationRepository, SyncRunRepository } from '@ones-m365/shared/db';
+import type { Repositories } from '@ones-m365/shared/db';
+import type { SecretBox } from '@ones-m365/shared/crypto';
+import type { GraphClient } from '@ones-m365/shared/graph';
+import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { JOB_NAMES } from '@ones-m365/shared/queue';
+import type { Coordination } from '@ones-m365/shared/sync';
 import { buildRegistry, type JobRegistry } from './job-handler.js';
 import { pruneSyncRunsJob } from './prune-sync-runs.job.js';
 import { roomsSyncJob } from './rooms-sync.job.js';
@@ -9,18 +13,52 @@ import { subscriptionsLifecycleJob } from './subscriptions-lifecycle.job.js';
 import { subscriptionsPollJob } from './subscriptions-poll.job.js';
 import { subscriptionsReconcileJob } from './subscriptions-reconcile.job.js';
 import { subscriptionsRenewDueJob } from './subscriptions-renew-due.job.js';
+import { subscriptionsRenewJob } from './subscriptions-renew.job.js';
 import { usersSyncJob } from './users-sync.job.js';
-import type { SyncJobDeps } from '../sync/sync-job-runner.js';
 
-/** What the jobs need: the database, the worker's Redis, Graph and the secret box. */
-export type WorkerDeps = SyncJobDeps & SubscriptionJobDeps;
+/** What the jobs need: the repositories (built once), coordination, Graph and the secret box. */
+export type WorkerDeps = Omit<SubscriptionJobDeps, 'integrations' | 'subscriptions' | 'rooms'> & {
+  repositories: Repositories;
+  coordination: Coordination;
+  graph: GraphClient;
+  secretBox: SecretBox;
+  /** Lease of the stream locks; renewed every third of it. */
+  lockLeaseMs: number;
+  /** Counts finished runs by stream kind and status for /metrics. */
+  operations?: Pick<OperationsRecorder, 'syncRunFinished'>;
+};
 
 /** Every job handler, one file each. `buildRegistry` refuses to start on a gap or a double. */
 export function createRegistry(deps: WorkerDeps): JobRegistry {
-  const syncRuns = new SyncRunRepository(deps.db);
-  return buildRegistry([pruneSyncRunsJob({ syncRuns }), secretExpiryCheckJob({ integrations: new IntegrationRepository(deps.db) }), roomsSyncJob(deps), usersSyncJob(deps),
-    subscriptionsReconcileJob(deps), subscriptionsRenewDueJob(deps), subscriptionsLifecycleJob(deps), subscriptionsPollJob(deps),
-  ], JOB_NAMES);
+  const { repositories, ...services } = deps;
+  const sync = {
+    ...repositories,
+    coordination: deps.coordination,
+    graph: deps.graph,
+    secretBox: deps.secretBox,
+    lockLeaseMs: deps.lockLeaseMs,
+    ...(deps.operations ? { operations: deps.operations } : {}),
+  };
+  const subs: SubscriptionJobDeps = {
+    ...services,
+    integrations: repositories.integrations,
+    subscriptions: repositories.subscriptions,
+    rooms: repositories.rooms,
+  };
+  return buildRegistry(
+    [
+      pruneSyncRunsJob({ syncRuns: repositories.syncRuns }),
+      secretExpiryCheckJob({ integrations: repositories.integrations }),
+      roomsSyncJob(sync),
+      usersSyncJob(sync),
+      subscriptionsReconcileJob(subs),
+      subscriptionsRenewDueJob(subs),
+      subscriptionsRenewJob(subs),
+      subscriptionsLifecycleJob(subs),
+      subscriptionsPollJob(subs),
+    ],
+    JOB_NAMES,
+  );
 }
 
 export type { JobContext, JobHandler, JobRegistry } from './job-handler.js';

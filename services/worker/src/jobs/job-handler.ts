@@ -1,20 +1,8 @@
-import type { Logger } from '@ones-m365/shared/logging';
 import type { JobName, JobPayloads } from '@ones-m365/shared/queue';
+import type { RunContext } from '../sync/runner/run-context.js';
 
-export interface JobContext {
-  jobId: string;
-  attemptsMade: number;
-  logger: Logger;
-  /** The job's `attempts` option: the attempt numbered `maxAttempts` is the last. */
-  maxAttempts: number;
-  /** Reported to Bull Board and `GET /jobs/{id}`. */
-  progress(value: number | Record<string, unknown>): Promise<void>;
-  /**
-   * Puts the job back as delayed until `untilMs` (epoch ms) without using an attempt, freeing
-   * the worker slot meanwhile (a throttled integration must not stall the others). Never returns.
-   */
-  delay(untilMs: number): Promise<never>;
-}
+/** What a job handler gets from the worker: what a sync run needs is all there is. */
+export type JobContext = RunContext;
 
 export interface JobHandler<N extends JobName = JobName> {
   name: N;

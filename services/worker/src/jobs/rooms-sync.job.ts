@@ -1,9 +1,18 @@
-import { RoomRepository, type RoomRow } from '@ones-m365/shared/db';
-import { readRoomSettings } from '@ones-m365/shared/integrations';
-import { prefetchPages } from '../sync/prefetch.js';
-import { roomChanged, roomSelector, toRoomRow } from '../sync/room-mapping.js';
-import { addWarnings, LockLostError, runSyncJob, type SyncJobDeps } from '../sync/sync-job-runner.js';
+import type { RoomRepository } from '@ones-m365/shared/db';
+import type { GraphClient } from '@ones-m365/shared/graph';
+import { readRoomSettings, type RoomSettings } from '@ones-m365/shared/integrations';
+import { roomSelector } from '../sync/rooms/room-mapping.js';
+import { roomCounts, roomsPageRows } from '../sync/rooms/rooms-page.js';
+import { assertLockHeld } from '../sync/runner/lock-lost-error.js';
+import { prefetchPages } from '../sync/runner/prefetch.js';
+import { runSyncJob, type SyncRunnerDeps } from '../sync/runner/run-sync-job.js';
+import { addWarnings } from '../sync/runner/run-warnings.js';
 import type { JobHandler } from './job-handler.js';
+
+export interface RoomsSyncDeps extends SyncRunnerDeps {
+  rooms: Pick<RoomRepository, 'byEmails' | 'upsertBatch' | 'deactivateAllExcept'>;
+  graph: Pick<GraphClient, 'listRoomsPage'>;
+}
 
 /**
  * Rooms: walk every page of the Places API (nextLink, else $top/$skip: the graph client decides),
@@ -11,51 +20,64 @@ import type { JobHandler } from './job-handler.js';
  * walk mark the rooms not seen, or no longer selected, inactive (never deleted: bookings refer to
  * them). Re-running is harmless, so a retry simply walks again.
  */
-export function roomsSyncJob(deps: SyncJobDeps): JobHandler<'rooms.sync'> {
+export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
   return {
     name: 'rooms.sync',
     async handle(payload, ctx) {
-      return await runSyncJob(deps, ctx, { ...payload, stream: 'rooms', mode: 'full' }, async ({ integration, conn, run, lock, graphRequests }) => {
-        const selected = roomSelector(readRoomSettings(integration.roomSettings));
-        const rooms = new RoomRepository(deps.db);
-        const kept = new Set<string>();
-        let pages = 0;
-        let skipped = 0;
-        await prefetchPages(
-          (cursor?: string) => deps.graph.listRoomsPage(conn, cursor),
-          (page) => page.nextCursor,
-          async (page) => {
-            const rows: RoomRow[] = [];
-            for (const room of page.rooms) {
-              const row = toRoomRow(room, integration.id);
-              if (!row) skipped++;
-              else if (selected(row.email) && !kept.has(row.email)) rows.push(row);
-            }
-            const stored = new Map((await rooms.byEmails(integration.id, rows.map((r) => r.email))).map((r) => [r.email, r]));
-            for (const row of rows) {
-              const before = stored.get(row.email);
-              if (!before) run.created++;
-              else if (roomChanged(before, row)) run.updated++;
-              else run.unchanged++;
-              kept.add(row.email);
-            }
-            if (lock.lost) throw new LockLostError();
-            await rooms.upsertBatch(rows);
-            pages++;
-            await ctx.progress({ stream: 'rooms', pages, kept: kept.size, requests: graphRequests() });
-            return 'continue';
-          },
-        );
-        const settings = readRoomSettings(integration.roomSettings);
-        if (settings.mode === 'selected') {
-          const missing = (settings.roomEmails ?? []).filter((e) => !kept.has(e.toLowerCase()));
-          if (missing.length) addWarnings(run, [`${missing.length} selected room(s) not found in the tenant: ${missing.slice(0, 20).join(', ')}`]);
-        }
-        if (skipped) addWarnings(run, [`${skipped} room(s) without an email address ignored`]);
-        if (lock.lost) throw new LockLostError();
-        run.deactivated += await rooms.deactivateAllExcept(integration.id, [...kept]);
-        return { status: 'succeeded' };
-      });
+      return await runSyncJob(
+        deps,
+        ctx,
+        { ...payload, stream: 'rooms', mode: 'full' },
+        async ({ integration, conn, run, lock, graphRequests }) => {
+          const settings = readRoomSettings(integration.roomSettings);
+          const selected = roomSelector(settings);
+          const kept = new Set<string>();
+          let pages = 0;
+          let skipped = 0;
+          await prefetchPages(
+            (cursor?: string) => deps.graph.listRoomsPage(conn, cursor),
+            (page) => page.nextCursor,
+            async (page) => {
+              const { rows, skipped: without } = roomsPageRows(page.rooms, integration.id, selected, kept);
+              skipped += without;
+              const counts = roomCounts(
+                rows,
+                await deps.rooms.byEmails(
+                  integration.id,
+                  rows.map((r) => r.email),
+                ),
+              );
+              Object.assign(run, {
+                created: run.created + counts.created,
+                updated: run.updated + counts.updated,
+                unchanged: run.unchanged + counts.unchanged,
+              });
+              for (const row of rows) kept.add(row.email);
+              assertLockHeld(lock);
+              await deps.rooms.upsertBatch(rows);
+              pages++;
+              await ctx.progress({ stream: 'rooms', pages, kept: kept.size, requests: graphRequests() });
+              return 'continue';
+            },
+          );
+          addWarnings(run, walkWarnings(settings, kept, skipped));
+          assertLockHeld(lock);
+          run.deactivated += await deps.rooms.deactivateAllExcept(integration.id, [...kept]);
+          return { status: 'succeeded' };
+        },
+      );
     },
   };
+}
+
+/** What a complete walk has to say: selected rooms the tenant lacks, rooms without an email. */
+export function walkWarnings(settings: RoomSettings, kept: ReadonlySet<string>, skipped: number): string[] {
+  const warnings: string[] = [];
+  if (settings.mode === 'selected') {
+    const missing = (settings.roomEmails ?? []).filter((e) => !kept.has(e.toLowerCase()));
+    if (missing.length)
+      warnings.push(`${missing.length} selected room(s) not found in the tenant: ${missing.slice(0, 20).join(', ')}`);
+  }
+  if (skipped) warnings.push(`${skipped} room(s) without an email address ignored`);
+  return warnings;
 }

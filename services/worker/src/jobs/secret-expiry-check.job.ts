@@ -6,7 +6,10 @@ import type { JobHandler } from './job-handler.js';
  * Scheduled once a day: one warning log line per integration whose client secret expires within
  * 30 days (or has expired), so log-based alerting sees it weeks ahead, as health and /metrics do.
  */
-export function secretExpiryCheckJob(deps: { integrations: Pick<IntegrationRepository, 'list'>; now?: () => Date }): JobHandler<'maintenance.secret-expiry-check'> {
+export function secretExpiryCheckJob(deps: {
+  integrations: Pick<IntegrationRepository, 'list'>;
+  now?: () => Date;
+}): JobHandler<'maintenance.secret-expiry-check'> {
   const now = deps.now ?? (() => new Date());
   return {
     name: 'maintenance.secret-expiry-check',
@@ -17,7 +20,10 @@ export function secretExpiryCheckJob(deps: { integrations: Pick<IntegrationRepos
         if (level === 'ok' || level === 'unknown') continue;
         warned++;
         ctx.logger.warn(level === 'expired' ? 'client secret expired' : 'client secret expires soon', {
-          integrationId: integration.id, name: integration.name, expiresAt: integration.clientSecretExpiresAt!.toISOString(), daysLeft,
+          integrationId: integration.id,
+          name: integration.name,
+          expiresAt: integration.clientSecretExpiresAt!.toISOString(),
+          daysLeft,
         });
       }
       return { warned };

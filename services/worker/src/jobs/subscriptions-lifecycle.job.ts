@@ -1,5 +1,5 @@
-import { GraphSubscriptionRepository } from '@ones-m365/shared/db';
-import { publishSubscriptionsChanged, requestReconcile, requestStreamDelta } from '@ones-m365/shared/subscriptions';
+import { requestReconcile } from '@ones-m365/shared/subscriptions';
+import { isSyncedStream, requestSync } from '@ones-m365/shared/sync';
 import type { JobHandler } from './job-handler.js';
 import type { SubscriptionJobDeps } from './subscription-job-deps.js';
 
@@ -14,7 +14,7 @@ import type { SubscriptionJobDeps } from './subscription-job-deps.js';
  * request coalesced.
  */
 export function subscriptionsLifecycleJob(deps: SubscriptionJobDeps): JobHandler<'subscriptions.lifecycle'> {
-  const subscriptions = new GraphSubscriptionRepository(deps.db);
+  const subscriptions = deps.subscriptions;
   return {
     name: 'subscriptions.lifecycle',
     async handle({ subscriptionId, event }, ctx) {
@@ -22,13 +22,25 @@ export function subscriptionsLifecycleJob(deps: SubscriptionJobDeps): JobHandler
       if (!row) return { skipped: 'unknown subscription' };
       ctx.logger.info('lifecycle event', { event, subscriptionId, integrationId: row.integrationId });
       if (event === 'missed') {
-        await requestStreamDelta(deps.producer, row.integrationId, row.stream, 'webhook');
+        if (!isSyncedStream(row.stream)) {
+          ctx.logger.warn('missed notifications of a stream that is not synced; ignored', {
+            subscriptionId,
+            stream: row.stream,
+          });
+          return { event, skipped: 'stream not synced' };
+        }
+        await requestSync(deps, {
+          integrationId: row.integrationId,
+          stream: row.stream,
+          mode: 'delta',
+          trigger: 'webhook',
+        });
       } else if (event === 'reauthorizationRequired') {
         await subscriptions.setStatus(row.id, 'renew');
         await requestReconcile(deps.producer, row.integrationId);
       } else {
         await subscriptions.remove(row.id);
-        await publishSubscriptionsChanged(deps.producer, row.integrationId);
+        await deps.coordination.announceSubscriptionsChanged(row.integrationId);
         await requestReconcile(deps.producer, row.integrationId);
       }
       return { event };

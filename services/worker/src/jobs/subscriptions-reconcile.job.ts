@@ -1,4 +1,4 @@
-import { GraphSubscriptionRepository, IntegrationRepository, type IntegrationEntity } from '@ones-m365/shared/db';
+import type { IntegrationEntity } from '@ones-m365/shared/db';
 import { GraphAuthError, GraphFailure, type GraphConnection } from '@ones-m365/shared/graph';
 import { learnTenantGuid, toGraphConnection } from '@ones-m365/shared/integrations';
 import { desiredSubscriptions, FALLBACK_PREFIX } from '@ones-m365/shared/subscriptions';
@@ -17,13 +17,13 @@ export { FALLBACK_PREFIX };
  * Graph and no schedule. Idempotent; one runs at a time per integration (deduplicated requests).
  */
 export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler<'subscriptions.reconcile'> {
-  const integrations = new IntegrationRepository(deps.db);
-  const subscriptions = new GraphSubscriptionRepository(deps.db);
-  const managerFor = (ctx: JobContext) => new SubscriptionManager({ ...deps, subscriptions, logger: ctx.logger });
+  const integrations = deps.integrations;
+  const managerFor = (ctx: JobContext) => new SubscriptionManager({ ...deps, logger: ctx.logger });
 
   const setReason = async (integration: IntegrationEntity, reason: string | null) => {
     const mine = integration.statusReason === null || integration.statusReason.startsWith(FALLBACK_PREFIX);
-    if (mine && integration.statusReason !== reason) await integrations.update(integration.id, { statusReason: reason });
+    if (mine && integration.statusReason !== reason)
+      await integrations.update(integration.id, { statusReason: reason });
   };
 
   return {
@@ -53,7 +53,12 @@ export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler
           const conn = connectionOf(integration, deps);
           const tenantGuid = await learnTenantGuid(deps.graph, integration, conn);
           if (tenantGuid) await integrations.update(integrationId, { tenantGuid });
-          await manager.ensure(integrationId, conn, desiredSubscriptions(), { verify: verify === true });
+          await manager.ensure(
+            integrationId,
+            conn,
+            desiredSubscriptions(integration, await deps.rooms.activeIds(integrationId)),
+            { verify: verify === true },
+          );
         } catch (err) {
           if (err instanceof GraphAuthError && err.reason === 'expired_secret') {
             // Not a subscription problem: the status says the secret expired (shared/operations/secret-status.ts);
@@ -71,7 +76,10 @@ export function subscriptionsReconcileJob(deps: SubscriptionJobDeps): JobHandler
       }
       if (reason) {
         await upsertPollSchedule(deps.producer, integrationId, integration.pollIntervalSeconds);
-        await setReason(integration, `${FALLBACK_PREFIX} ${reason}. Polling every ${integration.pollIntervalSeconds} s instead.`);
+        await setReason(
+          integration,
+          `${FALLBACK_PREFIX} ${reason}. Polling every ${integration.pollIntervalSeconds} s instead.`,
+        );
         ctx.logger.warn('change notifications unavailable, polling instead', { reason });
         return { state: 'fallback', reason };
       }
@@ -103,12 +111,19 @@ function fallbackReason(err: unknown): string | null {
 }
 
 /** Deletes them at Graph; when Graph can no longer be asked (credentials gone), only the rows. */
-async function removeSubscriptions(manager: SubscriptionManager, integration: IntegrationEntity, deps: SubscriptionJobDeps, ctx: JobContext): Promise<number> {
+async function removeSubscriptions(
+  manager: SubscriptionManager,
+  integration: IntegrationEntity,
+  deps: SubscriptionJobDeps,
+  ctx: JobContext,
+): Promise<number> {
   try {
     return await manager.removeAll(integration.id, connectionOf(integration, deps));
   } catch (err) {
     if (err instanceof GraphFailure && err.retryable) throw err;
-    ctx.logger.warn('subscriptions could not be deleted at Graph; they expire on their own', { error: (err as Error).message });
+    ctx.logger.warn('subscriptions could not be deleted at Graph; they expire on their own', {
+      error: (err as Error).message,
+    });
     return await manager.removeAll(integration.id, null);
   }
 }

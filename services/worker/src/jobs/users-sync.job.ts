@@ -1,14 +1,23 @@
-import { GroupRepository, SyncStateRepository } from '@ones-m365/shared/db';
+import type { IntegrationRepository } from '@ones-m365/shared/db';
 import { GraphDeltaExpiredError } from '@ones-m365/shared/graph';
 import { readUserSettings } from '@ones-m365/shared/integrations';
-import { deleteIfEquals, syncKeys } from '@ones-m365/shared/sync';
-import { resolveCardAttribute } from '../sync/card-attribute.js';
-import { addWarnings, runSyncJob, type SyncJobDeps } from '../sync/sync-job-runner.js';
-import { parseCheckpoint } from '../sync/users-checkpoint.js';
-import { startDeltaRound, startFullRound, walkRound, type RoundEnv } from '../sync/users-round.js';
-import { scopeLoader } from '../sync/user-scope.js';
-import { userSelect } from '../sync/user-mapping.js';
+import type { Coordination } from '@ones-m365/shared/sync';
+import { runSyncJob, type SyncRunnerDeps } from '../sync/runner/run-sync-job.js';
+import { addWarnings } from '../sync/runner/run-warnings.js';
+import { resolveCardAttribute } from '../sync/users/card-attribute.js';
+import { userSelect } from '../sync/users/user-mapping.js';
+import { scopeLoader } from '../sync/users/user-scope.js';
+import { parseCheckpoint } from '../sync/users/users-checkpoint.js';
+import { USERS_STREAM, type RoundEnv, type UsersGraph, type UsersStore } from '../sync/users/users-env.js';
+import { startDeltaRound, startFullRound, walkRound } from '../sync/users/users-round.js';
 import type { JobHandler } from './job-handler.js';
+
+export interface UsersSyncDeps extends Omit<SyncRunnerDeps, 'syncRuns'>, Omit<UsersStore, 'syncRuns'> {
+  integrations: Pick<IntegrationRepository, 'get' | 'update' | 'deactivateIfDeleted'>;
+  syncRuns: SyncRunnerDeps['syncRuns'] & UsersStore['syncRuns'];
+  coordination: Pick<Coordination, 'acquireLock' | 'pendingFull' | 'clearFull'>;
+  graph: UsersGraph;
+}
 
 /**
  * Users: a full load (initial, requested, or after an expired delta token) or a delta round,
@@ -16,47 +25,60 @@ import type { JobHandler } from './job-handler.js';
  * it stopped). The run is full when the payload says so, when a full request is pending (a token
  * under the stream's full-request key: see request-sync.ts), or when no deltaLink is stored yet.
  */
-export function usersSyncJob(deps: SyncJobDeps): JobHandler<'users.sync'> {
+export function usersSyncJob(deps: UsersSyncDeps): JobHandler<'users.sync'> {
   return {
     name: 'users.sync',
     async handle(payload, ctx) {
-      return await runSyncJob(deps, ctx, { ...payload, stream: 'users' }, async ({ integration, conn, run, lock, graphRequests }) => {
-        const fullKey = syncKeys(deps.prefix, 'users', integration.id).fullRequest;
-        const fullToken = await deps.redis.get(fullKey);
-        const settings = readUserSettings(integration.userSettings);
-        const card = await resolveCardAttribute(deps, conn, integration, settings);
-        addWarnings(run, card.warnings);
-        const env: RoundEnv = {
-          db: deps.db, graph: deps.graph, conn, ctx, run, lock, graphRequests,
-          integrationId: integration.id,
-          cardAttribute: card.attribute,
-          select: userSelect(card.attribute),
-          scope: scopeLoader(deps.graph, conn, settings.userScope?.groupIds),
-          defaultGroupIds: await new GroupRepository(deps.db).existing(settings.defaultGroupIds),
-          threshold: integration.deactivationThreshold,
-        };
-        const states = new SyncStateRepository(deps.db);
-        const state = await states.get(integration.id, 'users');
-        const wantFull = payload.mode === 'full' || fullToken !== null || !state?.deltaLink;
-        let cp = parseCheckpoint(state?.checkpoint);
-        if (cp && wantFull && cp.mode !== 'full') cp = null;
-        let ranFull = wantFull || cp?.mode === 'full';
-        let result: 'done' | 'stop';
-        try {
-          cp ??= wantFull || !state?.deltaLink ? await startFullRound(env) : await startDeltaRound(env, state.deltaLink);
-          result = await walkRound(env, cp);
-        } catch (err) {
-          if (!(err instanceof GraphDeltaExpiredError)) throw err;
-          ctx.logger.warn('users delta state expired; resyncing in full', { graphCode: err.graphCode });
-          addWarnings(run, [`the delta state expired (${err.graphCode ?? err.graphStatus ?? 'expired'}): dropped it and resynced in full`]);
-          await states.save(integration.id, 'users', { deltaLink: null, checkpoint: null });
-          ranFull = true;
-          result = await walkRound(env, await startFullRound(env));
-        }
-        run.mode = ranFull ? 'full' : 'delta'; // what ran, whatever the payload said
-        if (result === 'done' && ranFull && fullToken !== null) await deleteIfEquals(deps.redis, fullKey, fullToken);
-        return { status: result === 'stop' ? 'needs_confirmation' : 'succeeded' };
-      });
+      return await runSyncJob(
+        deps,
+        ctx,
+        { ...payload, stream: USERS_STREAM },
+        async ({ integration, conn, run, lock, graphRequests }) => {
+          const stream = { integrationId: integration.id, stream: USERS_STREAM } as const;
+          const fullToken = await deps.coordination.pendingFull(stream);
+          const settings = readUserSettings(integration.userSettings);
+          const card = await resolveCardAttribute(deps, conn, integration, settings);
+          addWarnings(run, card.warnings);
+          const env: RoundEnv = {
+            store: deps,
+            graph: deps.graph,
+            conn,
+            ctx,
+            run,
+            lock,
+            graphRequests,
+            integrationId: integration.id,
+            cardAttribute: card.attribute,
+            select: userSelect(card.attribute),
+            scope: scopeLoader(deps.graph, conn, settings.userScope?.groupIds),
+            defaultGroupIds: await deps.groups.existing(settings.defaultGroupIds),
+            threshold: integration.deactivationThreshold,
+          };
+          const state = await deps.syncStates.get(integration.id, USERS_STREAM);
+          const wantFull = payload.mode === 'full' || fullToken !== null || !state?.deltaLink;
+          let cp = parseCheckpoint(state?.checkpoint);
+          if (cp && wantFull && cp.mode !== 'full') cp = null;
+          let ranFull = wantFull || cp?.mode === 'full';
+          let result: 'done' | 'stop';
+          try {
+            cp ??=
+              wantFull || !state?.deltaLink ? await startFullRound(env) : await startDeltaRound(env, state.deltaLink);
+            result = await walkRound(env, cp);
+          } catch (err) {
+            if (!(err instanceof GraphDeltaExpiredError)) throw err;
+            ctx.logger.warn('users delta state expired; resyncing in full', { graphCode: err.graphCode });
+            addWarnings(run, [
+              `the delta state expired (${err.graphCode ?? err.graphStatus ?? 'expired'}): dropped it and resynced in full`,
+            ]);
+            await deps.syncStates.save(integration.id, USERS_STREAM, { deltaLink: null, checkpoint: null });
+            ranFull = true;
+            result = await walkRound(env, await startFullRound(env));
+          }
+          run.mode = ranFull ? 'full' : 'delta'; // what ran, whatever the payload said
+          if (result === 'done' && ranFull && fullToken !== null) await deps.coordination.clearFull(stream, fullToken);
+          return { status: result === 'stop' ? 'needs_confirmation' : 'succeeded' };
+        },
+      );
     },
   };
 }

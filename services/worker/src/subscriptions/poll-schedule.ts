@@ -14,7 +14,11 @@ export { pollSchedulerId };
  * first run is one interval away: enabling already ran a full sync and the subscription's own
  * catch-up delta, so a delta at once would only repeat them.
  */
-export async function upsertPollSchedule(producer: Producer, integrationId: string, everySeconds: number): Promise<void> {
+export async function upsertPollSchedule(
+  producer: Pick<Producer, 'queue'>,
+  integrationId: string,
+  everySeconds: number,
+): Promise<void> {
   const queue = producer.queue(QUEUES.subscriptions);
   const current = await queue.getJobScheduler(pollSchedulerId(integrationId));
   if (current && Number(current.every) === everySeconds * 1000) return;
@@ -22,10 +26,14 @@ export async function upsertPollSchedule(producer: Producer, integrationId: stri
   await queue.upsertJobScheduler(
     pollSchedulerId(integrationId),
     { every: everySeconds * 1000, startDate: Date.now() + everySeconds * 1000 },
-    { name: 'subscriptions.poll', data: { integrationId }, opts: { attempts, backoff, removeOnComplete, removeOnFail } },
+    {
+      name: 'subscriptions.poll',
+      data: { integrationId },
+      opts: { attempts, backoff, removeOnComplete, removeOnFail },
+    },
   );
 }
 
-export async function removePollSchedule(producer: Producer, integrationId: string): Promise<void> {
+export async function removePollSchedule(producer: Pick<Producer, 'queue'>, integrationId: string): Promise<void> {
   await producer.queue(QUEUES.subscriptions).removeJobScheduler(pollSchedulerId(integrationId));
 }

@@ -1,8 +1,9 @@
 /**
  * Keeps an integration's Graph subscriptions as they should be, for any resource type (a
  * SubscriptionSpec each): create with a fresh random clientState (only its SHA-256 is stored),
- * renew well before expiry, recreate what Graph no longer knows (404) and run a delta, adopt on
- * 409, delete. Every change is announced to the api processes (their subscription table).
+ * renew the due ones (subscription-renewal.ts), recreate what Graph no longer knows (404) and run
+ * a delta, adopt on 409, delete. Every change is announced to the api processes (their
+ * subscription table).
  *
  * 409 adoption: Graph never gives back a subscription's clientState, so one we cannot check
  * notifications of is useless to us. If the existing subscription points at our own
@@ -14,17 +15,32 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '@ones-m365/shared/crypto';
 import type { GraphSubscriptionEntity, GraphSubscriptionRepository } from '@ones-m365/shared/db';
-import { GraphConflictError, GraphNotFoundError, type GraphClient, type GraphConnection, type GraphSubscription } from '@ones-m365/shared/graph';
+import {
+  GraphConflictError,
+  GraphNotFoundError,
+  type GraphClient,
+  type GraphConnection,
+  type GraphSubscription,
+} from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { Producer } from '@ones-m365/shared/queue';
-import { publishSubscriptionsChanged, requestStreamDelta, type SubscriptionSpec } from '@ones-m365/shared/subscriptions';
+import type { SubscriptionSpec } from '@ones-m365/shared/subscriptions';
+import { requestSync, type Coordination } from '@ones-m365/shared/sync';
+import { DEFAULT_RENEW_MARGIN_MS, isRenewalDue, renewSubscriptions } from './subscription-renewal.js';
 
-export type SubscriptionsGraph = Pick<GraphClient, 'createSubscription' | 'getSubscription' | 'listSubscriptions' | 'renewSubscription' | 'deleteSubscription'>;
+export type SubscriptionsGraph = Pick<
+  GraphClient,
+  'createSubscription' | 'getSubscription' | 'listSubscriptions' | 'renewSubscriptions' | 'deleteSubscription'
+>;
 
 export interface SubscriptionManagerDeps {
   graph: SubscriptionsGraph;
-  subscriptions: GraphSubscriptionRepository;
-  producer: Producer;
+  subscriptions: Pick<
+    GraphSubscriptionRepository,
+    'listForIntegration' | 'findByGraphId' | 'add' | 'remove' | 'setExpiry'
+  >;
+  producer: Pick<Producer, 'enqueue'>;
+  coordination: Pick<Coordination, 'requestFull' | 'announceSubscriptionsChanged'>;
   logger: Logger;
   /** PUBLIC_BASE_URL: where Graph reaches the api. */
   publicBaseUrl: string;
@@ -32,9 +48,6 @@ export interface SubscriptionManagerDeps {
   renewMarginMs?: number;
   now?: () => Date;
 }
-
-/** Renew a subscription when less than this is left (the renew-due job runs every few minutes). */
-export const DEFAULT_RENEW_MARGIN_MS = 12 * 3600_000;
 
 /** A refusal that no retry will fix: the integration falls back to polling and says why. */
 export class SubscriptionUnavailableError extends Error {
@@ -45,7 +58,17 @@ export class SubscriptionUnavailableError extends Error {
 }
 
 const norm = (resource: string) => resource.replace(/^\/+/, '').toLowerCase();
-const sameChangeTypes = (a: string, b: string) => a.split(',').map((s) => s.trim()).sort().join() === b.split(',').map((s) => s.trim()).sort().join();
+const sameChangeTypes = (a: string, b: string) =>
+  a
+    .split(',')
+    .map((s) => s.trim())
+    .sort()
+    .join() ===
+  b
+    .split(',')
+    .map((s) => s.trim())
+    .sort()
+    .join();
 
 export class SubscriptionManager {
   readonly notificationUrl: string;
@@ -61,26 +84,63 @@ export class SubscriptionManager {
   }
 
   /** Makes the integration hold exactly `specs`: renews what is due, creates what is missing, deletes the rest. */
-  async ensure(integrationId: string, conn: GraphConnection, specs: SubscriptionSpec[], opts: { verify?: boolean } = {}): Promise<void> {
+  async ensure(
+    integrationId: string,
+    conn: GraphConnection,
+    specs: SubscriptionSpec[],
+    opts: { verify?: boolean } = {},
+  ): Promise<void> {
     const rows = await this.deps.subscriptions.listForIntegration(integrationId);
     const kept = new Set<GraphSubscriptionEntity>();
+    const due = new Map<GraphSubscriptionEntity, SubscriptionSpec>();
     for (const spec of specs) {
-      const row = rows.find((r) => !kept.has(r) && norm(r.resource) === norm(spec.resource) && sameChangeTypes(r.changeType, spec.changeType));
+      const row = rows.find(
+        (r) =>
+          !kept.has(r) && norm(r.resource) === norm(spec.resource) && sameChangeTypes(r.changeType, spec.changeType),
+      );
       if (row && opts.verify && !(await this.existsAtGraph(conn, row))) {
         // Gone at Graph without a lifecycle event (it happens): notifications may have been lost.
-        this.deps.logger.warn('subscription missing at Graph, recreating', { integrationId, subscriptionId: row.graphSubscriptionId });
+        this.deps.logger.warn('subscription missing at Graph, recreating', {
+          integrationId,
+          subscriptionId: row.graphSubscriptionId,
+        });
         kept.add(row); // handled here: not an extra one to delete below
         await this.deps.subscriptions.remove(row.id);
         await this.create(integrationId, conn, spec);
       } else if (row) {
         kept.add(row);
-        await this.renewIfDue(integrationId, conn, row, spec);
+        if (isRenewalDue(row, this.now(), this.renewMarginMs)) due.set(row, spec);
       } else {
         await this.create(integrationId, conn, spec);
       }
     }
+    await this.renew(integrationId, conn, [...due.keys()], (row) => due.get(row)!);
     const extra = rows.filter((r) => !kept.has(r));
     if (extra.length) await this.removeAll(integrationId, conn, extra);
+  }
+
+  /**
+   * Renews `rows` (due ones) in Graph `$batch`es; each one Graph no longer knows is recreated from
+   * its spec (and a delta runs: notifications may have been lost). Another failure is thrown once
+   * the renewals that worked are stored.
+   */
+  async renew(
+    integrationId: string,
+    conn: GraphConnection,
+    rows: GraphSubscriptionEntity[],
+    specOf: (row: GraphSubscriptionEntity) => SubscriptionSpec,
+  ): Promise<number> {
+    const result = await renewSubscriptions({ ...this.deps, now: this.now }, integrationId, conn, rows);
+    for (const row of result.gone) {
+      this.deps.logger.warn('subscription gone at Graph, recreating', {
+        integrationId,
+        subscriptionId: row.graphSubscriptionId,
+      });
+      await this.deps.subscriptions.remove(row.id);
+      await this.create(integrationId, conn, specOf(row));
+    }
+    if (result.failures.length) throw result.failures[0] as Error;
+    return result.renewed;
   }
 
   private async existsAtGraph(conn: GraphConnection, row: GraphSubscriptionEntity): Promise<boolean> {
@@ -90,22 +150,6 @@ export class SubscriptionManager {
     } catch (err) {
       if (err instanceof GraphNotFoundError) return false;
       throw err;
-    }
-  }
-
-  private async renewIfDue(integrationId: string, conn: GraphConnection, row: GraphSubscriptionEntity, spec: SubscriptionSpec): Promise<void> {
-    const left = row.expiresAt.getTime() - this.now().getTime();
-    if (row.status === 'active' && left > this.renewMarginMs) return;
-    try {
-      const renewed = await this.deps.graph.renewSubscription(conn, row.graphSubscriptionId, this.expiry(spec));
-      await this.deps.subscriptions.setExpiry(row.id, new Date(renewed.expirationDateTime));
-      this.deps.logger.info('subscription renewed', { integrationId, subscriptionId: row.graphSubscriptionId, expiresAt: renewed.expirationDateTime });
-    } catch (err) {
-      if (!(err instanceof GraphNotFoundError)) throw err;
-      // Expired or removed at Graph: notifications may have been lost meanwhile.
-      this.deps.logger.warn('subscription gone at Graph, recreating', { integrationId, subscriptionId: row.graphSubscriptionId });
-      await this.deps.subscriptions.remove(row.id);
-      await this.create(integrationId, conn, spec);
     }
   }
 
@@ -121,18 +165,36 @@ export class SubscriptionManager {
       sub = await this.createAtGraph(conn, spec, clientState);
     }
     await this.deps.subscriptions.add({
-      integrationId, graphSubscriptionId: sub.id, resource: spec.resource, changeType: spec.changeType, stream: spec.stream,
-      clientStateHash: sha256Hex(clientState), expiresAt: new Date(sub.expirationDateTime),
+      integrationId,
+      graphSubscriptionId: sub.id,
+      resource: spec.resource,
+      changeType: spec.changeType,
+      stream: spec.stream,
+      clientStateHash: sha256Hex(clientState),
+      expiresAt: new Date(sub.expirationDateTime),
     });
-    await publishSubscriptionsChanged(this.deps.producer, integrationId);
-    this.deps.logger.info('subscription created', { integrationId, subscriptionId: sub.id, resource: spec.resource, expiresAt: sub.expirationDateTime });
-    await requestStreamDelta(this.deps.producer, integrationId, spec.stream, 'webhook');
+    await this.deps.coordination.announceSubscriptionsChanged(integrationId);
+    this.deps.logger.info('subscription created', {
+      integrationId,
+      subscriptionId: sub.id,
+      resource: spec.resource,
+      expiresAt: sub.expirationDateTime,
+    });
+    await requestSync(this.deps, { integrationId, stream: spec.stream, mode: 'delta', trigger: 'webhook' });
   }
 
-  private createAtGraph(conn: GraphConnection, spec: SubscriptionSpec, clientState: string): Promise<GraphSubscription> {
+  private createAtGraph(
+    conn: GraphConnection,
+    spec: SubscriptionSpec,
+    clientState: string,
+  ): Promise<GraphSubscription> {
     return this.deps.graph.createSubscription(conn, {
-      resource: spec.resource, changeType: spec.changeType, clientState, expirationDateTime: this.expiry(spec),
-      notificationUrl: this.notificationUrl, lifecycleNotificationUrl: this.lifecycleUrl,
+      resource: spec.resource,
+      changeType: spec.changeType,
+      clientState,
+      expirationDateTime: this.expiry(spec),
+      notificationUrl: this.notificationUrl,
+      lifecycleNotificationUrl: this.lifecycleUrl,
     });
   }
 
@@ -143,27 +205,40 @@ export class SubscriptionManager {
     );
     const foreign = existing.find((s) => s.notificationUrl !== this.notificationUrl);
     if (foreign) {
-      throw new SubscriptionUnavailableError(`another deployment of this app already subscribes to ${spec.resource} (notification URL ${foreign.notificationUrl ?? 'unknown'})`);
+      throw new SubscriptionUnavailableError(
+        `another deployment of this app already subscribes to ${spec.resource} (notification URL ${foreign.notificationUrl ?? 'unknown'})`,
+      );
     }
     const rows = await Promise.all(existing.map((s) => this.deps.subscriptions.findByGraphId(s.id)));
     const other = rows.find((r) => r && r.integrationId !== integrationId);
-    if (other) throw new SubscriptionUnavailableError(`integration ${other.integrationId} already subscribes to ${spec.resource} for this tenant and app`);
+    if (other)
+      throw new SubscriptionUnavailableError(
+        `integration ${other.integrationId} already subscribes to ${spec.resource} for this tenant and app`,
+      );
     for (const [i, s] of existing.entries()) {
       await this.deleteAtGraph(conn, s.id);
-      if (rows[i]) await this.deps.subscriptions.remove(rows[i]!.id);
+      if (rows[i]) await this.deps.subscriptions.remove(rows[i].id);
     }
-    this.deps.logger.info('subscription adopted (recreated with a new clientState)', { integrationId, resource: spec.resource, replaced: existing.length });
+    this.deps.logger.info('subscription adopted (recreated with a new clientState)', {
+      integrationId,
+      resource: spec.resource,
+      replaced: existing.length,
+    });
   }
 
   /** Deletes subscriptions at Graph (gone already is fine) and their rows. */
-  async removeAll(integrationId: string, conn: GraphConnection | null, rows?: GraphSubscriptionEntity[]): Promise<number> {
+  async removeAll(
+    integrationId: string,
+    conn: GraphConnection | null,
+    rows?: GraphSubscriptionEntity[],
+  ): Promise<number> {
     const list = rows ?? (await this.deps.subscriptions.listForIntegration(integrationId));
     for (const row of list) {
       if (conn) await this.deleteAtGraph(conn, row.graphSubscriptionId);
       await this.deps.subscriptions.remove(row.id);
     }
     if (list.length) {
-      await publishSubscriptionsChanged(this.deps.producer, integrationId);
+      await this.deps.coordination.announceSubscriptionsChanged(integrationId);
       this.deps.logger.info('subscriptions deleted', { integrationId, count: list.length });
     }
     return list.length;

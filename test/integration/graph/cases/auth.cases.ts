@@ -48,7 +48,9 @@ describe('graph client ↔ simulator: tokens and "Test settings" failures', () =
 
     const app = sim.createApp({ permissions: ['User.Read.All'] });
     sim.expireSecrets(app.appId);
-    const expired = await rejectionOf(graph.getToken(simConnection(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value })));
+    const expired = await rejectionOf(
+      graph.getToken(simConnection(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value })),
+    );
     expect(expired).to.include({ reason: 'expired_secret', aadstsCode: '7000222' });
   });
 
@@ -63,7 +65,9 @@ describe('graph client ↔ simulator: tokens and "Test settings" failures', () =
     const china = sim.createTenant({ seed: 99, cloud: 'china', users: 1, rooms: 0 });
     const other = china.apps[0]!;
     const wrongCloud = await rejectionOf(
-      graph.getToken(simConnection(sim, { tenantId: china.tenantId, clientId: other.appId, clientSecret: other.secrets[0]!.value })),
+      graph.getToken(
+        simConnection(sim, { tenantId: china.tenantId, clientId: other.appId, clientSecret: other.secrets[0]!.value }),
+      ),
     );
     expect(wrongCloud).to.include({ reason: 'wrong_cloud', aadstsCode: '90038' });
   });

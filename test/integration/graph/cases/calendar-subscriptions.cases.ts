@@ -15,7 +15,12 @@ import { rejectionOf, simConnection, startSim } from './sim-support.js';
 
 const DAY = 86_400_000;
 
-async function calendarRound(graph: GraphClient, conn: GraphConnection, room: string, first: { start: Date; end: Date } | { link: string }) {
+async function calendarRound(
+  graph: GraphClient,
+  conn: GraphConnection,
+  room: string,
+  first: { start: Date; end: Date } | { link: string },
+) {
   const pages: EventsDeltaPage[] = [];
   let req: { start: Date; end: Date } | { link: string } = first;
   for (;;) {
@@ -39,7 +44,9 @@ function validationServer(): Promise<{ server: Server; url: string }> {
     res.writeHead(202).end();
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/graph` })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/graph` }),
+    ),
   );
 }
 
@@ -74,7 +81,9 @@ describe('graph client ↔ simulator: room calendars and subscriptions', () => {
 
     const start = new Date(Date.now() + 2 * DAY);
     const booked = sim.bookEvent(roomEmail, {
-      subject: 'Integration booking', start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString(),
+      subject: 'Integration booking',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 3_600_000).toISOString(),
       organizer: { address: `someone@${sim.tenantInfo().domain}` },
     });
     const afterBooking = await calendarRound(graph, conn, roomEmail, { link: full.deltaLink });
@@ -83,7 +92,10 @@ describe('graph client ↔ simulator: room calendars and subscriptions', () => {
 
     sim.cancelEvent(booked.id);
     const afterCancel = await calendarRound(graph, conn, roomEmail, { link: afterBooking.deltaLink });
-    const ids = [...afterCancel.pages.flatMap((p) => p.removed.map((r) => r.id)), ...afterCancel.pages.flatMap((p) => p.events.filter((e) => e.isCancelled).map((e) => e.id))];
+    const ids = [
+      ...afterCancel.pages.flatMap((p) => p.removed.map((r) => r.id)),
+      ...afterCancel.pages.flatMap((p) => p.events.filter((e) => e.isCancelled).map((e) => e.id)),
+    ];
     expect(ids).to.include(seen!.id);
   });
 
@@ -98,8 +110,12 @@ describe('graph client ↔ simulator: room calendars and subscriptions', () => {
 
   it('creates, reads, lists, renews, reauthorizes and deletes a /users subscription; a duplicate gives 409', async () => {
     const input = {
-      changeType: ['updated', 'deleted'] as ('updated' | 'deleted')[], notificationUrl: hook.url, lifecycleNotificationUrl: `${hook.url}/lifecycle`,
-      resource: '/users', expirationDateTime: new Date(Date.now() + 2 * DAY), clientState: 'state-123',
+      changeType: ['updated', 'deleted'] as ('updated' | 'deleted')[],
+      notificationUrl: hook.url,
+      lifecycleNotificationUrl: `${hook.url}/lifecycle`,
+      resource: '/users',
+      expirationDateTime: new Date(Date.now() + 2 * DAY),
+      clientState: 'state-123',
     };
     const created = await graph.createSubscription(conn, input);
     expect(created).to.include({ resource: '/users', clientState: 'state-123', notificationUrl: hook.url });

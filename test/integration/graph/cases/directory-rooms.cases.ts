@@ -59,7 +59,11 @@ describe('graph client ↔ simulator: rooms, users, groups', () => {
     expect(counter.count).to.equal(Math.floor(expected.length / 100) + 1);
     const sample = expected[0]!;
     const mapped = rooms.find((r) => r.emailAddress === sample.emailAddress)!;
-    expect(mapped).to.include({ displayName: sample.displayName, bookingType: sample.bookingType, isWheelChairAccessible: sample.isWheelChairAccessible });
+    expect(mapped).to.include({
+      displayName: sample.displayName,
+      bookingType: sample.bookingType,
+      isWheelChairAccessible: sample.isWheelChairAccessible,
+    });
     expect(mapped.capacity).to.equal(sample.capacity ?? null);
     expect(mapped.floorNumber).to.equal(sample.floorNumber ?? null);
   });
@@ -92,7 +96,11 @@ describe('graph client ↔ simulator: rooms, users, groups', () => {
     sim.updateUser(a!.id, { displayName: 'Renamed User' });
     sim.softDeleteUser(b!.id);
     sim.hardDeleteUser(c!.id);
-    const created = sim.createUser({ displayName: 'New Person', userPrincipalName: `new.person@${info.domain}`, accountEnabled: true });
+    const created = sim.createUser({
+      displayName: 'New Person',
+      userPrincipalName: `new.person@${info.domain}`,
+      accountEnabled: true,
+    });
     const changes = await deltaRound(graph, conn, select, full.deltaLink);
     expect(changes.users.find((u) => u.id === a!.id)?.displayName).to.equal('Renamed User');
     expect(changes.users.some((u) => u.id === created.id)).to.equal(true);
@@ -102,7 +110,10 @@ describe('graph client ↔ simulator: rooms, users, groups', () => {
 
   it('starts "from now" with $deltatoken=latest and surfaces an expired delta token as GraphDeltaExpiredError', async () => {
     const link = await graph.usersDeltaLatest(conn, ['displayName']);
-    const created = sim.createUser({ displayName: 'After Latest', userPrincipalName: `after.latest@${sim.tenantInfo().domain}` });
+    const created = sim.createUser({
+      displayName: 'After Latest',
+      userPrincipalName: `after.latest@${sim.tenantInfo().domain}`,
+    });
     const round = await deltaRound(graph, conn, ['displayName'], link);
     expect(round.users.map((u) => u.id)).to.include(created.id);
     expect(round.users.length).to.be.lessThan(5);
@@ -116,7 +127,9 @@ describe('graph client ↔ simulator: rooms, users, groups', () => {
     const denied = await rejectionOf(graph.getAvailableExtensionProperties(conn));
     expect(denied).to.include({ kind: 'forbidden', graphStatus: 403 });
     const app = sim.createApp({ permissions: ['User.Read.All', 'Directory.Read.All'] });
-    const names = await graph.getAvailableExtensionProperties(simConnection(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value }));
+    const names = await graph.getAvailableExtensionProperties(
+      simConnection(sim, { clientId: app.appId, clientSecret: app.secrets[0]!.value }),
+    );
     expect(names).to.include(sim.tenantInfo().pagerExtension);
   });
 

@@ -8,7 +8,9 @@ import type { GraphConnection } from '../../../../shared/graph/index.js';
 export async function startSim(options: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
   const dataDir = process.env.GRAPH_IT_DATA_DIR;
   if (!dataDir || !process.env.NODE_EXTRA_CA_CERTS) {
-    throw new Error('Run these cases through test/integration/graph/graph-simulator.spec.ts (it sets NODE_EXTRA_CA_CERTS)');
+    throw new Error(
+      'Run these cases through test/integration/graph/graph-simulator.spec.ts (it sets NODE_EXTRA_CA_CERTS)',
+    );
   }
   return startGraphSimulator({ dataDir, ...options });
 }

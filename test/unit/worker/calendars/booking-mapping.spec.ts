@@ -3,10 +3,25 @@ import type { GraphEvent } from '@ones-m365/shared/graph';
 import { MAX_ATTENDEES, toBookingRow } from '../../../../services/worker/src/sync/calendars/booking-mapping.js';
 
 const event = (over: Partial<GraphEvent> = {}): GraphEvent => ({
-  id: 'AAMk-1', iCalUId: 'ical-1', seriesMasterId: null, type: 'singleInstance', subject: 'Standup',
-  start: '2026-12-02T09:00:00.000Z', end: '2026-12-02T09:30:00.000Z', isAllDay: false, isCancelled: false, showAs: 'busy',
-  sensitivity: 'normal', organizer: { name: 'Ann', address: 'Ann@Contoso.com' }, attendees: [], location: null,
-  responseStatus: 'accepted', createdDateTime: null, lastModifiedDateTime: null, changeKey: 'ck1', ...over,
+  id: 'AAMk-1',
+  iCalUId: 'ical-1',
+  seriesMasterId: null,
+  type: 'singleInstance',
+  subject: 'Standup',
+  start: '2026-12-02T09:00:00.000Z',
+  end: '2026-12-02T09:30:00.000Z',
+  isAllDay: false,
+  isCancelled: false,
+  showAs: 'busy',
+  sensitivity: 'normal',
+  organizer: { name: 'Ann', address: 'Ann@Contoso.com' },
+  attendees: [],
+  location: null,
+  responseStatus: 'accepted',
+  createdDateTime: null,
+  lastModifiedDateTime: null,
+  changeKey: 'ck1',
+  ...over,
 });
 const ctx = { integrationId: 'i', roomId: 'r', round: 'round-1' };
 const rowOf = (over: Partial<GraphEvent>) => {
@@ -23,7 +38,16 @@ const skipped = (over: Partial<GraphEvent>) => {
 describe('toBookingRow', () => {
   it('maps an accepted event to a confirmed booking in UTC, organizer lower-cased, stamped with the round', () => {
     const row = rowOf({});
-    expect(row).to.include({ graphEventId: 'AAMk-1', iCalUId: 'ical-1', type: 'singleInstance', subject: 'Standup', organizerEmail: 'ann@contoso.com', status: 'confirmed', seenRound: 'round-1', changeKey: 'ck1' });
+    expect(row).to.include({
+      graphEventId: 'AAMk-1',
+      iCalUId: 'ical-1',
+      type: 'singleInstance',
+      subject: 'Standup',
+      organizerEmail: 'ann@contoso.com',
+      status: 'confirmed',
+      seenRound: 'round-1',
+      changeKey: 'ck1',
+    });
     expect(row.startAt.toISOString()).to.equal('2026-12-02T09:00:00.000Z');
     expect(row.endAt.toISOString()).to.equal('2026-12-02T09:30:00.000Z');
   });
@@ -42,7 +66,10 @@ describe('toBookingRow', () => {
   });
 
   it('keeps an occurrence with its series master, and reads an unknown type as a single instance', () => {
-    expect(rowOf({ type: 'occurrence', seriesMasterId: 'master-1' })).to.include({ type: 'occurrence', seriesMasterId: 'master-1' });
+    expect(rowOf({ type: 'occurrence', seriesMasterId: 'master-1' })).to.include({
+      type: 'occurrence',
+      seriesMasterId: 'master-1',
+    });
     expect(rowOf({ type: 'somethingNew' }).type).to.equal('singleInstance');
   });
 
@@ -51,7 +78,12 @@ describe('toBookingRow', () => {
     expect(skipped({ end: null })).to.contain('no start or end');
     expect(skipped({ start: '2026-12-02T09:00:00.0000000' })).to.contain('time zone is not UTC');
     expect(skipped({ end: '2026-12-02T08:00:00.000Z' })).to.contain('ends before it starts');
-    const crowd = Array.from({ length: MAX_ATTENDEES + 1 }, (_, i) => ({ name: null, address: `p${i}@x.com`, type: 'required', response: null }));
+    const crowd = Array.from({ length: MAX_ATTENDEES + 1 }, (_, i) => ({
+      name: null,
+      address: `p${i}@x.com`,
+      type: 'required',
+      response: null,
+    }));
     expect(skipped({ attendees: crowd })).to.contain(`${MAX_ATTENDEES + 1} attendees`);
     expect(skipped({ id: 'x'.repeat(256) })).to.contain('longer than 255');
   });

@@ -49,9 +49,11 @@ export function toBookingRow(ev: GraphEvent, ctx: BookingContext): Mapped {
 function badData(ev: GraphEvent): string | null {
   if (ev.id.length > MAX_ID) return 'its id is longer than 255 characters';
   if (!ev.start || !ev.end) return 'it has no start or end';
-  if (!UTC_ISO.test(ev.start) || !UTC_ISO.test(ev.end)) return `its time zone is not UTC (start ${clip(ev.start, 40)}, end ${clip(ev.end, 40)})`;
+  if (!UTC_ISO.test(ev.start) || !UTC_ISO.test(ev.end))
+    return `its time zone is not UTC (start ${clip(ev.start, 40)}, end ${clip(ev.end, 40)})`;
   if (Date.parse(ev.end) < Date.parse(ev.start)) return 'it ends before it starts';
-  if (ev.attendees.length > MAX_ATTENDEES) return `it has ${ev.attendees.length} attendees (more than ${MAX_ATTENDEES})`;
+  if (ev.attendees.length > MAX_ATTENDEES)
+    return `it has ${ev.attendees.length} attendees (more than ${MAX_ATTENDEES})`;
   return null;
 }
 

@@ -1,5 +1,11 @@
 /** What a room's calendar round works with: its stores (narrowed), Graph, its run and its room. */
-import type { BookingRepository, Repositories, RoomEntity, SyncRunEntity, SyncStateRepository } from '@ones-m365/shared/db';
+import type {
+  BookingRepository,
+  Repositories,
+  RoomEntity,
+  SyncRunEntity,
+  SyncStateRepository,
+} from '@ones-m365/shared/db';
 import type { GraphClient, GraphConnection } from '@ones-m365/shared/graph';
 import type { HeldLock, StreamKey } from '@ones-m365/shared/sync';
 import type { RunContext } from '../runner/run-context.js';

@@ -16,31 +16,67 @@ import { serializeCalendarState, type CalendarState } from './calendar-state.js'
 /** Where the round stands after this page: another page to read, or its end. */
 export type CalendarAfter = { next: string } | { deltaLink: string };
 
-export async function writeCalendarPage(env: CalendarEnv, state: CalendarState, mode: 'full' | 'delta', page: EventsDeltaPage, after: CalendarAfter): Promise<CalendarState> {
+export async function writeCalendarPage(
+  env: CalendarEnv,
+  state: CalendarState,
+  mode: 'full' | 'delta',
+  page: EventsDeltaPage,
+  after: CalendarAfter,
+): Promise<CalendarState> {
   const { rows, warnings } = pageRows(env, state, page);
   const removedIds = page.removed.map((r) => r.id).filter((id) => !rows.some((row) => row.graphEventId === id));
-  const stored = await env.store.bookings.storedEventIds(env.room.id, rows.map((r) => r.graphEventId));
+  const stored = await env.store.bookings.storedEventIds(
+    env.room.id,
+    rows.map((r) => r.graphEventId),
+  );
   const created = rows.filter((r) => !stored.has(r.graphEventId)).length;
-  const next: CalendarState = 'next' in after ? { ...state, round: { mode, link: after.next } } : { window: state.window, basedAt: state.basedAt, marker: state.marker };
-  const run: SyncRunEntity = { ...env.run, created: env.run.created + created, updated: env.run.updated + rows.length - created, graphRequests: env.graphRequests() };
+  const next: CalendarState =
+    'next' in after
+      ? { ...state, round: { mode, link: after.next } }
+      : { window: state.window, basedAt: state.basedAt, marker: state.marker };
+  const run: SyncRunEntity = {
+    ...env.run,
+    created: env.run.created + created,
+    updated: env.run.updated + rows.length - created,
+    graphRequests: env.graphRequests(),
+  };
   addWarnings(run, warnings);
   assertLockHeld(env.lock);
   await env.store.transaction(async (tx) => {
     await tx.bookings.upsertPage(rows);
     run.deactivated += await tx.bookings.cancel(env.room.id, removedIds);
     if ('next' in after) {
-      await tx.syncStates.save(env.room.integrationId, env.stream, { checkpoint: serializeCalendarState(next), status: 'running' });
+      await tx.syncStates.save(env.room.integrationId, env.stream, {
+        checkpoint: serializeCalendarState(next),
+        status: 'running',
+      });
     } else {
       if (mode === 'full') run.deactivated += await sweptCount(tx.bookings, env.room.id, state);
-      await tx.syncStates.save(env.room.integrationId, env.stream, { deltaLink: after.deltaLink, checkpoint: serializeCalendarState(next), status: 'idle', lastError: null, lastSyncedAt: env.now() });
+      await tx.syncStates.save(env.room.integrationId, env.stream, {
+        deltaLink: after.deltaLink,
+        checkpoint: serializeCalendarState(next),
+        status: 'idle',
+        lastError: null,
+        lastSyncedAt: env.now(),
+      });
     }
     await tx.syncRuns.save(run);
   });
-  Object.assign(env.run, { created: run.created, updated: run.updated, deactivated: run.deactivated, graphRequests: run.graphRequests, warnings: run.warnings });
+  Object.assign(env.run, {
+    created: run.created,
+    updated: run.updated,
+    deactivated: run.deactivated,
+    graphRequests: run.graphRequests,
+    warnings: run.warnings,
+  });
   return next;
 }
 
-function pageRows(env: CalendarEnv, state: CalendarState, page: EventsDeltaPage): { rows: BookingRow[]; warnings: string[] } {
+function pageRows(
+  env: CalendarEnv,
+  state: CalendarState,
+  page: EventsDeltaPage,
+): { rows: BookingRow[]; warnings: string[] } {
   // The latest copy of an event wins when a page repeats one (delta replays).
   const latest = new Map<string, BookingRow>();
   const warnings: string[] = [];
@@ -52,7 +88,13 @@ function pageRows(env: CalendarEnv, state: CalendarState, page: EventsDeltaPage)
   return { rows: [...latest.values()], warnings };
 }
 
-async function sweptCount(bookings: { sweepRound(roomId: string, round: string, windowStart: Date): Promise<{ dropped: number; cancelled: number }> }, roomId: string, state: CalendarState): Promise<number> {
+async function sweptCount(
+  bookings: {
+    sweepRound(roomId: string, round: string, windowStart: Date): Promise<{ dropped: number; cancelled: number }>;
+  },
+  roomId: string,
+  state: CalendarState,
+): Promise<number> {
   const swept = await bookings.sweepRound(roomId, state.marker, new Date(state.window.start));
   return swept.cancelled;
 }

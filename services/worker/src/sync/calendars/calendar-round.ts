@@ -22,13 +22,19 @@ export async function runCalendarRound(env: CalendarEnv, wantFull: boolean): Pro
   const state = parseCalendarState(row?.checkpoint);
   const fullDue = wantFull || !state || !row?.deltaLink || rebaseDue(env.room.id, new Date(state.basedAt), env.now());
   try {
-    if (state?.round && (state.round.mode === 'full' || !fullDue)) return await walk(env, state, state.round.mode, state.round.link);
+    if (state?.round && (state.round.mode === 'full' || !fullDue))
+      return await walk(env, state, state.round.mode, state.round.link);
     if (fullDue) return await walk(env, newWindow(env), 'full');
     return await walk(env, state, 'delta', row.deltaLink!);
   } catch (err) {
     if (!(err instanceof GraphDeltaExpiredError)) throw err;
-    env.ctx.logger.warn('calendar delta state expired; loading the room in full', { graphCode: err.graphCode, stream: env.stream });
-    addWarnings(env.run, [`the delta state expired (${err.graphCode ?? err.graphStatus ?? 'expired'}): dropped it and loaded the room's calendar in full`]);
+    env.ctx.logger.warn('calendar delta state expired; loading the room in full', {
+      graphCode: err.graphCode,
+      stream: env.stream,
+    });
+    addWarnings(env.run, [
+      `the delta state expired (${err.graphCode ?? err.graphStatus ?? 'expired'}): dropped it and loaded the room's calendar in full`,
+    ]);
     await env.store.syncStates.save(env.room.integrationId, env.stream, { deltaLink: null, checkpoint: null });
     return await walk(env, newWindow(env), 'full');
   }
@@ -37,7 +43,11 @@ export async function runCalendarRound(env: CalendarEnv, wantFull: boolean): Pro
 function newWindow(env: CalendarEnv): CalendarState {
   const now = env.now();
   const w = windowAt(now, env.windowDays);
-  return { window: { start: w.start.toISOString(), end: w.end.toISOString() }, basedAt: now.toISOString(), marker: randomUUID() };
+  return {
+    window: { start: w.start.toISOString(), end: w.end.toISOString() },
+    basedAt: now.toISOString(),
+    marker: randomUUID(),
+  };
 }
 
 async function walk(env: CalendarEnv, start: CalendarState, mode: RoundMode, link?: string): Promise<RoundMode> {
@@ -45,11 +55,25 @@ async function walk(env: CalendarEnv, start: CalendarState, mode: RoundMode, lin
   let pages = 0;
   await walkDelta(
     env.stream,
-    (next) => env.graph.calendarViewDelta(env.conn, env.room.email, next ? { link: next } : { start: state.window.start, end: state.window.end }, env.pageSize),
+    (next) =>
+      env.graph.calendarViewDelta(
+        env.conn,
+        env.room.email,
+        next ? { link: next } : { start: state.window.start, end: state.window.end },
+        env.pageSize,
+      ),
     async (page, at) => {
       state = await writeCalendarPage(env, state, mode, page, at);
       pages++;
-      await env.ctx.progress({ stream: env.stream, mode, pages, created: env.run.created, updated: env.run.updated, cancelled: env.run.deactivated, requests: env.graphRequests() });
+      await env.ctx.progress({
+        stream: env.stream,
+        mode,
+        pages,
+        created: env.run.created,
+        updated: env.run.updated,
+        cancelled: env.run.deactivated,
+        requests: env.graphRequests(),
+      });
       return 'continue';
     },
     link,

@@ -22,9 +22,16 @@ export function parseCalendarState(raw: string | null | undefined): CalendarStat
   if (!raw) return null;
   try {
     const v = JSON.parse(raw) as Partial<CalendarState>;
-    const ok = typeof v.basedAt === 'string' && typeof v.marker === 'string' && typeof v.window?.start === 'string' && typeof v.window?.end === 'string';
+    const ok =
+      typeof v.basedAt === 'string' &&
+      typeof v.marker === 'string' &&
+      typeof v.window?.start === 'string' &&
+      typeof v.window?.end === 'string';
     if (!ok || Number.isNaN(Date.parse(v.basedAt!))) return null;
-    const round = v.round && (v.round.mode === 'full' || v.round.mode === 'delta') && typeof v.round.link === 'string' ? v.round : undefined;
+    const round =
+      v.round && (v.round.mode === 'full' || v.round.mode === 'delta') && typeof v.round.link === 'string'
+        ? v.round
+        : undefined;
     return { window: v.window!, basedAt: v.basedAt!, marker: v.marker!, ...(round ? { round } : {}) };
   } catch {
     return null;

@@ -2,7 +2,7 @@
 import type { RoomEntity, RoomRow } from '@ones-m365/shared/db';
 import type { GraphRoom } from '@ones-m365/shared/graph';
 import type { RoomSettings } from '@ones-m365/shared/integrations';
-import { clip } from './clip.js';
+import { clip } from '../clip.js';
 
 /** Null when the room has no email address (rooms are keyed by email). */
 export function toRoomRow(room: GraphRoom, integrationId: string): RoomRow | null {
@@ -40,7 +40,8 @@ export function roomChanged(stored: RoomEntity, row: RoomRow): boolean {
     stored.floorNumber !== row.floorNumber ||
     stored.floorLabel !== row.floorLabel ||
     stored.bookingType !== row.bookingType ||
-    (stored.isWheelChairAccessible === null ? null : Boolean(stored.isWheelChairAccessible)) !== row.isWheelChairAccessible ||
+    (stored.isWheelChairAccessible === null ? null : Boolean(stored.isWheelChairAccessible)) !==
+      row.isWheelChairAccessible ||
     JSON.stringify(stored.tags ?? []) !== JSON.stringify(row.tags ?? [])
   );
 }

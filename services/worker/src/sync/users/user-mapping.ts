@@ -4,7 +4,7 @@
  */
 import type { UserRow } from '@ones-m365/shared/db';
 import type { GraphUser, RemovedReason } from '@ones-m365/shared/graph';
-import { clip } from './clip.js';
+import { clip } from '../clip.js';
 
 export const BASE_USER_SELECT = ['id', 'userPrincipalName', 'mail', 'displayName', 'accountEnabled'] as const;
 
@@ -61,10 +61,12 @@ export function toUserRow(user: GraphUser, opts: MapOptions): UserRow {
   };
 }
 
-
 export type Change = 'created' | 'updated' | 'unchanged';
 
-type Stored = Pick<UserRow, 'userPrincipalName' | 'mail' | 'displayName' | 'accountEnabled' | 'active' | 'inactiveReason' | 'cardNumber'>;
+type Stored = Pick<
+  UserRow,
+  'userPrincipalName' | 'mail' | 'displayName' | 'accountEnabled' | 'active' | 'inactiveReason' | 'cardNumber'
+>;
 
 export function classify(stored: Stored | undefined, row: UserRow, cards: boolean): Change {
   if (!stored) return 'created';

@@ -4,10 +4,11 @@
  * GUARD_MIN_USERS deactivations it never trips, so a small tenant's ordinary leaver goes through.
  * The count spans the round (every run resuming it), so re-running cannot creep past the guard.
  */
-import type { DataSource } from 'typeorm';
-import { SyncRunRepository, SyncStateRepository, type SyncRunEntity } from '@ones-m365/shared/db';
-import { addWarnings } from './sync-job-runner.js';
+import type { SyncRunEntity, SyncRunRepository, SyncStateRepository } from '@ones-m365/shared/db';
+import { addWarnings } from '../runner/run-warnings.js';
+import { checkpointState } from '../runner/stream-state.js';
 import type { UsersCheckpoint } from './users-checkpoint.js';
+import { USERS_STREAM } from './users-env.js';
 
 export const GUARD_MIN_USERS = 10;
 
@@ -16,27 +17,34 @@ export function exceedsGuard(cp: UsersCheckpoint, more: number, threshold: numbe
   return !cp.confirmed && more > 0 && total >= GUARD_MIN_USERS && total > threshold * cp.activeAtStart;
 }
 
+export interface GuardStore {
+  syncRuns: Pick<SyncRunRepository, 'get'>;
+  syncStates: Pick<SyncStateRepository, 'save'>;
+}
+
 /**
  * Decides whether `more` deactivations may be written now. Mutates `cp.confirmed` when an admin
  * confirmed one of the round's stopped runs; else records the stop (run `needs_confirmation`).
  */
 export async function passGuard(
-  db: DataSource,
-  ctx: { integrationId: string; run: SyncRunEntity; threshold: number },
+  store: GuardStore,
+  ctx: { integrationId: string; run: Pick<SyncRunEntity, 'id' | 'status' | 'warnings'>; threshold: number },
   cp: UsersCheckpoint,
   more: number,
 ): Promise<boolean> {
   if (!exceedsGuard(cp, more, ctx.threshold)) return true;
-  const runs = new SyncRunRepository(db);
   for (const id of cp.pendingConfirmation ?? []) {
-    if ((await runs.get(id))?.status === 'confirmed') {
+    if ((await store.syncRuns.get(id))?.status === 'confirmed') {
       cp.confirmed = true;
       return true;
     }
   }
   const total = cp.deactivated + more;
   cp.pendingConfirmation = [...(cp.pendingConfirmation ?? []).slice(-9), ctx.run.id];
-  await new SyncStateRepository(db).save(ctx.integrationId, 'users', { checkpoint: JSON.stringify(cp), status: 'needs_confirmation' });
+  await store.syncStates.save(ctx.integrationId, USERS_STREAM, {
+    ...checkpointState(cp),
+    status: 'needs_confirmation',
+  });
   ctx.run.status = 'needs_confirmation';
   addWarnings(ctx.run, [
     `this sync would deactivate ${total} of ${cp.activeAtStart} active users (more than ${Math.round(ctx.threshold * 100)} %); ` +

@@ -10,6 +10,12 @@
  */
 export type UsersPhase = 'list' | 'catchup' | 'sweep' | 'delta';
 
+/** A card number a user claimed and was refused (an active user held it). */
+export interface CardClaim {
+  graphId: string;
+  card: string;
+}
+
 export interface UsersCheckpoint {
   mode: 'full' | 'delta';
   phase: UsersPhase;
@@ -28,7 +34,7 @@ export interface UsersCheckpoint {
    * user; a later page with the user drops it). The round's end gives each one whose card is free
    * by then to its claimant: the holder may give it up in a later page.
    */
-  refusedCards?: { graphId: string; card: string }[];
+  refusedCards?: CardClaim[];
   /** Runs of this round that stopped at the guard; any of them confirmed lets the round go on. */
   pendingConfirmation?: string[];
   confirmed?: boolean;

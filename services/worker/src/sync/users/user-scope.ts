@@ -7,8 +7,12 @@ import type { GraphClient, GraphConnection } from '@ones-m365/shared/graph';
 
 export type ScopeLoader = () => Promise<ReadonlySet<string> | null>;
 
-export function scopeLoader(graph: Pick<GraphClient, 'transitiveMemberUserIds'>, conn: GraphConnection, groupIds: readonly string[] | undefined): ScopeLoader {
-  if (!groupIds || groupIds.length === 0) return async () => null;
+export function scopeLoader(
+  graph: Pick<GraphClient, 'transitiveMemberUserIds'>,
+  conn: GraphConnection,
+  groupIds: readonly string[] | undefined,
+): ScopeLoader {
+  if (!groupIds || groupIds.length === 0) return () => Promise.resolve(null);
   let loaded: Promise<ReadonlySet<string>> | null = null;
   return () =>
     (loaded ??= (async () => {

@@ -1,0 +1,41 @@
+/** One Places API page, classified without I/O: which rows to write, and what each one changes. */
+import type { RoomEntity, RoomRow } from '@ones-m365/shared/db';
+import type { GraphRoom } from '@ones-m365/shared/graph';
+import { roomChanged, toRoomRow } from './room-mapping.js';
+
+export interface RoomsPageRows {
+  /** Selected rooms not seen earlier in the walk. */
+  rows: RoomRow[];
+  /** Rooms without an email address (rooms are keyed by email). */
+  skipped: number;
+}
+
+export function roomsPageRows(
+  rooms: readonly GraphRoom[],
+  integrationId: string,
+  selected: (email: string) => boolean,
+  seen: ReadonlySet<string>,
+): RoomsPageRows {
+  const out: RoomsPageRows = { rows: [], skipped: 0 };
+  for (const room of rooms) {
+    const row = toRoomRow(room, integrationId);
+    if (!row) out.skipped++;
+    else if (selected(row.email) && !seen.has(row.email)) out.rows.push(row);
+  }
+  return out;
+}
+
+export function roomCounts(
+  rows: readonly RoomRow[],
+  stored: readonly RoomEntity[],
+): { created: number; updated: number; unchanged: number } {
+  const byEmail = new Map(stored.map((r) => [r.email, r]));
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  for (const row of rows) {
+    const before = byEmail.get(row.email);
+    if (!before) counts.created++;
+    else if (roomChanged(before, row)) counts.updated++;
+    else counts.unchanged++;
+  }
+  return counts;
+}

@@ -1,0 +1,123 @@
+/**
+ * The generic sync runner, for any stream: re-read the integration (return early when it is
+ * gone), hold the stream's Redis lock (else wait, delayed, without a worker slot), keep one
+ * sync_runs row per run across retries and delays, count Graph requests, and turn failures into
+ * the right retry: throttled with Retry-After → delayed until then (no attempt used); other
+ * retryable failures → thrown, so BullMQ's exponential backoff with jitter applies; the last
+ * attempt → run `failed`. What a run of one stream does is the `body` its job passes.
+ */
+import type { SecretBox } from '@ones-m365/shared/crypto';
+import type { IntegrationEntity, IntegrationRepository, SyncRunEntity, SyncRunRepository } from '@ones-m365/shared/db';
+import { AppError } from '@ones-m365/shared/errors';
+import type { OperationsRecorder } from '@ones-m365/shared/operations';
+import { createRequestCounter, GraphThrottledError, type GraphConnection } from '@ones-m365/shared/graph';
+import { toGraphConnection } from '@ones-m365/shared/integrations';
+import type { SyncTrigger } from '@ones-m365/shared/queue';
+import type { Coordination, HeldLock, StreamKey } from '@ones-m365/shared/sync';
+import type { RunContext } from './run-context.js';
+
+export interface SyncRunnerDeps {
+  integrations: Pick<IntegrationRepository, 'get' | 'deactivateIfDeleted'>;
+  syncRuns: Pick<SyncRunRepository, 'runningForJob' | 'start' | 'finish' | 'save'>;
+  /** Stream locks, on the worker's Redis connection. */
+  coordination: Pick<Coordination, 'acquireLock'>;
+  secretBox: SecretBox;
+  /** Lease of the stream lock; renewed every third of it. */
+  lockLeaseMs: number;
+  /** Counts finished runs by stream kind and status for /metrics. */
+  operations?: Pick<OperationsRecorder, 'syncRunFinished'>;
+}
+
+export interface RunScope {
+  integration: IntegrationEntity;
+  conn: GraphConnection;
+  run: SyncRunEntity;
+  lock: HeldLock;
+  /** Graph requests of this run so far (earlier attempts included). */
+  graphRequests(): number;
+}
+
+export type RunOutcome = { status: 'succeeded' | 'needs_confirmation' };
+
+export interface RunRequest {
+  integrationId: string;
+  stream: StreamKey;
+  mode: 'full' | 'delta';
+  trigger: SyncTrigger;
+}
+
+export async function runSyncJob(
+  deps: SyncRunnerDeps,
+  ctx: RunContext,
+  req: RunRequest,
+  body: (scope: RunScope) => Promise<RunOutcome>,
+): Promise<Record<string, unknown>> {
+  const integration = await deps.integrations.get(req.integrationId);
+  if (!integration) {
+    ctx.logger.info('integration gone; sync skipped');
+    return { skipped: 'integration not found' };
+  }
+  const lock = await deps.coordination.acquireLock(req, deps.lockLeaseMs);
+  if (!lock) return ctx.delay(Date.now() + 500 + Math.floor(Math.random() * 1500));
+  let run: SyncRunEntity | undefined;
+  const counter = createRequestCounter();
+  try {
+    run = (await deps.syncRuns.runningForJob(ctx.jobId)) ?? (await deps.syncRuns.start({ ...req, jobId: ctx.jobId }));
+    const base = run.graphRequests;
+    const scope: RunScope = {
+      integration,
+      conn: toGraphConnection(integration, deps.secretBox, counter),
+      run,
+      lock,
+      graphRequests: () => base + counter.count,
+    };
+    const outcome = await body(scope);
+    await deps.syncRuns.finish(run, { status: outcome.status, graphRequests: scope.graphRequests(), error: null });
+    deps.operations?.syncRunFinished(req.integrationId, req.stream, outcome.status);
+    return {
+      runId: run.id,
+      status: outcome.status,
+      created: run.created,
+      updated: run.updated,
+      deactivated: run.deactivated,
+      unchanged: run.unchanged,
+    };
+  } catch (err) {
+    if (run && (await recordFailure(deps.syncRuns, run, err, ctx, run.graphRequests + counter.count)) === 'failed')
+      deps.operations?.syncRunFinished(req.integrationId, req.stream, 'failed');
+    if (err instanceof GraphThrottledError && err.retryAfterMs !== null) {
+      ctx.logger.warn('graph throttled; job delayed', { retryAfterMs: err.retryAfterMs });
+      return ctx.delay(Date.now() + err.retryAfterMs);
+    }
+    throw err;
+  } finally {
+    await lock.release();
+    // Deleted while this run wrote: what it wrote after the DELETE is made inactive again.
+    await deps.integrations.deactivateIfDeleted(req.integrationId);
+  }
+}
+
+async function recordFailure(
+  runs: SyncRunnerDeps['syncRuns'],
+  run: SyncRunEntity,
+  err: unknown,
+  ctx: RunContext,
+  graphRequests: number,
+): Promise<'failed' | 'retrying'> {
+  const message = err instanceof Error ? err.message : String(err);
+  const retryable = !(err instanceof AppError) || err.retryable;
+  const last = ctx.attemptsMade + 1 >= ctx.maxAttempts;
+  if (err instanceof GraphThrottledError && err.retryAfterMs !== null) {
+    await runs.save(
+      Object.assign(run, { graphRequests, error: `throttled by Graph; resumes in ${err.retryAfterMs} ms` }),
+    );
+  } else if (retryable && !last) {
+    await runs.save(
+      Object.assign(run, { graphRequests, error: `attempt ${ctx.attemptsMade + 1} failed (retrying): ${message}` }),
+    );
+  } else {
+    await runs.finish(run, { status: 'failed', graphRequests, error: message });
+    return 'failed';
+  }
+  return 'retrying';
+}

@@ -1,0 +1,38 @@
+import type { DataSource } from 'typeorm';
+import { GraphSubscriptionRepository } from './graph-subscription.repository.js';
+import { GroupRepository } from './group.repository.js';
+import { IntegrationRepository } from './integration.repository.js';
+import { RoomRepository } from './room.repository.js';
+import { SyncRunRepository } from './sync-run.repository.js';
+import { SyncStateRepository } from './sync-state.repository.js';
+import { inTransaction, type SyncUnitOfWork } from './unit-of-work.js';
+import { UserRepository } from './user.repository.js';
+
+/**
+ * Every repository over one database, built once by a composition root; code below it receives
+ * `Pick<>`s of what it uses (so a unit test's fake is a few methods, not a database).
+ */
+export interface Repositories {
+  integrations: IntegrationRepository;
+  rooms: RoomRepository;
+  users: UserRepository;
+  groups: GroupRepository;
+  syncStates: SyncStateRepository;
+  syncRuns: SyncRunRepository;
+  subscriptions: GraphSubscriptionRepository;
+  /** One transaction: what `fn` writes through `tx` commits together or not at all. */
+  transaction<T>(fn: (tx: SyncUnitOfWork) => Promise<T>): Promise<T>;
+}
+
+export function createRepositories(ds: DataSource): Repositories {
+  return {
+    integrations: new IntegrationRepository(ds),
+    rooms: new RoomRepository(ds),
+    users: new UserRepository(ds),
+    groups: new GroupRepository(ds),
+    syncStates: new SyncStateRepository(ds),
+    syncRuns: new SyncRunRepository(ds),
+    subscriptions: new GraphSubscriptionRepository(ds),
+    transaction: (fn) => inTransaction(ds, fn),
+  };
+}
