@@ -97,19 +97,25 @@ export class BookingRepository {
 
   /**
    * The end of a full round over a new window: bookings that ended before the window are no
-   * longer mirrored (deleted); bookings inside it that the round did not see are cancelled.
+   * longer mirrored (deleted); bookings inside it that the round did not see are cancelled. The
+   * rows are picked by a plain read and written by primary key, so the sweep locks only its own
+   * rows (a range DELETE would lock gaps that other rooms' page upserts insert into: deadlocks).
    */
   async sweepRound(roomId: string, round: string, windowStart: Date): Promise<{ dropped: number; cancelled: number }> {
-    const dropped = (await this.repo.delete({ roomId, endAt: LessThan(windowStart) })).affected ?? 0;
-    const r = await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'cancelled' })
-      .where('roomId = :roomId', { roomId })
-      .andWhere('(seenRound IS NULL OR seenRound <> :round)', { round })
-      .andWhere('status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] })
-      .execute();
-    return { dropped, cancelled: r.affected ?? 0 };
+    const ended = await this.repo.find({ select: { id: true }, where: { roomId, endAt: LessThan(windowStart) } });
+    const unseen = await this.repo
+      .createQueryBuilder('b')
+      .select('b.id', 'id')
+      .where('b.roomId = :roomId', { roomId })
+      .andWhere('(b.seenRound IS NULL OR b.seenRound <> :round)', { round })
+      .andWhere('b.endAt >= :windowStart', { windowStart })
+      .andWhere('b.status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] })
+      .getRawMany<{ id: string }>();
+    const dropped = ended.length ? ((await this.repo.delete({ id: In(ended.map((r) => r.id)) })).affected ?? 0) : 0;
+    const cancelled = unseen.length
+      ? ((await this.repo.update({ id: In(unseen.map((r) => r.id)) }, { status: 'cancelled' })).affected ?? 0)
+      : 0;
+    return { dropped, cancelled };
   }
 
   async list(integrationId: string, f: BookingFilter): Promise<Page<RoomBookingEntity>> {

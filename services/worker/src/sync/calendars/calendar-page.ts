@@ -24,7 +24,8 @@ export async function writeCalendarPage(
   after: CalendarAfter,
 ): Promise<CalendarState> {
   const { rows, warnings } = pageRows(env, state, page);
-  const removedIds = page.removed.map((r) => r.id).filter((id) => !rows.some((row) => row.graphEventId === id));
+  const present = new Set(rows.map((r) => r.graphEventId));
+  const removedIds = page.removed.map((r) => r.id).filter((id) => !present.has(id));
   const stored = await env.store.bookings.storedEventIds(
     env.room.id,
     rows.map((r) => r.graphEventId),
@@ -42,26 +43,30 @@ export async function writeCalendarPage(
   };
   addWarnings(run, warnings);
   assertLockHeld(env.lock);
-  await env.store.transaction(async (tx) => {
-    await tx.bookings.upsertPage(rows);
-    run.deactivated += await tx.bookings.cancel(env.room.id, removedIds);
-    if ('next' in after) {
-      await tx.syncStates.save(env.room.integrationId, env.stream, {
-        checkpoint: serializeCalendarState(next),
-        status: 'running',
-      });
-    } else {
-      if (mode === 'full') run.deactivated += await sweptCount(tx.bookings, env.room.id, state);
-      await tx.syncStates.save(env.room.integrationId, env.stream, {
-        deltaLink: after.deltaLink,
-        checkpoint: serializeCalendarState(next),
-        status: 'idle',
-        lastError: null,
-        lastSyncedAt: env.now(),
-      });
-    }
-    await tx.syncRuns.save(run);
-  });
+  // Rooms' pages commit side by side; InnoDB may pick one as a deadlock victim: it is re-run whole.
+  await retryOnDeadlock(() =>
+    env.store.transaction(async (tx) => {
+      await tx.bookings.upsertPage(rows);
+      let gone = await tx.bookings.cancel(env.room.id, removedIds);
+      if ('next' in after) {
+        await tx.syncStates.save(env.room.integrationId, env.stream, {
+          checkpoint: serializeCalendarState(next),
+          status: 'running',
+        });
+      } else {
+        if (mode === 'full') gone += await sweptCount(tx.bookings, env.room.id, state);
+        await tx.syncStates.save(env.room.integrationId, env.stream, {
+          deltaLink: after.deltaLink,
+          checkpoint: serializeCalendarState(next),
+          status: 'idle',
+          lastError: null,
+          lastSyncedAt: env.now(),
+        });
+      }
+      await tx.syncRuns.save({ ...run, deactivated: env.run.deactivated + gone });
+      run.deactivated = env.run.deactivated + gone;
+    }),
+  );
   Object.assign(env.run, {
     created: run.created,
     updated: run.updated,
@@ -97,4 +102,17 @@ async function sweptCount(
 ): Promise<number> {
   const swept = await bookings.sweepRound(roomId, state.marker, new Date(state.window.start));
   return swept.cancelled;
+}
+
+const DEADLOCK_ATTEMPTS = 3;
+
+async function retryOnDeadlock(fn: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const deadlock = (err as { driverError?: { errno?: number } }).driverError?.errno === 1213;
+      if (!deadlock || attempt >= DEADLOCK_ATTEMPTS) throw err;
+    }
+  }
 }
