@@ -38,8 +38,8 @@ function node(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   return { proc, out: () => out, exited: new Promise((r) => proc.once('exit', r)) };
 }
 
@@ -63,7 +63,7 @@ async function startSimulator(): Promise<{ info: SimInfo; stop(): void }> {
 }
 
 async function control(info: SimInfo, method: string, path: string, body?: unknown): Promise<any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+   
   const res = await fetch(`${info.controlUrl}${path}`, {
     method,
     headers: { 'x-simulator-key': info.controlKey, 'content-type': 'application/json' },

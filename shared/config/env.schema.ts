@@ -52,7 +52,10 @@ const calendarWindow = z
     const [past, future] = v.split(',').map((n) => Number(n.trim())) as [number, number];
     return { past, future };
   })
-  .refine((w) => w.past <= 365 && w.future >= 1 && w.future <= 1825, 'must be at most 365 days back and 1-1825 days ahead');
+  .refine(
+    (w) => w.past <= 365 && w.future >= 1 && w.future <= 1825,
+    'must be at most 365 days back and 1-1825 days ahead',
+  );
 
 /** Variables every process reads. */
 export const commonEnvShape = {
