@@ -63,7 +63,6 @@ async function startSimulator(): Promise<{ info: SimInfo; stop(): void }> {
 }
 
 async function control(info: SimInfo, method: string, path: string, body?: unknown): Promise<any> {
-   
   const res = await fetch(`${info.controlUrl}${path}`, {
     method,
     headers: { 'x-simulator-key': info.controlKey, 'content-type': 'application/json' },
