@@ -19,7 +19,7 @@ import { createRepositories, IntegrationRepository, openDatabase, SyncRunReposit
 import { createGraphClient, createRequestCounter, type GraphConnection } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
-import { createRedisConnection } from '@ones-m365/shared/queue';
+import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { createCoordination } from '@ones-m365/shared/sync';
 import { roomsSyncJob } from '../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../services/worker/src/jobs/users-sync.job.js';
@@ -99,9 +99,13 @@ async function fullSync(): Promise<SyncResult> {
     endpoints: conn.endpoints!,
     ...sealSecret(box, conn.id, conn.clientSecret),
   });
+  // The rooms run asks for each room's calendar run: queued under a prefix of its own, run by no one here.
+  const prefix = `bench-${randomUUID()}`;
+  const producer = createProducer(createRedisConnection(env.B_REDIS ?? 'redis://127.0.0.1:6379', 'producer'), prefix);
   const deps = {
     ...createRepositories(db),
-    coordination: createCoordination(redis, `bench-${randomUUID()}`),
+    coordination: createCoordination(redis, prefix),
+    producer,
     graph,
     secretBox: box,
     lockLeaseMs: 30_000,
@@ -134,6 +138,7 @@ async function fullSync(): Promise<SyncResult> {
   const runs = await new SyncRunRepository(db).listLatest(conn.id, 10);
   const req = (s: string) => runs.find((r) => r.stream === s)?.graphRequests ?? -1;
   await db.destroy();
+  await producer.close();
   if (mysql) await mysql.query(`DROP DATABASE \`${dbName}\``).then(() => mysql.end());
   redis.disconnect();
   rmSync(dir, { recursive: true, force: true });

@@ -37,6 +37,26 @@ const token = z.string().min(16, 'must be at least 16 characters');
 export const DEFAULT_SAFETY_NET_POLL_SECONDS = 900;
 export const DEFAULT_WORKER_LOCK_DURATION_MS = 30_000;
 
+/** Room calendars: the mirrored window (days back, days ahead) and the calendar jobs a worker runs at once. */
+export interface CalendarSettings {
+  windowDays: { past: number; future: number };
+  concurrency: number;
+}
+export const DEFAULT_CALENDAR: CalendarSettings = { windowDays: { past: 1, future: 180 }, concurrency: 2 };
+
+/** `past,future` in whole days: `1,180`. */
+const calendarWindow = z
+  .string()
+  .regex(/^\s*\d{1,4}\s*,\s*\d{1,4}\s*$/, 'must be two whole numbers of days, past,future (e.g. 1,180)')
+  .transform((v) => {
+    const [past, future] = v.split(',').map((n) => Number(n.trim())) as [number, number];
+    return { past, future };
+  })
+  .refine(
+    (w) => w.past <= 365 && w.future >= 1 && w.future <= 1825,
+    'must be at most 365 days back and 1-1825 days ahead',
+  );
+
 /** Variables every process reads. */
 export const commonEnvShape = {
   NODE_ENV: z
@@ -104,6 +124,16 @@ export const workerEnvShape = {
     .max(86_400, 'must be at most 86400')
     .default(DEFAULT_SAFETY_NET_POLL_SECONDS)
     .describe('delta interval of webhook-mode integrations, catching notifications Graph dropped'),
+  CALENDAR_WINDOW_DAYS: calendarWindow
+    .default(DEFAULT_CALENDAR.windowDays)
+    .describe('mirrored window of room calendars: days back, days ahead'),
+  CALENDAR_CONCURRENCY: z.coerce
+    .number({ message: 'must be a number' })
+    .int()
+    .min(1)
+    .max(16)
+    .default(DEFAULT_CALENDAR.concurrency)
+    .describe('room calendar jobs a worker runs at once (their own queue)'),
 } as const;
 
 /** Names whose values must never be printed, logged or returned. */

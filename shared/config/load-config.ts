@@ -3,7 +3,7 @@
  * Pure: tests pass their own env objects. Only `main.ts` files call it with `process.env`.
  */
 import { z } from 'zod';
-import { apiEnvShape, workerEnvShape } from './env.schema.js';
+import { apiEnvShape, workerEnvShape, type CalendarSettings } from './env.schema.js';
 
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; message: string }[]) {
@@ -40,6 +40,8 @@ export interface WorkerConfig extends CommonConfig {
   lockDurationMs: number;
   /** Delta interval of webhook-mode integrations (SAFETY_NET_POLL_SECONDS). */
   safetyNetSeconds: number;
+  /** CALENDAR_WINDOW_DAYS and CALENDAR_CONCURRENCY. */
+  calendar: CalendarSettings;
 }
 
 function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject<S>> {
@@ -103,6 +105,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     healthPort: v.WORKER_HEALTH_PORT,
     lockDurationMs: v.WORKER_LOCK_DURATION_MS,
     safetyNetSeconds: v.SAFETY_NET_POLL_SECONDS,
+    calendar: { windowDays: v.CALENDAR_WINDOW_DAYS, concurrency: v.CALENDAR_CONCURRENCY },
   });
 }
 

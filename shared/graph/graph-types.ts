@@ -166,6 +166,8 @@ export interface GraphEvent {
   isAllDay: boolean;
   isCancelled: boolean;
   showAs: string | null;
+  /** normal | personal | private | confidential */
+  sensitivity: string | null;
   organizer: GraphEmailAddress | null;
   attendees: GraphAttendee[];
   location: string | null;

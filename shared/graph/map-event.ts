@@ -16,6 +16,7 @@ export function mapEvent(raw: Json): GraphEvent | null {
     isAllDay: bool(raw.isAllDay) ?? false,
     isCancelled: bool(raw.isCancelled) ?? false,
     showAs: str(raw.showAs),
+    sensitivity: str(raw.sensitivity),
     organizer: emailAddress(obj(raw.organizer)?.emailAddress),
     attendees: Array.isArray(raw.attendees)
       ? raw.attendees.map(attendee).filter((a): a is GraphAttendee => a !== null)

@@ -19,6 +19,7 @@ export const JOB_OPTIONS: Partial<Record<JobName, JobsOptions>> = {
   // that throttled integrations (429 without Retry-After) do not retry in lockstep.
   'rooms.sync': { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
   'users.sync': { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
+  'calendar.sync': { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
 };
 
 export function optionsFor(name: JobName, extra: JobsOptions = {}): JobsOptions {

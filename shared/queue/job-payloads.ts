@@ -21,6 +21,8 @@ export interface JobPayloads {
   'rooms.sync': { integrationId: string; trigger: SyncTrigger };
   /** Users: a full load (`/users` bracketed by a delta link) or a delta round. Enqueue through `requestSync`. */
   'users.sync': { integrationId: string; mode: 'full' | 'delta'; trigger: SyncTrigger };
+  /** One room's calendar (stream `calendar:<roomId>`): a full round over the window or a delta round. Enqueue through `requestSync`. */
+  'calendar.sync': { integrationId: string; roomId: string; mode: 'full' | 'delta'; trigger: SyncTrigger };
   /** Brings an integration's Graph subscriptions and its poll schedule in line with its state. */
   /** `verify`: also ask Graph whether each stored subscription still exists (enable, restarts). */
   'subscriptions.reconcile': { integrationId: string; verify?: boolean };
@@ -41,6 +43,7 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'maintenance.secret-expiry-check': QUEUES.maintenance,
   'rooms.sync': QUEUES.sync,
   'users.sync': QUEUES.sync,
+  'calendar.sync': QUEUES.calendars,
   'subscriptions.reconcile': QUEUES.subscriptions,
   'subscriptions.renew-due': QUEUES.subscriptions,
   'subscriptions.renew': QUEUES.subscriptions,

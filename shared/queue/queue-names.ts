@@ -4,6 +4,8 @@ export const QUEUES = {
   maintenance: 'maintenance',
   /** Change-notification subscriptions and the scheduled (polling / safety-net) delta runs. */
   subscriptions: 'subscriptions',
+  /** Room calendars: a queue of their own, so a big first load never takes the slots of user and room syncs. */
+  calendars: 'calendars',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

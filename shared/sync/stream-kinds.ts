@@ -54,8 +54,21 @@ const USERS: StreamKindSpec = {
     producer.enqueue('users.sync', { integrationId: req.integrationId, mode: req.mode, trigger: req.trigger }, opts),
 };
 
-/** In sync order: rooms first (users and calendars refer to them), then users. */
-export const STREAM_KINDS: readonly StreamKindSpec[] = [ROOMS, USERS];
+/** One stream per synced, active room: its calendar (calendarView delta over the rolling window). */
+const CALENDAR: StreamKindSpec = {
+  kind: 'calendar',
+  followsChanges: true,
+  streamsOf: (rooms) => rooms.map((r) => formatStreamKey({ kind: 'calendar', roomId: r.id })),
+  enqueue: (producer, req, opts) => {
+    const ref = parseStreamKey(req.stream);
+    if (ref?.kind !== 'calendar') throw new Error(`${req.stream} is not a calendar stream`);
+    const payload = { integrationId: req.integrationId, roomId: ref.roomId, mode: req.mode, trigger: req.trigger };
+    return producer.enqueue('calendar.sync', payload, opts);
+  },
+};
+
+/** In sync order: rooms first (users and calendars refer to them), then users, then the rooms' calendars. */
+export const STREAM_KINDS: readonly StreamKindSpec[] = [ROOMS, USERS, CALENDAR];
 
 /** The registered kind of a stream key; undefined for a key that names no stream synced here. */
 export function streamKindOf(stream: string): StreamKindSpec | undefined {

@@ -107,12 +107,17 @@ describe('sync end to end (api + two workers as processes)', function () {
     await removeQueueData(TEST_REDIS_URL, env.QUEUE_PREFIX!);
   });
 
-  it('validates requests: 404 for an unknown integration, 422 for calendars, 400 naming bad fields', async () => {
+  it('validates requests: 404 for an unknown integration, 422 for calendars of an unknown room, 400 naming bad fields', async () => {
     expect((await call('POST', '/integrations/nope/sync', { scope: 'users', mode: 'full' })).status).to.equal(404);
     expect((await call('GET', '/integrations/nope/users')).status).to.equal(404);
-    const cal = await call('POST', `/integrations/${integrationId}/sync`, { scope: 'calendars', mode: 'full' });
+    const cal = await call('POST', `/integrations/${integrationId}/sync`, {
+      scope: 'calendars',
+      roomId: 'no-such-room',
+    });
     expect(cal.status).to.equal(422);
-    expect(cal.body.error.message).to.include('not available yet');
+    expect(cal.body.error.details).to.deep.equal([
+      { field: 'body.roomId', message: 'is not a synced room of this integration' },
+    ]);
     const bad = await call('POST', `/integrations/${integrationId}/sync`, { scope: 'desks', mode: 'sometimes' });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field)).to.include.members([

@@ -15,7 +15,8 @@ import {
   type IntegrationEntity,
   type SyncRunEntity,
 } from '@ones-m365/shared/db';
-import { createGraphClient, type GraphClient } from '@ones-m365/shared/graph';
+import { createGraphClient, DEFAULT_EVENTS_PAGE_SIZE, type GraphClient } from '@ones-m365/shared/graph';
+import { DEFAULT_CALENDAR } from '@ones-m365/shared/config';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
@@ -23,6 +24,7 @@ import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
 import { buildRegistry } from '../../services/worker/src/jobs/index.js';
 import { roomsSyncJob } from '../../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../../services/worker/src/jobs/users-sync.job.js';
+import { calendarSyncJob } from '../../services/worker/src/jobs/calendar-sync.job.js';
 import { startWorkers, type RunningWorkers } from '../../services/worker/src/run-worker.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { freshPrefix, removeQueueData } from './env.js';
@@ -42,8 +44,13 @@ export interface SyncHarness {
   /** Coordination on the worker-side connection `redis`. */
   coordination: Coordination;
   integration: IntegrationEntity;
-  startWorkers(opts?: { concurrency?: number; lockDurationMs?: number }): RunningWorkers;
-  /** Waits until the sync queue has nothing waiting, delayed, prioritized or active. */
+  startWorkers(opts?: {
+    concurrency?: number;
+    lockDurationMs?: number;
+    calendarConcurrency?: number;
+    calendarPageSize?: number;
+  }): RunningWorkers;
+  /** Waits until the sync and calendars queues have nothing waiting, delayed, prioritized or active. */
   idle(timeoutMs?: number): Promise<void>;
   /** Users of the tenant that should be active in ONES (active in Entra, account enabled). */
   tenantActiveIds(): Set<string>;
@@ -53,7 +60,13 @@ export interface SyncHarness {
 }
 
 export async function startSyncHarness(
-  opts: { seed?: SeedSpec; settings?: Partial<Settings>; integration?: Partial<IntegrationEntity> } = {},
+  opts: {
+    seed?: SeedSpec;
+    settings?: Partial<Settings>;
+    integration?: Partial<IntegrationEntity>;
+    /** What the calendar jobs take as now (the rolling window); the real clock when absent. */
+    clock?: { now: Date };
+  } = {},
 ): Promise<SyncHarness> {
   const sim = await startGraphSimulator({
     seed: { seed: 11, users: 120, rooms: 12, ...opts.seed },
@@ -95,20 +108,39 @@ export async function startSyncHarness(
     integration,
     startWorkers(o = {}) {
       const lockDurationMs = o.lockDurationMs ?? 5_000;
-      const deps = { ...createRepositories(db.ds), coordination, graph, secretBox: box, lockLeaseMs: lockDurationMs };
-      const registry = buildRegistry([roomsSyncJob(deps), usersSyncJob(deps)], ['rooms.sync', 'users.sync']);
+      const clock = opts.clock;
+      const deps = {
+        ...createRepositories(db.ds),
+        coordination,
+        producer,
+        graph,
+        secretBox: box,
+        lockLeaseMs: lockDurationMs,
+        calendar: { windowDays: DEFAULT_CALENDAR.windowDays, pageSize: o.calendarPageSize ?? DEFAULT_EVENTS_PAGE_SIZE },
+        ...(clock ? { now: () => clock.now } : {}),
+      };
+      const registry = buildRegistry(
+        [roomsSyncJob(deps), usersSyncJob(deps), calendarSyncJob(deps)],
+        ['rooms.sync', 'users.sync', 'calendar.sync'],
+      );
       const w = startWorkers({
         connection: createRedisConnection(TEST_REDIS_URL, 'worker'),
         prefix,
         registry,
         concurrency: o.concurrency ?? 2,
+        queueConcurrency: { [QUEUES.calendars]: o.calendarConcurrency ?? DEFAULT_CALENDAR.concurrency },
         logger: silentLogger(),
         lockDurationMs,
       });
       workers.push(w);
       return w;
     },
-    idle: (timeoutMs = 60_000) => queueIdle(producer.queue(QUEUES.sync), timeoutMs),
+    async idle(timeoutMs = 60_000) {
+      // Rooms runs ask for calendar runs, so the sync queue first, then the calendars queue.
+      await queueIdle(producer.queue(QUEUES.sync), timeoutMs);
+      await queueIdle(producer.queue(QUEUES.calendars), timeoutMs);
+      await queueIdle(producer.queue(QUEUES.sync), timeoutMs);
+    },
     tenantActiveIds() {
       return new Set(
         sim

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import {
+  BookingRepository,
   GraphSubscriptionRepository,
   GroupRepository,
   IntegrationRepository,
@@ -42,6 +43,7 @@ import { IntegrationsService } from './services/integrations.service.js';
 import { SubscriptionCache } from './webhooks/subscription-cache.js';
 import { WebhookIngress } from './webhooks/webhook-ingress.js';
 import { webhookRoutes, webhooksRouter } from './webhooks/webhooks.routes.js';
+import { bookingRoutes } from './routes/bookings.routes.js';
 
 export interface AppDeps {
   config: {
@@ -174,6 +176,11 @@ export function createApp(deps: AppDeps): ApiApp {
       users: new UserRepository(deps.db),
       syncRuns: new SyncRunRepository(deps.db),
       underLock: (id, fn) => writeIntegration(deps.db, id, fn),
+    }),
+    ...bookingRoutes({
+      integrations: new IntegrationRepository(deps.db),
+      rooms,
+      bookings: new BookingRepository(deps.db),
     }),
   ];
   const openapi = buildOpenApi(

@@ -1,5 +1,6 @@
 /** What every route module gets: the simulator's state and services. */
 import type { Counters } from './counters.js';
+import type { MailboxGate } from './http/mailbox-gate.js';
 import type { Faults } from './faults/faults.js';
 import type { TokenCodec } from './graph/tokens.js';
 import type { SigningKeys } from './login/keys.js';
@@ -29,6 +30,8 @@ export interface SimContext {
   codec: TokenCodec;
   faults: Faults;
   counters: Counters;
+  /** Requests in flight per mailbox (Outlook's concurrency limit) and the peaks seen. */
+  mailboxes: MailboxGate;
   subscriptions: SubscriptionStore;
   notifier: Notifier;
   /** Issued, not yet redeemed authorization codes (single use, 10 min). */

@@ -48,6 +48,8 @@ export interface Settings {
   subscriptionOverMaxLifetime: 'clamp' | 'reject';
   /** Lifetime of issued access tokens, seconds (Entra: 60-90 min; 3599 here). */
   accessTokenLifetimeSeconds: number;
+  /** Concurrent requests per mailbox before 429 MailboxConcurrency (Outlook: 4 per app and mailbox). */
+  mailboxConcurrencyLimit: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -68,4 +70,5 @@ export const DEFAULT_SETTINGS: Settings = {
   subscriptionQuotas: { usersPerAppPerTenant: 100, perTenant: 1_000, perMailbox: 1_000 },
   subscriptionOverMaxLifetime: 'clamp',
   accessTokenLifetimeSeconds: 3599,
+  mailboxConcurrencyLimit: 4,
 };

@@ -19,6 +19,7 @@ import { TokenCodec } from './graph/tokens.js';
 import { addUsersDeltaRoute } from './graph/users-delta.js';
 import { addUserRoutes } from './graph/users.js';
 import { createDispatch } from './http/dispatch.js';
+import { MailboxGate } from './http/mailbox-gate.js';
 import { Router } from './http/router.js';
 import { createHttpsServer } from './http/server.js';
 import type { SimRequest, SimResponse } from './http/types.js';
@@ -71,6 +72,7 @@ export async function startCore(options: GraphSimulatorOptions): Promise<Simulat
     codec: new TokenCodec(options.tokenSecret ? Buffer.from(options.tokenSecret) : randomBytes(32)),
     faults,
     counters: new Counters(),
+    mailboxes: new MailboxGate(),
     subscriptions,
     notifier: new Notifier(settings, faults, subscriptions, poster),
     authCodes: new Map<string, AuthCode>(),
@@ -91,7 +93,10 @@ export async function startCore(options: GraphSimulatorOptions): Promise<Simulat
   addCalendarDeltaRoute(router, ctx);
   addEventRoutes(router, ctx);
   addSubscriptionRoutes(router, ctx, poster);
-  const dispatch = createDispatch(router, faults, ctx.counters);
+  const dispatch = createDispatch(router, faults, ctx.counters, {
+    gate: ctx.mailboxes,
+    limit: () => settings.mailboxConcurrencyLimit,
+  });
   addBatchRoute(router, dispatch);
 
   const controlKey = options.controlKey ?? randomBytes(18).toString('base64url');

@@ -12,7 +12,12 @@ export async function startDemoSimulator(
   tokenSecret: string,
   controlKey: string,
 ): Promise<GraphSimulator> {
-  const options = { dataDir, tokenSecret, controlKey, seed: { seed: 20261128, users: 250, rooms: 12, groups: 6 } };
+  const options = {
+    dataDir,
+    tokenSecret,
+    controlKey,
+    seed: { seed: 20261128, users: 250, rooms: 12, groups: 6, eventsPerRoom: 8, seriesPerRoom: 1 },
+  };
   try {
     return await startGraphSimulator({ ...options, port });
   } catch (err) {

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     lockDurationMs: workerConfig.lockDurationMs,
     publicBaseUrl: workerConfig.publicBaseUrl,
     safetyNetSeconds: workerConfig.safetyNetSeconds,
+    calendar: workerConfig.calendar,
   });
   const api = await startApiProcess(
     {

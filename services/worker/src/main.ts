@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     secretBox: new SecretBox(config.encryptionKey),
     publicBaseUrl: config.publicBaseUrl,
     safetyNetSeconds: config.safetyNetSeconds,
+    calendar: config.calendar,
   });
 
   let stopping = false;

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
-import { ALL_QUEUES, type JobName } from '@ones-m365/shared/queue';
+import { ALL_QUEUES, type JobName, type QueueName } from '@ones-m365/shared/queue';
 import type { JobRegistry } from './jobs/index.js';
 
 export interface RunningWorkers {
@@ -25,6 +25,8 @@ export interface StartWorkersOptions {
   logger: Logger;
   /** BullMQ job lock (and stalled-check interval): how soon a killed worker's jobs run again. Default 30 s. */
   lockDurationMs?: number;
+  /** Jobs at once on a queue other than `concurrency` (the calendars queue has its own bound). */
+  queueConcurrency?: Partial<Record<QueueName, number>>;
   /** Counts failed attempts per queue (and whether each was the last) for /metrics. */
   operations?: Pick<OperationsRecorder, 'jobFailed'>;
 }
@@ -61,7 +63,7 @@ export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
     const worker = new Worker(queue, processor, {
       connection: opts.connection,
       prefix: opts.prefix,
-      concurrency: opts.concurrency,
+      concurrency: opts.queueConcurrency?.[queue] ?? opts.concurrency,
       ...lock,
     });
     worker.on('failed', (job, err) => {

@@ -4,14 +4,19 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { DEFAULT_SAFETY_NET_POLL_SECONDS, DEFAULT_WORKER_LOCK_DURATION_MS } from '@ones-m365/shared/config';
+import {
+  DEFAULT_CALENDAR,
+  DEFAULT_SAFETY_NET_POLL_SECONDS,
+  DEFAULT_WORKER_LOCK_DURATION_MS,
+  type CalendarSettings,
+} from '@ones-m365/shared/config';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import type { GraphClient } from '@ones-m365/shared/graph';
+import { DEFAULT_EVENTS_PAGE_SIZE, type GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import { createRepositories } from '@ones-m365/shared/db';
 import { Outbox } from '@ones-m365/shared/outbox';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
-import type { Producer } from '@ones-m365/shared/queue';
+import { QUEUES, type Producer } from '@ones-m365/shared/queue';
 import { createCoordination } from '@ones-m365/shared/sync';
 import { startOutboxDrainer } from './background/outbox-drainer.js';
 import { startScheduleWatchdog } from './background/schedule-watchdog.js';
@@ -40,6 +45,8 @@ export interface WorkerProcessDeps {
   scheduleCheckMs?: number;
   /** Operational records (sync run results, job failures) for /metrics; none in some tests. */
   operations?: OperationsRecorder;
+  /** Room calendars' window and concurrency (default 1 day back, 180 ahead; 2 at once). */
+  calendar?: CalendarSettings;
 }
 
 /** Outbox rows younger than this are left to the api process that wrote them. */
@@ -49,6 +56,7 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
   const coordination = createCoordination(deps.connection, deps.prefix);
   const repositories = createRepositories(deps.db);
+  const calendar = deps.calendar ?? DEFAULT_CALENDAR;
   const registry = createRegistry({
     repositories,
     coordination,
@@ -58,6 +66,7 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
     producer: deps.producer,
     publicBaseUrl: deps.publicBaseUrl,
     safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
+    calendar: { windowDays: calendar.windowDays, pageSize: DEFAULT_EVENTS_PAGE_SIZE },
     ...(deps.operations ? { operations: deps.operations } : {}),
   });
   const running = startWorkers({
@@ -65,6 +74,7 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
     prefix: deps.prefix,
     registry,
     concurrency: deps.concurrency,
+    queueConcurrency: { [QUEUES.calendars]: calendar.concurrency },
     logger: deps.logger,
     lockDurationMs,
     ...(deps.operations ? { operations: deps.operations } : {}),

@@ -25,6 +25,7 @@ export {
 };
 export type { Cloud, IntegrationStatus, SyncMode } from './integration.entity.js';
 export type { SyncRunStatus } from './sync-run.entity.js';
+export type { BookingSource, BookingStatus, BookingType } from './room-booking.entity.js';
 
 export const ENTITIES = [
   IntegrationEntity,

@@ -5,6 +5,7 @@ import { IntegrationTenantGuid1765000000000 } from './1765000000000-integration-
 import { IntegrationLiveKey1766100000000 } from './1766100000000-integration-live-key.js';
 import { PendingJobs1766300000000 } from './1766300000000-pending-jobs.js';
 import { ClientSecretExpiry1766500000000 } from './1766500000000-client-secret-expiry.js';
+import { RoomBookingsCalendar1766600000000 } from './1766600000000-room-bookings-calendar.js';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   IntegrationLiveKey1766100000000,
   PendingJobs1766300000000,
   ClientSecretExpiry1766500000000,
+  RoomBookingsCalendar1766600000000,
 ];

@@ -2,6 +2,7 @@ export * from './graph-subscription.repository.js';
 export * from './group.repository.js';
 export * from './integration.repository.js';
 export * from './room.repository.js';
+export * from './booking.repository.js';
 export * from './sync-run.repository.js';
 export * from './sync-state.repository.js';
 export * from './upsert.js';

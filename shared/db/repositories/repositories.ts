@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { BookingRepository } from './booking.repository.js';
 import { GraphSubscriptionRepository } from './graph-subscription.repository.js';
 import { GroupRepository } from './group.repository.js';
 import { IntegrationRepository } from './integration.repository.js';
@@ -20,6 +21,7 @@ export interface Repositories {
   syncStates: SyncStateRepository;
   syncRuns: SyncRunRepository;
   subscriptions: GraphSubscriptionRepository;
+  bookings: BookingRepository;
   /** One transaction: what `fn` writes through `tx` commits together or not at all. */
   transaction<T>(fn: (tx: SyncUnitOfWork) => Promise<T>): Promise<T>;
 }
@@ -33,6 +35,7 @@ export function createRepositories(ds: DataSource): Repositories {
     syncStates: new SyncStateRepository(ds),
     syncRuns: new SyncRunRepository(ds),
     subscriptions: new GraphSubscriptionRepository(ds),
+    bookings: new BookingRepository(ds),
     transaction: (fn) => inTransaction(ds, fn),
   };
 }

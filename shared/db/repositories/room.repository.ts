@@ -64,9 +64,23 @@ export class RoomRepository {
     return toPage(rows, opts.limit);
   }
 
-  /** The ids of the integration's active rooms (one calendar stream each). */
-  async activeIds(integrationId: string): Promise<{ id: string }[]> {
-    return await this.repo.find({ select: { id: true }, where: { integrationId, active: true }, order: { id: 'ASC' } });
+  /** The ids (and mailboxes) of the integration's active rooms (one calendar stream and subscription each). */
+  async activeIds(integrationId: string): Promise<{ id: string; email: string }[]> {
+    return await this.repo.find({
+      select: { id: true, email: true },
+      where: { integrationId, active: true },
+      order: { id: 'ASC' },
+    });
+  }
+
+  /** The room, if it is one of the integration's active (synced) rooms. */
+  async getActive(integrationId: string, id: string): Promise<RoomEntity | null> {
+    return await this.repo.findOne({ where: { integrationId, id, active: true } });
+  }
+
+  async byIds(integrationId: string, ids: string[]): Promise<RoomEntity[]> {
+    if (ids.length === 0) return [];
+    return await this.repo.find({ where: { integrationId, id: In(ids) } });
   }
 
   async byEmails(integrationId: string, emails: string[]): Promise<RoomEntity[]> {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { BookingRepository } from './booking.repository.js';
 import { RoomRepository } from './room.repository.js';
 import { SyncRunRepository } from './sync-run.repository.js';
 import { SyncStateRepository } from './sync-state.repository.js';
@@ -10,6 +11,7 @@ export interface SyncUnitOfWork {
   rooms: RoomRepository;
   syncStates: SyncStateRepository;
   syncRuns: SyncRunRepository;
+  bookings: BookingRepository;
 }
 
 /** Runs `fn` in one database transaction: everything it writes commits together or not at all. */
@@ -20,6 +22,7 @@ export async function inTransaction<T>(ds: DataSource, fn: (tx: SyncUnitOfWork) 
       rooms: new RoomRepository(em),
       syncStates: new SyncStateRepository(em),
       syncRuns: new SyncRunRepository(em),
+      bookings: new BookingRepository(em),
     }),
   );
 }

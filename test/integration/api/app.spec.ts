@@ -54,6 +54,7 @@ describe('api app (real MySQL and Redis)', () => {
         'sync',
         'maintenance',
         'subscriptions',
+        'calendars',
       ]);
     });
   });

@@ -133,7 +133,7 @@ describe('webhooks: endpoints (simulator, api, worker)', () => {
     await w.syncIdle();
     const clientState = 'a-calendar-subscription-client-state';
     const rows = await Promise.all(
-      ['calendar:3f1c2a9e-0000-4000-8000-000000000001', 'bookings'].map((stream, i) =>
+      ['desks:3f1c2a9e-0000-4000-8000-000000000001', 'bookings'].map((stream, i) =>
         w.subscriptions.add({
           integrationId: id,
           graphSubscriptionId: `not-synced-${i}`,

@@ -57,14 +57,15 @@ describe('integration writes racing DELETE (service level)', () => {
   }
 
   it('enable stores the first syncs and a verifying reconcile with the change, and answers their job ids (null while deferred)', async () => {
-    const { outbox, followUps } = fakeOutbox({ jobIds: ['r', null, 's'] });
+    const { outbox, followUps } = fakeOutbox({ jobIds: ['r', null, 'c', 's'] });
     const { jobs } = await lifecycle(outbox).enable('i1');
     expect(followUps).to.deep.equal([
       { kind: 'sync', stream: 'rooms', mode: 'full', trigger: 'enable' },
       { kind: 'sync', stream: 'users', mode: 'full', trigger: 'enable' },
+      { kind: 'sync', stream: 'calendar:room-1', mode: 'full', trigger: 'enable' },
       { kind: 'reconcile', verify: true },
     ]);
-    expect(jobs).to.deep.equal({ rooms: 'r', users: null, subscriptions: 's' });
+    expect(jobs).to.deep.equal({ rooms: 'r', users: null, 'calendar:room-1': 'c', subscriptions: 's' });
   });
 
   it('remove drops the pending syncs in the same write and asks for a reconcile', async () => {

@@ -65,7 +65,7 @@ describe('requestSync (generic over the registered stream kinds)', () => {
   it('a stream of a kind this version does not sync is refused before anything is written', async () => {
     const err = await requestSync(deps, {
       integrationId: 'i1',
-      stream: 'calendar:3f1c2a9e-0000-4000-8000-000000000001',
+      stream: 'desks:3f1c2a9e-0000-4000-8000-000000000001' as never,
       mode: 'full',
       trigger: 'api',
     }).catch((e: unknown) => e);

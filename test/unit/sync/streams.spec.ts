@@ -41,19 +41,21 @@ describe('stream keys and the stream registry', () => {
     }
   });
 
-  it('only registered kinds are synced: users and rooms now, calendar keys parse but are not synced yet', () => {
+  it('only registered kinds are synced: users, rooms and room calendars', () => {
     expect(isSyncedStream('users')).to.equal(true);
     expect(isSyncedStream('rooms')).to.equal(true);
-    expect(isSyncedStream('calendar:3f1c2a9e-0000-4000-8000-000000000001')).to.equal(false);
+    expect(isSyncedStream('calendar:3f1c2a9e-0000-4000-8000-000000000001')).to.equal(true);
+    expect(streamKindOf('calendar:3f1c2a9e-0000-4000-8000-000000000001')!.followsChanges).to.equal(true);
     expect(isSyncedStream('nonsense')).to.equal(false);
     expect(streamKindOf('users')!.followsChanges).to.equal(true);
     expect(streamKindOf('rooms')!.followsChanges).to.equal(false);
   });
 
-  it('streamsOf: every stream of the integration, rooms first', () => {
+  it('streamsOf: every stream of the integration, rooms first, then users, then one calendar per room', () => {
     expect(streamsOf({ id: 'i1' }, [{ id: 'r1' }])).to.deep.equal([
       { integrationId: 'i1', stream: 'rooms' },
       { integrationId: 'i1', stream: 'users' },
+      { integrationId: 'i1', stream: 'calendar:r1' },
     ]);
   });
 

@@ -11,6 +11,7 @@ import {
 } from '@ones-m365/shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/shared/errors';
 import {
+  formatStreamKey,
   isSyncedStream,
   requestSync,
   streamsOf,
@@ -97,24 +98,31 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
       summary: 'Start a sync (coalesced: at most one waiting and one running run per stream)',
       tag: 'sync',
       params: idParams,
-      body: z.strictObject({
-        scope: z.enum(['rooms', 'users', 'calendars', 'all'], { message: 'must be rooms, users, calendars or all' }),
-        mode: z.enum(['full', 'delta'], { message: 'must be full or delta' }).default('delta'),
-      }),
+      body: z
+        .strictObject({
+          scope: z.enum(['rooms', 'users', 'calendars', 'all'], { message: 'must be rooms, users, calendars or all' }),
+          mode: z.enum(['full', 'delta'], { message: 'must be full or delta' }).default('delta'),
+          /** With scope `calendars`: only this room's calendar. */
+          roomId: z.string().min(1).max(64).optional(),
+        })
+        .refine((b) => b.roomId === undefined || b.scope === 'calendars', {
+          message: 'is only taken with scope calendars',
+          path: ['roomId'],
+        }),
       responses: {
         202: '{jobId, jobs: [{stream, jobId, coalesced}]}',
         404: 'No such integration',
-        422: 'Calendar sync is not available yet',
+        422: 'roomId names no synced room of the integration, or the integration has no synced rooms',
         503: 'The queue is unreachable (nothing was started; retry)',
       },
       async handler({ params, body }, res) {
         const jobs = await deps.underLock(params.id, async (tx) => {
-          if (body.scope === 'calendars')
-            throw new UnprocessableError('not_available', 'Calendar sync is not available yet');
           const targets: StreamTarget[] =
             body.scope === 'all'
               ? streamsOf(tx.integration, await tx.rooms.activeIds(params.id))
-              : [{ integrationId: params.id, stream: body.scope }];
+              : body.scope === 'calendars'
+                ? await calendarTargets(tx, params.id, body.roomId)
+                : [{ integrationId: params.id, stream: body.scope }];
           const requested: (SyncRequestResult & { stream: string })[] = [];
           for (const target of targets) {
             requested.push({
@@ -203,4 +211,21 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
       },
     }),
   ];
+}
+
+/** The calendar streams a `calendars` request names: every synced room's, or `roomId`'s (422 when it is not synced). */
+async function calendarTargets(
+  tx: Pick<IntegrationWrite, 'rooms'>,
+  integrationId: string,
+  roomId: string | undefined,
+): Promise<StreamTarget[]> {
+  const rooms = (await tx.rooms.activeIds(integrationId)).filter((r) => roomId === undefined || r.id === roomId);
+  if (rooms.length === 0) {
+    throw roomId === undefined
+      ? new UnprocessableError('no_synced_rooms', 'The integration has no synced rooms yet: sync the rooms first')
+      : new UnprocessableError('unknown_room', `Room ${roomId} is not a synced room of this integration`, [
+          { field: 'body.roomId', message: 'is not a synced room of this integration' },
+        ]);
+  }
+  return rooms.map((r) => ({ integrationId, stream: formatStreamKey({ kind: 'calendar', roomId: r.id }) }));
 }

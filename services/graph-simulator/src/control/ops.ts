@@ -20,6 +20,7 @@ import * as m from '../tenant/mutations.js';
 import { SimulatorError } from '../tenant/mutations.js';
 import { buildApp, seedTenant, type SeedAppSpec, type SeedSpec } from '../tenant/seed.js';
 import { createRng } from '../tenant/random.js';
+import { bookSeries, cancelSeries, type SeriesInput } from '../tenant/series.js';
 import type { Tenant } from '../tenant/tenant.js';
 import type { SimulatorCore } from '../simulator.js';
 import { appInfo, userView, type AppInfo, type TenantInfo, type UserView } from './views.js';
@@ -209,7 +210,24 @@ export class SimulatorControl {
   }
   /** The organizer cancels the meeting: it leaves the room's calendar. */
   cancelEvent(eventId: string, tenantId?: string): EventRecord {
-    return structuredClone(m.cancelEvent(this.tenant(tenantId), eventId));
+    const t = this.tenant(tenantId);
+    return structuredClone(
+      t.eventsById.get(eventId)?.type === 'seriesMaster' ? cancelSeries(t, eventId) : m.cancelEvent(t, eventId),
+    );
+  }
+  /** A recurring meeting: its master and `count` occurrences, `intervalDays` apart. */
+  bookSeries(
+    roomIdOrEmail: string,
+    input: SeriesInput,
+    tenantId?: string,
+  ): { master: EventRecord; occurrences: EventRecord[] } {
+    return structuredClone(bookSeries(this.tenant(tenantId), roomIdOrEmail, input));
+  }
+  /** Expires the calendar delta tokens of one room only. */
+  expireRoomDeltaTokens(roomIdOrEmail: string, tenantId?: string): void {
+    const room = this.tenant(tenantId).findRoom(roomIdOrEmail);
+    if (!room) throw new SimulatorError(404, `room ${roomIdOrEmail} not found`);
+    this.core.ctx.faults.expireRoomDeltaTokens(room.id);
   }
 
   // ---- groups
@@ -272,6 +290,11 @@ export class SimulatorControl {
   }
   resetCounters(): void {
     this.core.ctx.counters.reset();
+    this.core.ctx.mailboxes.reset();
+  }
+  /** The most concurrent requests seen per mailbox since the counters were last reset. */
+  mailboxPeaks(): Record<string, number> {
+    return this.core.ctx.mailboxes.peakByMailbox();
   }
 
   // ---- faults

@@ -12,6 +12,8 @@ export interface ErrorFaultSpec {
   rate?: number;
   /** Fail the next N matching requests (then the fault is spent). */
   count?: number;
+  /** Let the first N matching requests through before the fault applies (e.g. fail a second page). */
+  skip?: number;
   /** Only requests whose path or route template contains this string. */
   match?: string;
   target?: FaultTarget;
@@ -96,11 +98,24 @@ export class Faults {
     this.deltaTokensExpiredBefore = Date.now() + 1;
   }
 
+  /** Per room mailbox: calendar delta tokens issued before this instant (ms) count as expired. */
+  private readonly roomTokensExpiredBefore = new Map<string, number>();
+
+  /** The calendar delta tokens of one room issued until now are expired from now on (the other rooms' are not). */
+  expireRoomDeltaTokens(roomId: string): void {
+    this.roomTokensExpiredBefore.set(roomId, Date.now() + 1);
+  }
+
+  roomDeltaTokensExpiredBefore(roomId: string): number {
+    return this.roomTokensExpiredBefore.get(roomId) ?? 0;
+  }
+
   clear(): void {
     this.errors = [];
     this.latency = [];
     this.loginHang = false;
     this.deltaTokensExpiredBefore = 0;
+    this.roomTokensExpiredBefore.clear();
     this.notifications = {};
     this.signInErrors = [];
     this.idTokens = [];
@@ -132,6 +147,10 @@ export class Faults {
   pickError(target: FaultTarget, path: string, template: string): ErrorFaultSpec | null {
     for (const f of this.errors) {
       if ((f.target ?? 'graph') !== target || !matches(f.match, path, template)) continue;
+      if (f.skip !== undefined && f.skip > 0) {
+        f.skip--;
+        continue;
+      }
       if (f.count !== undefined) {
         if (f.count <= 0) continue;
         f.count--;

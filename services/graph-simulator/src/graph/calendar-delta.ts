@@ -2,6 +2,7 @@
  * GET /users/{room}/calendarView/delta?startDateTime&endDateTime. The window, room, position and
  * sequence numbers travel in the (signed) tokens. Page size from `Prefer: odata.maxpagesize`.
  * Deleted events, and events changed outside the window, come back as `@removed: {reason: deleted}`.
+ * A series shows as its occurrences (and exceptions), never as its master, as calendarView expands it.
  */
 import type { SimContext } from '../context.js';
 import { graphError } from '../http/errors.js';
@@ -58,7 +59,8 @@ function calendarDelta(ctx: SimContext, req: SimRequest, tenant: Tenant): SimRes
     const t = ctx.codec.decode<CalToken>(raw);
     if (!t || t.k !== 'cd' || t.rid !== room.id)
       return graphError(req, 400, 'ErrorInvalidUrlQuery', 'The sync state is invalid for this folder.');
-    if (t.iat < ctx.faults.deltaTokensExpiredBefore) return expiredAnswer(ctx, req, key);
+    if (t.iat < ctx.faults.deltaTokensExpiredBefore || t.iat < ctx.faults.roomDeltaTokensExpiredBefore(room.id))
+      return expiredAnswer(ctx, req, key);
     tok = q.has('$deltatoken') ? { ...t, ph: 'd', pos: 0, snap: tenant.seq } : t;
   } else {
     const s = parseGraphDateTime(q.get('startDateTime'));
@@ -108,12 +110,13 @@ function inWindow(ev: EventRecord, tok: CalToken): boolean {
   return Date.parse(ev.start) < tok.e && Date.parse(ev.end) > tok.s;
 }
 
+/** calendarView expands a series: its occurrences and exceptions show, its master does not. */
 function initialItem(ev: EventRecord, tok: CalToken, room: RoomRecord): unknown {
-  return !ev.deleted && inWindow(ev, tok) ? eventJson(ev, room) : null;
+  return ev.type !== 'seriesMaster' && !ev.deleted && inWindow(ev, tok) ? eventJson(ev, room) : null;
 }
 
 function changeItem(ev: EventRecord, tok: CalToken, room: RoomRecord): unknown {
-  if (ev.lastSeq <= tok.since) return null;
+  if (ev.lastSeq <= tok.since || ev.type === 'seriesMaster') return null;
   if (ev.deleted || !inWindow(ev, tok))
     return { '@odata.type': '#microsoft.graph.event', id: ev.id, '@removed': { reason: 'deleted' } };
   return eventJson(ev, room);

@@ -6,24 +6,47 @@ import type { Counters } from '../counters.js';
 import type { Faults, FaultTarget } from '../faults/faults.js';
 import { SimulatorError } from '../tenant/mutations.js';
 import { graphError, oauthError } from './errors.js';
+import { MailboxGate } from './mailbox-gate.js';
 import type { Router } from './router.js';
 import type { SimRequest, SimResponse } from './types.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Outlook's per-mailbox concurrency limit, and the gate that holds it. */
+export interface MailboxLimit {
+  gate: MailboxGate;
+  limit(): number;
+}
+
 export function createDispatch(
   router: Router,
   faults: Faults,
   counters: Counters,
+  mailboxes?: MailboxLimit,
 ): (req: SimRequest) => Promise<SimResponse> {
   return async (req) => {
     const target: FaultTarget = /^\/v1\.0(\/|$)/i.test(req.path) ? 'graph' : 'login';
     const m = router.match(req.method, req.path);
     const template = m && 'template' in m ? m.template : 'unmatched';
-    const res = await run(req, target, template, m, faults);
+    const mailbox = mailboxes ? MailboxGate.mailboxOf(req.path) : null;
+    let res: SimResponse;
+    if (mailbox !== null && !mailboxes!.gate.enter(mailbox, mailboxes!.limit())) res = mailboxConcurrency(req);
+    else {
+      try {
+        res = await run(req, target, template, m, faults);
+      } finally {
+        if (mailbox !== null) mailboxes!.gate.leave(mailbox);
+      }
+    }
     if (!res.hang) counters.add(req.method, template, res.status);
     return res;
   };
+}
+
+function mailboxConcurrency(req: SimRequest): SimResponse {
+  return graphError(req, 429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', {
+    'retry-after': '1',
+  });
 }
 
 async function run(

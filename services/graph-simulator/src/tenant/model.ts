@@ -90,6 +90,11 @@ export interface EventRecord {
   iCalUId: string;
   body?: string;
   lastSeq: number;
+  /** Absent: singleInstance. A series is one seriesMaster (never in calendarView) and its occurrences. */
+  type?: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+  seriesMasterId?: string;
+  /** normal (absent) | personal | private | confidential */
+  sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
 }
 
 export interface SecretRecord {

@@ -157,6 +157,7 @@ export interface BookingInput {
   end: string;
   organizer?: { name?: string; address: string };
   body?: string;
+  sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
 }
 
 function isoOrThrow(v: string, what: string): string {
@@ -189,6 +190,7 @@ export function bookEvent(tenant: Tenant, roomIdOrEmail: string, input: BookingI
     changeKey: randomBytes(12).toString('base64url'),
     iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(16).toString('hex').toUpperCase()}`,
     ...(input.body ? { body: input.body } : {}),
+    ...(input.sensitivity ? { sensitivity: input.sensitivity } : {}),
     lastSeq: 0,
   };
   if (ev.end <= ev.start) throw new SimulatorError(400, 'end must be after start');
@@ -216,6 +218,7 @@ export function moveEvent(tenant: Tenant, id: string, patch: Partial<BookingInpu
   if (patch.end) ev.end = isoOrThrow(patch.end, 'end');
   if (patch.subject !== undefined) ev.subject = patch.subject;
   if (patch.body !== undefined) ev.body = patch.body;
+  if (ev.type === 'occurrence') ev.type = 'exception';
   return changed(tenant, ev, 'moved', 'updated');
 }
 

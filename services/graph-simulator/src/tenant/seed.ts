@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { AppRecord, Cloud, EventRecord, GroupRecord, RoomRecord } from './model.js';
 import { createRng, pick, rngUuid, type Rng } from './random.js';
+import { bookSeries } from './series.js';
 import { Tenant } from './tenant.js';
 
 export interface SeedAppSpec {
@@ -35,6 +36,8 @@ export interface SeedSpec {
   /** Share of rooms hidden from the GAL (default 0.05). */
   hiddenRoomShare?: number;
   eventsPerRoom?: number;
+  /** Recurring meetings per room: a daily series of 10 occurrences from tomorrow (default 0). */
+  seriesPerRoom?: number;
   app?: SeedAppSpec;
 }
 
@@ -123,6 +126,7 @@ export function seedTenant(spec: SeedSpec, defaultCloud: Cloud): Tenant {
   seedRooms(tenant, spec, createRng(seed + 2));
   seedGroups(tenant, spec, createRng(seed + 3));
   seedEvents(tenant, spec, createRng(seed + 4));
+  seedSeries(tenant, spec.seriesPerRoom ?? 0);
   return tenant;
 }
 
@@ -278,6 +282,21 @@ function seedEvents(tenant: Tenant, spec: SeedSpec, rng: Rng): void {
         lastSeq: 0,
       };
       tenant.addEvent(ev);
+    }
+  }
+}
+
+function seedSeries(tenant: Tenant, perRoom: number): void {
+  const tomorrow = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000;
+  for (const room of tenant.rooms) {
+    for (let k = 0; k < perRoom; k++) {
+      const start = tomorrow + (9 + k) * 3_600_000;
+      bookSeries(tenant, room.id, {
+        subject: `Daily sync ${k + 1}`,
+        start: new Date(start).toISOString(),
+        end: new Date(start + 1_800_000).toISOString(),
+        count: 10,
+      });
     }
   }
 }

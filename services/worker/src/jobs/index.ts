@@ -4,6 +4,7 @@ import type { GraphClient } from '@ones-m365/shared/graph';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { JOB_NAMES } from '@ones-m365/shared/queue';
 import type { Coordination } from '@ones-m365/shared/sync';
+import { calendarSyncJob, type CalendarSyncDeps } from './calendar-sync.job.js';
 import { buildRegistry, type JobRegistry } from './job-handler.js';
 import { pruneSyncRunsJob } from './prune-sync-runs.job.js';
 import { roomsSyncJob } from './rooms-sync.job.js';
@@ -26,6 +27,8 @@ export type WorkerDeps = Omit<SubscriptionJobDeps, 'integrations' | 'subscriptio
   lockLeaseMs: number;
   /** Counts finished runs by stream kind and status for /metrics. */
   operations?: Pick<OperationsRecorder, 'syncRunFinished'>;
+  /** Room calendars: the window and the page size asked of calendarView delta. */
+  calendar: CalendarSyncDeps['calendar'];
 };
 
 /** Every job handler, one file each. `buildRegistry` refuses to start on a gap or a double. */
@@ -37,6 +40,8 @@ export function createRegistry(deps: WorkerDeps): JobRegistry {
     graph: deps.graph,
     secretBox: deps.secretBox,
     lockLeaseMs: deps.lockLeaseMs,
+    producer: deps.producer,
+    calendar: deps.calendar,
     ...(deps.operations ? { operations: deps.operations } : {}),
   };
   const subs: SubscriptionJobDeps = {
@@ -51,6 +56,7 @@ export function createRegistry(deps: WorkerDeps): JobRegistry {
       secretExpiryCheckJob({ integrations: repositories.integrations }),
       roomsSyncJob(sync),
       usersSyncJob(sync),
+      calendarSyncJob(sync),
       subscriptionsReconcileJob(subs),
       subscriptionsRenewDueJob(subs),
       subscriptionsRenewJob(subs),

@@ -2,6 +2,7 @@ import type { RoomRepository } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import { readRoomSettings, type RoomSettings } from '@ones-m365/shared/integrations';
 import { roomSelector } from '../sync/rooms/room-mapping.js';
+import { requestRoomFollowUps, type RoomsFollowUpDeps } from '../sync/rooms/rooms-follow-ups.js';
 import { roomCounts, roomsPageRows } from '../sync/rooms/rooms-page.js';
 import { assertLockHeld } from '../sync/runner/lock-lost-error.js';
 import { prefetchPages } from '../sync/runner/prefetch.js';
@@ -9,16 +10,18 @@ import { runSyncJob, type SyncRunnerDeps } from '../sync/runner/run-sync-job.js'
 import { addWarnings } from '../sync/runner/run-warnings.js';
 import type { JobHandler } from './job-handler.js';
 
-export interface RoomsSyncDeps extends SyncRunnerDeps {
-  rooms: Pick<RoomRepository, 'byEmails' | 'upsertBatch' | 'deactivateAllExcept'>;
+export interface RoomsSyncDeps extends SyncRunnerDeps, Omit<RoomsFollowUpDeps, 'rooms' | 'coordination'> {
+  rooms: Pick<RoomRepository, 'byEmails' | 'upsertBatch' | 'deactivateAllExcept' | 'activeIds'>;
   graph: Pick<GraphClient, 'listRoomsPage'>;
+  coordination: SyncRunnerDeps['coordination'] & RoomsFollowUpDeps['coordination'];
 }
 
 /**
  * Rooms: walk every page of the Places API (nextLink, else $top/$skip: the graph client decides),
  * upsert the selected rooms keyed by email (one statement per page), and only after a complete
  * walk mark the rooms not seen, or no longer selected, inactive (never deleted: bookings refer to
- * them). Re-running is harmless, so a retry simply walks again.
+ * them). Re-running is harmless, so a retry simply walks again. Then each synced room's calendar
+ * is asked for a run (rooms-follow-ups.ts).
  */
 export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
   return {
@@ -31,6 +34,7 @@ export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
         async ({ integration, conn, run, lock, graphRequests }) => {
           const settings = readRoomSettings(integration.roomSettings);
           const selected = roomSelector(settings);
+          const activeBefore = new Set((await deps.rooms.activeIds(integration.id)).map((r) => r.id));
           const kept = new Set<string>();
           let pages = 0;
           let skipped = 0;
@@ -63,6 +67,7 @@ export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
           addWarnings(run, walkWarnings(settings, kept, skipped));
           assertLockHeld(lock);
           run.deactivated += await deps.rooms.deactivateAllExcept(integration.id, [...kept]);
+          await requestRoomFollowUps(deps, integration, activeBefore, payload.trigger);
           return { status: 'succeeded' };
         },
       );

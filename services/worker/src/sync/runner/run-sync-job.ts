@@ -61,9 +61,11 @@ export async function runSyncJob(
   if (!lock) return ctx.delay(Date.now() + 500 + Math.floor(Math.random() * 1500));
   let run: SyncRunEntity | undefined;
   const counter = createRequestCounter();
+  // Graph requests of the run's earlier attempts; a body may write `run.graphRequests` as it goes.
+  let base = 0;
   try {
     run = (await deps.syncRuns.runningForJob(ctx.jobId)) ?? (await deps.syncRuns.start({ ...req, jobId: ctx.jobId }));
-    const base = run.graphRequests;
+    base = run.graphRequests;
     const scope: RunScope = {
       integration,
       conn: toGraphConnection(integration, deps.secretBox, counter),
@@ -83,7 +85,7 @@ export async function runSyncJob(
       unchanged: run.unchanged,
     };
   } catch (err) {
-    if (run && (await recordFailure(deps.syncRuns, run, err, ctx, run.graphRequests + counter.count)) === 'failed')
+    if (run && (await recordFailure(deps.syncRuns, run, err, ctx, base + counter.count)) === 'failed')
       deps.operations?.syncRunFinished(req.integrationId, req.stream, 'failed');
     if (err instanceof GraphThrottledError && err.retryAfterMs !== null) {
       ctx.logger.warn('graph throttled; job delayed', { retryAfterMs: err.retryAfterMs });
