@@ -1,3 +1,5 @@
+import { parseStreamKey } from '../sync/stream-key.js';
+
 /**
  * Redis keys of the service's operational records (counters for /metrics, throttling per minute
  * and the last token result for health), under the queue prefix like every other key, so a
@@ -39,9 +41,9 @@ export function integrationLabel(connectionId: string): string {
   return isIntegrationId(connectionId) ? connectionId : 'unsaved';
 }
 
-/** A stream's kind, its name up to the first `:` (`users`, `rooms`, `calendar:<roomId>` → `calendar`). */
+/** A stream's kind as a bounded label (`users`, `rooms`, `calendar:<roomId>` → `calendar`). */
 export function streamKind(stream: string): string {
-  return stream.split(':', 1)[0]!;
+  return parseStreamKey(stream)?.kind ?? 'unknown';
 }
 
 export const epochMinute = (d: Date) => Math.floor(d.getTime() / 60_000);

@@ -6,11 +6,14 @@
 import { startGraphSimulator, type GraphSimulator, type Settings } from '@ones-m365/graph-simulator';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
+import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operations';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
+import { createSignInClient } from '@ones-m365/shared/sso';
 import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
+import type { Redis } from 'ioredis';
 import { startWorkerProcess } from '../../services/worker/src/worker-process.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { trustCa } from './graph-simulator-clients.js';
@@ -153,4 +156,25 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
       await sim.close();
     },
   };
+}
+
+/** Another api process on the harness's database and config, on its own Redis connections. */
+export async function startAnotherApi(w: WebhookHarness, redis: Redis, events: Redis): Promise<RunningApi> {
+  const producer = createProducer(redis, w.h.config.queuePrefix);
+  return await startApiProcess(
+    {
+      config: w.h.config,
+      logger: silentLogger(),
+      db: w.h.db.ds,
+      redis,
+      producer,
+      metrics: createMetrics(producer),
+      graph: createGraphClient(),
+      signIn: createSignInClient(),
+      secretBox: w.box,
+      events,
+    },
+    0,
+    '127.0.0.1',
+  );
 }

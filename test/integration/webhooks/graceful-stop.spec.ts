@@ -1,12 +1,9 @@
 import { expect } from 'chai';
-import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api';
 import { sha256Hex } from '@ones-m365/shared/crypto';
-import { createGraphClient } from '@ones-m365/shared/graph';
-import { createSignInClient } from '@ones-m365/shared/sso';
-import { silentLogger } from '@ones-m365/shared/logging';
-import { createProducer, createRedisConnection, QUEUES } from '@ones-m365/shared/queue';
+import { createRedisConnection, QUEUES } from '@ones-m365/shared/queue';
 import { TEST_REDIS_URL } from '../../support/services.js';
-import { startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
+import type { RunningApi } from '@ones-m365/api';
+import { startAnotherApi, startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
 
 /**
  * A notification answered 202 from the coalescing memo is owed a trailing delta request. An api
@@ -40,23 +37,7 @@ describe('webhooks: an api stopped gracefully sends the delta requests it owes',
       clientStateHash: sha256Hex(clientState),
       expiresAt: new Date(Date.now() + 24 * 3600_000),
     });
-    const producer = createProducer(conns[0]!, w.h.config.queuePrefix);
-    const api = await startApiProcess(
-      {
-        config: w.h.config,
-        logger: silentLogger(),
-        db: w.h.db.ds,
-        redis: conns[0]!,
-        producer,
-        metrics: createMetrics(producer),
-        graph: createGraphClient(),
-        signIn: createSignInClient(),
-        secretBox: w.box,
-        events: conns[1]!,
-      },
-      0,
-      '127.0.0.1',
-    );
+    const api = await startAnotherApi(w, conns[0]!, conns[1]!);
     api2 = api;
     const post = () =>
       fetch(`http://127.0.0.1:${api.port}/webhooks/graph/notifications`, {

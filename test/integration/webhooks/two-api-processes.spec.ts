@@ -1,11 +1,8 @@
 import { expect } from 'chai';
-import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api';
-import { createGraphClient } from '@ones-m365/shared/graph';
-import { createSignInClient } from '@ones-m365/shared/sso';
-import { silentLogger } from '@ones-m365/shared/logging';
-import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
+import { createRedisConnection } from '@ones-m365/shared/queue';
 import { TEST_REDIS_URL } from '../../support/services.js';
-import { startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
+import type { RunningApi } from '@ones-m365/api';
+import { startAnotherApi, startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
 
 /**
  * Two api processes share the database and Redis; the worker's change announcements reach both
@@ -18,23 +15,7 @@ describe('webhooks: subscription table invalidation across api processes', () =>
 
   before(async () => {
     w = await startWebhookHarness();
-    const producer = createProducer(conns[0]!, w.h.config.queuePrefix);
-    api2 = await startApiProcess(
-      {
-        config: w.h.config,
-        logger: silentLogger(),
-        db: w.h.db.ds,
-        redis: conns[0]!,
-        producer,
-        metrics: createMetrics(producer),
-        graph: createGraphClient(),
-        signIn: createSignInClient(),
-        secretBox: w.box,
-        events: conns[1]!,
-      },
-      0,
-      '127.0.0.1',
-    );
+    api2 = await startAnotherApi(w, conns[0]!, conns[1]!);
   });
   after(async () => {
     await api2?.close();
