@@ -5,11 +5,8 @@
  * as a ratio to a plain walk of the same pages through the same client in the same process, the
  * plain /users/delta request count, and peak RSS at 10,000 vs 100,000 users.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BenchRow } from './run-bench.js';
+import { control, node, startSimulator } from './support/sim-process.js';
 import type { WriteLimit } from './support/write-limit.js';
 
 const LATENCY_MS = 30;
@@ -27,49 +24,6 @@ interface SimInfo {
   tenantId: string;
   clientId: string;
   clientSecret: string;
-}
-
-function node(
-  script: string,
-  env: Record<string, string>,
-): { proc: ReturnType<typeof spawn>; out: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ['--expose-gc', '--conditions=source', '--import', 'tsx', script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return { proc, out: () => out, exited: new Promise((r) => proc.once('exit', r)) };
-}
-
-async function startSimulator(): Promise<{ info: SimInfo; stop(): void }> {
-  const sim = node('services/graph-simulator/src/main.ts', {
-    SIMULATOR_PORT: '0',
-    SIMULATOR_SEED_USERS: '100000',
-    SIMULATOR_SEED_ROOMS: '2000',
-    SIMULATOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sim-bench-')),
-  });
-  for (let i = 0; i < 600; i++) {
-    const text = sim.out();
-    const start = text.indexOf('{');
-    const end = text.indexOf('\n}', start);
-    if (start >= 0 && end > 0)
-      return { info: JSON.parse(text.slice(start, end + 2)) as SimInfo, stop: () => sim.proc.kill('SIGKILL') };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  sim.proc.kill('SIGKILL');
-  throw new Error(`the simulator did not start:\n${sim.out()}`);
-}
-
-async function control(info: SimInfo, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${info.controlUrl}${path}`, {
-    method,
-    headers: { 'x-simulator-key': info.controlKey, 'content-type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : await res.json();
 }
 
 async function measure(
@@ -143,7 +97,7 @@ function writeLimitRows(bench: string, sync: { usersMs: number; writeLimit: Writ
 }
 
 export default async function run(): Promise<BenchRow[]> {
-  const { info, stop } = await startSimulator();
+  const { info, stop } = await startSimulator<SimInfo>({ users: 100_000, rooms: 2_000 });
   // The control API shares the simulator's HTTPS port: trust its CA in this process too.
   const { trustCa } = await import('../test/support/graph-simulator-clients.js');
   trustCa((await import('node:fs')).readFileSync(info.caCertPath, 'utf8'));
