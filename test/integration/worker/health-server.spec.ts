@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { expect } from 'chai';
 import { createRedisConnection } from '@ones-m365/shared/queue';
 import { startWorkerHealthServer, type WorkerHealthServer } from '../../../services/worker/src/health/health-server.js';
@@ -29,6 +30,9 @@ describe('worker health endpoint (real MySQL and Redis)', () => {
 
   it('answers /healthz and /readyz 200 when the database and Redis answer', async () => {
     const base = await serve(TEST_REDIS_URL);
+    // The fail-fast connection refuses commands until it is connected: wait for that, not for Redis to be slow.
+    const redis = connections.at(-1)!;
+    if (redis.status !== 'ready') await once(redis, 'ready');
     const live = await fetch(`${base}/healthz`);
     expect(live.status).to.equal(200);
     const ready = await fetch(`${base}/readyz`);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { pingDatabase } from '@ones-m365/shared/db';
+import { withinDeadline } from '@ones-m365/shared/errors';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -27,17 +28,11 @@ export interface WorkerHealthServer {
 type Check = { ok: boolean; error?: string };
 
 async function check(p: Promise<unknown>): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-  });
   try {
-    await Promise.race([p, timeout]);
+    await withinDeadline(p, CHECK_TIMEOUT_MS, `timed out after ${CHECK_TIMEOUT_MS} ms`);
     return { ok: true };
   } catch (err) {
     return { ok: false, error: (err as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
