@@ -1,4 +1,6 @@
 import { BookingPolicyEntity } from './booking-policy.entity.js';
+import { EventDeliveryEntity } from './event-delivery.entity.js';
+import { EventEntity, EventSequenceEntity } from './event.entity.js';
 import { GraphSubscriptionEntity } from './graph-subscription.entity.js';
 import { GroupEntity } from './group.entity.js';
 import { IntegrationEntity } from './integration.entity.js';
@@ -12,6 +14,9 @@ import { UserEntity } from './user.entity.js';
 
 export {
   BookingPolicyEntity,
+  EventDeliveryEntity,
+  EventEntity,
+  EventSequenceEntity,
   GraphSubscriptionEntity,
   GroupEntity,
   IntegrationEntity,
@@ -25,6 +30,7 @@ export {
 };
 export type { Cloud, IntegrationStatus, SyncMode } from './integration.entity.js';
 export type { SyncRunStatus } from './sync-run.entity.js';
+export { EVENT_TYPES, type EventType } from './event.entity.js';
 export type { BookingSource, BookingStatus, BookingType } from './room-booking.entity.js';
 
 export const ENTITIES = [
@@ -39,4 +45,7 @@ export const ENTITIES = [
   BookingPolicyEntity,
   SyncRunEntity,
   PendingJobEntity,
+  EventEntity,
+  EventSequenceEntity,
+  EventDeliveryEntity,
 ];

@@ -4,7 +4,7 @@
  * filtered, cursor-paged list.
  */
 import { randomUUID } from 'node:crypto';
-import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { In, LessThan, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { RoomBookingEntity, type BookingSource, type BookingStatus } from '../entities/index.js';
 import { fastUpsertBatch, toPage, type Page } from './upsert.js';
 
@@ -71,51 +71,51 @@ export class BookingRepository {
     );
   }
 
-  /** Graph event ids of the room already stored (to count created vs updated). */
-  async storedEventIds(roomId: string, graphEventIds: string[]): Promise<Set<string>> {
-    if (graphEventIds.length === 0) return new Set();
-    const rows = await this.repo.find({
-      select: { graphEventId: true },
-      where: { roomId, graphEventId: In(graphEventIds) },
-    });
-    return new Set(rows.map((r) => r.graphEventId));
+  /** The room's stored bookings of these Graph events, by event id (to tell created, changed and unchanged apart). */
+  async storedByEventIds(roomId: string, graphEventIds: string[]): Promise<Map<string, RoomBookingEntity>> {
+    if (graphEventIds.length === 0) return new Map();
+    const rows = await this.repo.find({ where: { roomId, graphEventId: In(graphEventIds) } });
+    return new Map(rows.map((r) => [r.graphEventId, r]));
   }
 
-  /** `@removed` events: their rows stay, cancelled. Returns how many changed. */
-  async cancel(roomId: string, graphEventIds: string[]): Promise<number> {
-    if (graphEventIds.length === 0) return 0;
-    const r = await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'cancelled' })
-      .where('roomId = :roomId', { roomId })
-      .andWhere('graphEventId IN (:...ids)', { ids: graphEventIds })
-      .andWhere('status <> :cancelled', { cancelled: 'cancelled' })
-      .execute();
-    return r.affected ?? 0;
+  /** `@removed` events: their rows stay, cancelled. Returns the rows it cancelled, as they are now. */
+  async cancel(roomId: string, graphEventIds: string[]): Promise<RoomBookingEntity[]> {
+    if (graphEventIds.length === 0) return [];
+    const rows = await this.repo.find({
+      where: { roomId, graphEventId: In(graphEventIds), status: Not('cancelled' as const) },
+    });
+    return await this.cancelRows(rows);
   }
 
   /**
    * The end of a full round over a new window: bookings that ended before the window are no
-   * longer mirrored (deleted); bookings inside it that the round did not see are cancelled. The
-   * rows are picked by a plain read and written by primary key, so the sweep locks only its own
-   * rows (a range DELETE would lock gaps that other rooms' page upserts insert into: deadlocks).
+   * longer mirrored (deleted); bookings inside it that the round did not see are cancelled (and
+   * returned, as they are now). The rows are picked by a plain read and written by primary key,
+   * so the sweep locks only its own rows (a range DELETE would lock gaps that other rooms' page
+   * upserts insert into: deadlocks).
    */
-  async sweepRound(roomId: string, round: string, windowStart: Date): Promise<{ dropped: number; cancelled: number }> {
+  async sweepRound(
+    roomId: string,
+    round: string,
+    windowStart: Date,
+  ): Promise<{ dropped: number; cancelled: RoomBookingEntity[] }> {
     const ended = await this.repo.find({ select: { id: true }, where: { roomId, endAt: LessThan(windowStart) } });
     const unseen = await this.repo
       .createQueryBuilder('b')
-      .select('b.id', 'id')
       .where('b.roomId = :roomId', { roomId })
       .andWhere('(b.seenRound IS NULL OR b.seenRound <> :round)', { round })
       .andWhere('b.endAt >= :windowStart', { windowStart })
       .andWhere('b.status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] })
-      .getRawMany<{ id: string }>();
+      .getMany();
     const dropped = ended.length ? ((await this.repo.delete({ id: In(ended.map((r) => r.id)) })).affected ?? 0) : 0;
-    const cancelled = unseen.length
-      ? ((await this.repo.update({ id: In(unseen.map((r) => r.id)) }, { status: 'cancelled' })).affected ?? 0)
-      : 0;
-    return { dropped, cancelled };
+    return { dropped, cancelled: await this.cancelRows(unseen) };
+  }
+
+  private async cancelRows(rows: RoomBookingEntity[]): Promise<RoomBookingEntity[]> {
+    if (rows.length === 0) return [];
+    const updatedAt = new Date();
+    await this.repo.update({ id: In(rows.map((r) => r.id)) }, { status: 'cancelled', updatedAt });
+    return rows.map((r) => ({ ...r, status: 'cancelled' as const, updatedAt }));
   }
 
   async list(integrationId: string, f: BookingFilter): Promise<Page<RoomBookingEntity>> {

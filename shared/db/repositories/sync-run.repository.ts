@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { syncRunView } from '../../events/views.js';
 import { SyncRunEntity } from '../entities/index.js';
+import { EventRepository } from './event.repository.js';
 
 export type SyncRunStart = Pick<SyncRunEntity, 'integrationId' | 'stream' | 'mode' | 'trigger'> & {
   jobId?: string | null;
@@ -31,10 +33,17 @@ export class SyncRunRepository {
     );
   }
 
+  /** Ends the run, with its `sync_run.finished` event in the same transaction. */
   async finish(run: SyncRunEntity, result: SyncRunResult): Promise<SyncRunEntity> {
     const finishedAt = new Date();
     Object.assign(run, result, { finishedAt, durationMs: finishedAt.getTime() - run.startedAt.getTime() });
-    return await this.repo.save(run);
+    return await this.repo.manager.transaction(async (em) => {
+      const saved = await em.getRepository(SyncRunEntity).save(run);
+      await new EventRepository(em).add([
+        { type: 'sync_run.finished', integrationId: run.integrationId, data: syncRunView(saved) },
+      ]);
+      return saved;
+    });
   }
 
   /** The unfinished run of a job (a retried, resumed or delayed job keeps its run). */

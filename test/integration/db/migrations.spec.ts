@@ -36,6 +36,9 @@ for (const kind of ['mysql', 'sqlite'] as const) {
           'booking_policies',
           'sync_runs',
           'pending_jobs',
+          'events',
+          'event_sequence',
+          'event_deliveries',
         ];
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(true);
         for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BookingRepository, IntegrationRepository, RoomBookingEntity, RoomRepository } from '@ones-m365/shared/db';
+import { bookingView } from '@ones-m365/shared/events';
 import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { existingIntegration } from '../services/existing-integration.js';
@@ -31,27 +32,6 @@ const bookingsQuery = z
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'must be after from', path: ['to'] });
 
-type RoomRef = { id: string; email: string };
-
-const bookingView = (b: RoomBookingEntity, rooms: Map<string, RoomRef>) => ({
-  id: b.id,
-  roomId: b.roomId,
-  roomEmail: rooms.get(b.roomId)?.email ?? null,
-  graphEventId: b.graphEventId,
-  iCalUId: b.iCalUId,
-  seriesMasterId: b.seriesMasterId,
-  type: b.type,
-  subject: b.subject,
-  organizer: b.organizerEmail || b.organizerName ? { name: b.organizerName, email: b.organizerEmail } : null,
-  start: b.startAt.toISOString(),
-  end: b.endAt.toISOString(),
-  isAllDay: Boolean(b.isAllDay),
-  status: b.status,
-  source: b.source,
-  policyViolation: b.policyViolation ? (JSON.parse(b.policyViolation) as { rule: string; message: string }) : null,
-  updatedAt: b.updatedAt.toISOString(),
-});
-
 /** The mirrored bookings of the integration's rooms (contract: Bookings). */
 export function bookingRoutes(deps: BookingRoutesDeps): AnyRoute[] {
   return [
@@ -71,7 +51,7 @@ export function bookingRoutes(deps: BookingRoutesDeps): AnyRoute[] {
         const rooms = new Map(
           (await deps.rooms.byIds(params.id, [...new Set(page.items.map((b) => b.roomId))])).map((r) => [r.id, r]),
         );
-        return { items: page.items.map((b) => bookingView(b, rooms)), nextCursor: page.nextCursor };
+        return { items: page.items.map((b) => bookingView(b, rooms.get(b.roomId)?.email ?? null)), nextCursor: page.nextCursor };
       },
     }),
   ];

@@ -12,7 +12,7 @@ import type { RunContext } from '../runner/run-context.js';
 import type { WindowDays } from './calendar-window.js';
 
 export interface CalendarStore {
-  bookings: Pick<BookingRepository, 'storedEventIds'>;
+  bookings: Pick<BookingRepository, 'storedByEventIds'>;
   syncStates: Pick<SyncStateRepository, 'get' | 'save'>;
   transaction: Repositories['transaction'];
 }

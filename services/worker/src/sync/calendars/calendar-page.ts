@@ -1,14 +1,17 @@
 /**
  * Writes one calendarView delta page of a room: the events mapped (bad ones skipped with a
- * warning), one SELECT of the stored ids (to count created and updated), then one transaction
- * with the set-based upsert, the removed events cancelled (rows kept), the stream's checkpoint
- * (or the round's end: the new deltaLink and, after a full round, the window's sweep) and the
- * run's counts. A page is committed whole or not at all.
+ * warning), one SELECT of the stored rows (to count created and updated, and to tell what
+ * changed), then one transaction with the set-based upsert, the removed events cancelled (rows
+ * kept), the page's booking events (one INSERT), the stream's checkpoint (or the round's end:
+ * the new deltaLink and, after a full round, the window's sweep) and the run's counts. A page is
+ * committed whole or not at all, its events with it.
  */
-import type { BookingRow, SyncRunEntity } from '@ones-m365/shared/db';
+import type { BookingRow, NewEvent, RoomBookingEntity, SyncRunEntity, SyncUnitOfWork } from '@ones-m365/shared/db';
+import { bookingView } from '@ones-m365/shared/events';
 import type { EventsDeltaPage } from '@ones-m365/shared/graph';
 import { assertLockHeld } from '../runner/lock-lost-error.js';
 import { addWarnings } from '../runner/run-warnings.js';
+import { bookingChange } from './booking-events.js';
 import { toBookingRow } from './booking-mapping.js';
 import type { CalendarEnv } from './calendar-env.js';
 import { serializeCalendarState, type CalendarState } from './calendar-state.js';
@@ -26,7 +29,7 @@ export async function writeCalendarPage(
   const { rows, warnings } = pageRows(env, state, page);
   const present = new Set(rows.map((r) => r.graphEventId));
   const removedIds = page.removed.map((r) => r.id).filter((id) => !present.has(id));
-  const stored = await env.store.bookings.storedEventIds(
+  const stored = await env.store.bookings.storedByEventIds(
     env.room.id,
     rows.map((r) => r.graphEventId),
   );
@@ -47,14 +50,16 @@ export async function writeCalendarPage(
   await retryOnDeadlock(() =>
     env.store.transaction(async (tx) => {
       await tx.bookings.upsertPage(rows);
-      let gone = await tx.bookings.cancel(env.room.id, removedIds);
+      const changed = await changedBookings(tx, env, rows, stored);
+      const cancelled = await tx.bookings.cancel(env.room.id, removedIds);
       if ('next' in after) {
         await tx.syncStates.save(env.room.integrationId, env.stream, {
           checkpoint: serializeCalendarState(next),
           status: 'running',
         });
       } else {
-        if (mode === 'full') gone += await sweptCount(tx.bookings, env.room.id, state);
+        if (mode === 'full')
+          cancelled.push(...(await tx.bookings.sweepRound(env.room.id, state.marker, new Date(state.window.start))).cancelled);
         await tx.syncStates.save(env.room.integrationId, env.stream, {
           deltaLink: after.deltaLink,
           checkpoint: serializeCalendarState(next),
@@ -63,6 +68,11 @@ export async function writeCalendarPage(
           lastSyncedAt: env.now(),
         });
       }
+      const gone = cancelled.length;
+      await tx.events.add([
+        ...changed,
+        ...cancelled.map((b) => bookingEvent('booking.cancelled', b, env)),
+      ]);
       await tx.syncRuns.save({ ...run, deactivated: env.run.deactivated + gone });
       run.deactivated = env.run.deactivated + gone;
     }),
@@ -93,15 +103,29 @@ function pageRows(
   return { rows: [...latest.values()], warnings };
 }
 
-async function sweptCount(
-  bookings: {
-    sweepRound(roomId: string, round: string, windowStart: Date): Promise<{ dropped: number; cancelled: number }>;
-  },
-  roomId: string,
-  state: CalendarState,
-): Promise<number> {
-  const swept = await bookings.sweepRound(roomId, state.marker, new Date(state.window.start));
-  return swept.cancelled;
+/** The events of the page's upserted rows that are new or changed, with the rows as written. */
+async function changedBookings(
+  tx: Pick<SyncUnitOfWork, 'bookings'>,
+  env: CalendarEnv,
+  rows: readonly BookingRow[],
+  stored: ReadonlyMap<string, RoomBookingEntity>,
+): Promise<NewEvent[]> {
+  const changes = new Map(
+    rows.flatMap((r) => {
+      const change = bookingChange(stored.get(r.graphEventId), r);
+      return change ? [[r.graphEventId, change] as const] : [];
+    }),
+  );
+  if (changes.size === 0) return [];
+  const written = await tx.bookings.storedByEventIds(env.room.id, [...changes.keys()]);
+  return [...changes].flatMap(([id, change]) => {
+    const row = written.get(id);
+    return row ? [bookingEvent(change, row, env)] : [];
+  });
+}
+
+function bookingEvent(type: NewEvent['type'], b: RoomBookingEntity, env: CalendarEnv): NewEvent {
+  return { type, integrationId: env.room.integrationId, data: bookingView(b, env.room.email) };
 }
 
 const DEADLOCK_ATTEMPTS = 3;
