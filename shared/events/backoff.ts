@@ -22,3 +22,6 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy = DELIVERY_B
   const step = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(Math.max(attempt, 1) - 1, 40));
   return Math.round(step / 2 + random() * (step / 2));
 }
+
+/** The replay window: `GET /events` answers this many days back, and older events are pruned. */
+export const EVENT_RETENTION_DAYS = 7;
