@@ -8,6 +8,8 @@ import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import {
   BookingRepository,
+  EventDeliveryRepository,
+  EventRepository,
   GraphSubscriptionRepository,
   GroupRepository,
   IntegrationRepository,
@@ -44,6 +46,7 @@ import { SubscriptionCache } from './webhooks/subscription-cache.js';
 import { WebhookIngress } from './webhooks/webhook-ingress.js';
 import { webhookRoutes, webhooksRouter } from './webhooks/webhooks.routes.js';
 import { bookingRoutes } from './routes/bookings.routes.js';
+import { eventRoutes } from './routes/events.routes.js';
 
 export interface AppDeps {
   config: {
@@ -54,6 +57,8 @@ export interface AppDeps {
     publicBaseUrl: string;
     /** QUEUE_PREFIX: the producer's queues and every coordination key live under it. */
     queuePrefix: string;
+    /** EVENTS_WEBHOOK_URL (the health check says whether events are pushed); the worker delivers them. */
+    eventsWebhook?: { url: string } | null;
   };
   logger: Logger;
   db: DataSource;
@@ -168,6 +173,9 @@ export function createApp(deps: AppDeps): ApiApp {
       operations,
       producer: deps.producer,
       secretBox: deps.secretBox,
+      events: new EventRepository(deps.db),
+      deliveries: new EventDeliveryRepository(deps.db),
+      eventsWebhook: Boolean(deps.config.eventsWebhook),
     }),
     ...syncRoutes({
       ...syncDeps,
@@ -182,6 +190,7 @@ export function createApp(deps: AppDeps): ApiApp {
       rooms,
       bookings: new BookingRepository(deps.db),
     }),
+    ...eventRoutes({ events: new EventRepository(deps.db) }),
   ];
   const openapi = buildOpenApi(
     [
