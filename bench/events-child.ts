@@ -124,7 +124,7 @@ async function load(withEvents: boolean, deliver: boolean): Promise<Load> {
       Number(
         (
           await db.query<{ n: number | string }[]>(
-            `SELECT COUNT(*) AS n FROM events ${published ? 'WHERE seq IS NOT NULL' : ''}`,
+            `SELECT COUNT(*) AS n FROM events WHERE type = 'user.created' ${published ? 'AND seq IS NOT NULL' : ''}`,
           )
         )[0]!.n,
       );

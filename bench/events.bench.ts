@@ -136,9 +136,9 @@ async function economy(): Promise<BenchRow[]> {
       },
       {
         bench,
-        metric: 'delivery of those events to a receiver (signed POSTs of 500)',
+        metric: "delivery of those events to a receiver (signed POSTs of 500; with the run's sync_run.finished)",
         value: `${d.events} in ${(d.ms / 1000).toFixed(1)} s = ${((d.events / d.ms) * 1000).toFixed(0)}/s, ${d.posts} POSTs`,
-        ok: d.events === last.written,
+        ok: d.events === last.written + 1,
       },
     ];
   } finally {
