@@ -124,7 +124,7 @@ async function load(withEvents: boolean, deliver: boolean): Promise<Load> {
       Number(
         (
           await db.query<{ n: number | string }[]>(
-            `SELECT COUNT(*) AS n FROM events WHERE type = 'user.created' ${published ? 'AND seq IS NOT NULL' : ''}`,
+            `SELECT COALESCE(SUM(event_count), 0) AS n FROM event_batches WHERE types = ',user.created,' ${published ? 'AND seq IS NOT NULL' : ''}`,
           )
         )[0]!.n,
       );
@@ -143,7 +143,7 @@ async function load(withEvents: boolean, deliver: boolean): Promise<Load> {
 
 /** Publishes what is left, then delivers every event of the integration to a local receiver. */
 async function deliverAll(db: DataSource, events: EventRepository, integrationId: string) {
-  while ((await publishEvents(db, 5_000)).count > 0);
+  while ((await publishEvents(db, 500)).count > 0);
   let received = 0;
   let posts = 0;
   const server = createServer((req, res) => {

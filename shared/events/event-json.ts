@@ -1,13 +1,4 @@
-/** An event as the API and the webhook show it: `{id, type, integrationId, occurredAt, data}`. */
-import type { EventEntity } from '../db/entities/index.js';
-
-/** The event's JSON text, with its stored `data` text embedded as it is (no parse, no re-serialising). */
-export function eventJson(e: Pick<EventEntity, 'id' | 'type' | 'integrationId' | 'occurredAt' | 'data'>): string {
-  const head = JSON.stringify({ id: e.id, type: e.type, integrationId: e.integrationId, occurredAt: e.occurredAt });
-  return `${head.slice(0, -1)},"data":${e.data}}`;
-}
-
-/** A delivery's body: `{"events": [...]}`. */
-export function deliveryBody(events: readonly Parameters<typeof eventJson>[0][]): string {
-  return `{"events":[${events.map(eventJson).join(',')}]}`;
+/** A delivery's body: `{"events": [...]}`, of the events' stored JSON texts as they are (no parse, no re-serialising). */
+export function deliveryBody(eventJsons: readonly string[]): string {
+  return `{"events":[${eventJsons.join(',')}]}`;
 }

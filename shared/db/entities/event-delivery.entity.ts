@@ -11,12 +11,16 @@ import { bigintColumn, dateColumn, intColumn, stringColumn, textColumn, updatedA
 export class EventDeliveryEntity {
   /** The integration's id. */
   @PrimaryColumn({ name: 'integration_id', type: 'varchar', length: 36 }) integrationId!: string;
-  /** The integration's newest published event: (seq, id). */
+  /** The integration's newest published event: (seq, batch id, index in the batch). */
   @bigintColumn('head_seq', { default: 0 }) headSeq!: number;
   @stringColumn('head_id', 36, { default: '' }) headId!: string;
-  /** The last event acknowledged (or given up on): (seq, id). */
+  @intColumn('head_index', { default: -1 }) headIndex!: number;
+  /** The last event acknowledged (or given up on): (seq, batch id, index in the batch). */
   @bigintColumn('cursor_seq', { default: 0 }) cursorSeq!: number;
   @stringColumn('cursor_id', 36, { default: '' }) cursorId!: string;
+  @intColumn('cursor_index', { default: -1 }) cursorIndex!: number;
+  /** The id of that event ('' before the first). */
+  @stringColumn('cursor_event_id', 36, { default: '' }) cursorEventId!: string;
   /** Failed attempts in the current streak (0: delivering). */
   @intColumn('attempts', { default: 0 }) attempts!: number;
   @dateColumn('failing_since', { nullable: true }) failingSince!: Date | null;

@@ -1,6 +1,6 @@
 import { BookingPolicyEntity } from './booking-policy.entity.js';
 import { EventDeliveryEntity } from './event-delivery.entity.js';
-import { EventEntity, EventSequenceEntity } from './event.entity.js';
+import { EventBatchEntity, EventSequenceEntity } from './event.entity.js';
 import { GraphSubscriptionEntity } from './graph-subscription.entity.js';
 import { GroupEntity } from './group.entity.js';
 import { IntegrationEntity } from './integration.entity.js';
@@ -15,7 +15,7 @@ import { UserEntity } from './user.entity.js';
 export {
   BookingPolicyEntity,
   EventDeliveryEntity,
-  EventEntity,
+  EventBatchEntity,
   EventSequenceEntity,
   GraphSubscriptionEntity,
   GroupEntity,
@@ -45,7 +45,7 @@ export const ENTITIES = [
   BookingPolicyEntity,
   SyncRunEntity,
   PendingJobEntity,
-  EventEntity,
+  EventBatchEntity,
   EventSequenceEntity,
   EventDeliveryEntity,
 ];

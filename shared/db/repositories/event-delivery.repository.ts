@@ -14,14 +14,15 @@ export interface DeliveryFailure {
   lastError: string;
 }
 
-export const cursorOf = (d: Pick<EventDeliveryEntity, 'cursorSeq' | 'cursorId'>): EventPosition => ({
+export const cursorOf = (d: Pick<EventDeliveryEntity, 'cursorSeq' | 'cursorId' | 'cursorIndex'>): EventPosition => ({
   seq: d.cursorSeq,
-  id: d.cursorId,
+  batch: d.cursorId,
+  index: d.cursorIndex,
 });
 
-/** Whether the integration has published events past its cursor. */
-export const hasPending = (d: Pick<EventDeliveryEntity, 'cursorSeq' | 'cursorId' | 'headSeq' | 'headId'>): boolean =>
-  d.headSeq > d.cursorSeq || (d.headSeq === d.cursorSeq && d.headId > d.cursorId);
+/** (head) > (cursor), in SQL: the integration has published events past its cursor. */
+const PENDING =
+  '(d.headSeq > d.cursorSeq OR (d.headSeq = d.cursorSeq AND (d.headId > d.cursorId OR (d.headId = d.cursorId AND d.headIndex > d.cursorIndex))))';
 
 export class EventDeliveryRepository {
   private readonly repo: Repository<EventDeliveryEntity>;
@@ -41,15 +42,21 @@ export class EventDeliveryRepository {
   async due(now: Date): Promise<string[]> {
     const rows = await this.repo
       .createQueryBuilder('d')
-      .select(['d.integrationId', 'd.headSeq', 'd.headId', 'd.cursorSeq', 'd.cursorId'])
-      .where('(d.headSeq > d.cursorSeq OR (d.headSeq = d.cursorSeq AND d.headId > d.cursorId))')
+      .select(['d.integrationId'])
+      .where(PENDING)
       .andWhere('(d.nextAttemptAt IS NULL OR d.nextAttemptAt <= :now)', { now })
       .getMany();
     return rows.map((r) => r.integrationId);
   }
 
-  /** The receiver acknowledged the events from `from` (exclusive) to `to`; the failing streak, if any, ends. */
-  async acknowledged(integrationId: string, from: EventPosition, to: EventPosition, count: number, at: Date) {
+  /** The receiver acknowledged the events from `from` (exclusive) to `to` (event `toId`); the failing streak, if any, ends. */
+  async acknowledged(
+    integrationId: string,
+    from: EventPosition,
+    to: EventPosition & { eventId: string },
+    count: number,
+    at: Date,
+  ): Promise<boolean> {
     return await this.moveCursor(integrationId, from, to, {
       attempts: 0,
       failingSince: null,
@@ -60,12 +67,12 @@ export class EventDeliveryRepository {
     });
   }
 
-  /** Gives up on the events from `from` (exclusive) to `to`: `afterId` is where a replay of them starts. */
+  /** Gives up on the events from `from` (exclusive) to `to`: `afterId` is where a replay of them starts (null: the oldest). */
   async gaveUp(
     integrationId: string,
     from: EventPosition,
-    to: EventPosition,
-    given: { count: number; at: Date; afterId: string },
+    to: EventPosition & { eventId: string },
+    given: { count: number; at: Date; afterId: string | null },
   ): Promise<boolean> {
     return await this.moveCursor(integrationId, from, to, {
       givenUpTotal: () => `given_up_total + ${Math.trunc(given.count)}`,
@@ -82,17 +89,16 @@ export class EventDeliveryRepository {
   private async moveCursor(
     integrationId: string,
     from: EventPosition,
-    to: EventPosition,
+    to: EventPosition & { eventId: string },
     set: Record<string, unknown>,
   ): Promise<boolean> {
     const r = await this.repo
       .createQueryBuilder()
       .update(EventDeliveryEntity)
-      .set({ ...set, cursorSeq: to.seq, cursorId: to.id, updatedAt: new Date() } as never)
-      .where('integration_id = :integrationId AND cursor_seq = :seq AND cursor_id = :id', {
+      .set({ ...set, cursorSeq: to.seq, cursorId: to.batch, cursorIndex: to.index, cursorEventId: to.eventId, updatedAt: new Date() } as never)
+      .where('integration_id = :integrationId AND cursor_seq = :seq AND cursor_id = :batch AND cursor_index = :index', {
         integrationId,
-        seq: from.seq,
-        id: from.id,
+        ...from,
       })
       .execute();
     return (r.affected ?? 0) > 0;

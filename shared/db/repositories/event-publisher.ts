@@ -1,26 +1,26 @@
 /**
  * Publishing: the step that gives committed events their place in the replay and delivery order.
  * A pass, one at a time (it holds the event_sequence row's lock; SQLite's writers take turns
- * anyway), reads the oldest unpublished rows that are committed (a plain read sees no
+ * anyway), reads the oldest unpublished batch rows that are committed (a plain read sees no
  * uncommitted row, and waits for none), stamps them with the next pass number, and records each
  * integration's newest published event. Since passes commit in the order of their numbers, a
  * reader at (seq, id) never misses a row: a row whose transaction committed late is published by
  * a later pass, after every position handed out before.
  */
 import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
-import { EventDeliveryEntity, EventEntity, EventSequenceEntity } from '../entities/index.js';
+import { EventBatchEntity, EventDeliveryEntity, EventSequenceEntity } from '../entities/index.js';
 import { upsertBatch, columnsOf } from './upsert.js';
 
 export const SEQUENCE_ROW = 'events';
 
 export interface PublishResult {
-  /** Events published by the pass. */
+  /** Batch rows published by the pass. */
   count: number;
   /** Integrations that got events. */
   integrationIds: string[];
 }
 
-/** One pass over at most `limit` events; `count` 0 when there was nothing to publish. */
+/** One pass over at most `limit` batch rows; `count` 0 when there was nothing to publish. */
 export async function publishEvents(ds: DataSource, limit: number): Promise<PublishResult> {
   const sqlite = ds.options.type === 'better-sqlite3';
   const pass = (em: EntityManager) => publishPass(em, limit, sqlite);
@@ -30,8 +30,8 @@ export async function publishEvents(ds: DataSource, limit: number): Promise<Publ
 
 async function publishPass(em: EntityManager, limit: number, sqlite: boolean): Promise<PublishResult> {
   const counter = await lockedCounter(em, sqlite);
-  const rows = await em.getRepository(EventEntity).find({
-    select: { id: true, integrationId: true },
+  const rows = await em.getRepository(EventBatchEntity).find({
+    select: { id: true, integrationId: true, count: true },
     where: { seq: IsNull() },
     order: { id: 'ASC' },
     take: limit,
@@ -39,21 +39,24 @@ async function publishPass(em: EntityManager, limit: number, sqlite: boolean): P
   if (rows.length === 0) return { count: 0, integrationIds: [] };
   const seq = counter.lastSeq + 1;
   await em.getRepository(EventSequenceEntity).update({ id: SEQUENCE_ROW }, { lastSeq: seq });
-  await em.getRepository(EventEntity).update({ id: In(rows.map((r) => r.id)), seq: IsNull() }, { seq });
+  await em.getRepository(EventBatchEntity).update({ id: In(rows.map((r) => r.id)), seq: IsNull() }, { seq });
   // Rows come in id order: the last one of an integration is its newest.
-  const heads = new Map<string, string>();
-  for (const r of rows) heads.set(r.integrationId, r.id);
+  const heads = new Map<string, { id: string; index: number }>();
+  for (const r of rows) heads.set(r.integrationId, { id: r.id, index: r.count - 1 });
   const deliveries = em.getRepository(EventDeliveryEntity);
   await upsertBatch(
     deliveries,
-    [...heads].sort(([a], [b]) => (a < b ? -1 : 1)).map(([integrationId, headId]) => ({
-      integrationId,
-      headSeq: seq,
-      headId,
-      updatedAt: new Date(),
-    })),
+    [...heads]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([integrationId, head]) => ({
+        integrationId,
+        headSeq: seq,
+        headId: head.id,
+        headIndex: head.index,
+        updatedAt: new Date(),
+      })),
     columnsOf(deliveries, ['integrationId']),
-    columnsOf(deliveries, ['headSeq', 'headId', 'updatedAt']),
+    columnsOf(deliveries, ['headSeq', 'headId', 'headIndex', 'updatedAt']),
   );
   return { count: rows.length, integrationIds: [...heads.keys()] };
 }
@@ -67,7 +70,7 @@ async function lockedCounter(em: EntityManager, sqlite: boolean): Promise<EventS
     });
   const found = await read();
   if (found) return found;
-  const [top] = await em.query<{ top: number | string | null }[]>('SELECT MAX(seq) AS top FROM events');
+  const [top] = await em.query<{ top: number | string | null }[]>('SELECT MAX(seq) AS top FROM event_batches');
   await em
     .createQueryBuilder()
     .insert()

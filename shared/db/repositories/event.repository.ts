@@ -1,11 +1,12 @@
 /**
- * The events outbox (EventEntity): what a change writes in its own transaction (`add`, one
- * INSERT for a page's events), and what replay and delivery read: published events in
- * (seq, id) order after a position.
+ * The events outbox (EventBatchEntity): what a change writes in its own transaction (`add`: a
+ * page's events are one INSERT of a few compressed batch rows), and what replay and delivery
+ * read: published events in (seq, batch, index) order after a position.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { EventEntity, type EventType } from '../entities/index.js';
-import { eventIdFloor, newEventId } from './event-id.js';
+import { EventBatchEntity, type EventType } from '../entities/index.js';
+import { eventIdFloor, eventIdTime, newEventId } from './event-id.js';
 import { fastInsertBatch } from './upsert.js';
 
 /** A change's event, as its writer gives it: `data` is the resource as the API shows it. */
@@ -15,14 +16,25 @@ export interface NewEvent {
   data: unknown;
 }
 
-/** Where an event stands in the published order. */
+/** Where an event stands in the published order: its batch's pass and id, and its index in the batch. */
 export interface EventPosition {
   seq: number;
-  id: string;
+  batch: string;
+  index: number;
 }
 
 /** Before every published event. */
-export const START: EventPosition = { seq: 0, id: '' };
+export const START: EventPosition = { seq: 0, batch: '', index: -1 };
+
+/** A published event as stored: `json` is its JSON text, `{id, type, integrationId, occurredAt, data}`. */
+export interface StoredEvent {
+  id: string;
+  type: EventType;
+  integrationId: string;
+  occurredAt: Date;
+  json: string;
+  position: EventPosition;
+}
 
 export interface PublishedFilter {
   after?: EventPosition;
@@ -33,85 +45,186 @@ export interface PublishedFilter {
   limit: number;
 }
 
-/** Rows per INSERT statement: 5 values each, far below either database's limit on parameters. */
-const INSERT_CHUNK = 1_000;
+/** Events per batch row at most; a batch whose compressed payload would pass the BLOB limit is halved. */
+const BATCH_EVENTS = 500;
+const PAYLOAD_BYTES = 60_000;
+/** Batch rows read per query while collecting a page of events. */
+const ROWS_PER_READ = 20;
+
+const after = (p: EventPosition) => ({ seq: p.seq, batch: p.batch });
 
 export class EventRepository {
-  private readonly repo: Repository<EventEntity>;
+  private readonly repo: Repository<EventBatchEntity>;
   /** Integrations this repository wrote events for (a transaction's writes, for its commit hook). */
   readonly written = new Set<string>();
 
   constructor(ds: DataSource | EntityManager) {
-    this.repo = ds.getRepository(EventEntity);
+    this.repo = ds.getRepository(EventBatchEntity);
   }
 
-  /** Writes the events in the order given, each with a new id; one statement per 1,000. */
+  /** Writes the events in the order given, each with a new id, as one INSERT of their batch rows. */
   async add(events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return;
     const occurredAt = new Date();
-    const rows = events.map((e) => ({
-      id: newEventId(occurredAt.getTime()),
-      integrationId: e.integrationId,
-      type: e.type,
-      occurredAt,
-      data: JSON.stringify(e.data),
-    }));
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-      await fastInsertBatch(this.repo, rows.slice(i, i + INSERT_CHUNK));
-    for (const e of events) this.written.add(e.integrationId);
+    const stamp = JSON.stringify(occurredAt);
+    const byIntegration = new Map<string, string[][]>();
+    for (const e of events) {
+      const id = newEventId(occurredAt.getTime());
+      const json = `{"id":"${id}","type":"${e.type}","integrationId":${JSON.stringify(e.integrationId)},"occurredAt":${stamp},"data":${JSON.stringify(e.data)}}`;
+      const lines = byIntegration.get(e.integrationId) ?? [];
+      lines.push([id, e.type, json]);
+      byIntegration.set(e.integrationId, lines);
+    }
+    const rows: Partial<EventBatchEntity>[] = [];
+    for (const [integrationId, lines] of byIntegration)
+      for (let i = 0; i < lines.length; i += BATCH_EVENTS)
+        rows.push(...batchRows(integrationId, occurredAt, lines.slice(i, i + BATCH_EVENTS)));
+    await fastInsertBatch(this.repo, rows);
+    for (const id of byIntegration.keys()) this.written.add(id);
   }
 
-  /** Published events after `after`, oldest first. */
-  async published(f: PublishedFilter): Promise<EventEntity[]> {
-    const qb = this.repo.createQueryBuilder('e').where('e.seq IS NOT NULL');
-    if (f.after) qb.andWhere('e.seq >= :seq AND (e.seq > :seq OR e.id > :id)', f.after);
-    if (f.integrationId) qb.andWhere('e.integrationId = :integrationId', { integrationId: f.integrationId });
-    if (f.type) qb.andWhere('e.type = :type', { type: f.type });
-    if (f.since) qb.andWhere('e.id >= :floor', { floor: eventIdFloor(f.since) });
-    return await qb.orderBy('e.seq', 'ASC').addOrderBy('e.id', 'ASC').limit(f.limit).getMany();
+  /** Published events after `f.after`, oldest first, at most `f.limit`. */
+  async published(f: PublishedFilter): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    let from = f.after ?? START;
+    const floor = f.since ? eventIdFloor(f.since) : null;
+    for (;;) {
+      const qb = this.repo
+        .createQueryBuilder('b')
+        .where('b.seq IS NOT NULL')
+        .andWhere('b.seq >= :seq AND (b.seq > :seq OR b.id >= :batch)', after(from));
+      if (f.integrationId) qb.andWhere('b.integrationId = :integrationId', { integrationId: f.integrationId });
+      if (f.type) qb.andWhere('b.types LIKE :type', { type: `%,${f.type},%` });
+      if (floor) qb.andWhere('b.lastId >= :floor', { floor });
+      const rows = await qb.orderBy('b.seq', 'ASC').addOrderBy('b.id', 'ASC').limit(ROWS_PER_READ).getMany();
+      for (const row of rows) {
+        for (const e of decode(row)) {
+          if (row.id === from.batch && row.seq === from.seq && e.position.index <= from.index) continue;
+          if ((f.type && e.type !== f.type) || (floor && e.id < floor)) continue;
+          out.push(e);
+          if (out.length === f.limit) return out;
+        }
+      }
+      if (rows.length < ROWS_PER_READ) return out;
+      const last = rows[rows.length - 1]!;
+      from = { seq: last.seq!, batch: last.id, index: last.count - 1 };
+    }
   }
 
   /** A published event's position (null: no such event, or not published yet). */
-  async position(id: string): Promise<EventPosition | null> {
-    const row = await this.repo.findOne({ select: { id: true, seq: true }, where: { id } });
-    return row && row.seq !== null ? { seq: row.seq, id: row.id } : null;
+  async position(eventId: string): Promise<EventPosition | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(eventId)) return null;
+    // A batch's ids were made within moments of each other: its first id is at most a minute older.
+    const earliest = eventIdFloor(new Date(eventIdTime(eventId).getTime() - 60_000));
+    const candidates = await this.repo
+      .createQueryBuilder('b')
+      .where('b.id <= :eventId AND b.id >= :earliest AND b.lastId >= :eventId', { eventId, earliest })
+      .andWhere('b.seq IS NOT NULL')
+      .getMany();
+    for (const row of candidates) {
+      const e = decode(row).find((x) => x.id === eventId);
+      if (e) return e.position;
+    }
+    return null;
   }
 
-  /** How many of the integration's published events come after `after`. */
-  async countAfter(integrationId: string, after: EventPosition, through?: EventPosition): Promise<number> {
+  /** How many of the integration's published events come after `from` (and up to `through`). */
+  async countAfter(integrationId: string, from: EventPosition, through?: EventPosition): Promise<number> {
     const qb = this.repo
-      .createQueryBuilder('e')
-      .where('e.integrationId = :integrationId', { integrationId })
-      .andWhere('e.seq >= :seq AND (e.seq > :seq OR e.id > :id)', after);
-    if (through) qb.andWhere('e.seq <= :tseq AND (e.seq < :tseq OR e.id <= :tid)', { tseq: through.seq, tid: through.id });
-    return await qb.getCount();
+      .createQueryBuilder('b')
+      .select('b.id', 'id')
+      .addSelect('b.seq', 'seq')
+      .addSelect('b.count', 'count')
+      .where('b.integrationId = :integrationId', { integrationId })
+      .andWhere('b.seq >= :seq AND (b.seq > :seq OR b.id >= :batch)', after(from));
+    if (through)
+      qb.andWhere('b.seq <= :tseq AND (b.seq < :tseq OR b.id <= :tbatch)', { tseq: through.seq, tbatch: through.batch });
+    let n = 0;
+    for (const r of await qb.getRawMany<{ id: string; seq: number | string; count: number | string }>()) {
+      const seq = Number(r.seq);
+      let count = Number(r.count);
+      if (r.id === from.batch && seq === from.seq) count -= from.index + 1;
+      if (through && r.id === through.batch && seq === through.seq) count -= Number(r.count) - through.index - 1;
+      n += Math.max(0, count);
+    }
+    return n;
   }
 
-  /** The integration's last published event after `after` that occurred at or before `cutoff`. */
-  async lastOccurredBy(integrationId: string, after: EventPosition, cutoff: Date): Promise<EventPosition | null> {
+  /** The position (and id) of the integration's last published event after `from` that occurred at or before `cutoff`. */
+  async lastOccurredBy(
+    integrationId: string,
+    from: EventPosition,
+    cutoff: Date,
+  ): Promise<(EventPosition & { eventId: string }) | null> {
     const row = await this.repo
-      .createQueryBuilder('e')
-      .select(['e.seq', 'e.id'])
-      .where('e.integrationId = :integrationId', { integrationId })
-      .andWhere('e.seq >= :seq AND (e.seq > :seq OR e.id > :id)', after)
-      .andWhere('e.occurredAt <= :cutoff', { cutoff })
-      .orderBy('e.seq', 'DESC')
-      .addOrderBy('e.id', 'DESC')
+      .createQueryBuilder('b')
+      .select(['b.seq', 'b.id', 'b.count', 'b.lastId'])
+      .where('b.integrationId = :integrationId', { integrationId })
+      .andWhere('b.seq >= :seq AND (b.seq > :seq OR b.id >= :batch)', after(from))
+      .andWhere('b.occurredAt <= :cutoff', { cutoff })
+      .orderBy('b.seq', 'DESC')
+      .addOrderBy('b.id', 'DESC')
       .limit(1)
       .getOne();
-    return row && row.seq !== null ? { seq: row.seq, id: row.id } : null;
+    if (!row || row.seq === null) return null;
+    const last = { seq: row.seq, batch: row.id, index: row.count - 1, eventId: row.lastId };
+    return last.seq === from.seq && last.batch === from.batch && last.index <= from.index ? null : last;
   }
 
-  /** Deletes events made before `before` (ids tell their age), `batch` at a time by primary key. */
-  async pruneBefore(before: Date, batch = 5_000): Promise<number> {
+  /** Deletes batches whose events were all made before `before` (ids tell their age), `batch` rows at a time. */
+  async pruneBefore(before: Date, batch = 1_000): Promise<number> {
     const floor = eventIdFloor(before);
     let deleted = 0;
     for (;;) {
-      const ids = (
-        await this.repo.find({ select: { id: true }, where: { id: LessThan(floor) }, order: { id: 'ASC' }, take: batch })
-      ).map((r) => r.id);
-      if (ids.length === 0) return deleted;
-      deleted += (await this.repo.delete({ id: In(ids) })).affected ?? ids.length;
+      const rows = await this.repo.find({
+        select: { id: true, count: true },
+        where: { lastId: LessThan(floor), id: LessThan(floor) },
+        order: { id: 'ASC' },
+        take: batch,
+      });
+      if (rows.length === 0) return deleted;
+      await this.repo.delete({ id: In(rows.map((r) => r.id)) });
+      deleted += rows.reduce((n, r) => n + r.count, 0);
     }
   }
+}
+
+/** A run of lines as batch rows: one, or halves of it while the compressed payload is too big for a BLOB. */
+function batchRows(integrationId: string, occurredAt: Date, lines: string[][]): Partial<EventBatchEntity>[] {
+  const payload = deflateRawSync(lines.map((l) => l.join('\t')).join('\n'), { level: 1 });
+  if (payload.length > PAYLOAD_BYTES && lines.length > 1) {
+    const half = Math.ceil(lines.length / 2);
+    return [
+      ...batchRows(integrationId, occurredAt, lines.slice(0, half)),
+      ...batchRows(integrationId, occurredAt, lines.slice(half)),
+    ];
+  }
+  return [
+    {
+      id: lines[0]![0],
+      lastId: lines[lines.length - 1]![0],
+      integrationId,
+      count: lines.length,
+      types: `,${[...new Set(lines.map((l) => l[1]))].join(',')},`,
+      occurredAt,
+      payload,
+    },
+  ];
+}
+
+/** A published batch's events. */
+function decode(row: EventBatchEntity): StoredEvent[] {
+  const text = inflateRawSync(row.payload).toString('utf8');
+  return text.split('\n').map((line, index) => {
+    const a = line.indexOf('\t');
+    const b = line.indexOf('\t', a + 1);
+    return {
+      id: line.slice(0, a),
+      type: line.slice(a + 1, b) as EventType,
+      integrationId: row.integrationId,
+      occurredAt: row.occurredAt,
+      json: line.slice(b + 1),
+      position: { seq: row.seq!, batch: row.id, index },
+    };
+  });
 }

@@ -36,7 +36,7 @@ for (const kind of ['mysql', 'sqlite'] as const) {
           'booking_policies',
           'sync_runs',
           'pending_jobs',
-          'events',
+          'event_batches',
           'event_sequence',
           'event_deliveries',
         ];

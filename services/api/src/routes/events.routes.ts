@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES, type EventPosition, type EventRepository } from '@ones-m365/shared/db';
 import { ValidationError } from '@ones-m365/shared/errors';
-import { EVENT_RETENTION_DAYS, eventJson } from '@ones-m365/shared/events';
+import { EVENT_RETENTION_DAYS } from '@ones-m365/shared/events';
 import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 
@@ -59,7 +59,7 @@ export function eventRoutes(deps: EventRoutesDeps): AnyRoute[] {
         const items = rows.slice(0, query.limit);
         const nextCursor = rows.length > query.limit ? items[items.length - 1]!.id : null;
         // The stored `data` texts go out as they are: no parse and re-serialise per event.
-        res.type('application/json').send(`{"items":[${items.map(eventJson).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);
+        res.type('application/json').send(`{"items":[${items.map((e) => e.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);
       },
     }),
   ];

@@ -31,7 +31,7 @@ export interface EventPublisher {
 export function startEventPublisher(opts: EventPublisherOptions): EventPublisher {
   const idleMs = opts.idleMs ?? 500;
   const sweepMs = opts.sweepMs ?? 5_000;
-  const batch = opts.batch ?? 2_000;
+  const batch = opts.batch ?? 200;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let again = false;

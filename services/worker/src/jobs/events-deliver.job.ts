@@ -2,9 +2,8 @@ import {
   cursorOf,
   type EventDeliveryEntity,
   type EventDeliveryRepository,
-  type EventEntity,
-  type EventPosition,
   type EventRepository,
+  type StoredEvent,
 } from '@ones-m365/shared/db';
 import { backoffDelay, deliveryBody, DELIVERY_BACKOFF, type BackoffPolicy } from '@ones-m365/shared/events';
 import type { WebhookPost } from '../events/webhook-post.js';
@@ -49,14 +48,22 @@ export function eventsDeliverJob(deps: EventsDeliverDeps): JobHandler<'events.de
         const from = cursorOf(state);
         const batch = bounded(await deps.events.published({ after: from, integrationId, limit: BATCH_EVENTS }));
         if (batch.length === 0) return { delivered };
-        const result = await deps.post(deliveryBody(batch));
+        const result = await deps.post(deliveryBody(batch.map((e) => e.json)));
         if (!result.ok) return await failed(state, result.error, ctx);
         const last = batch[batch.length - 1]!;
-        const to: EventPosition = { seq: last.seq!, id: last.id };
+        const to = { ...last.position, eventId: last.id };
         if (!(await deps.deliveries.acknowledged(integrationId, from, to, batch.length, now())))
           return { delivered, stopped: 'another delivery moved the cursor' };
         delivered += batch.length;
-        state = { ...state, cursorSeq: to.seq, cursorId: to.id, attempts: 0, failingSince: null };
+        state = {
+          ...state,
+          cursorSeq: to.seq,
+          cursorId: to.batch,
+          cursorIndex: to.index,
+          cursorEventId: to.eventId,
+          attempts: 0,
+          failingSince: null,
+        };
       }
       return ctx.delay(Date.now());
     },
@@ -80,20 +87,23 @@ export function eventsDeliverJob(deps: EventsDeliverDeps): JobHandler<'events.de
     const through = await deps.events.lastOccurredBy(state.integrationId, from, cutoff);
     if (!through) return;
     const count = await deps.events.countAfter(state.integrationId, from, through);
-    if (!(await deps.deliveries.gaveUp(state.integrationId, from, through, { count, at, afterId: from.id }))) return;
-    Object.assign(state, { cursorSeq: through.seq, cursorId: through.id });
-    ctx.logger.error('events given up after failing to deliver them for 24 hours', {
-      count,
-      replayAfter: from.id || null,
+    const afterId = state.cursorEventId || null;
+    if (!(await deps.deliveries.gaveUp(state.integrationId, from, through, { count, at, afterId }))) return;
+    Object.assign(state, {
+      cursorSeq: through.seq,
+      cursorId: through.batch,
+      cursorIndex: through.index,
+      cursorEventId: through.eventId,
     });
+    ctx.logger.error('events given up after failing to deliver them for 24 hours', { count, replayAfter: afterId });
   }
 }
 
 /** The oldest events that fit the byte bound (at least one). */
-function bounded(events: EventEntity[]): EventEntity[] {
+function bounded(events: StoredEvent[]): StoredEvent[] {
   let bytes = 0;
   for (let i = 0; i < events.length; i++) {
-    bytes += events[i]!.data.length + 160;
+    bytes += events[i]!.json.length + 1;
     if (bytes > BATCH_BYTES && i > 0) return events.slice(0, i);
   }
   return events;
