@@ -26,7 +26,11 @@ async function notificationPath(): Promise<BenchRow[]> {
   try {
     const id = await w.create();
     await w.enable(id);
-    await w.until('the subscription', () => w.subscriptions.listForIntegration(id), (r) => r.length === 1);
+    await w.until(
+      'the subscription',
+      () => w.subscriptions.listForIntegration(id),
+      (r) => r.length === 1,
+    );
     await w.syncIdle();
     await new Promise((r) => setTimeout(r, 1_500));
     const user = w.sim.listUsers({ limit: 1 })[0]!;

@@ -63,7 +63,10 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const webhookUrl = z.url({ message: 'must be an absolute https URL' }).refine(
   (v) => {
     const u = new URL(v);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && (LOCAL_HOSTS.has(u.hostname) || u.hostname.endsWith('.localhost')));
+    return (
+      u.protocol === 'https:' ||
+      (u.protocol === 'http:' && (LOCAL_HOSTS.has(u.hostname) || u.hostname.endsWith('.localhost')))
+    );
   },
   { message: 'must be an https URL (http only on localhost or 127.0.0.1)' },
 );

@@ -70,7 +70,10 @@ function common(
 ): CommonConfig {
   if (v.EVENTS_WEBHOOK_URL && !v.EVENTS_WEBHOOK_SECRET)
     throw new ConfigError([
-      { variable: 'EVENTS_WEBHOOK_SECRET', message: 'is required when EVENTS_WEBHOOK_URL is set (at least 32 characters)' },
+      {
+        variable: 'EVENTS_WEBHOOK_SECRET',
+        message: 'is required when EVENTS_WEBHOOK_URL is set (at least 32 characters)',
+      },
     ]);
   return {
     env: v.NODE_ENV,

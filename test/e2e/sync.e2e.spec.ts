@@ -171,7 +171,9 @@ describe('sync end to end (api + two workers as processes)', function () {
       stored
         .map((line) => line.split('\t'))
         .filter(([, t]) => t === type)
-        .map(([, , json]) => (JSON.parse(json!) as { data: { id: string; graphId: string; displayName: string } }).data);
+        .map(
+          ([, , json]) => (JSON.parse(json!) as { data: { id: string; graphId: string; displayName: string } }).data,
+        );
     const created = (await events('user.created')).map((u) => u.id);
     expect(created.length, 'one user.created per user').to.equal(rows.length);
     expect([...created].sort()).to.deep.equal(rows.map((u) => u.id).sort());

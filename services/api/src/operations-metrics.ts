@@ -189,7 +189,7 @@ function eventGauges(registry: Registry, deps: OperationsMetricsDeps): void {
   liveGauge(
     registry,
     'ones_m365_events_delivery_failing',
-    '1 while the deliveries of an integration\'s events to EVENTS_WEBHOOK_URL fail (retrying with backoff)',
+    "1 while the deliveries of an integration's events to EVENTS_WEBHOOK_URL fail (retrying with backoff)",
     ['integration'] as const,
     async (g) => {
       for (const d of await list()) g.set({ integration: d.integrationId }, d.attempts > 0 ? 1 : 0);

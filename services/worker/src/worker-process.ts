@@ -80,7 +80,10 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
     publicBaseUrl: deps.publicBaseUrl,
     safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
     calendar: { windowDays: calendar.windowDays, pageSize: DEFAULT_EVENTS_PAGE_SIZE },
-    events: { post: webhook ? webhookPoster(webhook) : null, ...(deps.eventsBackoff ? { backoff: deps.eventsBackoff } : {}) },
+    events: {
+      post: webhook ? webhookPoster(webhook) : null,
+      ...(deps.eventsBackoff ? { backoff: deps.eventsBackoff } : {}),
+    },
     ...(deps.operations ? { operations: deps.operations } : {}),
   });
   const running = startWorkers({

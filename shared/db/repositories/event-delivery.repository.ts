@@ -95,7 +95,14 @@ export class EventDeliveryRepository {
     const r = await this.repo
       .createQueryBuilder()
       .update(EventDeliveryEntity)
-      .set({ ...set, cursorSeq: to.seq, cursorId: to.batch, cursorIndex: to.index, cursorEventId: to.eventId, updatedAt: new Date() } as never)
+      .set({
+        ...set,
+        cursorSeq: to.seq,
+        cursorId: to.batch,
+        cursorIndex: to.index,
+        cursorEventId: to.eventId,
+        updatedAt: new Date(),
+      })
       .where('integration_id = :integrationId AND cursor_seq = :seq AND cursor_id = :batch AND cursor_index = :index', {
         integrationId,
         ...from,

@@ -4,10 +4,22 @@
  * made, so the events of one transaction keep their order, and an id also tells its age (pruning
  * by primary key, without an index on time).
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let counter = 0;
+/** Random bytes drawn 8 KiB at a time (a page of events needs thousands of them). */
+const pool = Buffer.alloc(8192);
+let used = pool.length;
+
+function random9(): Buffer {
+  if (used + 9 > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += 9;
+  return pool.subarray(used - 9, used);
+}
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
@@ -28,7 +40,7 @@ export function newEventId(now = Date.now()): string {
     lastMs++;
     counter = 0;
   }
-  return format(lastMs, counter, randomBytes(9));
+  return format(lastMs, counter, random9());
 }
 
 /** The smallest id made at or after `at`: ids below it were made before. */

@@ -3,7 +3,8 @@
  * page's events are one INSERT of a few compressed batch rows), and what replay and delivery
  * read: published events in (seq, batch, index) order after a position.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { EventBatchEntity, type EventType } from '../entities/index.js';
 import { eventIdFloor, eventIdTime, newEventId } from './event-id.js';
@@ -51,6 +52,9 @@ const PAYLOAD_BYTES = 60_000;
 /** Batch rows read per query while collecting a page of events. */
 const ROWS_PER_READ = 20;
 
+/** Compression runs on libuv's threads: the page's next Graph read goes on meanwhile. */
+const deflate = promisify(deflateRaw);
+
 const after = (p: EventPosition) => ({ seq: p.seq, batch: p.batch });
 
 export class EventRepository {
@@ -75,11 +79,11 @@ export class EventRepository {
       lines.push([id, e.type, json]);
       byIntegration.set(e.integrationId, lines);
     }
-    const rows: Partial<EventBatchEntity>[] = [];
+    const chunks: Promise<Partial<EventBatchEntity>[]>[] = [];
     for (const [integrationId, lines] of byIntegration)
       for (let i = 0; i < lines.length; i += BATCH_EVENTS)
-        rows.push(...batchRows(integrationId, occurredAt, lines.slice(i, i + BATCH_EVENTS)));
-    await fastInsertBatch(this.repo, rows);
+        chunks.push(batchRows(integrationId, occurredAt, lines.slice(i, i + BATCH_EVENTS)));
+    await fastInsertBatch(this.repo, (await Promise.all(chunks)).flat());
     for (const id of byIntegration.keys()) this.written.add(id);
   }
 
@@ -138,7 +142,10 @@ export class EventRepository {
       .where('b.integrationId = :integrationId', { integrationId })
       .andWhere('b.seq >= :seq AND (b.seq > :seq OR b.id >= :batch)', after(from));
     if (through)
-      qb.andWhere('b.seq <= :tseq AND (b.seq < :tseq OR b.id <= :tbatch)', { tseq: through.seq, tbatch: through.batch });
+      qb.andWhere('b.seq <= :tseq AND (b.seq < :tseq OR b.id <= :tbatch)', {
+        tseq: through.seq,
+        tbatch: through.batch,
+      });
     let n = 0;
     for (const r of await qb.getRawMany<{ id: string; seq: number | string; count: number | string }>()) {
       const seq = Number(r.seq);
@@ -190,13 +197,17 @@ export class EventRepository {
 }
 
 /** A run of lines as batch rows: one, or halves of it while the compressed payload is too big for a BLOB. */
-function batchRows(integrationId: string, occurredAt: Date, lines: string[][]): Partial<EventBatchEntity>[] {
-  const payload = deflateRawSync(lines.map((l) => l.join('\t')).join('\n'), { level: 1 });
+async function batchRows(
+  integrationId: string,
+  occurredAt: Date,
+  lines: string[][],
+): Promise<Partial<EventBatchEntity>[]> {
+  const payload = await deflate(lines.map((l) => l.join('\t')).join('\n'), { level: 1 });
   if (payload.length > PAYLOAD_BYTES && lines.length > 1) {
     const half = Math.ceil(lines.length / 2);
     return [
-      ...batchRows(integrationId, occurredAt, lines.slice(0, half)),
-      ...batchRows(integrationId, occurredAt, lines.slice(half)),
+      ...(await batchRows(integrationId, occurredAt, lines.slice(0, half))),
+      ...(await batchRows(integrationId, occurredAt, lines.slice(half))),
     ];
   }
   return [

@@ -137,6 +137,8 @@ async function lockedRow(em: EntityManager, id: string): Promise<IntegrationEnti
 
 /** `integration.status_changed`: the integration as the API shows it (a deleted one with its `deletedAt`). */
 function statusChanged(row: IntegrationEntity): NewEvent {
-  const data = row.deletedAt ? { ...integrationView(row), deletedAt: row.deletedAt.toISOString() } : integrationView(row);
+  const data = row.deletedAt
+    ? { ...integrationView(row), deletedAt: row.deletedAt.toISOString() }
+    : integrationView(row);
   return { type: 'integration.status_changed', integrationId: row.id, data };
 }

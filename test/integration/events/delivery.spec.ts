@@ -21,7 +21,7 @@ describe('events to ONES (simulator, api + worker, MySQL, Redis, a real receiver
     let cursor = after;
     for (;;) {
       const q = new URLSearchParams({ integrationId, limit: String(limit), ...(cursor ? { after: cursor } : {}) });
-      const r = await w.h.call(`/api/v1/events?${q}`);
+      const r = await w.h.call(`/api/v1/events?${q.toString()}`);
       if (r.status !== 200) throw new Error(`GET /events: ${r.status} ${JSON.stringify(r.body)}`);
       all.push(...(r.body.items as ReceivedEvent[]));
       if (!r.body.nextCursor) return all;
@@ -38,9 +38,13 @@ describe('events to ONES (simulator, api + worker, MySQL, Redis, a real receiver
       60_000,
     );
   const health = async (id: string) =>
-    ((await w.h.call(`/api/v1/integrations/${id}/health`)).body.checks as { name: string; status: string; message: string }[]).find(
-      (c) => c.name === 'events',
-    )!;
+    (
+      (await w.h.call(`/api/v1/integrations/${id}/health`)).body.checks as {
+        name: string;
+        status: string;
+        message: string;
+      }[]
+    ).find((c) => c.name === 'events')!;
   const change = (i: number) => {
     const user = w.sim.listUsers({ limit: 1, offset: i })[0]!;
     w.sim.updateUser(user.id, { displayName: `Changed ${i} ${Date.now()}` });
@@ -69,7 +73,10 @@ describe('events to ONES (simulator, api + worker, MySQL, Redis, a real receiver
     );
     await w.syncIdle();
     await caughtUp(a, 'the first load at the receiver');
-    expect(receiver.attempts.every((x) => x.verified), 'every delivery verifies').to.equal(true);
+    expect(
+      receiver.attempts.every((x) => x.verified),
+      'every delivery verifies',
+    ).to.equal(true);
     expect(ids(receiver.acknowledged)).to.deep.equal(ids(receiver.unique()), 'no event twice without a failure');
     const types = new Set(receiver.unique(a).map((e) => e.type));
     for (const t of ['integration.status_changed', 'room.created', 'user.created', 'sync_run.finished'])
@@ -88,7 +95,11 @@ describe('events to ONES (simulator, api + worker, MySQL, Redis, a real receiver
     receiver.mode = 'fail';
     const before = receiver.attempts.length;
     const changed = [change(1), change(2)];
-    await w.until('failed deliveries', () => receiver.attempts.slice(before).filter((x) => x.status === 500).length, (n) => n >= 3);
+    await w.until(
+      'failed deliveries',
+      () => receiver.attempts.slice(before).filter((x) => x.status === 500).length,
+      (n) => n >= 3,
+    );
     const failing = await health(a);
     expect(failing.status).to.equal('warning');
     expect(failing.message).to.include('HTTP 500');
@@ -97,11 +108,19 @@ describe('events to ONES (simulator, api + worker, MySQL, Redis, a real receiver
     receiver.mode = 'hang';
     const hangAt = receiver.attempts.length;
     changed.push(change(3));
-    await w.until('a delivery left unanswered', () => receiver.attempts.slice(hangAt).some((x) => x.status === null), Boolean, 30_000);
+    await w.until(
+      'a delivery left unanswered',
+      () => receiver.attempts.slice(hangAt).some((x) => x.status === null),
+      Boolean,
+      30_000,
+    );
     changed.push(change(4));
     receiver.mode = 'ok';
     await caughtUp(a, 'the receiver caught up');
-    const updated = receiver.unique(a).filter((e) => e.type === 'user.updated').map((e) => e.data.graphId);
+    const updated = receiver
+      .unique(a)
+      .filter((e) => e.type === 'user.updated')
+      .map((e) => e.data.graphId);
     expect(updated).to.include.members(changed);
     const h = await health(a);
     expect(h.status).to.equal('ok');
@@ -116,12 +135,13 @@ describe('events to ONES (simulator, api + worker, MySQL, Redis, a real receiver
     const start = receiver.attempts.length;
     const user = change(5);
     // Both integrations read the same tenant: the change is an event of each.
-    await w.until(
-      "the change at the receiver for the first integration only",
-      () => receiver.unique(a).some((e) => e.type === 'user.updated' && e.data.graphId === user),
+    await w.until('the change at the receiver for the first integration only', () =>
+      receiver.unique(a).some((e) => e.type === 'user.updated' && e.data.graphId === user),
     );
-    await w.until('failed deliveries of the second', () =>
-      receiver.attempts.slice(start).filter((x) => x.status === 500 && x.events[0]?.integrationId === b).length >= 2,
+    await w.until(
+      'failed deliveries of the second',
+      () =>
+        receiver.attempts.slice(start).filter((x) => x.status === 500 && x.events[0]?.integrationId === b).length >= 2,
     );
     expect(receiver.unique(b).some((e) => e.type === 'user.updated' && e.data.graphId === user)).to.equal(false);
     receiver.mode = 'ok';

@@ -88,7 +88,9 @@ describe("api/health: an integration's health from recorded facts", () => {
   });
 
   describe('events', () => {
-    const events = (d: EventDeliveryEntity | null, pending = 0) => ({ events: { webhook: true, delivery: d, pending } });
+    const events = (d: EventDeliveryEntity | null, pending = 0) => ({
+      events: { webhook: true, delivery: d, pending },
+    });
 
     it('is ok while the receiver acknowledges, with what waits', () => {
       const c = check(integrationHealth(facts(events(delivery(), 3))), 'events');

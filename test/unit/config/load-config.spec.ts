@@ -108,10 +108,14 @@ describe('events webhook settings', () => {
   });
 
   it('take an https URL, or http on localhost, with a secret of at least 32 characters', () => {
-    const c = loadWorkerConfig(testEnv({ EVENTS_WEBHOOK_URL: 'https://ones.example.com/hooks/m365', EVENTS_WEBHOOK_SECRET: secret }));
+    const c = loadWorkerConfig(
+      testEnv({ EVENTS_WEBHOOK_URL: 'https://ones.example.com/hooks/m365', EVENTS_WEBHOOK_SECRET: secret }),
+    );
     expect(c.eventsWebhook).to.deep.equal({ url: 'https://ones.example.com/hooks/m365', secret });
     for (const url of ['http://localhost:9000/e', 'http://127.0.0.1:9000/e', 'http://[::1]:9000/e'])
-      expect(loadWorkerConfig(testEnv({ EVENTS_WEBHOOK_URL: url, EVENTS_WEBHOOK_SECRET: secret })).eventsWebhook?.url).to.equal(url);
+      expect(
+        loadWorkerConfig(testEnv({ EVENTS_WEBHOOK_URL: url, EVENTS_WEBHOOK_SECRET: secret })).eventsWebhook?.url,
+      ).to.equal(url);
   });
 
   const failure = (env: Record<string, string>) => {

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { signatureHeader, verifySignature } from '@ones-m365/shared/events';
 
 const SECRET = 'whsec-0123456789abcdef0123456789abcdef';
-const BODY = '{"events":[{"id":"e1","type":"user.created","integrationId":"i1","occurredAt":"2026-12-02T12:00:00.000Z","data":{}}]}';
+const BODY =
+  '{"events":[{"id":"e1","type":"user.created","integrationId":"i1","occurredAt":"2026-12-02T12:00:00.000Z","data":{}}]}';
 const T = 1_796_212_800;
 
 describe('events: the webhook signature', () => {
@@ -36,7 +37,15 @@ describe('events: the webhook signature', () => {
   });
 
   it('refuses malformed headers without throwing', () => {
-    for (const h of [undefined, '', 't=,v1=', `v1=${'a'.repeat(64)}`, `t=${T}`, `t=${T},v1=xyz`, `t=abc,v1=${'a'.repeat(64)}`])
+    for (const h of [
+      undefined,
+      '',
+      't=,v1=',
+      `v1=${'a'.repeat(64)}`,
+      `t=${T}`,
+      `t=${T},v1=xyz`,
+      `t=abc,v1=${'a'.repeat(64)}`,
+    ])
       expect(verifySignature(h, BODY, SECRET, { now: T }), String(h)).to.deep.equal({ ok: false, reason: 'malformed' });
   });
 

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { cursorOf, type EventDeliveryEntity, type EventPosition, type StoredEvent } from '@ones-m365/shared/db';
 import { silentLogger } from '@ones-m365/shared/logging';
-import { BATCH_EVENTS, eventsDeliverJob, type EventsDeliverDeps } from '../../../services/worker/src/jobs/events-deliver.job.js';
+import {
+  BATCH_EVENTS,
+  eventsDeliverJob,
+  type EventsDeliverDeps,
+} from '../../../services/worker/src/jobs/events-deliver.job.js';
 import type { JobContext } from '../../../services/worker/src/jobs/job-handler.js';
 import type { PostResult } from '../../../services/worker/src/events/webhook-post.js';
 
@@ -56,7 +60,10 @@ function world(count: number, opts: { ageMs?: number } = {}) {
       published: async (f) => events.filter(after(f.after!)).slice(0, f.limit),
       countAfter: async (_i, a, t) => events.filter(after(a)).filter((e) => !t || cmp(e.position, t) <= 0).length,
       lastOccurredBy: async (_i, a, cutoff) => {
-        const e = events.filter(after(a)).filter((x) => x.occurredAt <= cutoff).at(-1);
+        const e = events
+          .filter(after(a))
+          .filter((x) => x.occurredAt <= cutoff)
+          .at(-1);
         return e ? { ...e.position, eventId: e.id } : null;
       },
     },
@@ -135,9 +142,17 @@ describe('worker/events.deliver', () => {
     const w = world(10, { ageMs: 30 * HOUR });
     w.events.slice(6).forEach((e) => (e.occurredAt = new Date(NOW.getTime() - HOUR)));
     Object.assign(w.state, { attempts: 40, failingSince: new Date(NOW.getTime() - 25 * HOUR), nextAttemptAt: null });
-    const job = eventsDeliverJob({ ...w.deps, post: async () => ({ ok: false, status: null, error: 'no answer within 10 s' }) });
+    const job = eventsDeliverJob({
+      ...w.deps,
+      post: async () => ({ ok: false, status: null, error: 'no answer within 10 s' }),
+    });
     await job.handle({ integrationId: 'i1' }, ctx).catch((e: unknown) => e);
-    expect(w.state).to.include({ givenUpCount: 6, givenUpTotal: 6, givenUpAfter: null, cursorEventId: w.events[5]!.id });
+    expect(w.state).to.include({
+      givenUpCount: 6,
+      givenUpTotal: 6,
+      givenUpAfter: null,
+      cursorEventId: w.events[5]!.id,
+    });
     expect(w.state.attempts).to.equal(41);
     // The receiver is back: the younger ones are delivered, the given-up ones are not sent again.
     w.state.nextAttemptAt = null;
@@ -170,8 +185,10 @@ describe('worker/events.deliver', () => {
   });
 
   it('does nothing without EVENTS_WEBHOOK_URL', async () => {
-    expect(await eventsDeliverJob({ ...world(2).deps, post: null }).handle({ integrationId: 'i1' }, ctx)).to.deep.equal({
-      skipped: 'EVENTS_WEBHOOK_URL is not set',
-    });
+    expect(await eventsDeliverJob({ ...world(2).deps, post: null }).handle({ integrationId: 'i1' }, ctx)).to.deep.equal(
+      {
+        skipped: 'EVENTS_WEBHOOK_URL is not set',
+      },
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BookingRepository, IntegrationRepository, RoomBookingEntity, RoomRepository } from '@ones-m365/shared/db';
+import type { BookingRepository, IntegrationRepository, RoomRepository } from '@ones-m365/shared/db';
 import { bookingView } from '@ones-m365/shared/events';
 import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
@@ -51,7 +51,10 @@ export function bookingRoutes(deps: BookingRoutesDeps): AnyRoute[] {
         const rooms = new Map(
           (await deps.rooms.byIds(params.id, [...new Set(page.items.map((b) => b.roomId))])).map((r) => [r.id, r]),
         );
-        return { items: page.items.map((b) => bookingView(b, rooms.get(b.roomId)?.email ?? null)), nextCursor: page.nextCursor };
+        return {
+          items: page.items.map((b) => bookingView(b, rooms.get(b.roomId)?.email ?? null)),
+          nextCursor: page.nextCursor,
+        };
       },
     }),
   ];

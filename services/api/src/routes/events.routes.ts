@@ -27,7 +27,7 @@ export function eventRoutes(deps: EventRoutesDeps): AnyRoute[] {
       summary: 'Events of the last 7 days, oldest first (replay): `after` is the id of the last event the caller has',
       description:
         'Items are `{id, type, integrationId, occurredAt, data}`, in the order the webhook delivers them. ' +
-        '`after` takes any event id (every event id is a cursor); `nextCursor` is the last item\'s id while more ' +
+        "`after` takes any event id (every event id is a cursor); `nextCursor` is the last item's id while more " +
         'follow, else null (poll again later with the last id you got). A receiver that missed deliveries replays ' +
         'per integration: `?integrationId=…&after=<last id it got for that integration>`.',
       tag: 'events',
@@ -59,7 +59,9 @@ export function eventRoutes(deps: EventRoutesDeps): AnyRoute[] {
         const items = rows.slice(0, query.limit);
         const nextCursor = rows.length > query.limit ? items[items.length - 1]!.id : null;
         // The stored `data` texts go out as they are: no parse and re-serialise per event.
-        res.type('application/json').send(`{"items":[${items.map((e) => e.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);
+        res
+          .type('application/json')
+          .send(`{"items":[${items.map((e) => e.json).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`);
       },
     }),
   ];

@@ -3,11 +3,8 @@ import {
   SyncRunRepository,
   type IntegrationRepository,
   type IntegrationWrite,
-  type RoomEntity,
   type RoomRepository,
-  type SyncRunEntity,
   type UserRepository,
-  type UserView,
 } from '@ones-m365/shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/shared/errors';
 import {

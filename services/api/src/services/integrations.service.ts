@@ -27,7 +27,6 @@ import {
   readRoomSettings,
   readUserSettings,
   sealSecret,
-  shownStatusReason,
   testSettings,
   toGraphConnection,
   type RoomSettings,

@@ -33,7 +33,8 @@ export function webhookPoster(
       });
       await res.body?.cancel().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
-      const what = res.status >= 300 && res.status < 400 ? `redirect (${res.status}) not followed` : `HTTP ${res.status}`;
+      const what =
+        res.status >= 300 && res.status < 400 ? `redirect (${res.status}) not followed` : `HTTP ${res.status}`;
       return { ok: false, status: res.status, error: `the receiver answered ${what}` };
     } catch (err) {
       const e = err as Error;

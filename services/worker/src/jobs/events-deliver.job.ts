@@ -74,7 +74,11 @@ export function eventsDeliverJob(deps: EventsDeliverDeps): JobHandler<'events.de
     const attempts = state.attempts + 1;
     const failingSince = state.failingSince ?? at;
     const nextAttemptAt = new Date(at.getTime() + backoffDelay(attempts, policy, deps.random));
-    ctx.logger.warn('events delivery failed; retrying', { error, attempts, nextAttemptAt: nextAttemptAt.toISOString() });
+    ctx.logger.warn('events delivery failed; retrying', {
+      error,
+      attempts,
+      nextAttemptAt: nextAttemptAt.toISOString(),
+    });
     if (at.getTime() - failingSince.getTime() >= policy.giveUpAfterMs) await giveUp(state, at, ctx);
     await deps.deliveries.failed(state.integrationId, { attempts, failingSince, nextAttemptAt, lastError: error });
     return await ctx.delay(nextAttemptAt.getTime());

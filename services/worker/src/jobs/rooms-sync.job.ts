@@ -61,7 +61,9 @@ export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
               await deps.transaction(async (tx) => {
                 await tx.rooms.upsertBatch(rows);
                 const changed = changedEmails(rows, stored);
-                await tx.events.add(roomEvents(integration.id, stored, await tx.rooms.byEmails(integration.id, changed)));
+                await tx.events.add(
+                  roomEvents(integration.id, stored, await tx.rooms.byEmails(integration.id, changed)),
+                );
               });
               pages++;
               await ctx.progress({ stream: 'rooms', pages, kept: kept.size, requests: graphRequests() });

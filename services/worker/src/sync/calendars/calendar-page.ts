@@ -59,7 +59,9 @@ export async function writeCalendarPage(
         });
       } else {
         if (mode === 'full')
-          cancelled.push(...(await tx.bookings.sweepRound(env.room.id, state.marker, new Date(state.window.start))).cancelled);
+          cancelled.push(
+            ...(await tx.bookings.sweepRound(env.room.id, state.marker, new Date(state.window.start))).cancelled,
+          );
         await tx.syncStates.save(env.room.integrationId, env.stream, {
           deltaLink: after.deltaLink,
           checkpoint: serializeCalendarState(next),
@@ -69,10 +71,7 @@ export async function writeCalendarPage(
         });
       }
       const gone = cancelled.length;
-      await tx.events.add([
-        ...changed,
-        ...cancelled.map((b) => bookingEvent('booking.cancelled', b, env)),
-      ]);
+      await tx.events.add([...changed, ...cancelled.map((b) => bookingEvent('booking.cancelled', b, env))]);
       await tx.syncRuns.save({ ...run, deactivated: env.run.deactivated + gone });
       run.deactivated = env.run.deactivated + gone;
     }),

@@ -44,10 +44,12 @@ export function roomCounts(
 /** The emails of the rows that create or change a room (the rooms that get an event). */
 export function changedEmails(rows: readonly RoomRow[], stored: readonly RoomEntity[]): string[] {
   const byEmail = new Map(stored.map((r) => [r.email, r]));
-  return rows.filter((row) => {
-    const before = byEmail.get(row.email);
-    return !before || roomChanged(before, row);
-  }).map((r) => r.email);
+  return rows
+    .filter((row) => {
+      const before = byEmail.get(row.email);
+      return !before || roomChanged(before, row);
+    })
+    .map((r) => r.email);
 }
 
 /** `room.created` / `room.updated` for each changed room, as written (`after`: the rows read back). */
