@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import type { BookingRepository, IntegrationRepository, RoomBookingEntity, RoomRepository } from '@ones-m365/shared/db';
+import {
+  readBookingCursor,
+  type BookingRepository,
+  type IntegrationRepository,
+  type RoomBookingEntity,
+  type RoomRepository,
+} from '@ones-m365/shared/db';
 import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { existingIntegration } from '../services/existing-integration.js';
@@ -26,7 +32,10 @@ const bookingsQuery = z
       })
       .optional(),
     source: z.enum(['outlook', 'ones'], { message: 'must be outlook or ones' }).optional(),
-    cursor: z.string().min(1).max(64).optional(),
+    cursor: z
+      .string()
+      .refine((c) => readBookingCursor(c) !== null, { message: 'must be a nextCursor this list returned' })
+      .optional(),
     limit: decimalInteger({ min: 1, max: 500 }).default(100),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'must be after from', path: ['to'] });
@@ -59,7 +68,7 @@ export function bookingRoutes(deps: BookingRoutesDeps): AnyRoute[] {
       method: 'get',
       path: '/integrations/:id/bookings',
       summary:
-        'Bookings of the synced rooms in the mirrored window: from/to select those overlapping the interval (keyset pages)',
+        'Bookings of the synced rooms in the mirrored window, in start-time order: from/to select those overlapping the interval (keyset pages: pass nextCursor as cursor)',
       tag: 'bookings',
       params: idParams,
       query: bookingsQuery,
