@@ -4,7 +4,7 @@
  * filtered, cursor-paged list.
  */
 import { randomUUID } from 'node:crypto';
-import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { Brackets, In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { RoomBookingEntity, type BookingSource, type BookingStatus } from '../entities/index.js';
 import { fastUpsertBatch, type Page } from './upsert.js';
 
@@ -102,18 +102,32 @@ export class BookingRepository {
    * rows (a range DELETE would lock gaps that other rooms' page upserts insert into: deadlocks).
    */
   async sweepRound(roomId: string, round: string, windowStart: Date): Promise<{ dropped: number; cancelled: number }> {
-    const ended = await this.repo.find({ select: { id: true }, where: { roomId, endAt: LessThan(windowStart) } });
-    const unseen = await this.repo
+    // One read picks both: ended before the window, or inside it and not seen by this round.
+    const picked = await this.repo
       .createQueryBuilder('b')
       .select('b.id', 'id')
+      .addSelect('CASE WHEN b.endAt < :windowStart THEN 1 ELSE 0 END', 'ended')
       .where('b.roomId = :roomId', { roomId })
-      .andWhere('(b.seenRound IS NULL OR b.seenRound <> :round)', { round })
-      .andWhere('b.endAt >= :windowStart', { windowStart })
-      .andWhere('b.status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] })
-      .getRawMany<{ id: string }>();
-    const dropped = ended.length ? ((await this.repo.delete({ id: In(ended.map((r) => r.id)) })).affected ?? 0) : 0;
+      .andWhere(
+        new Brackets((w) =>
+          w
+            .where('b.endAt < :windowStart')
+            .orWhere(
+              new Brackets((x) =>
+                x
+                  .where('(b.seenRound IS NULL OR b.seenRound <> :round)')
+                  .andWhere('b.status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] }),
+              ),
+            ),
+        ),
+      )
+      .setParameters({ windowStart, round })
+      .getRawMany<{ id: string; ended: number | string }>();
+    const ended = picked.filter((r) => Number(r.ended) === 1).map((r) => r.id);
+    const unseen = picked.filter((r) => Number(r.ended) !== 1).map((r) => r.id);
+    const dropped = ended.length ? ((await this.repo.delete({ id: In(ended) })).affected ?? 0) : 0;
     const cancelled = unseen.length
-      ? ((await this.repo.update({ id: In(unseen.map((r) => r.id)) }, { status: 'cancelled' })).affected ?? 0)
+      ? ((await this.repo.update({ id: In(unseen) }, { status: 'cancelled' })).affected ?? 0)
       : 0;
     return { dropped, cancelled };
   }

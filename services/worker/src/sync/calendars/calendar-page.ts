@@ -1,6 +1,7 @@
 /**
  * Writes one calendarView delta page of a room: the events mapped (bad ones skipped with a
- * warning), one SELECT of the stored ids (to count created and updated), then one transaction
+ * warning), one SELECT of the stored ids (to count created and updated; not on the first page of a
+ * room that never synced: nothing is stored), then one transaction
  * with the set-based upsert, the removed events cancelled (rows kept), the stream's checkpoint
  * (or the round's end: the new deltaLink and, after a full round, the window's sweep) and the
  * run's counts. A page is committed whole or not at all.
@@ -22,14 +23,17 @@ export async function writeCalendarPage(
   mode: 'full' | 'delta',
   page: EventsDeltaPage,
   after: CalendarAfter,
+  opts: { nothingStored?: boolean } = {},
 ): Promise<CalendarState> {
   const { rows, warnings } = pageRows(env, state, page);
   const present = new Set(rows.map((r) => r.graphEventId));
   const removedIds = page.removed.map((r) => r.id).filter((id) => !present.has(id));
-  const stored = await env.store.bookings.storedEventIds(
-    env.room.id,
-    rows.map((r) => r.graphEventId),
-  );
+  const stored = opts.nothingStored
+    ? new Set<string>()
+    : await env.store.bookings.storedEventIds(
+        env.room.id,
+        rows.map((r) => r.graphEventId),
+      );
   const created = rows.filter((r) => !stored.has(r.graphEventId)).length;
   const next: CalendarState =
     'next' in after
