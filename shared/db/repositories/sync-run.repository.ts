@@ -20,30 +20,62 @@ export class SyncRunRepository {
     this.repo = ds.getRepository(SyncRunEntity);
   }
 
+  /**
+   * One INSERT (no transaction, no read-back): every column is set here, so the returned entity is
+   * the row. Runs start once per job, for every stream: a 2,000-room first load starts 2,000.
+   */
   async start(run: SyncRunStart): Promise<SyncRunEntity> {
-    return await this.repo.save(
-      this.repo.create({
-        ...run,
-        jobId: run.jobId ?? null,
-        id: randomUUID(),
-        status: 'running',
-        startedAt: new Date(),
-        warnings: [],
-      }),
-    );
+    const row = this.repo.create({
+      ...run,
+      jobId: run.jobId ?? null,
+      id: randomUUID(),
+      status: 'running',
+      created: 0,
+      updated: 0,
+      deactivated: 0,
+      unchanged: 0,
+      graphRequests: 0,
+      durationMs: null,
+      warnings: [],
+      error: null,
+      startedAt: new Date(),
+      finishedAt: null,
+    });
+    await this.repo.insert(row);
+    return row;
   }
 
-  /** Ends the run, with its `sync_run.finished` event in the same transaction. */
+  /**
+   * One UPDATE of what a run ends with (no read-before-write), the mode included: a run asked for
+   * as delta may have run in full (a resumed round, a re-based window); with its
+   * `sync_run.finished` event, in one transaction.
+   */
   async finish(run: SyncRunEntity, result: SyncRunResult): Promise<SyncRunEntity> {
     const finishedAt = new Date();
     Object.assign(run, result, { finishedAt, durationMs: finishedAt.getTime() - run.startedAt.getTime() });
-    return await this.repo.manager.transaction(async (em) => {
-      const saved = await em.getRepository(SyncRunEntity).save(run);
+    const { mode, status, created, updated, deactivated, unchanged, graphRequests, warnings, error, durationMs } = run;
+    await this.repo.manager.transaction(async (em) => {
+      await em.getRepository(SyncRunEntity).update(
+        { id: run.id },
+        {
+          mode,
+          status,
+          created,
+          updated,
+          deactivated,
+          unchanged,
+          graphRequests,
+          warnings,
+          error,
+          durationMs,
+          finishedAt,
+        },
+      );
       await new EventRepository(em).add([
-        { type: 'sync_run.finished', integrationId: run.integrationId, data: syncRunView(saved) },
+        { type: 'sync_run.finished', integrationId: run.integrationId, data: syncRunView(run) },
       ]);
-      return saved;
     });
+    return run;
   }
 
   /** The unfinished run of a job (a retried, resumed or delayed job keeps its run). */

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { BookingRepository, IntegrationRepository, RoomRepository } from '@ones-m365/shared/db';
+import {
+  readBookingCursor,
+  type BookingRepository,
+  type IntegrationRepository,
+  type RoomRepository,
+} from '@ones-m365/shared/db';
 import { bookingView } from '@ones-m365/shared/events';
 import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
@@ -27,7 +32,10 @@ const bookingsQuery = z
       })
       .optional(),
     source: z.enum(['outlook', 'ones'], { message: 'must be outlook or ones' }).optional(),
-    cursor: z.string().min(1).max(64).optional(),
+    cursor: z
+      .string()
+      .refine((c) => readBookingCursor(c) !== null, { message: 'must be a nextCursor this list returned' })
+      .optional(),
     limit: decimalInteger({ min: 1, max: 500 }).default(100),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'must be after from', path: ['to'] });
@@ -39,7 +47,7 @@ export function bookingRoutes(deps: BookingRoutesDeps): AnyRoute[] {
       method: 'get',
       path: '/integrations/:id/bookings',
       summary:
-        'Bookings of the synced rooms in the mirrored window: from/to select those overlapping the interval (keyset pages)',
+        'Bookings of the synced rooms in the mirrored window, in start-time order: from/to select those overlapping the interval (keyset pages: pass nextCursor as cursor)',
       tag: 'bookings',
       params: idParams,
       query: bookingsQuery,

@@ -9,7 +9,7 @@ import type { JobHandler } from './job-handler.js';
 export interface CalendarSyncDeps extends SyncRunnerDeps, CalendarStore {
   integrations: Pick<IntegrationRepository, 'get' | 'deactivateIfDeleted'>;
   rooms: Pick<RoomRepository, 'getActive'>;
-  coordination: Pick<Coordination, 'acquireLock' | 'pendingFull' | 'clearFull'>;
+  coordination: Pick<Coordination, 'acquireLock' | 'claimDeltaStart' | 'pendingFull' | 'clearFull'>;
   graph: CalendarGraph;
   calendar: { windowDays: WindowDays; pageSize: number };
   now?: () => Date;

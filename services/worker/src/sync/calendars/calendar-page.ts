@@ -1,10 +1,11 @@
 /**
  * Writes one calendarView delta page of a room: the events mapped (bad ones skipped with a
  * warning), one SELECT of the stored rows (to count created and updated, and to tell what
- * changed), then one transaction with the set-based upsert, the removed events cancelled (rows
- * kept), the page's booking events (one INSERT), the stream's checkpoint (or the round's end:
- * the new deltaLink and, after a full round, the window's sweep) and the run's counts. A page is
- * committed whole or not at all, its events with it.
+ * changed; not on the first page of a room that never synced: nothing is stored), then one
+ * transaction with the set-based upsert, the removed events cancelled (rows kept), the page's
+ * booking events (one INSERT), the stream's checkpoint (or the round's end: the new deltaLink
+ * and, after a full round, the window's sweep) and the run's counts. A page is committed whole
+ * or not at all, its events with it.
  */
 import type { BookingRow, NewEvent, RoomBookingEntity, SyncRunEntity, SyncUnitOfWork } from '@ones-m365/shared/db';
 import { bookingView } from '@ones-m365/shared/events';
@@ -25,14 +26,17 @@ export async function writeCalendarPage(
   mode: 'full' | 'delta',
   page: EventsDeltaPage,
   after: CalendarAfter,
+  opts: { nothingStored?: boolean } = {},
 ): Promise<CalendarState> {
   const { rows, warnings } = pageRows(env, state, page);
   const present = new Set(rows.map((r) => r.graphEventId));
   const removedIds = page.removed.map((r) => r.id).filter((id) => !present.has(id));
-  const stored = await env.store.bookings.storedByEventIds(
-    env.room.id,
-    rows.map((r) => r.graphEventId),
-  );
+  const stored = opts.nothingStored
+    ? new Map<string, RoomBookingEntity>()
+    : await env.store.bookings.storedByEventIds(
+        env.room.id,
+        rows.map((r) => r.graphEventId),
+      );
   const created = rows.filter((r) => !stored.has(r.graphEventId)).length;
   const next: CalendarState =
     'next' in after

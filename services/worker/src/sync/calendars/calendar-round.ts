@@ -24,7 +24,9 @@ export async function runCalendarRound(env: CalendarEnv, wantFull: boolean): Pro
   try {
     if (state?.round && (state.round.mode === 'full' || !fullDue))
       return await walk(env, state, state.round.mode, state.round.link);
-    if (fullDue) return await walk(env, newWindow(env), 'full');
+    // No state row: the stream never committed a page (each page commits its state with its
+    // bookings), so the room has no bookings yet and its first page need not look for them.
+    if (fullDue) return await walk(env, newWindow(env), 'full', undefined, !row);
     return await walk(env, state, 'delta', row.deltaLink!);
   } catch (err) {
     if (!(err instanceof GraphDeltaExpiredError)) throw err;
@@ -50,7 +52,13 @@ function newWindow(env: CalendarEnv): CalendarState {
   };
 }
 
-async function walk(env: CalendarEnv, start: CalendarState, mode: RoundMode, link?: string): Promise<RoundMode> {
+async function walk(
+  env: CalendarEnv,
+  start: CalendarState,
+  mode: RoundMode,
+  link?: string,
+  neverSynced = false,
+): Promise<RoundMode> {
   let state = start;
   let pages = 0;
   await walkDelta(
@@ -63,7 +71,7 @@ async function walk(env: CalendarEnv, start: CalendarState, mode: RoundMode, lin
         env.pageSize,
       ),
     async (page, at) => {
-      state = await writeCalendarPage(env, state, mode, page, at);
+      state = await writeCalendarPage(env, state, mode, page, at, { nothingStored: neverSynced && pages === 0 });
       pages++;
       await env.ctx.progress({
         stream: env.stream,

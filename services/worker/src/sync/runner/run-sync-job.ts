@@ -13,14 +13,20 @@ import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { createRequestCounter, GraphThrottledError, type GraphConnection } from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import type { SyncTrigger } from '@ones-m365/shared/queue';
-import type { Coordination, HeldLock, StreamKey } from '@ones-m365/shared/sync';
+import {
+  MIN_DELTA_GAP_MS,
+  streamKindOf,
+  type Coordination,
+  type HeldLock,
+  type StreamKey,
+} from '@ones-m365/shared/sync';
 import type { RunContext } from './run-context.js';
 
 export interface SyncRunnerDeps {
   integrations: Pick<IntegrationRepository, 'get' | 'deactivateIfDeleted'>;
   syncRuns: Pick<SyncRunRepository, 'runningForJob' | 'start' | 'finish' | 'save'>;
-  /** Stream locks, on the worker's Redis connection. */
-  coordination: Pick<Coordination, 'acquireLock'>;
+  /** Stream locks and delta-start spacing, on the worker's Redis connection. */
+  coordination: Pick<Coordination, 'acquireLock' | 'claimDeltaStart'>;
   secretBox: SecretBox;
   /** Lease of the stream lock; renewed every third of it. */
   lockLeaseMs: number;
@@ -59,6 +65,15 @@ export async function runSyncJob(
   }
   const lock = await deps.coordination.acquireLock(req, deps.lockLeaseMs);
   if (!lock) return ctx.delay(Date.now() + 500 + Math.floor(Math.random() * 1500));
+  if (req.mode === 'delta' && streamKindOf(req.stream)?.followsChanges) {
+    // At most two delta runs a second per stream, however many api processes ask: a run asked
+    // for sooner waits, delayed (no worker slot held); requests meanwhile merge into it.
+    const waitMs = await deps.coordination.claimDeltaStart(req, MIN_DELTA_GAP_MS);
+    if (waitMs > 0) {
+      await lock.release();
+      return ctx.delay(Date.now() + waitMs);
+    }
+  }
   let run: SyncRunEntity | undefined;
   const counter = createRequestCounter();
   // Graph requests of the run's earlier attempts; a body may write `run.graphRequests` as it goes.
