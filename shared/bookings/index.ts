@@ -1,0 +1,3 @@
+export * from './policy.schema.js';
+export * from './evaluate.js';
+export * from './messages.js';
