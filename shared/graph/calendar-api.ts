@@ -117,7 +117,12 @@ function attendeesOf(room: NewGraphEvent['room'], attendees: string[]): unknown[
 }
 
 /** One event of a mailbox (a series master included), its times in UTC. */
-export async function getEvent(t: GraphTransport, conn: GraphConnection, mailbox: string, eventId: string): Promise<GraphEvent> {
+export async function getEvent(
+  t: GraphTransport,
+  conn: GraphConnection,
+  mailbox: string,
+  eventId: string,
+): Promise<GraphEvent> {
   const res = await t.send(conn, {
     method: 'GET',
     path: `/users/${seg(mailbox)}/events/${seg(eventId)}`,
@@ -188,7 +193,11 @@ export async function createEvent(
       ...(input.body !== undefined ? { body: { contentType: 'text', content: input.body } } : {}),
       start: graphDateTime(input.start),
       end: graphDateTime(input.end),
-      location: { displayName: input.room.name, locationEmailAddress: input.room.email, locationType: 'conferenceRoom' },
+      location: {
+        displayName: input.room.name,
+        locationEmailAddress: input.room.email,
+        locationType: 'conferenceRoom',
+      },
       attendees: attendeesOf(input.room, input.attendees),
       transactionId: input.bookingId,
       singleValueExtendedProperties: [{ id: ONES_BOOKING_PROPERTY, value: input.bookingId }],

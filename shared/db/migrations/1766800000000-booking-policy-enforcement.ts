@@ -33,7 +33,10 @@ export const BookingPolicyEnforcement1766800000000 = dialectMigration('BookingPo
     ],
   },
   sqlite: {
-    up: [...SQLITE_DECLINES, ...COLUMNS.map(([name, , type]) => `ALTER TABLE "room_bookings" ADD COLUMN "${name}" ${type}`)],
+    up: [
+      ...SQLITE_DECLINES,
+      ...COLUMNS.map(([name, , type]) => `ALTER TABLE "room_bookings" ADD COLUMN "${name}" ${type}`),
+    ],
     down: [
       ...COLUMNS.map(([name]) => `ALTER TABLE "room_bookings" DROP COLUMN "${name}"`).reverse(),
       'DROP INDEX "uq_booking_declines_version"',

@@ -40,7 +40,7 @@ export type StoredBooking = Pick<
 /** A booking that holds its room (the "others" of a conflict check). */
 export type HoldingBooking = Pick<
   RoomBookingEntity,
-  'id' | 'graphEventId' | 'startAt' | 'endAt' | 'isAllDay' | 'bookedAt' | 'seriesMasterId'
+  'id' | 'graphEventId' | 'startAt' | 'endAt' | 'isAllDay' | 'bookedAt' | 'seriesMasterId' | 'policyViolation'
 >;
 
 /** The prefix of a booking made in ONES whose room copy the room's delta has not brought yet. */
@@ -149,7 +149,16 @@ export class BookingRepository {
   async holding(roomId: string, from: Date, to: Date): Promise<HoldingBooking[]> {
     return await this.repo
       .createQueryBuilder('b')
-      .select(['b.id', 'b.graphEventId', 'b.startAt', 'b.endAt', 'b.isAllDay', 'b.bookedAt', 'b.seriesMasterId'])
+      .select([
+        'b.id',
+        'b.graphEventId',
+        'b.startAt',
+        'b.endAt',
+        'b.isAllDay',
+        'b.bookedAt',
+        'b.seriesMasterId',
+        'b.policyViolation',
+      ])
       .where('b.roomId = :roomId', { roomId })
       .andWhere('b.status IN (:...holding)', { holding: HOLDING_STATUSES })
       .andWhere('b.startAt < :to', { to })

@@ -221,8 +221,14 @@ export class UserRepository {
     const links = rows.length ? await this.links.find({ where: { userId: In(rows.map((u) => u.id)) } }) : [];
     const out = new Map<string, Pick<UserView, 'id' | 'mail' | 'userPrincipalName' | 'groupIds'>>();
     for (const u of rows) {
-      const view = { id: u.id, mail: u.mail, userPrincipalName: u.userPrincipalName, groupIds: links.filter((l) => l.userId === u.id).map((l) => l.groupId) };
-      for (const key of [u.mail, u.userPrincipalName]) if (key && wanted.includes(key.toLowerCase())) out.set(key.toLowerCase(), view);
+      const view = {
+        id: u.id,
+        mail: u.mail,
+        userPrincipalName: u.userPrincipalName,
+        groupIds: links.filter((l) => l.userId === u.id).map((l) => l.groupId),
+      };
+      for (const key of [u.mail, u.userPrincipalName])
+        if (key && wanted.includes(key.toLowerCase())) out.set(key.toLowerCase(), view);
     }
     return out;
   }

@@ -114,8 +114,15 @@ describe('graph-simulator: room calendars (real Graph client)', () => {
         (err: { statusCode?: number }) => err.statusCode,
       );
     expect(gone).to.equal(404);
-    expect(sim.getEvent(String(ev.id))).to.include({ roomResponse: 'declined', declineComment: 'Outside booking hours' });
-    expect(sim.meetingMessages().at(-1)).to.include({ kind: 'declined', eventId: ev.id, comment: 'Outside booking hours' });
+    expect(sim.getEvent(String(ev.id))).to.include({
+      roomResponse: 'declined',
+      declineComment: 'Outside booking hours',
+    });
+    expect(sim.meetingMessages().at(-1)).to.include({
+      kind: 'declined',
+      eventId: ev.id,
+      comment: 'Outside booking hours',
+    });
     const created = (await graph.api(`/users/${room}/events`).post({
       subject: 'Made by app',
       start: { dateTime: '2030-01-01T10:00:00', timeZone: 'UTC' },

@@ -68,7 +68,9 @@ describe('graph-simulator: meetings written by the app, free/busy, series master
     expect(sim.getEvent(copies[0]!.id).extendedProperties).to.equal(undefined);
 
     const busy = await graph.getSchedule(conn, room, { start: new Date(t0 - HOUR), end: new Date(t0 + 2 * HOUR) });
-    expect(busy).to.deep.equal([{ status: 'busy', start: new Date(t0).toISOString(), end: new Date(t0 + HOUR).toISOString() }]);
+    expect(busy).to.deep.equal([
+      { status: 'busy', start: new Date(t0).toISOString(), end: new Date(t0 + HOUR).toISOString() },
+    ]);
 
     const moved = await graph.updateEvent(conn, user, created.id, {
       start: new Date(t0 + 2 * HOUR),
@@ -80,7 +82,9 @@ describe('graph-simulator: meetings written by the app, free/busy, series master
 
     await graph.cancelEvent(conn, user, created.id, 'Cancelled in ONES.');
     expect(sim.getEvent(copies[0]!.id)).to.include({ deleted: true, isCancelled: true });
-    expect(await graph.getSchedule(conn, room, { start: new Date(t0), end: new Date(t0 + 4 * HOUR) })).to.deep.equal([]);
+    expect(await graph.getSchedule(conn, room, { start: new Date(t0), end: new Date(t0 + 4 * HOUR) })).to.deep.equal(
+      [],
+    );
     expect(sim.meetingMessages().at(-1)).to.include({ kind: 'cancelled', to: room, comment: 'Cancelled in ONES.' });
   });
 
@@ -94,14 +98,20 @@ describe('graph-simulator: meetings written by the app, free/busy, series master
       bookingId: 'b-2',
     });
     expect(ev.organizer?.address).to.equal(room);
-    const err = await graph.declineEvent(conn, room, ev.id, 'x').then(() => null, (e: unknown) => e);
+    const err = await graph.declineEvent(conn, room, ev.id, 'x').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(GraphRequestError);
     await graph.cancelEvent(conn, room, ev.id, 'Released');
-    const gone = await graph.getEvent(conn, room, ev.id).then(() => null, (e: unknown) => e);
+    const gone = await graph.getEvent(conn, room, ev.id).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(gone).to.be.instanceOf(GraphNotFoundError);
   });
 
-  it("a series master shows its range; instances reach past a date; declining the master declines each occurrence once", async () => {
+  it('a series master shows its range; instances reach past a date; declining the master declines each occurrence once', async () => {
     const { master, occurrences } = sim.bookSeries(room, {
       subject: 'Daily',
       start: new Date(t0 + 2 * DAY).toISOString(),
@@ -109,14 +119,30 @@ describe('graph-simulator: meetings written by the app, free/busy, series master
       count: 5,
     });
     const m = await graph.getEvent(conn, room, master.id);
-    expect(m.recurrence).to.deep.equal({ type: 'numbered', endDate: null, numberOfOccurrences: 5, recurrenceTimeZone: 'UTC' });
-    const after3 = await graph.seriesInstances(conn, room, master.id, { start: new Date(t0 + 5 * DAY), end: new Date(t0 + 400 * DAY) });
+    expect(m.recurrence).to.deep.equal({
+      type: 'numbered',
+      endDate: null,
+      numberOfOccurrences: 5,
+      recurrenceTimeZone: 'UTC',
+    });
+    const after3 = await graph.seriesInstances(conn, room, master.id, {
+      start: new Date(t0 + 5 * DAY),
+      end: new Date(t0 + 400 * DAY),
+    });
     expect(after3.map((e) => e.id)).to.deep.equal([occurrences[3]!.id]);
     await graph.declineEvent(conn, room, master.id, 'No recurring meetings here.');
     for (const o of occurrences) expect(sim.getEvent(o.id)).to.include({ deleted: true, roomResponse: 'declined' });
-    const second = await graph.declineEvent(conn, room, master.id, 'again').then(() => null, (e: unknown) => e);
+    const second = await graph.declineEvent(conn, room, master.id, 'again').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(second).to.be.instanceOf(GraphNotFoundError);
-    const open = sim.bookSeries(room, { start: new Date(t0 + 3 * DAY).toISOString(), end: new Date(t0 + 3 * DAY + HOUR).toISOString(), count: 3, noEnd: true });
+    const open = sim.bookSeries(room, {
+      start: new Date(t0 + 3 * DAY).toISOString(),
+      end: new Date(t0 + 3 * DAY + HOUR).toISOString(),
+      count: 3,
+      noEnd: true,
+    });
     expect((await graph.getEvent(conn, room, open.master.id)).recurrence?.type).to.equal('noEnd');
   });
 });

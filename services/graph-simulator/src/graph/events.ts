@@ -120,7 +120,12 @@ export function addEventRoutes(router: Router, ctx: SimContext): void {
       const body = parseJsonBody(req);
       if (!body) return graphError(req, 400, 'RequestBodyRead', 'Invalid JSON in the request body.');
       if (isOrganizer(mbx, ev))
-        return graphError(req, 400, 'ErrorInvalidRequest', "Your request can't be completed. You can't respond to a meeting you organized.");
+        return graphError(
+          req,
+          400,
+          'ErrorInvalidRequest',
+          "Your request can't be completed. You can't respond to a meeting you organized.",
+        );
       declineEvent(t, ev.id, typeof body.comment === 'string' ? body.comment : '');
       return { status: 202, body: '' };
     }),
@@ -151,7 +156,12 @@ function isOrganizer(mbx: Mailbox, ev: EventRecord): boolean {
 function organizerOnly(req: SimRequest, mbx: Mailbox, ev: EventRecord): SimResponse | null {
   return isOrganizer(mbx, ev)
     ? null
-    : graphError(req, 400, 'ErrorInvalidRequest', "Your request can't be completed. You need to be an organizer to cancel a meeting.");
+    : graphError(
+        req,
+        400,
+        'ErrorInvalidRequest',
+        "Your request can't be completed. You need to be an organizer to cancel a meeting.",
+      );
 }
 
 function cancelAsOrganizer(t: Tenant, mbx: Mailbox, ev: EventRecord, comment: string): void {
@@ -228,7 +238,9 @@ function createEvent(req: SimRequest, t: Tenant, mbx: Mailbox): SimResponse {
       ev = organizeMeeting(t, mbx.user, input as MeetingInput);
     } else {
       const cal = t.calendars.get(mbx.room.id) ?? [];
-      const same = input.transactionId ? cal.find((e) => e.transactionId === input.transactionId && !e.deleted) : undefined;
+      const same = input.transactionId
+        ? cal.find((e) => e.transactionId === input.transactionId && !e.deleted)
+        : undefined;
       // Created in the room's own calendar by the app: the room mailbox is the organizer.
       ev =
         same ??
@@ -259,7 +271,12 @@ function updateEvent(req: SimRequest, t: Tenant, mbx: Mailbox, ev: EventRecord):
   const body = parseJsonBody(req);
   if (!body) return graphError(req, 400, 'RequestBodyRead', 'Invalid JSON in the request body.');
   if (!isOrganizer(mbx, ev))
-    return graphError(req, 400, 'ErrorInvalidRequest', "Your request can't be completed. Only the organizer can change the meeting.");
+    return graphError(
+      req,
+      400,
+      'ErrorInvalidRequest',
+      "Your request can't be completed. Only the organizer can change the meeting.",
+    );
   const patch = meetingInput(body);
   const updated = mbx.kind === 'user' ? updateMeeting(t, ev, patch) : moveEvent(t, ev.id, patch);
   return {
@@ -281,11 +298,10 @@ function instances(req: SimRequest, t: Tenant, mbx: Mailbox, ev: EventRecord): S
       'ErrorInvalidParameter',
       'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
     );
-  if (ev.type !== 'seriesMaster') return graphError(req, 400, 'ErrorInvalidRequest', 'The event is not a series master.');
+  if (ev.type !== 'seriesMaster')
+    return graphError(req, 400, 'ErrorInvalidRequest', 'The event is not a series master.');
   const top = req.query.has('$top') ? Number(req.query.get('$top')) : 10;
-  const within = calendarOf(t, mbx).filter(
-    (o) => o.seriesMasterId === ev.id && !o.deleted && o.start < e && o.end > s,
-  );
+  const within = calendarOf(t, mbx).filter((o) => o.seriesMasterId === ev.id && !o.deleted && o.start < e && o.end > s);
   return {
     status: 200,
     body: {

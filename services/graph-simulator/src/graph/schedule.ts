@@ -20,7 +20,9 @@ export function addScheduleRoute(router: Router, ctx: SimContext): void {
     'POST',
     '/v1.0/users/{user}/calendar/getSchedule',
     guarded(ctx, PERMS.calendarsRead, 'exchange', (req, c) =>
-      mailboxOf(c.tenant, req.params.user ?? '') ? schedule(req, c.tenant) : mailboxNotFound(req, req.params.user ?? ''),
+      mailboxOf(c.tenant, req.params.user ?? '')
+        ? schedule(req, c.tenant)
+        : mailboxNotFound(req, req.params.user ?? ''),
     ),
   );
 }
@@ -33,13 +35,28 @@ function schedule(req: SimRequest, t: Tenant): SimResponse {
   const names = Array.isArray(body.schedules) ? body.schedules.filter((s): s is string => typeof s === 'string') : [];
   const interval = typeof body.availabilityViewInterval === 'number' ? body.availabilityViewInterval : 30;
   if (!start || !end || end <= start || names.length === 0 || names.length > 100 || interval < 5 || interval > 1440)
-    return graphError(req, 400, 'ErrorInvalidParameter', 'schedules, startTime and endTime (after startTime) are required.');
+    return graphError(
+      req,
+      400,
+      'ErrorInvalidParameter',
+      'schedules, startTime and endTime (after startTime) are required.',
+    );
   const value = names.map((name) => {
     const mbx = mailboxOf(t, name);
     if (!mbx)
-      return { scheduleId: name, availabilityView: '', error: { message: 'The mailbox was not found.', responseCode: 'ErrorMailboxNotFound' } };
+      return {
+        scheduleId: name,
+        availabilityView: '',
+        error: { message: 'The mailbox was not found.', responseCode: 'ErrorMailboxNotFound' },
+      };
     const busy = calendarOf(t, mbx).filter(
-      (e) => !e.deleted && !e.isCancelled && e.roomResponse !== 'declined' && e.type !== 'seriesMaster' && e.start < end && e.end > start,
+      (e) =>
+        !e.deleted &&
+        !e.isCancelled &&
+        e.roomResponse !== 'declined' &&
+        e.type !== 'seriesMaster' &&
+        e.start < end &&
+        e.end > start,
     );
     const slots = Math.ceil((Date.parse(end) - Date.parse(start)) / (interval * 60_000));
     let view = '';
@@ -58,8 +75,16 @@ function schedule(req: SimRequest, t: Tenant): SimResponse {
         start: { dateTime: graphDateTime(e.start), timeZone: 'UTC' },
         end: { dateTime: graphDateTime(e.end), timeZone: 'UTC' },
       })),
-      workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'UTC' } },
+      workingHours: {
+        daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+        startTime: '08:00:00.0000000',
+        endTime: '17:00:00.0000000',
+        timeZone: { name: 'UTC' },
+      },
     };
   });
-  return { status: 200, body: { '@odata.context': `${req.origin}/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)`, value } };
+  return {
+    status: 200,
+    body: { '@odata.context': `${req.origin}/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)`, value },
+  };
 }

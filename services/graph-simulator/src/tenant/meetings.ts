@@ -102,7 +102,9 @@ export function updateMeeting(tenant: Tenant, ev: EventRecord, patch: Partial<Me
   const copies = tenant.roomCopies(ev.iCalUId);
   for (const copy of copies) {
     const room = tenant.roomsById.get(copy.roomId)!;
-    const stillInvited = ev.attendees.some((a) => a.type === 'resource' && a.address.toLowerCase() === room.emailAddress.toLowerCase());
+    const stillInvited = ev.attendees.some(
+      (a) => a.type === 'resource' && a.address.toLowerCase() === room.emailAddress.toLowerCase(),
+    );
     if (!stillInvited) {
       cancelEvent(tenant, copy.id);
       continue;
@@ -111,13 +113,21 @@ export function updateMeeting(tenant: Tenant, ev: EventRecord, patch: Partial<Me
       start: ev.start,
       end: ev.end,
       subject: ev.subject,
-      attendees: ev.attendees.filter((a) => a.address.toLowerCase() !== room.emailAddress.toLowerCase()) as BookingInput['attendees'],
+      attendees: ev.attendees.filter(
+        (a) => a.address.toLowerCase() !== room.emailAddress.toLowerCase(),
+      ) as BookingInput['attendees'],
     });
   }
   for (const a of ev.attendees) {
     const room = a.type === 'resource' ? tenant.findRoom(a.address) : undefined;
     if (room && !copies.some((c) => c.roomId === room.id))
-      bookEvent(tenant, room.id, { subject: ev.subject, start: ev.start, end: ev.end, organizer: ev.organizer, iCalUId: ev.iCalUId });
+      bookEvent(tenant, room.id, {
+        subject: ev.subject,
+        start: ev.start,
+        end: ev.end,
+        organizer: ev.organizer,
+        iCalUId: ev.iCalUId,
+      });
   }
   return ev;
 }

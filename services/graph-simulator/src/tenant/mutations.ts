@@ -234,12 +234,20 @@ export function moveEvent(tenant: Tenant, id: string, patch: Partial<BookingInpu
   if (ev.end <= ev.start) throw new SimulatorError(400, 'end must be after start');
   if (patch.subject !== undefined) ev.subject = patch.subject;
   if (patch.body !== undefined) ev.body = patch.body;
-  if (patch.organizer) ev.organizer = { name: patch.organizer.name ?? patch.organizer.address, address: patch.organizer.address };
+  if (patch.organizer)
+    ev.organizer = { name: patch.organizer.name ?? patch.organizer.address, address: patch.organizer.address };
   if (patch.attendees) {
-    const keep = ev.attendees.filter((a) => a.type === 'resource' && a.address === tenant.roomsById.get(ev.roomId)?.emailAddress);
+    const keep = ev.attendees.filter(
+      (a) => a.type === 'resource' && a.address === tenant.roomsById.get(ev.roomId)?.emailAddress,
+    );
     ev.attendees = [
       ...keep,
-      ...patch.attendees.map((a) => ({ name: a.name ?? a.address, address: a.address, type: a.type ?? 'required', response: 'none' })),
+      ...patch.attendees.map((a) => ({
+        name: a.name ?? a.address,
+        address: a.address,
+        type: a.type ?? 'required',
+        response: 'none',
+      })),
     ];
   }
   if (ev.type === 'occurrence') ev.type = 'exception';
@@ -262,7 +270,10 @@ export function cancelEvent(tenant: Tenant, id: string): EventRecord {
 export function declineEvent(tenant: Tenant, id: string, comment: string): EventRecord {
   const ev = mustEvent(tenant, id);
   const room = tenant.roomsById.get(ev.roomId);
-  const copies = ev.type === 'seriesMaster' ? (tenant.calendars.get(ev.roomId) ?? []).filter((e) => e.seriesMasterId === ev.id && !e.deleted) : [];
+  const copies =
+    ev.type === 'seriesMaster'
+      ? (tenant.calendars.get(ev.roomId) ?? []).filter((e) => e.seriesMasterId === ev.id && !e.deleted)
+      : [];
   for (const occ of copies) declineOne(tenant, occ, comment);
   declineOne(tenant, ev, comment);
   tenant.messages.push({
@@ -276,7 +287,8 @@ export function declineEvent(tenant: Tenant, id: string, comment: string): Event
   });
   for (const own of tenant.userCalendars.get(tenant.findUser(ev.organizer.address)?.id ?? '') ?? [])
     if (own.iCalUId === ev.iCalUId && room)
-      for (const a of own.attendees) if (a.address.toLowerCase() === room.emailAddress.toLowerCase()) a.response = 'declined';
+      for (const a of own.attendees)
+        if (a.address.toLowerCase() === room.emailAddress.toLowerCase()) a.response = 'declined';
   return ev;
 }
 

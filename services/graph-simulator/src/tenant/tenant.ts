@@ -108,7 +108,8 @@ export class Tenant {
   /** The copies of one meeting in room calendars (they share its iCalUId). */
   roomCopies(iCalUId: string): EventRecord[] {
     const out: EventRecord[] = [];
-    for (const cal of this.calendars.values()) for (const e of cal) if (e.iCalUId === iCalUId && !e.deleted) out.push(e);
+    for (const cal of this.calendars.values())
+      for (const e of cal) if (e.iCalUId === iCalUId && !e.deleted) out.push(e);
     return out;
   }
 

@@ -61,7 +61,14 @@ export function policyFingerprint(ev: GraphEvent): string {
   const invitees = ev.attendees.map((a) => `${(a.address ?? '').toLowerCase()} ${a.type ?? ''}`).sort();
   return createHash('sha256')
     .update(
-      JSON.stringify([ev.start, ev.end, ev.isAllDay, ev.organizer?.address?.toLowerCase() ?? null, invitees, ev.seriesMasterId]),
+      JSON.stringify([
+        ev.start,
+        ev.end,
+        ev.isAllDay,
+        ev.organizer?.address?.toLowerCase() ?? null,
+        invitees,
+        ev.seriesMasterId,
+      ]),
     )
     .digest('hex');
 }
