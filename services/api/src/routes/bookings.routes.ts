@@ -44,7 +44,10 @@ const newBooking = z
     message: 'roomId or roomEmail is required',
     path: ['roomId'],
   })
-  .refine((b) => b.end > b.start, { message: 'must be after start', path: ['end'] });
+  .refine((b) => !(b.start instanceof Date) || !(b.end instanceof Date) || b.end > b.start, {
+    message: 'must be after start',
+    path: ['end'],
+  });
 const bookingChange = z
   .object({
     subject: subject.optional(),
