@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, LessThan, Like, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { RoomBookingEntity, type BookingSource, type BookingStatus } from '../entities/index.js';
-import { fastUpsertBatch, toPage, type Page } from './upsert.js';
+import { fastUpsertBatch, type Page } from './upsert.js';
 
 export type BookingRow = Pick<
   RoomBookingEntity,
@@ -242,6 +242,10 @@ export class BookingRepository {
     return { dropped, cancelled };
   }
 
+  /**
+   * In time order (start, then id), as a room display or an occupancy report reads them; the
+   * cursor is opaque to callers: `<start in ms>.<id>` of the last item of the page.
+   */
   async list(integrationId: string, f: BookingFilter): Promise<Page<RoomBookingEntity>> {
     const qb = this.repo.createQueryBuilder('b').where('b.integrationId = :integrationId', { integrationId });
     if (f.roomIds) qb.andWhere(f.roomIds.length ? 'b.roomId IN (:...roomIds)' : '1 = 0', { roomIds: f.roomIds });
@@ -249,15 +253,35 @@ export class BookingRepository {
     if (f.to) qb.andWhere('b.startAt < :to', { to: f.to });
     if (f.status) qb.andWhere('b.status = :status', { status: f.status });
     if (f.source) qb.andWhere('b.source = :source', { source: f.source });
-    if (f.cursor) qb.andWhere('b.id > :cursor', { cursor: f.cursor });
+    const after = f.cursor ? readBookingCursor(f.cursor) : null;
+    if (after) {
+      qb.andWhere('(b.startAt > :afterStart OR (b.startAt = :afterStart AND b.id > :afterId))', {
+        afterStart: after.start,
+        afterId: after.id,
+      });
+    }
     const rows = await qb
-      .orderBy('b.id', 'ASC')
+      .orderBy('b.startAt', 'ASC')
+      .addOrderBy('b.id', 'ASC')
       .take(f.limit + 1)
       .getMany();
-    return toPage(rows, f.limit);
+    const items = rows.slice(0, f.limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > f.limit && last ? bookingCursor(last) : null };
   }
 
   async countForRoom(roomId: string): Promise<number> {
     return await this.repo.count({ where: { roomId } });
   }
+}
+
+/** The cursor after `b` in the list's order. */
+export function bookingCursor(b: Pick<RoomBookingEntity, 'startAt' | 'id'>): string {
+  return `${b.startAt.getTime()}.${b.id}`;
+}
+
+/** A cursor's position, or null when it is not one `bookingCursor` makes (callers validate first). */
+export function readBookingCursor(cursor: string): { start: Date; id: string } | null {
+  const m = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(cursor);
+  return m ? { start: new Date(Number(m[1])), id: m[2]! } : null;
 }

@@ -329,7 +329,8 @@ describe('booking policy enforcement (simulator, MySQL, Redis, api)', function (
       const job = await pollUntil(
         'the recheck job',
         async () => (await b.call(`/jobs/${res.body.jobId}`)).body,
-        (j: { state: string }) => j.state === 'completed' || j.state === 'failed',
+        (j: { state: string; failedReason?: string; result?: unknown }) =>
+          j.state === 'completed' || j.state === 'failed',
         { timeoutMs: 60_000 },
       );
       expect(job.state, job.failedReason).to.equal('completed');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   PENDING_EVENT_PREFIX,
+  readBookingCursor,
   type BookingRepository,
   type IntegrationRepository,
   type RoomBookingEntity,
@@ -83,7 +84,10 @@ const bookingsQuery = z
       })
       .optional(),
     source: z.enum(['outlook', 'ones'], { message: 'must be outlook or ones' }).optional(),
-    cursor: z.string().min(1).max(64).optional(),
+    cursor: z
+      .string()
+      .refine((c) => readBookingCursor(c) !== null, { message: 'must be a nextCursor this list returned' })
+      .optional(),
     limit: decimalInteger({ min: 1, max: 500 }).default(100),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'must be after from', path: ['to'] });
@@ -117,7 +121,7 @@ export function bookingRoutes(deps: BookingRoutesDeps): AnyRoute[] {
       method: 'get',
       path: '/integrations/:id/bookings',
       summary:
-        'Bookings of the synced rooms in the mirrored window: from/to select those overlapping the interval (keyset pages)',
+        'Bookings of the synced rooms in the mirrored window, in start-time order: from/to select those overlapping the interval (keyset pages: pass nextCursor as cursor)',
       tag: 'bookings',
       params: idParams,
       query: bookingsQuery,
