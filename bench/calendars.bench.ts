@@ -1,5 +1,9 @@
 /**
- * First load of room calendars: 2,000 rooms × 30 bookings (and 200 × 30 for the memory
+ * 1. Booking policy on the notification path: an Outlook booking that breaks the policy, made at
+ *    the simulator, → its change notification → the api's webhook → the room's delta run → the
+ *    room's decline at Graph (api + worker in process, MySQL, Redis, the simulator over HTTPS);
+ *    the latency is the simulator's own clock, from the event's creation to the decline it received.
+ * 2. First load of room calendars: 2,000 rooms × 30 bookings (and 200 × 30 for the memory
  * comparison) from the Graph simulator (a child process, 30 ms per request), into MySQL (or a
  * SQLite file with BENCH_DB=sqlite) with real Redis. Each size runs in its own child process
  * (calendars-child.ts) so peak RSS is the load's own. Reports Graph requests per room against the
@@ -7,6 +11,10 @@
  * RSS at 200 vs 2,000 rooms.
  */
 import { readFileSync } from 'node:fs';
+import { QUEUES } from '@ones-m365/shared/queue';
+import { RoomRepository } from '@ones-m365/shared/db';
+import { queueIdle } from '../test/support/poll.js';
+import { startWebhookHarness } from '../test/support/webhook-harness.js';
 import type { BenchRow } from './run-bench.js';
 import { control, node, startSimulator } from './support/sim-process.js';
 
@@ -45,7 +53,83 @@ async function measure(info: SimInfo, rooms: number, seed: number): Promise<Meas
   return JSON.parse(child.out().trim().split('\n').pop() ?? '') as Measured;
 }
 
+const BOOKINGS = 30;
+const SPACING_MS = 400;
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+async function declineLatency(): Promise<BenchRow[]> {
+  const w = await startWebhookHarness({ seed: { rooms: 3, eventsPerRoom: 2, hiddenRoomShare: 0 } });
+  try {
+    const id = await w.create();
+    await w.enable(id);
+    const rooms = await w.until(
+      'the rooms',
+      () => new RoomRepository(w.h.db.ds).activeIds(id),
+      (r) => r.length === 3,
+      30_000,
+    );
+    await w.until(
+      'a subscription per room',
+      () => w.subscriptions.listForIntegration(id),
+      (r) => r.length === 1 + rooms.length && r.every((x) => x.status === 'active'),
+      30_000,
+    );
+    await w.syncIdle();
+    await queueIdle(w.producer.queue(QUEUES.calendars), 30_000);
+    const put = await w.h.call(`/api/v1/integrations/${id}/booking-policy`, {
+      method: 'PUT',
+      json: { enabled: true, rules: { maxDurationMinutes: 60 } },
+    });
+    if (put.status !== 200) throw new Error(`policy: ${put.status} ${JSON.stringify(put.body)}`);
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 3 * 86_400_000;
+    const made: { id: string; createdMs: number }[] = [];
+    for (let i = 0; i < BOOKINGS; i++) {
+      const start = day + (6 + Math.floor(i / rooms.length)) * 3_600_000;
+      const ev = w.sim.bookEvent(rooms[i % rooms.length]!.email, {
+        subject: `Too long ${i}`,
+        start: new Date(start).toISOString(),
+        end: new Date(start + 90 * 60_000).toISOString(),
+      });
+      made.push({ id: ev.id, createdMs: Date.parse(ev.createdDateTime) });
+      await new Promise((r) => setTimeout(r, SPACING_MS));
+    }
+    const declined = () =>
+      new Map(
+        w.sim
+          .meetingMessages()
+          .filter((m) => m.kind === 'declined')
+          .map((m) => [m.eventId, m]),
+      );
+    await w.until('every booking declined', declined, (d) => made.every((m) => d.has(m.id)), 60_000);
+    const d = declined();
+    const lat = made.map((m) => Date.parse(d.get(m.id)!.at) - m.createdMs).sort((a, b) => a - b);
+    const bench = 'booking policy (notification path)';
+    return [
+      {
+        bench,
+        metric: `Outlook booking breaking the policy → declined at Graph (n=${lat.length}, ${SPACING_MS} ms apart over 3 rooms) p50 / p95`,
+        value: `${lat[Math.floor(lat.length / 2)]} / ${quantile(lat, 0.95)} ms`,
+        goal: 'p95 < 3 s',
+        ok: quantile(lat, 0.95) < 3_000,
+      },
+      {
+        bench,
+        metric: 'declines sent per booking',
+        value: String(w.sim.meetingMessages().filter((m) => m.kind === 'declined').length / made.length),
+        goal: '1',
+        ok: w.sim.meetingMessages().filter((m) => m.kind === 'declined').length === made.length,
+      },
+    ];
+  } finally {
+    await w.close();
+  }
+}
+
 export default async function run(): Promise<BenchRow[]> {
+  const rows = await declineLatency();
   const { info, stop } = await startSimulator<SimInfo>({ users: 10, rooms: 1 });
   const { trustCa } = await import('../test/support/graph-simulator-clients.js');
   trustCa(readFileSync(info.caCertPath, 'utf8'));
@@ -59,6 +143,7 @@ export default async function run(): Promise<BenchRow[]> {
     const ratio = big.load.ms / big.walk.ms;
     const flat = big.load.peakRssMb / small.load.peakRssMb;
     return [
+      ...rows,
       {
         bench,
         metric: `Graph requests per room (${big.load.rooms} rooms, ${big.load.bookings} bookings)`,

@@ -113,7 +113,7 @@ describe('bookings: GET …/bookings (MySQL)', () => {
   it('shows each booking as the contract says, times in UTC', async () => {
     // Meetings 0 and 1 start together (ties go by id, a random UUID): take Meeting 0 of the first two.
     const { items } = await list(`roomId=${roomA.id}&limit=2`);
-    expect(items.find((i: { subject: string }) => i.subject === 'Meeting 0')).to.deep.include({
+    expect(items.find((i) => i.subject === 'Meeting 0')).to.deep.include({
       roomId: roomA.id,
       roomEmail: 'alpha@contoso.com',
       subject: 'Meeting 0',
