@@ -174,7 +174,7 @@ export function policyForRoom(policy: BookingPolicy, roomEmail: string): RoomPol
   return {
     enabled: o?.enabled ?? policy.enabled,
     mode: policy.mode,
-    rules: rules as PolicyRules,
+    rules: rules,
     declineMessage: policy.declineMessage,
   };
 }

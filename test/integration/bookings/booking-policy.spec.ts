@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import {
   BookingDeclineEntity,
   RoomBookingEntity,
-  UserEntity,
+  type UserEntity,
   UserRepository,
   type RoomEntity,
 } from '@ones-m365/shared/db';

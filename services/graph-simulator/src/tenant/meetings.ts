@@ -113,9 +113,7 @@ export function updateMeeting(tenant: Tenant, ev: EventRecord, patch: Partial<Me
       start: ev.start,
       end: ev.end,
       subject: ev.subject,
-      attendees: ev.attendees.filter(
-        (a) => a.address.toLowerCase() !== room.emailAddress.toLowerCase(),
-      ) as BookingInput['attendees'],
+      attendees: ev.attendees.filter((a) => a.address.toLowerCase() !== room.emailAddress.toLowerCase()),
     });
   }
   for (const a of ev.attendees) {

@@ -50,8 +50,8 @@ export async function gatherPolicyFacts(
 ): Promise<PolicyFacts> {
   const rules = scope.policy.rules;
   const emails = [...new Set(candidates.map((c) => c.facts.organizerEmail).filter((e): e is string => !!e))];
-  const users = rules.allowedGroupIds ? await deps.users.activeByEmails(scope.integrationId, emails) : new Map();
-  const organizers = new Map([...users].map(([email, u]) => [email, u.groupIds as readonly string[]]));
+  const users = rules.allowedGroupIds ? await deps.users.activeByEmails(scope.integrationId, emails) : null;
+  const organizers = new Map<string, readonly string[]>([...(users ?? [])].map(([email, u]) => [email, u.groupIds]));
   const groupNames = rules.allowedGroupIds ? new Map((await deps.groups.list()).map((g) => [g.id, g.name])) : undefined;
   const series = new Map<string, SeriesInfo>();
   if (checksSeries(rules)) {
