@@ -1,10 +1,11 @@
 /**
  * Room bookings: the set-based upsert of a calendar page (keyed by room and Graph event id),
- * cancellation of removed events (the row is kept), the rolling window's sweep, and the API's
- * filtered, cursor-paged list.
+ * cancellation of removed events (the row is kept), the rolling window's sweep, the API's
+ * filtered, cursor-paged list, what the booking policy reads and writes (the rows holding a
+ * room, violations, declines), and bookings made in ONES.
  */
 import { randomUUID } from 'node:crypto';
-import { Brackets, In, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { Brackets, In, Like, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { RoomBookingEntity, type BookingSource, type BookingStatus } from '../entities/index.js';
 import { fastUpsertBatch, type Page } from './upsert.js';
 
@@ -25,7 +26,26 @@ export type BookingRow = Pick<
   | 'isAllDay'
   | 'status'
   | 'seenRound'
+  | 'bookedAt'
+  | 'fingerprint'
+  | 'attendeeCount'
 >;
+
+/** What the import compares a page's event with: the stored row's version, state and policy facts. */
+export type StoredBooking = Pick<
+  RoomBookingEntity,
+  'id' | 'graphEventId' | 'changeKey' | 'status' | 'source' | 'fingerprint' | 'bookedAt' | 'policyViolation'
+>;
+
+/** A booking that holds its room (the "others" of a conflict check). */
+export type HoldingBooking = Pick<
+  RoomBookingEntity,
+  'id' | 'graphEventId' | 'startAt' | 'endAt' | 'isAllDay' | 'bookedAt' | 'seriesMasterId' | 'policyViolation'
+>;
+
+/** The prefix of a booking made in ONES whose room copy the room's delta has not brought yet. */
+export const PENDING_EVENT_PREFIX = 'ones:';
+export const HOLDING_STATUSES: readonly BookingStatus[] = ['confirmed', 'tentative'];
 
 export interface BookingFilter {
   roomIds?: string[];
@@ -51,6 +71,9 @@ const OVERWRITE = [
   'isAllDay',
   'status',
   'seenRound',
+  'bookedAt',
+  'fingerprint',
+  'attendeeCount',
   'updatedAt',
 ] as const;
 
@@ -71,17 +94,44 @@ export class BookingRepository {
     );
   }
 
-  /** Graph event ids of the room already stored (to count created vs updated). */
-  async storedEventIds(roomId: string, graphEventIds: string[]): Promise<Set<string>> {
-    if (graphEventIds.length === 0) return new Set();
+  /** The stored rows of a page's events, by Graph event id. */
+  async storedByEventIds(roomId: string, graphEventIds: string[]): Promise<Map<string, StoredBooking>> {
+    if (graphEventIds.length === 0) return new Map();
     const rows = await this.repo.find({
-      select: { graphEventId: true },
+      select: {
+        id: true,
+        graphEventId: true,
+        changeKey: true,
+        status: true,
+        source: true,
+        fingerprint: true,
+        bookedAt: true,
+        policyViolation: true,
+      },
       where: { roomId, graphEventId: In(graphEventIds) },
     });
-    return new Set(rows.map((r) => r.graphEventId));
+    return new Map(rows.map((r) => [r.graphEventId, r]));
   }
 
-  /** `@removed` events: their rows stay, cancelled. Returns how many changed. */
+  /** Bookings made in ONES in this room, by iCalUId, whose room copy the delta has not brought yet. */
+  async pendingOnesByICalUId(roomId: string, iCalUIds: string[]): Promise<Map<string, string>> {
+    if (iCalUIds.length === 0) return new Map();
+    const rows = await this.repo.find({
+      select: { id: true, iCalUId: true },
+      where: { roomId, source: 'ones', iCalUId: In(iCalUIds), graphEventId: Like(`${PENDING_EVENT_PREFIX}%`) },
+    });
+    return new Map(rows.map((r) => [r.iCalUId!, r.id]));
+  }
+
+  /** Gives a booking made in ONES the id of its copy in the room's calendar. */
+  async rekey(id: string, graphEventId: string): Promise<void> {
+    await this.repo.update({ id }, { graphEventId });
+  }
+
+  /**
+   * `@removed` events: their rows stay, cancelled. A booking the room declined or released keeps
+   * that status (the decline itself removes the event from the room's calendar). Returns how many changed.
+   */
   async cancel(roomId: string, graphEventIds: string[]): Promise<number> {
     if (graphEventIds.length === 0) return 0;
     const r = await this.repo
@@ -90,9 +140,83 @@ export class BookingRepository {
       .set({ status: 'cancelled' })
       .where('roomId = :roomId', { roomId })
       .andWhere('graphEventId IN (:...ids)', { ids: graphEventIds })
-      .andWhere('status <> :cancelled', { cancelled: 'cancelled' })
+      .andWhere('status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] })
       .execute();
     return r.affected ?? 0;
+  }
+
+  /** The room's bookings that hold it (confirmed, tentative) and overlap [from, to). */
+  async holding(roomId: string, from: Date, to: Date): Promise<HoldingBooking[]> {
+    return await this.repo
+      .createQueryBuilder('b')
+      .select([
+        'b.id',
+        'b.graphEventId',
+        'b.startAt',
+        'b.endAt',
+        'b.isAllDay',
+        'b.bookedAt',
+        'b.seriesMasterId',
+        'b.policyViolation',
+      ])
+      .where('b.roomId = :roomId', { roomId })
+      .andWhere('b.status IN (:...holding)', { holding: HOLDING_STATUSES })
+      .andWhere('b.startAt < :to', { to })
+      .andWhere('b.endAt > :from', { from })
+      .getMany();
+  }
+
+  /** Sets (or clears, with null) the policy violation of bookings. */
+  async setViolation(ids: string[], violation: string | null): Promise<void> {
+    if (ids.length) await this.repo.update({ id: In(ids) }, { policyViolation: violation });
+  }
+
+  /** The room took them out: declined by the policy, or released for no check-in. */
+  async markAnswered(ids: string[], status: 'declined' | 'released', at: Date): Promise<void> {
+    if (ids.length) await this.repo.update({ id: In(ids) }, { status, declinedAt: at });
+  }
+
+  /** The holding bookings of a series in the room (its occurrences and exceptions). */
+  async idsOfSeries(roomId: string, seriesMasterId: string): Promise<string[]> {
+    const rows = await this.repo.find({
+      select: { id: true },
+      where: { roomId, seriesMasterId, status: In([...HOLDING_STATUSES]) },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async get(integrationId: string, id: string): Promise<RoomBookingEntity | null> {
+    return await this.repo.findOne({ where: { integrationId, id } });
+  }
+
+  async getMany(ids: string[]): Promise<RoomBookingEntity[]> {
+    return ids.length ? await this.repo.find({ where: { id: In(ids) } }) : [];
+  }
+
+  /** A booking made in ONES, stored before it is written to Outlook. */
+  async insert(row: Omit<RoomBookingEntity, 'createdAt' | 'updatedAt'>): Promise<RoomBookingEntity> {
+    const now = new Date();
+    return await this.repo.save({ ...row, createdAt: now, updatedAt: now });
+  }
+
+  async patch(id: string, patch: Partial<Omit<RoomBookingEntity, 'id'>>): Promise<void> {
+    await this.repo.update({ id }, patch);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.repo.delete({ id });
+  }
+
+  /** Bookings from Outlook that hold a room and end after `from` (and start before `to`): what a recheck looks at. */
+  async forRecheck(roomId: string, from: Date, to: Date | null): Promise<RoomBookingEntity[]> {
+    const qb = this.repo
+      .createQueryBuilder('b')
+      .where('b.roomId = :roomId', { roomId })
+      .andWhere('b.source = :source', { source: 'outlook' })
+      .andWhere('b.status IN (:...holding)', { holding: HOLDING_STATUSES })
+      .andWhere('b.endAt > :from', { from });
+    if (to) qb.andWhere('b.startAt < :to', { to });
+    return await qb.orderBy('b.startAt', 'ASC').getMany();
   }
 
   /**
