@@ -10,6 +10,7 @@ import type {
   SyncRunEntity,
   UserEntity,
 } from '../db/entities/index.js';
+import { PENDING_EVENT_PREFIX } from '../db/entities/room-booking.entity.js';
 import { shownStatusReason } from '../integrations/secret-expiry.js';
 import { readRoomSettings, readUserSettings } from '../integrations/settings.schema.js';
 
@@ -66,7 +67,8 @@ export const bookingView = (b: BookingViewSource, roomEmail: string | null) => (
   id: b.id,
   roomId: b.roomId,
   roomEmail,
-  graphEventId: b.graphEventId,
+  // A booking made in ONES has no id in the room's calendar until the room's delta brings its copy.
+  graphEventId: b.graphEventId.startsWith(PENDING_EVENT_PREFIX) ? null : b.graphEventId,
   iCalUId: b.iCalUId,
   seriesMasterId: b.seriesMasterId,
   type: b.type,

@@ -25,6 +25,8 @@ import { buildRegistry } from '../../services/worker/src/jobs/index.js';
 import { roomsSyncJob } from '../../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../../services/worker/src/jobs/users-sync.job.js';
 import { calendarSyncJob } from '../../services/worker/src/jobs/calendar-sync.job.js';
+import { bookingDeclineJob } from '../../services/worker/src/jobs/booking-decline.job.js';
+import { bookingPolicyRecheckJob } from '../../services/worker/src/jobs/booking-policy-recheck.job.js';
 import { startWorkers, type RunningWorkers } from '../../services/worker/src/run-worker.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { freshPrefix, removeQueueData } from './env.js';
@@ -120,8 +122,14 @@ export async function startSyncHarness(
         ...(clock ? { now: () => clock.now } : {}),
       };
       const registry = buildRegistry(
-        [roomsSyncJob(deps), usersSyncJob(deps), calendarSyncJob(deps)],
-        ['rooms.sync', 'users.sync', 'calendar.sync'],
+        [
+          roomsSyncJob(deps),
+          usersSyncJob(deps),
+          calendarSyncJob(deps),
+          bookingDeclineJob(deps),
+          bookingPolicyRecheckJob(deps),
+        ],
+        ['rooms.sync', 'users.sync', 'calendar.sync', 'booking.decline', 'booking-policy.recheck'],
       );
       const w = startWorkers({
         connection: createRedisConnection(TEST_REDIS_URL, 'worker'),

@@ -1,3 +1,4 @@
+import { BookingDeclineEntity } from './booking-decline.entity.js';
 import { BookingPolicyEntity } from './booking-policy.entity.js';
 import { EventDeliveryEntity } from './event-delivery.entity.js';
 import { EventBatchEntity, EventSequenceEntity } from './event.entity.js';
@@ -13,6 +14,7 @@ import { UserGroupEntity } from './user-group.entity.js';
 import { UserEntity } from './user.entity.js';
 
 export {
+  BookingDeclineEntity,
   BookingPolicyEntity,
   EventDeliveryEntity,
   EventBatchEntity,
@@ -32,6 +34,7 @@ export type { Cloud, IntegrationStatus, SyncMode } from './integration.entity.js
 export type { SyncRunStatus } from './sync-run.entity.js';
 export { EVENT_TYPES, type EventType } from './event.entity.js';
 export type { BookingSource, BookingStatus, BookingType } from './room-booking.entity.js';
+export type { DeclineReason, DeclineStatus } from './booking-decline.entity.js';
 
 export const ENTITIES = [
   IntegrationEntity,
@@ -43,6 +46,7 @@ export const ENTITIES = [
   GraphSubscriptionEntity,
   RoomBookingEntity,
   BookingPolicyEntity,
+  BookingDeclineEntity,
   SyncRunEntity,
   PendingJobEntity,
   EventBatchEntity,

@@ -7,6 +7,7 @@ import { PendingJobs1766300000000 } from './1766300000000-pending-jobs.js';
 import { ClientSecretExpiry1766500000000 } from './1766500000000-client-secret-expiry.js';
 import { RoomBookingsCalendar1766600000000 } from './1766600000000-room-bookings-calendar.js';
 import { Events1766700000000 } from './1766700000000-events.js';
+import { BookingPolicyEnforcement1766800000000 } from './1766800000000-booking-policy-enforcement.js';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ClientSecretExpiry1766500000000,
   RoomBookingsCalendar1766600000000,
   Events1766700000000,
+  BookingPolicyEnforcement1766800000000,
 ];

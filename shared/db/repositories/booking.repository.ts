@@ -1,11 +1,21 @@
 /**
  * Room bookings: the set-based upsert of a calendar page (keyed by room and Graph event id),
- * cancellation of removed events (the row is kept), the rolling window's sweep, and the API's
- * filtered, cursor-paged list.
+ * cancellation of removed events (the row is kept), the rolling window's sweep, the API's
+ * filtered, cursor-paged list, what the booking policy reads and writes (the rows holding a
+ * room, violations, declines), and bookings made in ONES.
  */
 import { randomUUID } from 'node:crypto';
-import { Brackets, In, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { RoomBookingEntity, type BookingSource, type BookingStatus } from '../entities/index.js';
+import { Brackets, In, Like, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { bookingView } from '../../events/views.js';
+import { PENDING_EVENT_PREFIX } from '../entities/room-booking.entity.js';
+import {
+  RoomBookingEntity,
+  RoomEntity,
+  type BookingSource,
+  type BookingStatus,
+  type EventType,
+} from '../entities/index.js';
+import { EventRepository } from './event.repository.js';
 import { fastUpsertBatch, type Page } from './upsert.js';
 
 export type BookingRow = Pick<
@@ -25,7 +35,25 @@ export type BookingRow = Pick<
   | 'isAllDay'
   | 'status'
   | 'seenRound'
+  | 'bookedAt'
+  | 'fingerprint'
+  | 'attendeeCount'
 >;
+
+/** What the import compares a page's event with: the stored row's version, state and policy facts. */
+export type StoredBooking = Pick<
+  RoomBookingEntity,
+  'id' | 'graphEventId' | 'changeKey' | 'status' | 'source' | 'fingerprint' | 'bookedAt' | 'policyViolation'
+>;
+
+/** A booking that holds its room (the "others" of a conflict check). */
+export type HoldingBooking = Pick<
+  RoomBookingEntity,
+  'id' | 'graphEventId' | 'startAt' | 'endAt' | 'isAllDay' | 'bookedAt' | 'seriesMasterId' | 'policyViolation'
+>;
+
+export { PENDING_EVENT_PREFIX } from '../entities/room-booking.entity.js';
+export const HOLDING_STATUSES: readonly BookingStatus[] = ['confirmed', 'tentative'];
 
 export interface BookingFilter {
   roomIds?: string[];
@@ -51,6 +79,9 @@ const OVERWRITE = [
   'isAllDay',
   'status',
   'seenRound',
+  'bookedAt',
+  'fingerprint',
+  'attendeeCount',
   'updatedAt',
 ] as const;
 
@@ -71,20 +102,158 @@ export class BookingRepository {
     );
   }
 
-  /** The room's stored bookings of these Graph events, by event id (to tell created, changed and unchanged apart). */
+  /** The stored rows of a page's events, by Graph event id (whole: what changed is told from them, and events show them). */
   async storedByEventIds(roomId: string, graphEventIds: string[]): Promise<Map<string, RoomBookingEntity>> {
     if (graphEventIds.length === 0) return new Map();
     const rows = await this.repo.find({ where: { roomId, graphEventId: In(graphEventIds) } });
     return new Map(rows.map((r) => [r.graphEventId, r]));
   }
 
-  /** `@removed` events: their rows stay, cancelled. Returns the rows it cancelled, as they are now. */
+  /** Bookings made in ONES in this room, by iCalUId, whose room copy the delta has not brought yet. */
+  async pendingOnesByICalUId(roomId: string, iCalUIds: string[]): Promise<Map<string, string>> {
+    if (iCalUIds.length === 0) return new Map();
+    const rows = await this.repo.find({
+      select: { id: true, iCalUId: true },
+      where: { roomId, source: 'ones', iCalUId: In(iCalUIds), graphEventId: Like(`${PENDING_EVENT_PREFIX}%`) },
+    });
+    return new Map(rows.map((r) => [r.iCalUId!, r.id]));
+  }
+
+  /** Gives a booking made in ONES the id of its copy in the room's calendar. */
+  async rekey(id: string, graphEventId: string): Promise<void> {
+    await this.repo.update({ id }, { graphEventId });
+  }
+
+  /**
+   * `@removed` events: their rows stay, cancelled. A booking the room declined or released keeps
+   * that status (the decline itself removes the event from the room's calendar). Returns the rows
+   * it cancelled, as they are now.
+   */
   async cancel(roomId: string, graphEventIds: string[]): Promise<RoomBookingEntity[]> {
     if (graphEventIds.length === 0) return [];
     const rows = await this.repo.find({
-      where: { roomId, graphEventId: In(graphEventIds), status: Not('cancelled' as const) },
+      where: { roomId, graphEventId: In(graphEventIds), status: Not(In(['cancelled', 'declined', 'released'])) },
     });
     return await this.cancelRows(rows);
+  }
+
+  /** The room's bookings that hold it (confirmed, tentative) and overlap [from, to). */
+  async holding(roomId: string, from: Date, to: Date): Promise<HoldingBooking[]> {
+    return await this.repo
+      .createQueryBuilder('b')
+      .select([
+        'b.id',
+        'b.graphEventId',
+        'b.startAt',
+        'b.endAt',
+        'b.isAllDay',
+        'b.bookedAt',
+        'b.seriesMasterId',
+        'b.policyViolation',
+      ])
+      .where('b.roomId = :roomId', { roomId })
+      .andWhere('b.status IN (:...holding)', { holding: HOLDING_STATUSES })
+      .andWhere('b.startAt < :to', { to })
+      .andWhere('b.endAt > :from', { from })
+      .getMany();
+  }
+
+  /** Sets (or clears, with null) the policy violation of bookings. */
+  async setViolation(ids: string[], violation: string | null): Promise<void> {
+    if (ids.length === 0) return;
+    await this.withEvents(
+      ids,
+      () => 'booking.updated',
+      (repo) => repo.update({ id: In(ids) }, { policyViolation: violation }),
+    );
+  }
+
+  /** The room took them out: declined by the policy, or released for no check-in (`booking.declined` / `booking.released`). */
+  async markAnswered(ids: string[], status: 'declined' | 'released', at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.withEvents(
+      ids,
+      () => `booking.${status}`,
+      (repo) => repo.update({ id: In(ids) }, { status, declinedAt: at }),
+    );
+  }
+
+  /** The holding bookings of a series in the room (its occurrences and exceptions). */
+  async idsOfSeries(roomId: string, seriesMasterId: string): Promise<string[]> {
+    const rows = await this.repo.find({
+      select: { id: true },
+      where: { roomId, seriesMasterId, status: In([...HOLDING_STATUSES]) },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async get(integrationId: string, id: string): Promise<RoomBookingEntity | null> {
+    return await this.repo.findOne({ where: { integrationId, id } });
+  }
+
+  async getMany(ids: string[]): Promise<RoomBookingEntity[]> {
+    return ids.length ? await this.repo.find({ where: { id: In(ids) } }) : [];
+  }
+
+  /** A booking made in ONES, stored before it is written to Outlook. */
+  async insert(row: Omit<RoomBookingEntity, 'createdAt' | 'updatedAt'>): Promise<RoomBookingEntity> {
+    const now = new Date();
+    return await this.withEvents(
+      [row.id],
+      () => 'booking.created',
+      (repo) => repo.save({ ...row, createdAt: now, updatedAt: now }),
+    );
+  }
+
+  /** A change of a booking made in ONES: `booking.cancelled` / `booking.released` when that is its new status, else `booking.updated`. */
+  async patch(id: string, patch: Partial<Omit<RoomBookingEntity, 'id'>>): Promise<void> {
+    const type = (): EventType =>
+      patch.status === 'cancelled'
+        ? 'booking.cancelled'
+        : patch.status === 'released'
+          ? 'booking.released'
+          : 'booking.updated';
+    await this.withEvents([id], type, (repo) => repo.update({ id }, patch));
+  }
+
+  /** A booking made in ONES that never reached Outlook: gone, with a `booking.cancelled` of its last state. */
+  async remove(id: string): Promise<void> {
+    await this.repo.manager.transaction(async (em) => {
+      const repo = em.getRepository(RoomBookingEntity);
+      const rows = await repo.find({ where: { id } });
+      await repo.delete({ id });
+      await writeBookingEvents(
+        em,
+        rows.map((r) => ({ ...r, status: 'cancelled' as const })),
+        () => 'booking.cancelled',
+      );
+    });
+  }
+
+  /** Runs `change`, then writes each booking's event (of the row as it is now), in one transaction. */
+  private async withEvents<T>(
+    ids: string[],
+    type: (b: RoomBookingEntity) => EventType,
+    change: (repo: Repository<RoomBookingEntity>) => Promise<T>,
+  ): Promise<T> {
+    return await this.repo.manager.transaction(async (em) => {
+      const repo = em.getRepository(RoomBookingEntity);
+      const result = await change(repo);
+      await writeBookingEvents(em, await repo.find({ where: { id: In(ids) } }), type);
+      return result;
+    });
+  }
+
+  /** Bookings from Outlook that hold a room and end after `from` (and start before `to`): what a recheck looks at. */
+  async forRecheck(roomId: string, from: Date, to: Date | null): Promise<RoomBookingEntity[]> {
+    const qb = this.repo
+      .createQueryBuilder('b')
+      .where('b.roomId = :roomId', { roomId })
+      .andWhere('b.source = :source', { source: 'outlook' })
+      .andWhere('b.status IN (:...holding)', { holding: HOLDING_STATUSES })
+      .andWhere('b.endAt > :from', { from });
+    if (to) qb.andWhere('b.startAt < :to', { to });
+    return await qb.orderBy('b.startAt', 'ASC').getMany();
   }
 
   /**
@@ -173,4 +342,25 @@ export function bookingCursor(b: Pick<RoomBookingEntity, 'startAt' | 'id'>): str
 export function readBookingCursor(cursor: string): { start: Date; id: string } | null {
   const m = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(cursor);
   return m ? { start: new Date(Number(m[1])), id: m[2]! } : null;
+}
+
+/** The bookings' events, each booking as the API shows it (with its room's mailbox). */
+async function writeBookingEvents(
+  em: EntityManager,
+  rows: RoomBookingEntity[],
+  type: (b: RoomBookingEntity) => EventType,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const rooms = await em.getRepository(RoomEntity).find({
+    select: { id: true, email: true },
+    where: { id: In([...new Set(rows.map((r) => r.roomId))]) },
+  });
+  const email = new Map(rooms.map((r) => [r.id, r.email]));
+  await new EventRepository(em).add(
+    rows.map((b) => ({
+      type: type(b),
+      integrationId: b.integrationId,
+      data: bookingView(b, email.get(b.roomId) ?? null),
+    })),
+  );
 }

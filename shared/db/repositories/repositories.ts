@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { BookingDeclineRepository } from './booking-decline.repository.js';
+import { BookingPolicyRepository } from './booking-policy.repository.js';
 import { BookingRepository } from './booking.repository.js';
 import { EventDeliveryRepository } from './event-delivery.repository.js';
 import { EventRepository } from './event.repository.js';
@@ -26,6 +28,8 @@ export interface Repositories {
   bookings: BookingRepository;
   events: EventRepository;
   eventDeliveries: EventDeliveryRepository;
+  bookingDeclines: BookingDeclineRepository;
+  bookingPolicies: BookingPolicyRepository;
   /** One transaction: what `fn` writes through `tx` commits together or not at all. */
   transaction<T>(fn: (tx: SyncUnitOfWork) => Promise<T>): Promise<T>;
 }
@@ -47,6 +51,8 @@ export function createRepositories(ds: DataSource, opts: RepositoryOptions = {})
     bookings: new BookingRepository(ds),
     events: new EventRepository(ds),
     eventDeliveries: new EventDeliveryRepository(ds),
+    bookingDeclines: new BookingDeclineRepository(ds),
+    bookingPolicies: new BookingPolicyRepository(ds),
     transaction: (fn) => inTransaction(ds, fn, opts.onEventsCommitted),
   };
 }

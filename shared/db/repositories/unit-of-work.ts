@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { BookingDeclineRepository } from './booking-decline.repository.js';
 import { BookingRepository } from './booking.repository.js';
 import { EventRepository } from './event.repository.js';
 import { RoomRepository } from './room.repository.js';
@@ -13,6 +14,7 @@ export interface SyncUnitOfWork {
   syncStates: SyncStateRepository;
   syncRuns: SyncRunRepository;
   bookings: BookingRepository;
+  bookingDeclines: BookingDeclineRepository;
   /** The change's events: written here, they commit with it (the events outbox). */
   events: Pick<EventRepository, 'add'>;
 }
@@ -35,6 +37,7 @@ export async function inTransaction<T>(
       syncStates: new SyncStateRepository(em),
       syncRuns: new SyncRunRepository(em),
       bookings: new BookingRepository(em),
+      bookingDeclines: new BookingDeclineRepository(em),
       events,
     });
   });

@@ -7,6 +7,8 @@ import type { BackoffPolicy } from '@ones-m365/shared/events';
 import type { Coordination } from '@ones-m365/shared/sync';
 import type { WebhookPost } from '../events/webhook-post.js';
 import { eventsDeliverJob } from './events-deliver.job.js';
+import { bookingDeclineJob } from './booking-decline.job.js';
+import { bookingPolicyRecheckJob } from './booking-policy-recheck.job.js';
 import { calendarSyncJob, type CalendarSyncDeps } from './calendar-sync.job.js';
 import { buildRegistry, type JobRegistry } from './job-handler.js';
 import { pruneEventsJob } from './prune-events.job.js';
@@ -70,6 +72,8 @@ export function createRegistry(deps: WorkerDeps): JobRegistry {
       roomsSyncJob(sync),
       usersSyncJob(sync),
       calendarSyncJob(sync),
+      bookingDeclineJob(sync),
+      bookingPolicyRecheckJob(sync),
       subscriptionsReconcileJob(subs),
       subscriptionsRenewDueJob(subs),
       subscriptionsRenewJob(subs),

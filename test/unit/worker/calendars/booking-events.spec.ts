@@ -18,6 +18,9 @@ const row = (over: Partial<BookingRow> = {}): BookingRow => ({
   isAllDay: false,
   status: 'confirmed',
   seenRound: 'round-1',
+  bookedAt: null,
+  fingerprint: null,
+  attendeeCount: null,
   ...over,
 });
 const stored = (over: Partial<RoomBookingEntity> = {}): RoomBookingEntity => ({
@@ -26,6 +29,8 @@ const stored = (over: Partial<RoomBookingEntity> = {}): RoomBookingEntity => ({
   source: 'outlook',
   policyViolation: null,
   declinedAt: null,
+  writtenMailbox: null,
+  writtenEventId: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
   ...over,

@@ -24,9 +24,7 @@ export async function runCalendarRound(env: CalendarEnv, wantFull: boolean): Pro
   try {
     if (state?.round && (state.round.mode === 'full' || !fullDue))
       return await walk(env, state, state.round.mode, state.round.link);
-    // No state row: the stream never committed a page (each page commits its state with its
-    // bookings), so the room has no bookings yet and its first page need not look for them.
-    if (fullDue) return await walk(env, newWindow(env), 'full', undefined, !row);
+    if (fullDue) return await walk(env, newWindow(env), 'full');
     return await walk(env, state, 'delta', row.deltaLink!);
   } catch (err) {
     if (!(err instanceof GraphDeltaExpiredError)) throw err;
@@ -52,13 +50,7 @@ function newWindow(env: CalendarEnv): CalendarState {
   };
 }
 
-async function walk(
-  env: CalendarEnv,
-  start: CalendarState,
-  mode: RoundMode,
-  link?: string,
-  neverSynced = false,
-): Promise<RoundMode> {
+async function walk(env: CalendarEnv, start: CalendarState, mode: RoundMode, link?: string): Promise<RoundMode> {
   let state = start;
   let pages = 0;
   await walkDelta(
@@ -71,7 +63,7 @@ async function walk(
         env.pageSize,
       ),
     async (page, at) => {
-      state = await writeCalendarPage(env, state, mode, page, at, { nothingStored: neverSynced && pages === 0 });
+      state = await writeCalendarPage(env, state, mode, page, at);
       pages++;
       await env.ctx.progress({
         stream: env.stream,
