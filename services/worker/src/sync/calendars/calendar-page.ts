@@ -85,13 +85,14 @@ export async function writeCalendarPage(
     env.store.transaction(async (tx) => {
       for (const k of rekeys) await tx.bookings.rekey(k.id, k.graphEventId);
       await tx.bookings.upsertPage(rows);
+      // The page's own events first: a booking's violation or decline (their events) follows its creation.
+      await tx.events.add(await changedBookings(tx, env, rows, stored, ones));
       if (env.policy.policy)
         await applyPagePolicy(
           tx,
           { integrationId: env.room.integrationId, roomId: env.room.id, policy: env.policy.policy.room },
           plan,
         );
-      const changed = await changedBookings(tx, env, rows, stored, ones);
       const cancelled = await tx.bookings.cancel(env.room.id, removedIds);
       if ('next' in after) {
         await tx.syncStates.save(env.room.integrationId, env.stream, {
@@ -112,7 +113,7 @@ export async function writeCalendarPage(
         });
       }
       const gone = cancelled.length;
-      await tx.events.add([...changed, ...cancelled.map((b) => bookingEvent('booking.cancelled', b, env))]);
+      await tx.events.add(cancelled.map((b) => bookingEvent('booking.cancelled', b, env)));
       await tx.syncRuns.save({ ...run, deactivated: env.run.deactivated + gone });
       run.deactivated = env.run.deactivated + gone;
     }),
