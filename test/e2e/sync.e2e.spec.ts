@@ -3,7 +3,6 @@
  * through NODE_EXTRA_CA_CERTS), a fresh MySQL database, Redis, and the simulator. Driven through
  * the REST API; checked against the tenant and the sync_runs rows.
  */
-import { inflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
 import { startGraphSimulator, type GraphSimulator } from '@ones-m365/graph-simulator';
 import { openDatabase, SyncStateRepository, UserEntity } from '@ones-m365/shared/db';
@@ -13,6 +12,7 @@ import { createMysqlDatabase } from '../support/db.js';
 import { removeQueueData, testEnv } from '../support/env.js';
 import { freePort, spawnService, waitFor, waitForHttp, type ServiceProcess } from '../support/processes.js';
 import { TEST_REDIS_URL } from '../support/services.js';
+import { storedEvents } from '../support/stored-events.js';
 
 describe('sync end to end (api + two workers as processes)', function () {
   this.timeout(120_000);
@@ -162,18 +162,9 @@ describe('sync end to end (api + two workers as processes)', function () {
     // The events committed with the pages: one user.created per stored user, none for a user not
     // stored, although the killed worker's page was written again by the next one.
     const rows = await ds.getRepository(UserEntity).find({ where: { integrationId } });
-    const stored = (
-      await ds.query<{ payload: Buffer }[]>('SELECT payload FROM event_batches WHERE integration_id = ? ORDER BY id', [
-        integrationId,
-      ])
-    ).flatMap((b) => inflateRawSync(b.payload).toString('utf8').split('\n'));
+    const stored = await storedEvents(ds, integrationId);
     const events = async (type: string) =>
-      stored
-        .map((line) => line.split('\t'))
-        .filter(([, t]) => t === type)
-        .map(
-          ([, , json]) => (JSON.parse(json!) as { data: { id: string; graphId: string; displayName: string } }).data,
-        );
+      stored.filter((e) => e.type === type).map((e) => e.data as { id: string; graphId: string; displayName: string });
     const created = (await events('user.created')).map((u) => u.id);
     expect(created.length, 'one user.created per user').to.equal(rows.length);
     expect([...created].sort()).to.deep.equal(rows.map((u) => u.id).sort());
