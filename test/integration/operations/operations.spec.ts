@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
+import { RoomRepository } from '@ones-m365/shared/db';
 import { startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
 
 const DAY_MS = 86_400_000;
@@ -28,11 +29,18 @@ describe('operations: secret expiry, health, metrics (simulator)', function () {
     id = await w.create({ clientSecretExpiresAt: expiresAt });
     await w.enable(id);
     await w.until(
-      'a subscription',
+      'the /users subscription',
       () => w.subscriptions.listForIntegration(id),
-      (r) => r.length === 1,
+      (r) => r.some((s) => s.stream === 'users'),
     );
     await w.syncIdle();
+    // And one per synced room, so no reconcile is still under way when the checks are read.
+    const rooms = await new RoomRepository(w.h.db.ds).activeIds(id);
+    await w.until(
+      'the room subscriptions',
+      () => w.subscriptions.listForIntegration(id),
+      (r) => r.length === 1 + rooms.length && r.every((s) => s.status === 'active'),
+    );
   });
   after(async () => w?.close());
 

@@ -14,7 +14,8 @@ describe('webhooks: subscription table invalidation across api processes', () =>
   const conns = [createRedisConnection(TEST_REDIS_URL, 'producer'), createRedisConnection(TEST_REDIS_URL, 'worker')];
 
   before(async () => {
-    w = await startWebhookHarness();
+    // No rooms: this spec follows the one /users subscription.
+    w = await startWebhookHarness({ seed: { rooms: 0 } });
     api2 = await startAnotherApi(w, conns[0]!, conns[1]!);
   });
   after(async () => {
