@@ -9,7 +9,8 @@
  * - the channel announcing that an integration's Graph subscriptions changed (the api processes
  *   reload their table when they hear it).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/index.js';
+import { assertKeyPrefix } from '../config/index.js';
 import { QUEUES } from '../queue/index.js';
 import { acquireStreamLock, deleteIfEquals, type HeldLock } from './stream-lock.js';
 import type { StreamTarget } from './stream-kinds.js';
@@ -31,6 +32,7 @@ export interface Coordination {
 
 /** The Redis keys of one stream (exported for tests that look at Redis directly). */
 export function streamKeys(prefix: string, target: StreamTarget): { fullRequest: string; lock: string } {
+  assertKeyPrefix(prefix);
   const base = `${prefix}:${QUEUES.sync}:m365`;
   return {
     fullRequest: `${base}:full:${target.stream}:${target.integrationId}`,
@@ -38,7 +40,8 @@ export function streamKeys(prefix: string, target: StreamTarget): { fullRequest:
   };
 }
 
-export function createCoordination(redis: Redis, prefix: string): Coordination {
+export function createCoordination(redis: RedisClient, prefix: string): Coordination {
+  assertKeyPrefix(prefix);
   const subscriptionsChannel = `${prefix}:graph-subscriptions:changed`;
   return {
     subscriptionsChannel,

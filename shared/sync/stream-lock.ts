@@ -4,7 +4,7 @@
  * that could not renew in time has `lost` set and must stop before writing more.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/index.js';
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -15,7 +15,7 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-export async function acquireStreamLock(redis: Redis, key: string, leaseMs: number): Promise<HeldLock | null> {
+export async function acquireStreamLock(redis: RedisClient, key: string, leaseMs: number): Promise<HeldLock | null> {
   const token = randomUUID();
   if ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return null;
   let lost = false;
@@ -51,6 +51,6 @@ export async function acquireStreamLock(redis: Redis, key: string, leaseMs: numb
 }
 
 /** Deletes `key` only while it still holds `value` (a full request made since is kept). */
-export async function deleteIfEquals(redis: Redis, key: string, value: string): Promise<void> {
+export async function deleteIfEquals(redis: RedisClient, key: string, value: string): Promise<void> {
   await redis.eval(RELEASE, 1, key, value);
 }

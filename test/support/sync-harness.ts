@@ -4,7 +4,7 @@
  * (on demand) in-process workers. Helpers compare the database with the tenant.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import { startGraphSimulator, type GraphSimulator, type SeedSpec, type Settings } from '@ones-m365/graph-simulator';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import {
@@ -30,7 +30,7 @@ import { openTestDatabase, type TestDatabase } from './db.js';
 import { freshPrefix, removeQueueData } from './env.js';
 import { trustCa } from './graph-simulator-clients.js';
 import { queueIdle } from './poll.js';
-import { TEST_REDIS_URL } from './services.js';
+import { TEST_REDIS } from './services.js';
 
 export interface SyncHarness {
   sim: GraphSimulator;
@@ -40,7 +40,7 @@ export interface SyncHarness {
   box: SecretBox;
   graph: GraphClient;
   producer: Producer;
-  redis: Redis;
+  redis: RedisClient;
   /** Coordination on the worker-side connection `redis`. */
   coordination: Coordination;
   integration: IntegrationEntity;
@@ -78,9 +78,9 @@ export async function startSyncHarness(
   const encryptionKey = randomBytes(32).toString('base64');
   const box = new SecretBox(Buffer.from(encryptionKey, 'base64'));
   const graph = createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 });
-  const redis = createRedisConnection(TEST_REDIS_URL, 'worker');
+  const redis = createRedisConnection(TEST_REDIS, 'worker');
   const coordination = createCoordination(redis, prefix);
-  const producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), prefix);
+  const producer = createProducer(createRedisConnection(TEST_REDIS, 'producer'), prefix);
   const integrations = new IntegrationRepository(db.ds);
   const id = crypto.randomUUID();
   await integrations.create({
@@ -124,7 +124,7 @@ export async function startSyncHarness(
         ['rooms.sync', 'users.sync', 'calendar.sync'],
       );
       const w = startWorkers({
-        connection: createRedisConnection(TEST_REDIS_URL, 'worker'),
+        connection: createRedisConnection(TEST_REDIS, 'worker'),
         prefix,
         registry,
         concurrency: o.concurrency ?? 2,
@@ -157,7 +157,7 @@ export async function startSyncHarness(
       redis.disconnect();
       await sim.close();
       await db.drop();
-      await removeQueueData(TEST_REDIS_URL, prefix);
+      await removeQueueData(prefix);
     },
   };
 }

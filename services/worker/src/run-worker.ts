@@ -4,7 +4,8 @@
  * thrown so attempts/backoff apply. Each failed attempt is logged once, here.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
+import { assertKeyPrefix } from '@ones-m365/shared/config';
 import { AppError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
@@ -18,7 +19,7 @@ export interface RunningWorkers {
 }
 
 export interface StartWorkersOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   registry: JobRegistry;
   concurrency: number;
@@ -32,6 +33,7 @@ export interface StartWorkersOptions {
 }
 
 export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
+  assertKeyPrefix(opts.prefix);
   const processor = async (job: Job, token?: string) => {
     const handler = opts.registry.get(job.name as JobName);
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);

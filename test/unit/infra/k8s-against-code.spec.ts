@@ -173,7 +173,8 @@ describe('Kubernetes base (infra/k8s): against the code', () => {
     expect(scaled.scaleTargetRef.name).to.equal('ones-m365-worker');
     expect(scaled.minReplicaCount).to.be.at.least(1);
     expect(scaled.maxReplicaCount).to.be.greaterThan(scaled.minReplicaCount);
-    const keys = new QueueKeys(resolvedEnv(objects, worker).QUEUE_PREFIX);
+    // The keys the workers use: QUEUE_PREFIX hash-tagged, as the config makes it.
+    const keys = new QueueKeys(loadWorkerConfig({ ...resolvedEnv(objects, worker), ...VALID_SECRETS }).keyPrefix);
     const lists = (scaled.triggers as { metadata: { listName: string } }[]).map((t) => t.metadata.listName).sort();
     expect(lists).to.deep.equal(ALL_QUEUES.map((q) => keys.toKey(q, 'wait')).sort());
   });
