@@ -1,9 +1,11 @@
 /**
  * One run per stream across every worker process: a Redis key `SET NX PX lease` holding a random
  * token, renewed while the run lives (every lease/3) and released only by its holder. A holder
- * that could not renew in time has `lost` set and must stop before writing more.
+ * that could not renew in time has `lost` set and must stop before writing more. The key is one
+ * key (under the hash-tagged prefix), so each script runs on the node of its slot.
  */
 import { randomUUID } from 'node:crypto';
+import { withinDeadline } from '../errors/index.js';
 import type { RedisClient } from '../queue/index.js';
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
@@ -45,7 +47,9 @@ export async function acquireStreamLock(redis: RedisClient, key: string, leaseMs
     },
     async release() {
       clearInterval(timer);
-      await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+      // Waits for Redis at most the lease: past it the lease has run out by itself (and a
+      // release that arrives later deletes nothing another holder took).
+      await withinDeadline(redis.eval(RELEASE, 1, key, token), leaseMs, 'stream lock release').catch(() => undefined);
     },
   };
 }
