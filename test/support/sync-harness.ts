@@ -18,7 +18,7 @@ import {
 import { createGraphClient, DEFAULT_EVENTS_PAGE_SIZE, type GraphClient } from '@ones-m365/shared/graph';
 import { DEFAULT_CALENDAR } from '@ones-m365/shared/config';
 import { sealSecret } from '@ones-m365/shared/integrations';
-import { silentLogger } from '@ones-m365/shared/logging';
+import { silentLogger, type Logger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
 import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
 import { buildRegistry } from '../../services/worker/src/jobs/index.js';
@@ -49,6 +49,8 @@ export interface SyncHarness {
     lockDurationMs?: number;
     calendarConcurrency?: number;
     calendarPageSize?: number;
+    /** Where the workers log (default: nowhere). */
+    logger?: Logger;
   }): RunningWorkers;
   /** Waits until the sync and calendars queues have nothing waiting, delayed, prioritized or active. */
   idle(timeoutMs?: number): Promise<void>;
@@ -129,7 +131,7 @@ export async function startSyncHarness(
         registry,
         concurrency: o.concurrency ?? 2,
         queueConcurrency: { [QUEUES.calendars]: o.calendarConcurrency ?? DEFAULT_CALENDAR.concurrency },
-        logger: silentLogger(),
+        logger: o.logger ?? silentLogger(),
         lockDurationMs,
       });
       workers.push(w);
