@@ -139,7 +139,7 @@ async function firstLoad(): Promise<{
   let peak = baseRss;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
-  }, 20);
+  }, 100);
   const t0 = performance.now();
   await pool(rooms, CONCURRENCY, async (room) => {
     await job.handle({ integrationId: conn.id, roomId: room.id, mode: 'full', trigger: 'api' }, ctx());

@@ -37,7 +37,9 @@ export function dataSourceOptions(url: string, flavor: 'mysql' | 'mariadb' = 'my
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
       connectTimeout: 5000,
-      extra: { connectionLimit: 10, enableKeepAlive: true },
+      // trace: false: mysql2 would capture a stack trace for every query (for its error messages);
+      // sync pages run thousands of queries, and our errors name the operation themselves.
+      extra: { connectionLimit: 10, enableKeepAlive: true, trace: false },
     };
   }
   const path = url.slice('sqlite:'.length);

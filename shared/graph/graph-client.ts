@@ -10,11 +10,14 @@ import type {
   EventsDeltaPage,
   GraphConnection,
   GraphEvent,
+  GraphEventPatch,
   GraphGroup,
+  GraphScheduleItem,
   GraphRoom,
   GraphSubscription,
   GraphTokenInfo,
   GroupsPage,
+  NewGraphEvent,
   PageCursor,
   RoomListsPage,
   RoomsPage,
@@ -69,6 +72,25 @@ export interface GraphClient {
   declineEvent(conn: GraphConnection, roomIdOrEmail: string, eventId: string, comment: string): Promise<void>;
   /** A few events of a room mailbox (a permission probe). */
   listEvents(conn: GraphConnection, roomIdOrEmail: string, options?: { top?: number }): Promise<GraphEvent[]>;
+  /** One event of a mailbox (a series master with its recurrence range). */
+  getEvent(conn: GraphConnection, mailbox: string, eventId: string): Promise<GraphEvent>;
+  /** Occurrences of a series within a window (at most `top`, default 1). */
+  seriesInstances(
+    conn: GraphConnection,
+    mailbox: string,
+    masterId: string,
+    window: { start: Date; end: Date; top?: number },
+  ): Promise<GraphEvent[]>;
+  /** The mailbox's copies of a meeting, by the iCalUId every copy shares. */
+  eventsByICalUId(conn: GraphConnection, mailbox: string, iCalUId: string): Promise<GraphEvent[]>;
+  /** Writes an event (a booking made in ONES) to a mailbox's calendar. */
+  createEvent(conn: GraphConnection, mailbox: string, input: NewGraphEvent): Promise<GraphEvent>;
+  /** Moves or edits an event this service wrote. */
+  updateEvent(conn: GraphConnection, mailbox: string, eventId: string, patch: GraphEventPatch): Promise<GraphEvent>;
+  /** The organizer cancels a meeting (202), telling the attendees why. */
+  cancelEvent(conn: GraphConnection, mailbox: string, eventId: string, comment: string): Promise<void>;
+  /** A mailbox's busy slots in a window (free/busy). */
+  getSchedule(conn: GraphConnection, mailbox: string, window: { start: Date; end: Date }): Promise<GraphScheduleItem[]>;
 
   // Change-notification subscriptions.
   createSubscription(conn: GraphConnection, input: CreateSubscriptionInput): Promise<GraphSubscription>;

@@ -176,6 +176,44 @@ export interface GraphEvent {
   createdDateTime: string | null;
   lastModifiedDateTime: string | null;
   changeKey: string | null;
+  /** A series master's recurrence range (null on everything else). */
+  recurrence: GraphRecurrenceRange | null;
+}
+
+/** How a series ends (Graph's recurrenceRange): on a date, after N occurrences, or never. */
+export interface GraphRecurrenceRange {
+  type: 'endDate' | 'numbered' | 'noEnd' | string;
+  /** `YYYY-MM-DD`, the last day an occurrence may fall on (type endDate). */
+  endDate: string | null;
+  numberOfOccurrences: number | null;
+  recurrenceTimeZone: string | null;
+}
+
+/** An event this service writes to a mailbox's calendar (a booking made in ONES). */
+export interface NewGraphEvent {
+  subject: string;
+  /** Plain text. */
+  body?: string;
+  start: Date;
+  end: Date;
+  /** The room: the event's location, and a resource attendee unless the room's own calendar is written. */
+  room: { email: string; name: string; asAttendee: boolean };
+  /** Required attendees (email addresses). */
+  attendees: string[];
+  /** Makes a retried create idempotent at Graph; also tagged as an extended property on the copy written. */
+  bookingId: string;
+}
+
+export type GraphEventPatch = Partial<Pick<NewGraphEvent, 'subject' | 'body' | 'start' | 'end' | 'attendees'>> & {
+  room: NewGraphEvent['room'];
+};
+
+/** One busy slot of a mailbox's free/busy (getSchedule's scheduleItem). */
+export interface GraphScheduleItem {
+  /** busy | tentative | oof | workingElsewhere | free | unknown */
+  status: string;
+  start: string;
+  end: string;
 }
 
 export interface EventsDeltaPage {

@@ -4,7 +4,7 @@
  */
 export { createGraphClient, type GraphClientOptions } from './create-graph-client.js';
 export type { GraphClient } from './graph-client.js';
-export { DEFAULT_EVENTS_PAGE_SIZE } from './calendar-api.js';
+export { DEFAULT_EVENTS_PAGE_SIZE, ONES_BOOKING_PROPERTY } from './calendar-api.js';
 export type { GraphObserver, TokenOutcome } from './graph-observer.js';
 export * from './graph-types.js';
 export {

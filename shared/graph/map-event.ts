@@ -1,5 +1,12 @@
 /** Event and subscription JSON → GraphEvent / GraphSubscription. */
-import type { GraphAttendee, GraphEmailAddress, GraphEvent, GraphSubscription } from './graph-types.js';
+import type {
+  GraphAttendee,
+  GraphEmailAddress,
+  GraphEvent,
+  GraphRecurrenceRange,
+  GraphScheduleItem,
+  GraphSubscription,
+} from './graph-types.js';
 import { bool, obj, str, type Json } from './map-util.js';
 
 export function mapEvent(raw: Json): GraphEvent | null {
@@ -26,7 +33,30 @@ export function mapEvent(raw: Json): GraphEvent | null {
     createdDateTime: str(raw.createdDateTime),
     lastModifiedDateTime: str(raw.lastModifiedDateTime),
     changeKey: str(raw.changeKey),
+    recurrence: recurrenceRange(obj(raw.recurrence)?.range),
   };
+}
+
+function recurrenceRange(v: unknown): GraphRecurrenceRange | null {
+  const o = obj(v);
+  const type = str(o?.type);
+  if (!o || !type) return null;
+  const n = typeof o.numberOfOccurrences === 'number' ? o.numberOfOccurrences : null;
+  const end = str(o.endDate);
+  return {
+    type,
+    endDate: end && end !== '0001-01-01' ? end : null,
+    numberOfOccurrences: n,
+    recurrenceTimeZone: str(o.recurrenceTimeZone),
+  };
+}
+
+/** getSchedule's scheduleItem → our busy slot (times in UTC, as asked). */
+export function mapScheduleItem(raw: Json): GraphScheduleItem | null {
+  const start = utcIso(raw.start);
+  const end = utcIso(raw.end);
+  if (!start || !end) return null;
+  return { status: str(raw.status) ?? 'unknown', start, end };
 }
 
 /**

@@ -20,6 +20,9 @@ export const JOB_OPTIONS: Partial<Record<JobName, JobsOptions>> = {
   'rooms.sync': { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
   'users.sync': { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
   'calendar.sync': { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },
+  // A throttled mailbox's declines: Retry-After delays it (no attempt used); other failures back off.
+  'booking.decline': { attempts: 10, backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 } },
+  'booking-policy.recheck': { attempts: 5, backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 } },
 };
 
 export function optionsFor(name: JobName, extra: JobsOptions = {}): JobsOptions {

@@ -23,6 +23,10 @@ export interface JobPayloads {
   'users.sync': { integrationId: string; mode: 'full' | 'delta'; trigger: SyncTrigger };
   /** One room's calendar (stream `calendar:<roomId>`): a full round over the window or a delta round. Enqueue through `requestSync`. */
   'calendar.sync': { integrationId: string; roomId: string; mode: 'full' | 'delta'; trigger: SyncTrigger };
+  /** Sends a room's pending declines (after Graph throttled the mailbox); holds the room's stream lease. */
+  'booking.decline': { integrationId: string; roomId: string };
+  /** Applies today's booking policy to the future bookings in [from, to): lists (dryRun) or declines what breaks it. */
+  'booking-policy.recheck': { integrationId: string; from?: string; to?: string; dryRun: boolean };
   /** Brings an integration's Graph subscriptions and its poll schedule in line with its state. */
   /** `verify`: also ask Graph whether each stored subscription still exists (enable, restarts). */
   'subscriptions.reconcile': { integrationId: string; verify?: boolean };
@@ -44,6 +48,8 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'rooms.sync': QUEUES.sync,
   'users.sync': QUEUES.sync,
   'calendar.sync': QUEUES.calendars,
+  'booking.decline': QUEUES.calendars,
+  'booking-policy.recheck': QUEUES.calendars,
   'subscriptions.reconcile': QUEUES.subscriptions,
   'subscriptions.renew-due': QUEUES.subscriptions,
   'subscriptions.renew': QUEUES.subscriptions,

@@ -1,11 +1,11 @@
 /**
  * What the subscription manager subscribes to, as data: one spec per subscription, each naming
  * the stream its notifications turn into a delta run of. The manager is generic over these specs:
- * `/users` now; room calendars (`/users/{room}/events`, stream `calendar:<roomId>`, one per room)
- * register their kind here with the calendar work.
+ * `/users` (stream `users`), and one `/users/{room mailbox}/events` per synced, active room (stream
+ * `calendar:<roomId>`).
  */
 import type { IntegrationEntity } from '../db/index.js';
-import type { StreamKey } from '../sync/index.js';
+import { formatStreamKey, type StreamKey } from '../sync/index.js';
 
 export interface SubscriptionSpec {
   /** Graph resource, without base URL. */
@@ -40,11 +40,31 @@ export type SubscribedIntegration = Pick<IntegrationEntity, 'status' | 'syncMode
 /** A synced, active room of the integration (room calendars subscribe one per room). */
 export interface SubscribedRoom {
   id: string;
+  /** The room's mailbox (Graph addresses a room's calendar by its SMTP address). */
+  email: string;
+}
+
+/**
+ * A room's calendar: every event created, changed or deleted in the room mailbox. Notifications
+ * name `Users/{id}/Events/{id}`; only the subscription matters here (its row names the stream),
+ * so the room's own delta run reads what changed. Outlook resources live under 7 days: the
+ * conservative 4,230 min is asked for, and Graph's answer is stored. The resource is a string in
+ * the request body, not a URL: the address goes in as it is (an SMTP address has no `/`).
+ */
+export function roomCalendarSubscription(room: SubscribedRoom): SubscriptionSpec {
+  const resource = `/users/${room.email}/events`;
+  return {
+    resource,
+    changeType: 'created,updated,deleted',
+    stream: formatStreamKey({ kind: 'calendar', roomId: room.id }),
+    lifetimeMinutes: lifetimeMinutesFor(resource),
+  };
 }
 
 /** Each kind of subscription, registered once: the specs it asks for, given the integration's rooms. */
 const SUBSCRIPTION_KINDS: readonly ((rooms: readonly SubscribedRoom[]) => SubscriptionSpec[])[] = [
   () => [USERS_SUBSCRIPTION],
+  (rooms) => rooms.map(roomCalendarSubscription),
 ];
 
 /** Whether the integration should hold Graph subscriptions at all: live, enabled, in webhook mode. */

@@ -4,8 +4,10 @@
  * queue prefix, next to the queues' own keys, so a prefix isolates a deployment (or a test run)
  * entirely. What it holds:
  * - per stream, a lock with a renewed lease (one run at a time across every worker:
- *   stream-lock.ts) and a
- *   full-request token (a full load asked for while a delta run is queued: request-sync.ts);
+ *   stream-lock.ts), a
+ *   full-request token (a full load asked for while a delta run is queued: request-sync.ts), and
+ *   when its last delta run started (delta runs of one stream start at least MIN_DELTA_GAP_MS
+ *   apart, whichever api process asked and however many workers there are);
  * - the channel announcing that an integration's Graph subscriptions changed (the api processes
  *   reload their table when they hear it).
  */
@@ -28,15 +30,36 @@ export interface Coordination {
   clearFull(target: StreamTarget, token: string): Promise<void>;
   /** Tells every api process that the subscriptions of `integrationId` changed. */
   announceSubscriptionsChanged(integrationId: string): Promise<void>;
+  /**
+   * Claims the start of a delta run of the stream: 0 when it may start now (recorded, by Redis's
+   * clock), else how many ms to wait until `minGapMs` after the previous one started.
+   */
+  claimDeltaStart(target: StreamTarget, minGapMs: number): Promise<number>;
 }
 
+/** Delta runs of one stream start at least this far apart: at most two a second. */
+export const MIN_DELTA_GAP_MS = 500;
+
+const CLAIM_START = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local gap = tonumber(ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[1]) or '')
+if last and now - last < gap and now >= last then return gap - (now - last) end
+redis.call('SET', KEYS[1], now, 'PX', gap * 4)
+return 0`;
+
 /** The Redis keys of one stream (exported for tests that look at Redis directly). */
-export function streamKeys(prefix: string, target: StreamTarget): { fullRequest: string; lock: string } {
+export function streamKeys(
+  prefix: string,
+  target: StreamTarget,
+): { fullRequest: string; lock: string; deltaStart: string } {
   assertKeyPrefix(prefix);
   const base = `${prefix}:${QUEUES.sync}:m365`;
   return {
     fullRequest: `${base}:full:${target.stream}:${target.integrationId}`,
     lock: `${base}:lock:${target.stream}:${target.integrationId}`,
+    deltaStart: `${base}:delta-start:${target.stream}:${target.integrationId}`,
   };
 }
 
@@ -53,6 +76,9 @@ export function createCoordination(redis: RedisClient, prefix: string): Coordina
     clearFull: (target, token) => deleteIfEquals(redis, streamKeys(prefix, target).fullRequest, token),
     async announceSubscriptionsChanged(integrationId) {
       await redis.publish(subscriptionsChannel, integrationId);
+    },
+    async claimDeltaStart(target, minGapMs) {
+      return Number(await redis.eval(CLAIM_START, 1, streamKeys(prefix, target).deltaStart, minGapMs));
     },
   };
 }

@@ -75,22 +75,40 @@ describe('change notifications end to end (2 api + 2 worker processes)', functio
     await removeQueueData(keyPrefixOf(env));
   });
 
-  it('enable through one api: full sync, one /users subscription whose notifications reach the other api', async () => {
+  it('enable through one api: full sync, /users and one events subscription per room, whose notifications reach the other api', async () => {
     expect((await call(bases[1]!, 'POST', `/integrations/${id}/enable`)).status).to.equal(202);
-    const [sub] = await waitFor('the subscription', async () =>
-      (await subscriptions()).length === 1 ? await subscriptions() : null,
-    );
-    expect(sim.listSubscriptions()[0]!.notificationUrl).to.equal(`${bases[0]}/webhooks/graph/notifications`);
-    expect(sub!.resource).to.equal('/users');
     await waitFor(
       'the first full sync',
       async () => (await call(bases[1]!, 'GET', `/integrations/${id}/users?limit=200`)).body.items.length > 0,
+    );
+    const rooms = (await call(bases[1]!, 'GET', `/integrations/${id}/rooms?limit=200`)).body.items as {
+      id: string;
+      email: string;
+    }[];
+    expect(rooms.length).to.be.above(0);
+    const wanted = ['/users', ...rooms.map((r) => `/users/${r.email}/events`)].sort();
+    await waitFor('the subscriptions', async () =>
+      JSON.stringify((await subscriptions()).map((x) => x.resource).sort()) === JSON.stringify(wanted) ? true : null,
+    );
+    expect(sim.listSubscriptions().map((x) => x.notificationUrl)).to.deep.equal(
+      wanted.map(() => `${bases[0]}/webhooks/graph/notifications`),
     );
     const user = sim.listUsers({ limit: 1 })[0]!;
     sim.updateUser(user.id, { displayName: 'Changed In Entra' });
     await waitFor('the change through the api', async () =>
       (await call(bases[1]!, 'GET', `/integrations/${id}/users?limit=200`)).body.items.some(
         (u: { graphId: string; displayName: string }) => u.graphId === user.id && u.displayName === 'Changed In Entra',
+      ),
+    );
+    const start = Math.floor(Date.now() / 86_400_000 + 2) * 86_400_000 + 10 * 3_600_000;
+    sim.bookEvent(rooms[0]!.email, {
+      subject: 'Booked In Outlook',
+      start: new Date(start).toISOString(),
+      end: new Date(start + 1_800_000).toISOString(),
+    });
+    await waitFor('the booking through the api', async () =>
+      (await call(bases[1]!, 'GET', `/integrations/${id}/bookings?roomId=${rooms[0]!.id}&limit=500`)).body.items.some(
+        (b: { subject: string | null }) => b.subject === 'Booked In Outlook',
       ),
     );
     expect(sim.notifications().some((d) => d.status === 202 && d.url.startsWith(bases[0]!))).to.equal(true);
@@ -104,16 +122,20 @@ describe('change notifications end to end (2 api + 2 worker processes)', functio
   });
 
   it('subscriptionRemoved: a worker recreates it', async () => {
-    const [before] = await subscriptions();
+    const users = async () => (await subscriptions()).filter((x) => x.resource === '/users');
+    const count = (await subscriptions()).length;
+    const [before] = await users();
     sim.fireLifecycle(before!.id, 'subscriptionRemoved');
     await waitFor('a new subscription', async () => {
-      const now = await subscriptions();
+      const now = await users();
       return now.length === 1 && now[0]!.id !== before!.id;
     });
-    expect(sim.listSubscriptions().map((s) => s.id)).to.deep.equal([(await subscriptions())[0]!.id]);
+    expect(sim.listSubscriptions().map((s) => s.id)).to.include((await users())[0]!.id);
+    expect(sim.listSubscriptions().map((s) => s.id)).to.not.include(before!.id);
+    expect(await subscriptions()).to.have.length(count);
   });
 
-  it('disable: the subscription is deleted at Graph', async () => {
+  it('disable: every subscription is deleted at Graph', async () => {
     expect((await call(bases[1]!, 'POST', `/integrations/${id}/disable`)).status).to.equal(202);
     await waitFor('no subscription at Graph', async () => sim.listSubscriptions().length === 0);
     expect(await subscriptions()).to.deep.equal([]);

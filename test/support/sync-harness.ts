@@ -16,7 +16,7 @@ import {
   type SyncRunEntity,
 } from '@ones-m365/shared/db';
 import { createGraphClient, DEFAULT_EVENTS_PAGE_SIZE, type GraphClient } from '@ones-m365/shared/graph';
-import { DEFAULT_CALENDAR } from '@ones-m365/shared/config';
+import { DEFAULT_CALENDAR, redisKeyPrefix } from '@ones-m365/shared/config';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger, type Logger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
@@ -25,9 +25,11 @@ import { buildRegistry } from '../../services/worker/src/jobs/index.js';
 import { roomsSyncJob } from '../../services/worker/src/jobs/rooms-sync.job.js';
 import { usersSyncJob } from '../../services/worker/src/jobs/users-sync.job.js';
 import { calendarSyncJob } from '../../services/worker/src/jobs/calendar-sync.job.js';
+import { bookingDeclineJob } from '../../services/worker/src/jobs/booking-decline.job.js';
+import { bookingPolicyRecheckJob } from '../../services/worker/src/jobs/booking-policy-recheck.job.js';
 import { startWorkers, type RunningWorkers } from '../../services/worker/src/run-worker.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
-import { freshPrefix, removeQueueData } from './env.js';
+import { freshQueuePrefix, removeQueueData } from './env.js';
 import { trustCa } from './graph-simulator-clients.js';
 import { queueIdle } from './poll.js';
 import { TEST_REDIS } from './services.js';
@@ -35,6 +37,9 @@ import { TEST_REDIS } from './services.js';
 export interface SyncHarness {
   sim: GraphSimulator;
   db: TestDatabase;
+  /** QUEUE_PREFIX of this world (for a process or config made from the environment). */
+  queuePrefix: string;
+  /** Its key prefix, `{queuePrefix}`: what the producer, workers and coordination use. */
   prefix: string;
   encryptionKey: string;
   box: SecretBox;
@@ -76,7 +81,8 @@ export async function startSyncHarness(
   });
   trustCa(sim.caCertPem);
   const db = await openTestDatabase('mysql');
-  const prefix = freshPrefix();
+  const queuePrefix = freshQueuePrefix();
+  const prefix = redisKeyPrefix(queuePrefix);
   const encryptionKey = randomBytes(32).toString('base64');
   const box = new SecretBox(Buffer.from(encryptionKey, 'base64'));
   const graph = createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 });
@@ -100,6 +106,7 @@ export async function startSyncHarness(
   return {
     sim,
     db,
+    queuePrefix,
     prefix,
     encryptionKey,
     box,
@@ -122,8 +129,14 @@ export async function startSyncHarness(
         ...(clock ? { now: () => clock.now } : {}),
       };
       const registry = buildRegistry(
-        [roomsSyncJob(deps), usersSyncJob(deps), calendarSyncJob(deps)],
-        ['rooms.sync', 'users.sync', 'calendar.sync'],
+        [
+          roomsSyncJob(deps),
+          usersSyncJob(deps),
+          calendarSyncJob(deps),
+          bookingDeclineJob(deps),
+          bookingPolicyRecheckJob(deps),
+        ],
+        ['rooms.sync', 'users.sync', 'calendar.sync', 'booking.decline', 'booking-policy.recheck'],
       );
       const w = startWorkers({
         connection: createRedisConnection(TEST_REDIS, 'worker'),

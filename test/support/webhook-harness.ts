@@ -47,11 +47,15 @@ export interface WebhookHarness {
   syncIdle(): Promise<void>;
   /** users.sync jobs asked for by webhooks since `since` (ms). */
   webhookDeltaJobs(integrationId: string, since: number): Promise<number>;
+  /** calendar.sync jobs of one room asked for by webhooks since `since` (ms). */
+  webhookCalendarJobs(integrationId: string, roomId: string, since: number): Promise<number>;
   close(): Promise<void>;
 }
 
 export interface WebhookHarnessOptions {
   settings?: Partial<Settings>;
+  /** The simulated tenant (default: 25 users, 3 rooms). */
+  seed?: { users?: number; rooms?: number; eventsPerRoom?: number; hiddenRoomShare?: number };
   proxyRedis?: boolean;
   /** The worker's Redis behind the same proxy too (a Redis outage for everyone). */
   proxyWorkerRedis?: boolean;
@@ -64,7 +68,7 @@ export interface WebhookHarnessOptions {
 
 export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Promise<WebhookHarness> {
   const sim = await startGraphSimulator({
-    seed: { seed: 31, users: 25, rooms: 3 },
+    seed: { seed: 31, users: 25, rooms: 3, ...opts.seed },
     settings: { notificationBatchMs: 20, notificationRetryBaseMs: 200, validationTimeoutMs: 3_000, ...opts.settings },
   });
   trustCa(sim.caCertPem);
@@ -146,6 +150,19 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
         (j) =>
           j.name === 'users.sync' &&
           j.data.integrationId === integrationId &&
+          j.data.trigger === 'webhook' &&
+          j.timestamp >= since,
+      ).length;
+    },
+    async webhookCalendarJobs(integrationId, roomId, since) {
+      const jobs = await producer
+        .queue(QUEUES.calendars)
+        .getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized']);
+      return jobs.filter(
+        (j) =>
+          j.name === 'calendar.sync' &&
+          j.data.integrationId === integrationId &&
+          j.data.roomId === roomId &&
           j.data.trigger === 'webhook' &&
           j.timestamp >= since,
       ).length;

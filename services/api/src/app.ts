@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import {
   BookingRepository,
+  createRepositories,
   GraphSubscriptionRepository,
   GroupRepository,
   IntegrationRepository,
@@ -43,7 +44,9 @@ import { IntegrationsService } from './services/integrations.service.js';
 import { SubscriptionCache } from './webhooks/subscription-cache.js';
 import { WebhookIngress } from './webhooks/webhook-ingress.js';
 import { webhookRoutes, webhooksRouter } from './webhooks/webhooks.routes.js';
+import { bookingPolicyRoutes } from './routes/booking-policy.routes.js';
 import { bookingRoutes } from './routes/bookings.routes.js';
+import { OnesBookingsService } from './services/ones-bookings.service.js';
 
 export interface AppDeps {
   config: {
@@ -54,6 +57,8 @@ export interface AppDeps {
     publicBaseUrl: string;
     /** `{QUEUE_PREFIX}`: the producer's queues and every coordination key live under it. */
     keyPrefix: string;
+    /** The room's stream lease while a booking made in ONES is written (WORKER_LOCK_DURATION_MS's lease). */
+    lockLeaseMs?: number;
   };
   logger: Logger;
   db: DataSource;
@@ -131,6 +136,7 @@ export function createApp(deps: AppDeps): ApiApp {
   );
 
   const groups = new GroupRepository(deps.db);
+  const repositories = createRepositories(deps.db);
   const rooms = new RoomRepository(deps.db);
   const outbox = new Outbox(deps.db, syncDeps, deps.logger);
   const integrations = new IntegrationsService({
@@ -181,7 +187,16 @@ export function createApp(deps: AppDeps): ApiApp {
       integrations: new IntegrationRepository(deps.db),
       rooms,
       bookings: new BookingRepository(deps.db),
+      ones: new OnesBookingsService({
+        ...repositories,
+        graph: deps.graph,
+        coordination,
+        producer: deps.producer,
+        secretBox: deps.secretBox,
+        lockLeaseMs: deps.config.lockLeaseMs ?? 30_000,
+      }),
     }),
+    ...bookingPolicyRoutes({ ...repositories, producer: deps.producer }),
   ];
   const openapi = buildOpenApi(
     [

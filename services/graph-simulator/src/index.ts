@@ -16,7 +16,7 @@ export type { Settings, DeltaExpiredMode, SubscriptionQuotas } from './settings.
 export { DEFAULT_SETTINGS } from './settings.js';
 export type { SeedSpec, SeedAppSpec } from './tenant/seed.js';
 export { DEFAULT_PERMISSIONS } from './tenant/seed.js';
-export type { Cloud, RoomRecord, EventRecord, GroupRecord } from './tenant/model.js';
+export type { Cloud, RoomRecord, EventRecord, GroupRecord, MeetingMessage } from './tenant/model.js';
 export type { BookingInput } from './tenant/mutations.js';
 export type {
   ErrorFaultSpec,

@@ -1,3 +1,4 @@
+import { BookingDeclineEntity } from './booking-decline.entity.js';
 import { BookingPolicyEntity } from './booking-policy.entity.js';
 import { GraphSubscriptionEntity } from './graph-subscription.entity.js';
 import { GroupEntity } from './group.entity.js';
@@ -11,6 +12,7 @@ import { UserGroupEntity } from './user-group.entity.js';
 import { UserEntity } from './user.entity.js';
 
 export {
+  BookingDeclineEntity,
   BookingPolicyEntity,
   GraphSubscriptionEntity,
   GroupEntity,
@@ -26,6 +28,7 @@ export {
 export type { Cloud, IntegrationStatus, SyncMode } from './integration.entity.js';
 export type { SyncRunStatus } from './sync-run.entity.js';
 export type { BookingSource, BookingStatus, BookingType } from './room-booking.entity.js';
+export type { DeclineReason, DeclineStatus } from './booking-decline.entity.js';
 
 export const ENTITIES = [
   IntegrationEntity,
@@ -37,6 +40,7 @@ export const ENTITIES = [
   GraphSubscriptionEntity,
   RoomBookingEntity,
   BookingPolicyEntity,
+  BookingDeclineEntity,
   SyncRunEntity,
   PendingJobEntity,
 ];

@@ -7,6 +7,7 @@ import {
   stringColumn,
   textColumn,
   idColumn,
+  intColumn,
   updatedAtColumn,
 } from './columns.js';
 
@@ -41,6 +42,16 @@ export class RoomBookingEntity {
   @stringColumn('seen_round', 36, { nullable: true }) seenRound!: string | null;
   @textColumn('policy_violation', { nullable: true }) policyViolation!: string | null;
   @dateColumn('declined_at', { nullable: true }) declinedAt!: Date | null;
+  /** When the booking was made, or last changed in what the policy looks at (notice, window, conflicts). */
+  @dateColumn('booked_at', { nullable: true }) bookedAt!: Date | null;
+  /** SHA-256 of what the policy looks at (times, all-day, organizer, attendees, series): a change re-checks it. */
+  @stringColumn('fingerprint', 64, { nullable: true }) fingerprint!: string | null;
+  /** People invited (the organizer and every attendee that is not a resource). */
+  @intColumn('attendee_count', { nullable: true }) attendeeCount!: number | null;
+  /** A booking made in ONES: the mailbox whose calendar it was written to (the organizer's, or the room's). */
+  @stringColumn('written_mailbox', 320, { nullable: true }) writtenMailbox!: string | null;
+  /** A booking made in ONES: the event's id in that mailbox (what PATCH and DELETE address). */
+  @stringColumn('written_event_id', 255, { nullable: true }) writtenEventId!: string | null;
   @createdAtColumn() createdAt!: Date;
   @updatedAtColumn() updatedAt!: Date;
 }

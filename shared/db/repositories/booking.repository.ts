@@ -1,12 +1,13 @@
 /**
  * Room bookings: the set-based upsert of a calendar page (keyed by room and Graph event id),
- * cancellation of removed events (the row is kept), the rolling window's sweep, and the API's
- * filtered, cursor-paged list.
+ * cancellation of removed events (the row is kept), the rolling window's sweep, the API's
+ * filtered, cursor-paged list, what the booking policy reads and writes (the rows holding a
+ * room, violations, declines), and bookings made in ONES.
  */
 import { randomUUID } from 'node:crypto';
-import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { Brackets, In, Like, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { RoomBookingEntity, type BookingSource, type BookingStatus } from '../entities/index.js';
-import { fastUpsertBatch, toPage, type Page } from './upsert.js';
+import { fastUpsertBatch, type Page } from './upsert.js';
 
 export type BookingRow = Pick<
   RoomBookingEntity,
@@ -25,7 +26,26 @@ export type BookingRow = Pick<
   | 'isAllDay'
   | 'status'
   | 'seenRound'
+  | 'bookedAt'
+  | 'fingerprint'
+  | 'attendeeCount'
 >;
+
+/** What the import compares a page's event with: the stored row's version, state and policy facts. */
+export type StoredBooking = Pick<
+  RoomBookingEntity,
+  'id' | 'graphEventId' | 'changeKey' | 'status' | 'source' | 'fingerprint' | 'bookedAt' | 'policyViolation'
+>;
+
+/** A booking that holds its room (the "others" of a conflict check). */
+export type HoldingBooking = Pick<
+  RoomBookingEntity,
+  'id' | 'graphEventId' | 'startAt' | 'endAt' | 'isAllDay' | 'bookedAt' | 'seriesMasterId' | 'policyViolation'
+>;
+
+/** The prefix of a booking made in ONES whose room copy the room's delta has not brought yet. */
+export const PENDING_EVENT_PREFIX = 'ones:';
+export const HOLDING_STATUSES: readonly BookingStatus[] = ['confirmed', 'tentative'];
 
 export interface BookingFilter {
   roomIds?: string[];
@@ -51,6 +71,9 @@ const OVERWRITE = [
   'isAllDay',
   'status',
   'seenRound',
+  'bookedAt',
+  'fingerprint',
+  'attendeeCount',
   'updatedAt',
 ] as const;
 
@@ -71,17 +94,44 @@ export class BookingRepository {
     );
   }
 
-  /** Graph event ids of the room already stored (to count created vs updated). */
-  async storedEventIds(roomId: string, graphEventIds: string[]): Promise<Set<string>> {
-    if (graphEventIds.length === 0) return new Set();
+  /** The stored rows of a page's events, by Graph event id. */
+  async storedByEventIds(roomId: string, graphEventIds: string[]): Promise<Map<string, StoredBooking>> {
+    if (graphEventIds.length === 0) return new Map();
     const rows = await this.repo.find({
-      select: { graphEventId: true },
+      select: {
+        id: true,
+        graphEventId: true,
+        changeKey: true,
+        status: true,
+        source: true,
+        fingerprint: true,
+        bookedAt: true,
+        policyViolation: true,
+      },
       where: { roomId, graphEventId: In(graphEventIds) },
     });
-    return new Set(rows.map((r) => r.graphEventId));
+    return new Map(rows.map((r) => [r.graphEventId, r]));
   }
 
-  /** `@removed` events: their rows stay, cancelled. Returns how many changed. */
+  /** Bookings made in ONES in this room, by iCalUId, whose room copy the delta has not brought yet. */
+  async pendingOnesByICalUId(roomId: string, iCalUIds: string[]): Promise<Map<string, string>> {
+    if (iCalUIds.length === 0) return new Map();
+    const rows = await this.repo.find({
+      select: { id: true, iCalUId: true },
+      where: { roomId, source: 'ones', iCalUId: In(iCalUIds), graphEventId: Like(`${PENDING_EVENT_PREFIX}%`) },
+    });
+    return new Map(rows.map((r) => [r.iCalUId!, r.id]));
+  }
+
+  /** Gives a booking made in ONES the id of its copy in the room's calendar. */
+  async rekey(id: string, graphEventId: string): Promise<void> {
+    await this.repo.update({ id }, { graphEventId });
+  }
+
+  /**
+   * `@removed` events: their rows stay, cancelled. A booking the room declined or released keeps
+   * that status (the decline itself removes the event from the room's calendar). Returns how many changed.
+   */
   async cancel(roomId: string, graphEventIds: string[]): Promise<number> {
     if (graphEventIds.length === 0) return 0;
     const r = await this.repo
@@ -90,9 +140,83 @@ export class BookingRepository {
       .set({ status: 'cancelled' })
       .where('roomId = :roomId', { roomId })
       .andWhere('graphEventId IN (:...ids)', { ids: graphEventIds })
-      .andWhere('status <> :cancelled', { cancelled: 'cancelled' })
+      .andWhere('status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] })
       .execute();
     return r.affected ?? 0;
+  }
+
+  /** The room's bookings that hold it (confirmed, tentative) and overlap [from, to). */
+  async holding(roomId: string, from: Date, to: Date): Promise<HoldingBooking[]> {
+    return await this.repo
+      .createQueryBuilder('b')
+      .select([
+        'b.id',
+        'b.graphEventId',
+        'b.startAt',
+        'b.endAt',
+        'b.isAllDay',
+        'b.bookedAt',
+        'b.seriesMasterId',
+        'b.policyViolation',
+      ])
+      .where('b.roomId = :roomId', { roomId })
+      .andWhere('b.status IN (:...holding)', { holding: HOLDING_STATUSES })
+      .andWhere('b.startAt < :to', { to })
+      .andWhere('b.endAt > :from', { from })
+      .getMany();
+  }
+
+  /** Sets (or clears, with null) the policy violation of bookings. */
+  async setViolation(ids: string[], violation: string | null): Promise<void> {
+    if (ids.length) await this.repo.update({ id: In(ids) }, { policyViolation: violation });
+  }
+
+  /** The room took them out: declined by the policy, or released for no check-in. */
+  async markAnswered(ids: string[], status: 'declined' | 'released', at: Date): Promise<void> {
+    if (ids.length) await this.repo.update({ id: In(ids) }, { status, declinedAt: at });
+  }
+
+  /** The holding bookings of a series in the room (its occurrences and exceptions). */
+  async idsOfSeries(roomId: string, seriesMasterId: string): Promise<string[]> {
+    const rows = await this.repo.find({
+      select: { id: true },
+      where: { roomId, seriesMasterId, status: In([...HOLDING_STATUSES]) },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async get(integrationId: string, id: string): Promise<RoomBookingEntity | null> {
+    return await this.repo.findOne({ where: { integrationId, id } });
+  }
+
+  async getMany(ids: string[]): Promise<RoomBookingEntity[]> {
+    return ids.length ? await this.repo.find({ where: { id: In(ids) } }) : [];
+  }
+
+  /** A booking made in ONES, stored before it is written to Outlook. */
+  async insert(row: Omit<RoomBookingEntity, 'createdAt' | 'updatedAt'>): Promise<RoomBookingEntity> {
+    const now = new Date();
+    return await this.repo.save({ ...row, createdAt: now, updatedAt: now });
+  }
+
+  async patch(id: string, patch: Partial<Omit<RoomBookingEntity, 'id'>>): Promise<void> {
+    await this.repo.update({ id }, patch);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.repo.delete({ id });
+  }
+
+  /** Bookings from Outlook that hold a room and end after `from` (and start before `to`): what a recheck looks at. */
+  async forRecheck(roomId: string, from: Date, to: Date | null): Promise<RoomBookingEntity[]> {
+    const qb = this.repo
+      .createQueryBuilder('b')
+      .where('b.roomId = :roomId', { roomId })
+      .andWhere('b.source = :source', { source: 'outlook' })
+      .andWhere('b.status IN (:...holding)', { holding: HOLDING_STATUSES })
+      .andWhere('b.endAt > :from', { from });
+    if (to) qb.andWhere('b.startAt < :to', { to });
+    return await qb.orderBy('b.startAt', 'ASC').getMany();
   }
 
   /**
@@ -102,22 +226,40 @@ export class BookingRepository {
    * rows (a range DELETE would lock gaps that other rooms' page upserts insert into: deadlocks).
    */
   async sweepRound(roomId: string, round: string, windowStart: Date): Promise<{ dropped: number; cancelled: number }> {
-    const ended = await this.repo.find({ select: { id: true }, where: { roomId, endAt: LessThan(windowStart) } });
-    const unseen = await this.repo
+    // One read picks both: ended before the window, or inside it and not seen by this round.
+    const picked = await this.repo
       .createQueryBuilder('b')
       .select('b.id', 'id')
+      .addSelect('CASE WHEN b.endAt < :windowStart THEN 1 ELSE 0 END', 'ended')
       .where('b.roomId = :roomId', { roomId })
-      .andWhere('(b.seenRound IS NULL OR b.seenRound <> :round)', { round })
-      .andWhere('b.endAt >= :windowStart', { windowStart })
-      .andWhere('b.status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] })
-      .getRawMany<{ id: string }>();
-    const dropped = ended.length ? ((await this.repo.delete({ id: In(ended.map((r) => r.id)) })).affected ?? 0) : 0;
+      .andWhere(
+        new Brackets((w) =>
+          w
+            .where('b.endAt < :windowStart')
+            .orWhere(
+              new Brackets((x) =>
+                x
+                  .where('(b.seenRound IS NULL OR b.seenRound <> :round)')
+                  .andWhere('b.status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] }),
+              ),
+            ),
+        ),
+      )
+      .setParameters({ windowStart, round })
+      .getRawMany<{ id: string; ended: number | string }>();
+    const ended = picked.filter((r) => Number(r.ended) === 1).map((r) => r.id);
+    const unseen = picked.filter((r) => Number(r.ended) !== 1).map((r) => r.id);
+    const dropped = ended.length ? ((await this.repo.delete({ id: In(ended) })).affected ?? 0) : 0;
     const cancelled = unseen.length
-      ? ((await this.repo.update({ id: In(unseen.map((r) => r.id)) }, { status: 'cancelled' })).affected ?? 0)
+      ? ((await this.repo.update({ id: In(unseen) }, { status: 'cancelled' })).affected ?? 0)
       : 0;
     return { dropped, cancelled };
   }
 
+  /**
+   * In time order (start, then id), as a room display or an occupancy report reads them; the
+   * cursor is opaque to callers: `<start in ms>.<id>` of the last item of the page.
+   */
   async list(integrationId: string, f: BookingFilter): Promise<Page<RoomBookingEntity>> {
     const qb = this.repo.createQueryBuilder('b').where('b.integrationId = :integrationId', { integrationId });
     if (f.roomIds) qb.andWhere(f.roomIds.length ? 'b.roomId IN (:...roomIds)' : '1 = 0', { roomIds: f.roomIds });
@@ -125,15 +267,35 @@ export class BookingRepository {
     if (f.to) qb.andWhere('b.startAt < :to', { to: f.to });
     if (f.status) qb.andWhere('b.status = :status', { status: f.status });
     if (f.source) qb.andWhere('b.source = :source', { source: f.source });
-    if (f.cursor) qb.andWhere('b.id > :cursor', { cursor: f.cursor });
+    const after = f.cursor ? readBookingCursor(f.cursor) : null;
+    if (after) {
+      qb.andWhere('(b.startAt > :afterStart OR (b.startAt = :afterStart AND b.id > :afterId))', {
+        afterStart: after.start,
+        afterId: after.id,
+      });
+    }
     const rows = await qb
-      .orderBy('b.id', 'ASC')
+      .orderBy('b.startAt', 'ASC')
+      .addOrderBy('b.id', 'ASC')
       .take(f.limit + 1)
       .getMany();
-    return toPage(rows, f.limit);
+    const items = rows.slice(0, f.limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > f.limit && last ? bookingCursor(last) : null };
   }
 
   async countForRoom(roomId: string): Promise<number> {
     return await this.repo.count({ where: { roomId } });
   }
+}
+
+/** The cursor after `b` in the list's order. */
+export function bookingCursor(b: Pick<RoomBookingEntity, 'startAt' | 'id'>): string {
+  return `${b.startAt.getTime()}.${b.id}`;
+}
+
+/** A cursor's position, or null when it is not one `bookingCursor` makes (callers validate first). */
+export function readBookingCursor(cursor: string): { start: Date; id: string } | null {
+  const m = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(cursor);
+  return m ? { start: new Date(Number(m[1])), id: m[2]! } : null;
 }

@@ -3,6 +3,8 @@ export * from './group.repository.js';
 export * from './integration.repository.js';
 export * from './room.repository.js';
 export * from './booking.repository.js';
+export * from './booking-decline.repository.js';
+export * from './booking-policy.repository.js';
 export * from './sync-run.repository.js';
 export * from './sync-state.repository.js';
 export * from './upsert.js';

@@ -94,6 +94,9 @@ export class IntegrationRepository {
    * its start when DELETE committed may have written after it. Runs after such a run's last write.
    */
   async deactivateIfDeleted(id: string): Promise<boolean> {
+    // Every run ends here: a plain read first, the transaction only for a deleted integration.
+    const live = await this.repo.findOne({ select: { id: true, deletedAt: true }, where: { id } });
+    if (!live?.deletedAt) return false;
     return await this.repo.manager.transaction(async (em) => {
       const row = await em.findOne(IntegrationEntity, { where: { id } });
       if (!row?.deletedAt) return false;

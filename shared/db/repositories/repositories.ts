@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { BookingDeclineRepository } from './booking-decline.repository.js';
+import { BookingPolicyRepository } from './booking-policy.repository.js';
 import { BookingRepository } from './booking.repository.js';
 import { GraphSubscriptionRepository } from './graph-subscription.repository.js';
 import { GroupRepository } from './group.repository.js';
@@ -22,6 +24,8 @@ export interface Repositories {
   syncRuns: SyncRunRepository;
   subscriptions: GraphSubscriptionRepository;
   bookings: BookingRepository;
+  bookingDeclines: BookingDeclineRepository;
+  bookingPolicies: BookingPolicyRepository;
   /** One transaction: what `fn` writes through `tx` commits together or not at all. */
   transaction<T>(fn: (tx: SyncUnitOfWork) => Promise<T>): Promise<T>;
 }
@@ -36,6 +40,8 @@ export function createRepositories(ds: DataSource): Repositories {
     syncRuns: new SyncRunRepository(ds),
     subscriptions: new GraphSubscriptionRepository(ds),
     bookings: new BookingRepository(ds),
+    bookingDeclines: new BookingDeclineRepository(ds),
+    bookingPolicies: new BookingPolicyRepository(ds),
     transaction: (fn) => inTransaction(ds, fn),
   };
 }

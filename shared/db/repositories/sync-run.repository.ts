@@ -18,23 +18,56 @@ export class SyncRunRepository {
     this.repo = ds.getRepository(SyncRunEntity);
   }
 
+  /**
+   * One INSERT (no transaction, no read-back): every column is set here, so the returned entity is
+   * the row. Runs start once per job, for every stream: a 2,000-room first load starts 2,000.
+   */
   async start(run: SyncRunStart): Promise<SyncRunEntity> {
-    return await this.repo.save(
-      this.repo.create({
-        ...run,
-        jobId: run.jobId ?? null,
-        id: randomUUID(),
-        status: 'running',
-        startedAt: new Date(),
-        warnings: [],
-      }),
-    );
+    const row = this.repo.create({
+      ...run,
+      jobId: run.jobId ?? null,
+      id: randomUUID(),
+      status: 'running',
+      created: 0,
+      updated: 0,
+      deactivated: 0,
+      unchanged: 0,
+      graphRequests: 0,
+      durationMs: null,
+      warnings: [],
+      error: null,
+      startedAt: new Date(),
+      finishedAt: null,
+    });
+    await this.repo.insert(row);
+    return row;
   }
 
+  /**
+   * One UPDATE of what a run ends with (no transaction, no read-before-write), the mode included:
+   * a run asked for as delta may have run in full (a resumed round, a re-based window).
+   */
   async finish(run: SyncRunEntity, result: SyncRunResult): Promise<SyncRunEntity> {
     const finishedAt = new Date();
     Object.assign(run, result, { finishedAt, durationMs: finishedAt.getTime() - run.startedAt.getTime() });
-    return await this.repo.save(run);
+    const { mode, status, created, updated, deactivated, unchanged, graphRequests, warnings, error, durationMs } = run;
+    await this.repo.update(
+      { id: run.id },
+      {
+        mode,
+        status,
+        created,
+        updated,
+        deactivated,
+        unchanged,
+        graphRequests,
+        warnings,
+        error,
+        durationMs,
+        finishedAt,
+      },
+    );
+    return run;
   }
 
   /** The unfinished run of a job (a retried, resumed or delayed job keeps its run). */

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { BookingDeclineRepository } from './booking-decline.repository.js';
 import { BookingRepository } from './booking.repository.js';
 import { RoomRepository } from './room.repository.js';
 import { SyncRunRepository } from './sync-run.repository.js';
@@ -12,6 +13,7 @@ export interface SyncUnitOfWork {
   syncStates: SyncStateRepository;
   syncRuns: SyncRunRepository;
   bookings: BookingRepository;
+  bookingDeclines: BookingDeclineRepository;
 }
 
 /** Runs `fn` in one database transaction: everything it writes commits together or not at all. */
@@ -23,6 +25,7 @@ export async function inTransaction<T>(ds: DataSource, fn: (tx: SyncUnitOfWork) 
       syncStates: new SyncStateRepository(em),
       syncRuns: new SyncRunRepository(em),
       bookings: new BookingRepository(em),
+      bookingDeclines: new BookingDeclineRepository(em),
     }),
   );
 }

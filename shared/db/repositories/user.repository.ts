@@ -201,6 +201,38 @@ export class UserRepository {
       .execute();
   }
 
+  /**
+   * Active users by email address (their mail or userPrincipalName, case-insensitive), with their
+   * ONES groups: who organizes a booking, as the booking policy sees it.
+   */
+  async activeByEmails(
+    integrationId: string,
+    emails: string[],
+  ): Promise<Map<string, Pick<UserView, 'id' | 'mail' | 'userPrincipalName' | 'groupIds'>>> {
+    const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
+    if (wanted.length === 0) return new Map();
+    const rows = await this.repo
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.mail', 'u.userPrincipalName'])
+      .where('u.integrationId = :integrationId', { integrationId })
+      .andWhere('u.active = :active', { active: true })
+      .andWhere('(LOWER(u.mail) IN (:...wanted) OR LOWER(u.userPrincipalName) IN (:...wanted))', { wanted })
+      .getMany();
+    const links = rows.length ? await this.links.find({ where: { userId: In(rows.map((u) => u.id)) } }) : [];
+    const out = new Map<string, Pick<UserView, 'id' | 'mail' | 'userPrincipalName' | 'groupIds'>>();
+    for (const u of rows) {
+      const view = {
+        id: u.id,
+        mail: u.mail,
+        userPrincipalName: u.userPrincipalName,
+        groupIds: links.filter((l) => l.userId === u.id).map((l) => l.groupId),
+      };
+      for (const key of [u.mail, u.userPrincipalName])
+        if (key && wanted.includes(key.toLowerCase())) out.set(key.toLowerCase(), view);
+    }
+    return out;
+  }
+
   async countActive(integrationId: string): Promise<number> {
     return await this.repo.count({ where: { integrationId, active: true } });
   }

@@ -34,6 +34,7 @@ for (const kind of ['mysql', 'sqlite'] as const) {
           'graph_subscriptions',
           'room_bookings',
           'booking_policies',
+          'booking_declines',
           'sync_runs',
           'pending_jobs',
         ];

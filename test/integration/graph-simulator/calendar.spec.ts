@@ -95,7 +95,7 @@ describe('graph-simulator: room calendars (real Graph client)', () => {
     expect(again.items).to.deep.equal([]);
   });
 
-  it('events: list, get, create; decline → 202 and the room shows declined with the comment recorded', async () => {
+  it('events: list, get, create; decline → 202, the meeting leaves the room and the organizer gets the comment', async () => {
     const list = (await graph.api(`/users/${room}/events`).top(50).get()) as Page;
     expect(list.value.length).to.be.greaterThan(0);
     const ev = list.value[0]!;
@@ -106,11 +106,23 @@ describe('graph-simulator: room calendars (real Graph client)', () => {
       .responseType('raw' as never)
       .post({ comment: 'Outside booking hours', sendResponse: true })) as Response;
     expect(res.status).to.equal(202);
-    const after = (await graph.api(`/users/${room}/events/${String(ev.id)}`).get()) as {
-      responseStatus: { response: string };
-    };
-    expect(after.responseStatus.response).to.equal('declined');
-    expect(sim.getEvent(String(ev.id)).declineComment).to.equal('Outside booking hours');
+    const gone = await graph
+      .api(`/users/${room}/events/${String(ev.id)}`)
+      .get()
+      .then(
+        () => 200,
+        (err: { statusCode?: number }) => err.statusCode,
+      );
+    expect(gone).to.equal(404);
+    expect(sim.getEvent(String(ev.id))).to.include({
+      roomResponse: 'declined',
+      declineComment: 'Outside booking hours',
+    });
+    expect(sim.meetingMessages().at(-1)).to.include({
+      kind: 'declined',
+      eventId: ev.id,
+      comment: 'Outside booking hours',
+    });
     const created = (await graph.api(`/users/${room}/events`).post({
       subject: 'Made by app',
       start: { dateTime: '2030-01-01T10:00:00', timeZone: 'UTC' },

@@ -14,7 +14,7 @@ describe('writes during a Redis outage', () => {
   let pending: PendingJobRepository;
 
   before(async () => {
-    w = await startWebhookHarness({ proxyRedis: true, proxyWorkerRedis: true, outboxDrainMs: 200 });
+    w = await startWebhookHarness({ proxyRedis: true, proxyWorkerRedis: true, outboxDrainMs: 200, seed: { rooms: 0 } });
     pending = new PendingJobRepository(w.h.db.ds);
   });
   afterEach(async () => {

@@ -36,7 +36,7 @@ describe('races between writes on one integration', function () {
   const rounds: Round[] = [];
 
   before(async () => {
-    w = await startWebhookHarness({ outboxDrainMs: 200 });
+    w = await startWebhookHarness({ outboxDrainMs: 200, seed: { rooms: 1, hiddenRoomShare: 0 } });
     const probe = await w.createWithOwnApp();
     const rooms = await w.h.call(`/api/v1/integrations/${probe.id}/available-rooms`);
     ctx = { roomEmail: rooms.body.items[0].email };
@@ -158,9 +158,14 @@ describe('races between writes on one integration', function () {
       if (expectedStatus && i.status !== expectedStatus)
         problems.push(`${name}: status ${i.status}, expected ${expectedStatus}`);
       const wantSubscription = i.status === 'enabled' && i.syncMode === 'webhooks';
-      const atGraph = w.subscriptionsAtGraph(r.appId).map((s) => s.id);
-      const rows = (await w.subscriptions.listForIntegration(r.id)).map((s) => s.graphSubscriptionId);
-      if (atGraph.length !== (wantSubscription ? 1 : 0))
+      // /users and one per synced room (the tenant has one room).
+      const syncedRooms = await w.h.db.ds.getRepository(RoomEntity).countBy({ integrationId: r.id, active: true });
+      const atGraph = w
+        .subscriptionsAtGraph(r.appId)
+        .map((s) => String(s.id))
+        .sort();
+      const rows = (await w.subscriptions.listForIntegration(r.id)).map((s) => s.graphSubscriptionId).sort();
+      if (atGraph.length !== (wantSubscription ? 1 + syncedRooms : 0))
         problems.push(
           `${name}: ${atGraph.length} subscriptions at Graph (${i.status}, ${i.syncMode}, ${i.statusReason})`,
         );

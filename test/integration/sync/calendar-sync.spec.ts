@@ -7,6 +7,8 @@
 import { expect } from 'chai';
 import { RoomBookingEntity, RoomRepository, SyncStateRepository } from '@ones-m365/shared/db';
 import { requestSync, formatStreamKey } from '@ones-m365/shared/sync';
+import { QUEUES } from '@ones-m365/shared/queue';
+import { pollUntil } from '../../support/poll.js';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 
 const DAY = 86_400_000;
@@ -154,6 +156,48 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
     expect(runA).to.include({ mode: 'full', status: 'succeeded', created: 1 });
     expect(runA.warnings!.join()).to.contain('delta state expired');
     expect(runB).to.include({ mode: 'delta', status: 'succeeded', created: 0 });
+  });
+
+  it('a 429 on one mailbox delays that room only: the others load meanwhile, and it loads once the mailbox answers, without duplicates', async () => {
+    // Throttled from the start: the room's first calendar request already gets the 429.
+    const throttledEmail = h.sim.listRooms()[0]!.emailAddress.toLowerCase();
+    h.sim.addErrorFault({
+      status: 429,
+      retryAfterSeconds: 1,
+      count: 1_000_000,
+      match: `/users/${encodeURIComponent(throttledEmail)}/calendarView`,
+    });
+    h.startWorkers({ calendarConcurrency: 2 });
+    await requestSync(h, { integrationId: h.integration.id, stream: 'rooms', mode: 'full', trigger: 'api' });
+    await pollUntil('the rooms synced', rooms, (r) => r.length === 6);
+    const synced = await rooms();
+    const throttled = synced.find((r) => r.email === throttledEmail);
+    const others = synced.filter((r) => r !== throttled);
+    for (const room of others) {
+      await pollUntil(
+        `${room.email} loaded`,
+        () => bookingsOf(room.id),
+        (b) => b.length === 12,
+      );
+    }
+    expect(await bookingsOf(throttled!.id)).to.have.length(0);
+    const stream = formatStreamKey({ kind: 'calendar', roomId: throttled!.id });
+    const [job] = (await h.producer.queue(QUEUES.calendars).getJobs(['delayed', 'active', 'waiting'])).filter(
+      (j) => j.data.roomId === throttled!.id,
+    );
+    expect(job, 'the throttled room waits as a delayed job, not a failed one').to.not.equal(undefined);
+    expect(job!.attemptsMade).to.equal(0);
+    h.sim.clearFaults();
+    await h.idle();
+    const rows = await bookingsOf(throttled!.id);
+    expect(rows.map((r) => r.graphEventId).sort()).to.deep.equal(
+      simEvents(throttled!.email)
+        .map((e) => e.id)
+        .sort(),
+    );
+    const run = (await h.runs()).find((r) => r.stream === stream)!;
+    expect(run).to.include({ status: 'succeeded', mode: 'full', created: 12 });
+    expect(h.sim.requestCount({ status: 429 })).to.be.above(0);
   });
 
   it('a failed page is resumed from its checkpoint, not reloaded', async () => {

@@ -11,7 +11,7 @@ import {
   UserRepository,
 } from '@ones-m365/shared/db';
 import { QUEUES } from '@ones-m365/shared/queue';
-import { requestSync, streamKeys } from '@ones-m365/shared/sync';
+import { MIN_DELTA_GAP_MS, requestSync, streamKeys } from '@ones-m365/shared/sync';
 import { activeIds, startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 
 const settings = (over: Record<string, unknown>) => ({
@@ -231,5 +231,34 @@ describe('sync behaviour (simulator, MySQL, Redis)', function () {
     expect(
       await h.redis.get(streamKeys(h.prefix, { integrationId: h.integration.id, stream: 'users' }).fullRequest),
     ).to.equal(null);
+  });
+
+  it('delta runs of one stream start at least 0.5 s apart, however soon they are asked for; the runs in between merge, none is lost', async () => {
+    h.startWorkers({ concurrency: 4 });
+    await users('full');
+    await h.idle();
+    const before = (await h.runs()).length;
+    // As two api processes could: a request, and each time the run is over, the next at once.
+    const user = h.sim.listUsers({ limit: 1 })[0]!;
+    for (let i = 0; i < 4; i++) {
+      h.sim.updateUser(user.id, { displayName: `spaced ${i}` });
+      await users('delta');
+      await h.idle();
+    }
+    const runs = (await h.runs()).reverse().slice(before);
+    expect(runs.map((r) => [r.mode, r.status])).to.deep.equal(Array(4).fill(['delta', 'succeeded']));
+    for (let i = 1; i < runs.length; i++)
+      expect(runs[i]!.startedAt.getTime() - runs[i - 1]!.startedAt.getTime()).to.be.at.least(MIN_DELTA_GAP_MS - 5);
+    const row = (await h.dbUsers()).find((u) => u.graphId === user.id)!;
+    expect(row.displayName).to.equal('spaced 3');
+  });
+
+  it('claimDeltaStart: the first start is free, one within the gap waits for the rest of it', async () => {
+    const target = { integrationId: h.integration.id, stream: 'users' as const };
+    expect(await h.coordination.claimDeltaStart(target, 400)).to.equal(0);
+    const wait = await h.coordination.claimDeltaStart(target, 400);
+    expect(wait).to.be.above(0).and.at.most(400);
+    await new Promise((r) => setTimeout(r, wait + 20));
+    expect(await h.coordination.claimDeltaStart(target, 400)).to.equal(0);
   });
 });

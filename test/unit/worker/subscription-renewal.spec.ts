@@ -15,15 +15,34 @@ import {
 describe('subscriptions as data', () => {
   const live: SubscribedIntegration = { status: 'enabled', syncMode: 'webhooks', deletedAt: null };
 
-  it('an enabled webhook-mode integration wants the /users subscription; any other wants none', () => {
-    expect(desiredSubscriptions(live, [{ id: 'r1' }])).to.deep.equal([USERS_SUBSCRIPTION]);
+  it('an enabled webhook-mode integration wants /users and one events subscription per room; any other wants none', () => {
+    const rooms = [
+      { id: 'r1', email: 'Room.One@contoso.com' },
+      { id: 'r2', email: 'room+2@contoso.com' },
+    ];
+    expect(desiredSubscriptions(live, [])).to.deep.equal([USERS_SUBSCRIPTION]);
+    expect(desiredSubscriptions(live, rooms)).to.deep.equal([
+      USERS_SUBSCRIPTION,
+      {
+        resource: '/users/Room.One@contoso.com/events',
+        changeType: 'created,updated,deleted',
+        stream: 'calendar:r1',
+        lifetimeMinutes: 4_200,
+      },
+      {
+        resource: '/users/room+2@contoso.com/events',
+        changeType: 'created,updated,deleted',
+        stream: 'calendar:r2',
+        lifetimeMinutes: 4_200,
+      },
+    ]);
     for (const other of [
       { ...live, status: 'disabled' as const },
       { ...live, syncMode: 'polling' as const },
       { ...live, deletedAt: new Date() },
     ]) {
       expect(wantsSubscriptions(other)).to.equal(false);
-      expect(desiredSubscriptions(other, [{ id: 'r1' }])).to.deep.equal([]);
+      expect(desiredSubscriptions(other, rooms)).to.deep.equal([]);
     }
   });
 

@@ -15,7 +15,7 @@ import type {
 import { subscriptionJson } from '../graph/subscriptions.js';
 import type { DeliveryRecord } from '../notifications/notifier.js';
 import type { Settings } from '../settings.js';
-import type { EventRecord, GroupRecord, RoomRecord } from '../tenant/model.js';
+import type { EventRecord, GroupRecord, MeetingMessage, RoomRecord } from '../tenant/model.js';
 import * as m from '../tenant/mutations.js';
 import { SimulatorError } from '../tenant/mutations.js';
 import { buildApp, seedTenant, type SeedAppSpec, type SeedSpec } from '../tenant/seed.js';
@@ -222,6 +222,17 @@ export class SimulatorControl {
     tenantId?: string,
   ): { master: EventRecord; occurrences: EventRecord[] } {
     return structuredClone(bookSeries(this.tenant(tenantId), roomIdOrEmail, input));
+  }
+  /** A user's own calendar (organizer copies of meetings an app wrote for the user). */
+  listUserEvents(userIdOrUpn: string, tenantId?: string): EventRecord[] {
+    const t = this.tenant(tenantId);
+    const user = t.findUser(userIdOrUpn);
+    if (!user) throw new SimulatorError(404, `user ${userIdOrUpn} not found`);
+    return (t.userCalendars.get(user.id) ?? []).filter((e) => !e.deleted).map((e) => structuredClone(e));
+  }
+  /** Declines and cancellations sent so far (what organizers and rooms received), oldest first. */
+  meetingMessages(tenantId?: string): MeetingMessage[] {
+    return structuredClone(this.tenant(tenantId).messages);
   }
   /** Expires the calendar delta tokens of one room only. */
   expireRoomDeltaTokens(roomIdOrEmail: string, tenantId?: string): void {

@@ -6,8 +6,14 @@ export function graphDateTime(iso: string): string {
   return iso.replace(/Z$/, '').replace(/\.(\d{3})$/, '.$10000');
 }
 
-export function eventJson(ev: EventRecord, room: RoomRecord | undefined): Record<string, unknown> {
-  const isOrganizer = !!room && ev.organizer.address.toLowerCase() === room.emailAddress.toLowerCase();
+export function eventJson(
+  ev: EventRecord,
+  room: RoomRecord | undefined,
+  opts: { ownerAddress?: string; expandProperties?: string[] } = {},
+): Record<string, unknown> {
+  const owner = opts.ownerAddress ?? room?.emailAddress;
+  const isOrganizer = !!owner && ev.organizer.address.toLowerCase() === owner.toLowerCase();
+  const props = Object.entries(ev.extendedProperties ?? {}).filter(([id]) => opts.expandProperties?.includes(id));
   const location = room
     ? {
         displayName: room.displayName,
@@ -33,7 +39,7 @@ export function eventJson(ev: EventRecord, room: RoomRecord | undefined): Record
     bodyPreview: (ev.body ?? '').slice(0, 255),
     importance: 'normal',
     sensitivity: ev.sensitivity ?? 'normal',
-    isAllDay: false,
+    isAllDay: ev.isAllDay ?? false,
     isCancelled: ev.isCancelled,
     isOrganizer,
     responseRequested: true,
@@ -56,6 +62,9 @@ export function eventJson(ev: EventRecord, room: RoomRecord | undefined): Record
       emailAddress: { name: a.name, address: a.address },
     })),
     organizer: { emailAddress: { name: ev.organizer.name, address: ev.organizer.address } },
+    recurrence: ev.type === 'seriesMaster' && ev.recurrence ? ev.recurrence : null,
+    ...(ev.transactionId ? { transactionId: ev.transactionId } : {}),
+    ...(opts.expandProperties ? { singleValueExtendedProperties: props.map(([id, value]) => ({ id, value })) } : {}),
   };
 }
 

@@ -71,7 +71,10 @@ export interface Attendee {
 
 export interface EventRecord {
   id: string;
+  /** The room mailbox whose calendar holds this copy ('' for a copy in a user's calendar). */
   roomId: string;
+  /** A copy in a user's own calendar (the organizer's): that user's id. */
+  ownerUserId?: string;
   subject: string;
   /** ISO instants (UTC). */
   start: string;
@@ -95,6 +98,28 @@ export interface EventRecord {
   seriesMasterId?: string;
   /** normal (absent) | personal | private | confidential */
   sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
+  isAllDay?: boolean;
+  /** Set by the app that created it; a second POST with the same value is dropped (the first is answered). */
+  transactionId?: string;
+  /** singleValueExtendedProperties of this copy, by property id. */
+  extendedProperties?: Record<string, string>;
+  /** A series master's recurrence (Graph's patternedRecurrence). */
+  recurrence?: {
+    pattern: { type: 'daily'; interval: number };
+    range: { type: 'numbered' | 'noEnd'; startDate: string; numberOfOccurrences: number; recurrenceTimeZone: 'UTC' };
+  };
+}
+
+/** A response or cancellation an organizer received (what Outlook would show in the inbox). */
+export interface MeetingMessage {
+  kind: 'declined' | 'cancelled';
+  /** The event the message is about (the sender's copy). */
+  eventId: string;
+  iCalUId: string;
+  from: string;
+  to: string;
+  comment: string;
+  at: string;
 }
 
 export interface SecretRecord {

@@ -158,12 +158,21 @@ export interface BookingInput {
   organizer?: { name?: string; address: string };
   body?: string;
   sensitivity?: 'normal' | 'personal' | 'private' | 'confidential';
+  /** Invitees besides the room (required unless `type` says otherwise). */
+  attendees?: { address: string; name?: string; type?: 'required' | 'optional' | 'resource' }[];
+  isAllDay?: boolean;
+  /** The meeting's iCalUId when it already has one (a room's copy of an organizer's meeting). */
+  iCalUId?: string;
 }
 
 function isoOrThrow(v: string, what: string): string {
   const t = Date.parse(v.endsWith('Z') || /[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`);
   if (Number.isNaN(t)) throw new SimulatorError(400, `${what} is not a date-time: ${v}`);
   return new Date(t).toISOString();
+}
+
+export function newICalUId(): string {
+  return `040000008200E00074C5B7101A82E008${randomBytes(16).toString('hex').toUpperCase()}`;
 }
 
 export function bookEvent(tenant: Tenant, roomIdOrEmail: string, input: BookingInput): EventRecord {
@@ -181,16 +190,22 @@ export function bookEvent(tenant: Tenant, roomIdOrEmail: string, input: BookingI
     start: isoOrThrow(input.start, 'start'),
     end: isoOrThrow(input.end, 'end'),
     organizer,
-    attendees: [{ name: room.displayName, address: room.emailAddress, type: 'resource', response: 'accepted' }],
+    attendees: [
+      { name: room.displayName, address: room.emailAddress, type: 'resource', response: 'accepted' },
+      ...(input.attendees ?? [])
+        .filter((a) => a.address.toLowerCase() !== room.emailAddress.toLowerCase())
+        .map((a) => ({ name: a.name ?? a.address, address: a.address, type: a.type ?? 'required', response: 'none' })),
+    ],
     roomResponse: 'accepted',
     isCancelled: false,
     deleted: false,
     createdDateTime: now,
     lastModifiedDateTime: now,
     changeKey: randomBytes(12).toString('base64url'),
-    iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(16).toString('hex').toUpperCase()}`,
+    iCalUId: input.iCalUId ?? newICalUId(),
     ...(input.body ? { body: input.body } : {}),
     ...(input.sensitivity ? { sensitivity: input.sensitivity } : {}),
+    ...(input.isAllDay ? { isAllDay: true } : {}),
     lastSeq: 0,
   };
   if (ev.end <= ev.start) throw new SimulatorError(400, 'end must be after start');
@@ -216,8 +231,25 @@ export function moveEvent(tenant: Tenant, id: string, patch: Partial<BookingInpu
   const ev = mustEvent(tenant, id);
   if (patch.start) ev.start = isoOrThrow(patch.start, 'start');
   if (patch.end) ev.end = isoOrThrow(patch.end, 'end');
+  if (ev.end <= ev.start) throw new SimulatorError(400, 'end must be after start');
   if (patch.subject !== undefined) ev.subject = patch.subject;
   if (patch.body !== undefined) ev.body = patch.body;
+  if (patch.organizer)
+    ev.organizer = { name: patch.organizer.name ?? patch.organizer.address, address: patch.organizer.address };
+  if (patch.attendees) {
+    const keep = ev.attendees.filter(
+      (a) => a.type === 'resource' && a.address === tenant.roomsById.get(ev.roomId)?.emailAddress,
+    );
+    ev.attendees = [
+      ...keep,
+      ...patch.attendees.map((a) => ({
+        name: a.name ?? a.address,
+        address: a.address,
+        type: a.type ?? 'required',
+        response: 'none',
+      })),
+    ];
+  }
   if (ev.type === 'occurrence') ev.type = 'exception';
   return changed(tenant, ev, 'moved', 'updated');
 }
@@ -230,15 +262,44 @@ export function cancelEvent(tenant: Tenant, id: string): EventRecord {
   return changed(tenant, ev, 'cancelled', 'deleted');
 }
 
-/** The room (attendee) declines; the event stays, showing the room's response as declined. */
+/**
+ * The room (attendee) declines: the meeting leaves the room's calendar (its delta reports it
+ * removed), the organizer gets the decline with the comment, and the organizer's own copy shows
+ * the room's response as declined. Declining a series master declines every occurrence.
+ */
 export function declineEvent(tenant: Tenant, id: string, comment: string): EventRecord {
   const ev = mustEvent(tenant, id);
+  const room = tenant.roomsById.get(ev.roomId);
+  const copies =
+    ev.type === 'seriesMaster'
+      ? (tenant.calendars.get(ev.roomId) ?? []).filter((e) => e.seriesMasterId === ev.id && !e.deleted)
+      : [];
+  for (const occ of copies) declineOne(tenant, occ, comment);
+  declineOne(tenant, ev, comment);
+  tenant.messages.push({
+    kind: 'declined',
+    eventId: ev.id,
+    iCalUId: ev.iCalUId,
+    from: room?.emailAddress ?? '',
+    to: ev.organizer.address,
+    comment,
+    at: new Date().toISOString(),
+  });
+  for (const own of tenant.userCalendars.get(tenant.findUser(ev.organizer.address)?.id ?? '') ?? [])
+    if (own.iCalUId === ev.iCalUId && room)
+      for (const a of own.attendees)
+        if (a.address.toLowerCase() === room.emailAddress.toLowerCase()) a.response = 'declined';
+  return ev;
+}
+
+function declineOne(tenant: Tenant, ev: EventRecord, comment: string): void {
   ev.roomResponse = 'declined';
   ev.responseTime = new Date().toISOString();
   ev.declineComment = comment;
   for (const a of ev.attendees)
     if (a.type === 'resource' && tenant.roomsById.get(ev.roomId)?.emailAddress === a.address) a.response = 'declined';
-  return changed(tenant, ev, 'declined', 'updated');
+  ev.deleted = true;
+  changed(tenant, ev, 'declined', 'deleted');
 }
 
 export function createGroup(tenant: Tenant, input: Partial<GroupRecord> & { displayName: string }): GroupRecord {

@@ -12,6 +12,8 @@ export interface SeriesInput extends BookingInput {
   /** Occurrences (1-500), each `intervalDays` after the one before. */
   count: number;
   intervalDays?: number;
+  /** The master says the series never ends (its first `count` occurrences are in the calendar). */
+  noEnd?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -28,6 +30,15 @@ export function bookSeries(
     throw new SimulatorError(400, 'intervalDays must be a positive integer');
   const master = bookEvent(tenant, roomIdOrEmail, input);
   master.type = 'seriesMaster';
+  master.recurrence = {
+    pattern: { type: 'daily', interval },
+    range: {
+      type: input.noEnd ? 'noEnd' : 'numbered',
+      startDate: master.start.slice(0, 10),
+      numberOfOccurrences: input.noEnd ? 0 : input.count,
+      recurrenceTimeZone: 'UTC',
+    },
+  };
   const iCalUId = master.iCalUId;
   const occurrences: EventRecord[] = [];
   for (let k = 0; k < input.count; k++) {

@@ -9,6 +9,7 @@ import type {
   Cloud,
   EventRecord,
   GroupRecord,
+  MeetingMessage,
   RoomListRecord,
   RoomRecord,
   UserRecord,
@@ -30,6 +31,10 @@ export class Tenant {
   /** Room id → its calendar (deleted events stay as tombstones so delta can report them). */
   readonly calendars = new Map<string, EventRecord[]>();
   readonly eventsById = new Map<string, EventRecord>();
+  /** User id → the user's own calendar (organizer copies of meetings an app wrote for them). */
+  readonly userCalendars = new Map<string, EventRecord[]>();
+  /** Responses and cancellations sent to organizers and attendees, oldest first. */
+  readonly messages: MeetingMessage[] = [];
   readonly apps = new Map<string, AppRecord>();
   readonly log: ChangeEntry[] = [];
   private readonly listeners: ChangeListener[] = [];
@@ -100,7 +105,22 @@ export class Tenant {
     this.groupsById.set(group.id, group);
   }
 
+  /** The copies of one meeting in room calendars (they share its iCalUId). */
+  roomCopies(iCalUId: string): EventRecord[] {
+    const out: EventRecord[] = [];
+    for (const cal of this.calendars.values())
+      for (const e of cal) if (e.iCalUId === iCalUId && !e.deleted) out.push(e);
+    return out;
+  }
+
   addEvent(ev: EventRecord): void {
+    if (ev.ownerUserId) {
+      const own = this.userCalendars.get(ev.ownerUserId) ?? [];
+      own.push(ev);
+      this.userCalendars.set(ev.ownerUserId, own);
+      this.eventsById.set(ev.id, ev);
+      return;
+    }
     let cal = this.calendars.get(ev.roomId);
     if (!cal) {
       cal = [];

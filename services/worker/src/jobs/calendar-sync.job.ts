@@ -1,6 +1,16 @@
-import type { IntegrationRepository, RoomRepository } from '@ones-m365/shared/db';
+import { parseStoredPolicy, policyForRoom } from '@ones-m365/shared/bookings';
+import type {
+  BookingPolicyRepository,
+  GroupRepository,
+  IntegrationRepository,
+  RoomRepository,
+  UserRepository,
+} from '@ones-m365/shared/db';
+import type { Producer } from '@ones-m365/shared/queue';
 import { formatStreamKey, type Coordination } from '@ones-m365/shared/sync';
 import type { CalendarGraph, CalendarStore } from '../sync/calendars/calendar-env.js';
+import { sendRoomDeclines } from '../sync/calendars/calendar-page.js';
+import type { CalendarPolicy } from '../sync/calendars/calendar-policy.js';
 import { runCalendarRound } from '../sync/calendars/calendar-round.js';
 import type { WindowDays } from '../sync/calendars/calendar-window.js';
 import { runSyncJob, type SyncRunnerDeps } from '../sync/runner/run-sync-job.js';
@@ -9,16 +19,32 @@ import type { JobHandler } from './job-handler.js';
 export interface CalendarSyncDeps extends SyncRunnerDeps, CalendarStore {
   integrations: Pick<IntegrationRepository, 'get' | 'deactivateIfDeleted'>;
   rooms: Pick<RoomRepository, 'getActive'>;
-  coordination: Pick<Coordination, 'acquireLock' | 'pendingFull' | 'clearFull'>;
+  coordination: Pick<Coordination, 'acquireLock' | 'claimDeltaStart' | 'pendingFull' | 'clearFull'>;
   graph: CalendarGraph;
+  bookingPolicies: Pick<BookingPolicyRepository, 'get'>;
+  users: Pick<UserRepository, 'activeByEmails'>;
+  groups: Pick<GroupRepository, 'list'>;
+  producer: Pick<Producer, 'enqueue'>;
   calendar: { windowDays: WindowDays; pageSize: number };
   now?: () => Date;
+}
+
+/** The integration's policy as it applies in the room (null: none saved). */
+export async function roomPolicyOf(
+  policies: Pick<BookingPolicyRepository, 'get'>,
+  integrationId: string,
+  roomEmail: string,
+): Promise<CalendarPolicy | null> {
+  const stored = await policies.get(integrationId);
+  return stored ? { room: policyForRoom(parseStoredPolicy(stored.policy), roomEmail), savedAt: stored.savedAt } : null;
 }
 
 /**
  * One room's calendar (stream `calendar:<roomId>`), on the generic runner: its lease, run record,
  * throttling (a 429 on this mailbox delays this room's job only) and retries. A room no longer
- * synced (deselected, gone) is skipped: its bookings stay as they are.
+ * synced (deselected, gone) is skipped: its bookings stay as they are. The booking policy is
+ * applied to what the run imports; declines left pending (by a crash, or a throttled mailbox) are
+ * sent at the end of the run.
  */
 export function calendarSyncJob(deps: CalendarSyncDeps): JobHandler<'calendar.sync'> {
   return {
@@ -34,6 +60,13 @@ export function calendarSyncJob(deps: CalendarSyncDeps): JobHandler<'calendar.sy
       return await runSyncJob(deps, ctx, req, async ({ conn, run, lock, graphRequests }) => {
         const fullToken = await deps.coordination.pendingFull(req);
         const env = {
+          policy: {
+            policy: await roomPolicyOf(deps.bookingPolicies, payload.integrationId, room.email),
+            facts: { users: deps.users, groups: deps.groups, graph: deps.graph },
+            seriesCache: new Map(),
+            bookings: deps.bookings,
+          },
+          producer: deps.producer,
           store: deps,
           graph: deps.graph,
           conn,
@@ -48,6 +81,7 @@ export function calendarSyncJob(deps: CalendarSyncDeps): JobHandler<'calendar.sy
           graphRequests,
         };
         run.mode = await runCalendarRound(env, payload.mode === 'full' || fullToken !== null);
+        await sendRoomDeclines(env);
         if (run.mode === 'full' && fullToken !== null) await deps.coordination.clearFull(req, fullToken);
         return { status: 'succeeded' };
       });

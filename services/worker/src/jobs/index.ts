@@ -4,6 +4,8 @@ import type { GraphClient } from '@ones-m365/shared/graph';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { JOB_NAMES } from '@ones-m365/shared/queue';
 import type { Coordination } from '@ones-m365/shared/sync';
+import { bookingDeclineJob } from './booking-decline.job.js';
+import { bookingPolicyRecheckJob } from './booking-policy-recheck.job.js';
 import { calendarSyncJob, type CalendarSyncDeps } from './calendar-sync.job.js';
 import { buildRegistry, type JobRegistry } from './job-handler.js';
 import { pruneSyncRunsJob } from './prune-sync-runs.job.js';
@@ -57,6 +59,8 @@ export function createRegistry(deps: WorkerDeps): JobRegistry {
       roomsSyncJob(sync),
       usersSyncJob(sync),
       calendarSyncJob(sync),
+      bookingDeclineJob(sync),
+      bookingPolicyRecheckJob(sync),
       subscriptionsReconcileJob(subs),
       subscriptionsRenewDueJob(subs),
       subscriptionsRenewJob(subs),

@@ -15,7 +15,7 @@ import type { JobHandler } from './job-handler.js';
 export interface UsersSyncDeps extends Omit<SyncRunnerDeps, 'syncRuns'>, Omit<UsersStore, 'syncRuns'> {
   integrations: Pick<IntegrationRepository, 'get' | 'update' | 'deactivateIfDeleted'>;
   syncRuns: SyncRunnerDeps['syncRuns'] & UsersStore['syncRuns'];
-  coordination: Pick<Coordination, 'acquireLock' | 'pendingFull' | 'clearFull'>;
+  coordination: Pick<Coordination, 'acquireLock' | 'claimDeltaStart' | 'pendingFull' | 'clearFull'>;
   graph: UsersGraph;
 }
 

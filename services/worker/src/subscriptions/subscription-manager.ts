@@ -57,18 +57,18 @@ export class SubscriptionUnavailableError extends Error {
   }
 }
 
+/** How many creates run at once: each holds a Graph request open through the validation handshake. */
+export const CREATE_CONCURRENCY = 4;
+
 const norm = (resource: string) => resource.replace(/^\/+/, '').toLowerCase();
-const sameChangeTypes = (a: string, b: string) =>
-  a
-    .split(',')
-    .map((s) => s.trim())
-    .sort()
-    .join() ===
-  b
+const normChangeTypes = (changeType: string) =>
+  changeType
     .split(',')
     .map((s) => s.trim())
     .sort()
     .join();
+const specKey = (s: { resource: string; changeType: string }) => `${norm(s.resource)} ${normChangeTypes(s.changeType)}`;
+const sameChangeTypes = (a: string, b: string) => normChangeTypes(a) === normChangeTypes(b);
 
 export class SubscriptionManager {
   readonly notificationUrl: string;
@@ -83,7 +83,13 @@ export class SubscriptionManager {
     this.renewMarginMs = deps.renewMarginMs ?? DEFAULT_RENEW_MARGIN_MS;
   }
 
-  /** Makes the integration hold exactly `specs`: renews what is due, creates what is missing, deletes the rest. */
+  /**
+   * Makes the integration hold exactly `specs`: renews what is due, creates what is missing (at
+   * most CREATE_CONCURRENCY at a time: each create waits for Graph's validation handshake, and a
+   * 2,000-room tenant has 2,001 of them), deletes the rest. The api processes are told once, at
+   * the end, not once per subscription. Creates that worked are kept when another fails; the
+   * first failure is thrown after all of them settled.
+   */
   async ensure(
     integrationId: string,
     conn: GraphConnection,
@@ -91,32 +97,65 @@ export class SubscriptionManager {
     opts: { verify?: boolean } = {},
   ): Promise<void> {
     const rows = await this.deps.subscriptions.listForIntegration(integrationId);
+    const byKey = new Map<string, GraphSubscriptionEntity[]>();
+    for (const r of rows) {
+      const key = specKey(r);
+      const list = byKey.get(key);
+      if (list) list.push(r);
+      else byKey.set(key, [r]);
+    }
     const kept = new Set<GraphSubscriptionEntity>();
     const due = new Map<GraphSubscriptionEntity, SubscriptionSpec>();
+    const missing: SubscriptionSpec[] = [];
     for (const spec of specs) {
-      const row = rows.find(
-        (r) =>
-          !kept.has(r) && norm(r.resource) === norm(spec.resource) && sameChangeTypes(r.changeType, spec.changeType),
-      );
-      if (row && opts.verify && !(await this.existsAtGraph(conn, row))) {
+      const row = byKey.get(specKey(spec))?.shift();
+      if (!row) {
+        missing.push(spec);
+        continue;
+      }
+      kept.add(row); // handled here: not an extra one to delete below
+      if (opts.verify && !(await this.existsAtGraph(conn, row))) {
         // Gone at Graph without a lifecycle event (it happens): notifications may have been lost.
         this.deps.logger.warn('subscription missing at Graph, recreating', {
           integrationId,
           subscriptionId: row.graphSubscriptionId,
         });
-        kept.add(row); // handled here: not an extra one to delete below
         await this.deps.subscriptions.remove(row.id);
-        await this.create(integrationId, conn, spec);
-      } else if (row) {
-        kept.add(row);
-        if (isRenewalDue(row, this.now(), this.renewMarginMs)) due.set(row, spec);
-      } else {
-        await this.create(integrationId, conn, spec);
+        missing.push(spec);
+      } else if (isRenewalDue(row, this.now(), this.renewMarginMs)) {
+        due.set(row, spec);
       }
     }
-    await this.renew(integrationId, conn, [...due.keys()], (row) => due.get(row)!);
-    const extra = rows.filter((r) => !kept.has(r));
-    if (extra.length) await this.removeAll(integrationId, conn, extra);
+    let changed = false;
+    try {
+      changed = (await this.createAll(integrationId, conn, missing)) > 0;
+      await this.renew(integrationId, conn, [...due.keys()], (row) => due.get(row)!);
+      const extra = rows.filter((r) => !kept.has(r));
+      if (extra.length) await this.removeAll(integrationId, conn, extra);
+    } finally {
+      if (changed) await this.deps.coordination.announceSubscriptionsChanged(integrationId);
+    }
+  }
+
+  /** Creates each spec, a few at a time; resolves to how many were created, or throws the first failure. */
+  private async createAll(integrationId: string, conn: GraphConnection, specs: SubscriptionSpec[]): Promise<number> {
+    let next = 0;
+    let created = 0;
+    let failure: unknown = null;
+    const lane = async () => {
+      while (failure === null && next < specs.length) {
+        const spec = specs[next++]!;
+        try {
+          await this.create(integrationId, conn, spec, { announce: false });
+          created++;
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CREATE_CONCURRENCY, specs.length) }, lane));
+    if (failure !== null) throw failure as Error;
+    return created;
   }
 
   /**
@@ -153,8 +192,16 @@ export class SubscriptionManager {
     }
   }
 
-  /** Creates one subscription, stores it, and asks for a delta (changes made before it existed). */
-  async create(integrationId: string, conn: GraphConnection, spec: SubscriptionSpec): Promise<void> {
+  /**
+   * Creates one subscription, stores it, and asks for a delta (changes made before it existed).
+   * `announce: false` leaves telling the api processes to the caller (ensure tells them once).
+   */
+  async create(
+    integrationId: string,
+    conn: GraphConnection,
+    spec: SubscriptionSpec,
+    opts: { announce?: boolean } = {},
+  ): Promise<void> {
     const clientState = randomBytes(32).toString('base64url');
     let sub: GraphSubscription;
     try {
@@ -173,7 +220,7 @@ export class SubscriptionManager {
       clientStateHash: sha256Hex(clientState),
       expiresAt: new Date(sub.expirationDateTime),
     });
-    await this.deps.coordination.announceSubscriptionsChanged(integrationId);
+    if (opts.announce !== false) await this.deps.coordination.announceSubscriptionsChanged(integrationId);
     this.deps.logger.info('subscription created', {
       integrationId,
       subscriptionId: sub.id,

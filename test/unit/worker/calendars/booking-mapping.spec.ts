@@ -21,6 +21,7 @@ const event = (over: Partial<GraphEvent> = {}): GraphEvent => ({
   createdDateTime: null,
   lastModifiedDateTime: null,
   changeKey: 'ck1',
+  recurrence: null,
   ...over,
 });
 const ctx = { integrationId: 'i', roomId: 'r', round: 'round-1' };

@@ -4,6 +4,8 @@
  * end before the start, an oversized id or attendee list) never stops the round; the run names
  * the event in a warning.
  */
+import { createHash } from 'node:crypto';
+import { countInvited } from '@ones-m365/shared/bookings';
 import type { BookingRow, BookingStatus, BookingType } from '@ones-m365/shared/db';
 import type { GraphEvent } from '@ones-m365/shared/graph';
 
@@ -42,8 +44,38 @@ export function toBookingRow(ev: GraphEvent, ctx: BookingContext): Mapped {
       isAllDay: ev.isAllDay,
       status: statusOf(ev),
       seenRound: ctx.round,
+      // Provisional: the page keeps the stored time when what the policy looks at did not change.
+      bookedAt: instantOf(ev.lastModifiedDateTime) ?? instantOf(ev.createdDateTime),
+      fingerprint: policyFingerprint(ev),
+      attendeeCount: countInvited(ev.organizer?.address ?? null, ev.attendees),
     },
   };
+}
+
+/**
+ * What the booking policy looks at, hashed: times, all-day, organizer, invitees (address and
+ * type), series. A new version whose fingerprint is unchanged (a new subject, the room's own
+ * response) is not checked again.
+ */
+export function policyFingerprint(ev: GraphEvent): string {
+  const invitees = ev.attendees.map((a) => `${(a.address ?? '').toLowerCase()} ${a.type ?? ''}`).sort();
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        ev.start,
+        ev.end,
+        ev.isAllDay,
+        ev.organizer?.address?.toLowerCase() ?? null,
+        invitees,
+        ev.seriesMasterId,
+      ]),
+    )
+    .digest('hex');
+}
+
+function instantOf(v: string | null): Date | null {
+  const t = v === null ? NaN : Date.parse(v);
+  return Number.isNaN(t) ? null : new Date(t);
 }
 
 function badData(ev: GraphEvent): string | null {

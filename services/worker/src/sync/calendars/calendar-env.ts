@@ -1,5 +1,6 @@
 /** What a room's calendar round works with: its stores (narrowed), Graph, its run and its room. */
 import type {
+  BookingDeclineRepository,
   BookingRepository,
   Repositories,
   RoomEntity,
@@ -9,15 +10,18 @@ import type {
 import type { GraphClient, GraphConnection } from '@ones-m365/shared/graph';
 import type { HeldLock, StreamKey } from '@ones-m365/shared/sync';
 import type { RunContext } from '../runner/run-context.js';
+import type { Producer } from '@ones-m365/shared/queue';
+import type { CalendarPolicyEnv } from './calendar-policy.js';
 import type { WindowDays } from './calendar-window.js';
 
 export interface CalendarStore {
-  bookings: Pick<BookingRepository, 'storedEventIds'>;
+  bookings: Pick<BookingRepository, 'storedByEventIds' | 'pendingOnesByICalUId' | 'holding'>;
+  bookingDeclines: Pick<BookingDeclineRepository, 'pending'>;
   syncStates: Pick<SyncStateRepository, 'get' | 'save'>;
   transaction: Repositories['transaction'];
 }
 
-export type CalendarGraph = Pick<GraphClient, 'calendarViewDelta'>;
+export type CalendarGraph = Pick<GraphClient, 'calendarViewDelta' | 'declineEvent' | 'getEvent' | 'seriesInstances'>;
 
 export interface CalendarEnv {
   store: CalendarStore;
@@ -26,7 +30,11 @@ export interface CalendarEnv {
   ctx: RunContext;
   run: SyncRunEntity;
   lock: HeldLock;
-  room: Pick<RoomEntity, 'id' | 'integrationId' | 'email'>;
+  room: Pick<RoomEntity, 'id' | 'integrationId' | 'email' | 'capacity'>;
+  /** The booking policy as it applies in this room (null: none saved, or off). */
+  policy: CalendarPolicyEnv;
+  /** Where a throttled mailbox's declines are handed on (the `booking.decline` job). */
+  producer: Pick<Producer, 'enqueue'>;
   stream: StreamKey;
   windowDays: WindowDays;
   /** Events per calendarView page (`Prefer: odata.maxpagesize`). */

@@ -1,15 +1,19 @@
 /**
  * Writes one calendarView delta page of a room: the events mapped (bad ones skipped with a
- * warning), one SELECT of the stored ids (to count created and updated), then one transaction
- * with the set-based upsert, the removed events cancelled (rows kept), the stream's checkpoint
- * (or the round's end: the new deltaLink and, after a full round, the window's sweep) and the
- * run's counts. A page is committed whole or not at all.
+ * warning), one SELECT of the stored rows (to count created and updated, and to see what changed),
+ * bookings made in ONES recognised by their iCalUId, the booking policy's verdicts
+ * (calendar-policy.ts), then one transaction with the set-based upsert, the violations and
+ * declines recorded, the removed events cancelled (rows kept), the stream's checkpoint (or the
+ * round's end: the new deltaLink and, after a full round, the window's sweep) and the run's
+ * counts. A page is committed whole or not at all; its declines are sent after the commit.
  */
-import type { BookingRow, SyncRunEntity } from '@ones-m365/shared/db';
+import type { BookingRow, StoredBooking, SyncRunEntity } from '@ones-m365/shared/db';
 import type { EventsDeltaPage } from '@ones-m365/shared/graph';
 import { assertLockHeld } from '../runner/lock-lost-error.js';
 import { addWarnings } from '../runner/run-warnings.js';
+import { drainDeclines, scheduleDeclines } from '../../bookings/drain-declines.js';
 import { toBookingRow } from './booking-mapping.js';
+import { applyPagePolicy, planPagePolicy } from './calendar-policy.js';
 import type { CalendarEnv } from './calendar-env.js';
 import { serializeCalendarState, type CalendarState } from './calendar-state.js';
 
@@ -26,11 +30,34 @@ export async function writeCalendarPage(
   const { rows, warnings } = pageRows(env, state, page);
   const present = new Set(rows.map((r) => r.graphEventId));
   const removedIds = page.removed.map((r) => r.id).filter((id) => !present.has(id));
-  const stored = await env.store.bookings.storedEventIds(
+  const stored = await env.store.bookings.storedByEventIds(
     env.room.id,
     rows.map((r) => r.graphEventId),
   );
-  const created = rows.filter((r) => !stored.has(r.graphEventId)).length;
+  // A booking made in ONES comes back as the room's copy: same iCalUId, the room's own event id.
+  const pendingOnes = await env.store.bookings.pendingOnesByICalUId(
+    env.room.id,
+    rows.filter((r) => !stored.has(r.graphEventId) && r.iCalUId).map((r) => r.iCalUId!),
+  );
+  const rekeys = rows
+    .filter((r) => !stored.has(r.graphEventId) && r.iCalUId && pendingOnes.has(r.iCalUId))
+    .map((r) => ({ id: pendingOnes.get(r.iCalUId!)!, graphEventId: r.graphEventId }));
+  const ones = new Set(rekeys.map((k) => k.graphEventId));
+  for (const r of rows) keepStored(r, stored.get(r.graphEventId));
+  const plan = await planPagePolicy(
+    env.policy,
+    {
+      integrationId: env.room.integrationId,
+      roomId: env.room.id,
+      roomEmail: env.room.email,
+      capacity: env.room.capacity,
+      conn: env.conn,
+    },
+    rows,
+    stored,
+    ones,
+  );
+  const created = rows.filter((r) => !stored.has(r.graphEventId) && !ones.has(r.graphEventId)).length;
   const next: CalendarState =
     'next' in after
       ? { ...state, round: { mode, link: after.next } }
@@ -46,7 +73,14 @@ export async function writeCalendarPage(
   // Rooms' pages commit side by side; InnoDB may pick one as a deadlock victim: it is re-run whole.
   await retryOnDeadlock(() =>
     env.store.transaction(async (tx) => {
+      for (const k of rekeys) await tx.bookings.rekey(k.id, k.graphEventId);
       await tx.bookings.upsertPage(rows);
+      if (env.policy.policy)
+        await applyPagePolicy(
+          tx,
+          { integrationId: env.room.integrationId, roomId: env.room.id, policy: env.policy.policy.room },
+          plan,
+        );
       let gone = await tx.bookings.cancel(env.room.id, removedIds);
       if ('next' in after) {
         await tx.syncStates.save(env.room.integrationId, env.stream, {
@@ -74,7 +108,34 @@ export async function writeCalendarPage(
     graphRequests: run.graphRequests,
     warnings: run.warnings,
   });
+  if (plan.violations.length && env.policy.policy?.room.mode === 'enforce') await sendRoomDeclines(env);
   return next;
+}
+
+/** Sends the room's pending declines now (under the run's lease); a throttled mailbox hands the rest to a job. */
+export async function sendRoomDeclines(env: CalendarEnv): Promise<void> {
+  const result = await drainDeclines(
+    { graph: env.graph, transaction: env.store.transaction, bookingDeclines: env.store.bookingDeclines, now: env.now },
+    env.conn,
+    env.room,
+    env.lock,
+  );
+  if (result.retry)
+    await scheduleDeclines(
+      env.producer,
+      { integrationId: env.room.integrationId, roomId: env.room.id },
+      result.retry.retryAfterMs,
+    );
+}
+
+/**
+ * What a page's row keeps of the stored one: when it was booked, while what the policy looks at is
+ * unchanged; `declined` or `released`, while it is the same version of the event.
+ */
+function keepStored(row: BookingRow, st: StoredBooking | undefined): void {
+  if (!st) return;
+  if (st.fingerprint === row.fingerprint && st.bookedAt) row.bookedAt = st.bookedAt;
+  if ((st.status === 'declined' || st.status === 'released') && st.changeKey === row.changeKey) row.status = st.status;
 }
 
 function pageRows(

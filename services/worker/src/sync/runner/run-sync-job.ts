@@ -17,15 +17,21 @@ import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { createRequestCounter, GraphThrottledError, type GraphConnection } from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import type { SyncTrigger } from '@ones-m365/shared/queue';
-import type { Coordination, HeldLock, StreamKey } from '@ones-m365/shared/sync';
+import {
+  MIN_DELTA_GAP_MS,
+  streamKindOf,
+  type Coordination,
+  type HeldLock,
+  type StreamKey,
+} from '@ones-m365/shared/sync';
 import { LockLostError } from './lock-lost-error.js';
 import type { RunContext } from './run-context.js';
 
 export interface SyncRunnerDeps {
   integrations: Pick<IntegrationRepository, 'get' | 'deactivateIfDeleted'>;
   syncRuns: Pick<SyncRunRepository, 'runningForJob' | 'start' | 'finish' | 'save'>;
-  /** Stream locks, on the worker's Redis connection. */
-  coordination: Pick<Coordination, 'acquireLock'>;
+  /** Stream locks and delta-start spacing, on the worker's Redis connection. */
+  coordination: Pick<Coordination, 'acquireLock' | 'claimDeltaStart'>;
   secretBox: SecretBox;
   /** Lease of the stream lock; renewed every third of it. */
   lockLeaseMs: number;
@@ -64,6 +70,16 @@ export async function runSyncJob(
   }
   const lock = await deps.coordination.acquireLock(req, deps.lockLeaseMs);
   if (!lock) return ctx.delay(Date.now() + 500 + Math.floor(Math.random() * 1500));
+  if (req.mode === 'delta' && streamKindOf(req.stream)?.followsChanges) {
+    // At most two delta runs a second per stream, however many api processes ask: a run asked
+    // for sooner waits, delayed (no worker slot held); requests meanwhile merge into it.
+    const waitMs = await deps.coordination.claimDeltaStart(req, MIN_DELTA_GAP_MS);
+    if (waitMs > 0) {
+      await lock.release();
+      return ctx.delay(Date.now() + waitMs);
+    }
+  }
+  // A hold given back at once above wrote nothing: the records are of the runs.
   const acquiredAt = Date.now();
   ctx.logger.debug('stream lease acquired', { stream: req.stream, at: acquiredAt });
   let ended: 'succeeded' | 'needs_confirmation' | 'delayed' | 'lock_lost' | 'failed' = 'failed';
