@@ -65,6 +65,20 @@ const calendarWindow = z
     'must be at most 365 days back and 1-1825 days ahead',
   );
 
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Where events are POSTed: https, or http on this machine only (tests, a receiver beside the service). */
+const webhookUrl = z.url({ message: 'must be an absolute https URL' }).refine(
+  (v) => {
+    const u = new URL(v);
+    return (
+      u.protocol === 'https:' ||
+      (u.protocol === 'http:' && (LOCAL_HOSTS.has(u.hostname) || u.hostname.endsWith('.localhost')))
+    );
+  },
+  { message: 'must be an https URL (http only on localhost or 127.0.0.1)' },
+);
+
 /** Variables every process reads. */
 export const commonEnvShape = {
   NODE_ENV: z
@@ -93,6 +107,12 @@ export const commonEnvShape = {
     .describe('BullMQ key prefix (the keys start with it in braces, a Redis Cluster hash tag)'),
   ENCRYPTION_KEY: encryptionKey.describe('AES-256-GCM key for client secrets'),
   ALLOW_CUSTOM_ENDPOINTS: booleanString.default(false).describe('let integrations name their own login/Graph hosts'),
+  EVENTS_WEBHOOK_URL: webhookUrl.optional().describe('where ONES receives the events (unset: GET /events only)'),
+  EVENTS_WEBHOOK_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe('HMAC-SHA256 key of the events signature'),
 } as const;
 
 export const apiEnvShape = {
@@ -155,4 +175,5 @@ export const SENSITIVE_ENV = new Set([
   'DATABASE_URL',
   'REDIS_URL',
   'REDIS_CLUSTER_NODES',
+  'EVENTS_WEBHOOK_SECRET',
 ]);

@@ -27,6 +27,8 @@ export interface CommonConfig {
   keyPrefix: string;
   encryptionKey: Buffer;
   allowCustomEndpoints: boolean;
+  /** EVENTS_WEBHOOK_URL and its secret; null: events are only read through GET /events. */
+  eventsWebhook: { url: string; secret: string } | null;
 }
 
 export interface ApiConfig extends CommonConfig {
@@ -69,6 +71,13 @@ function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject
 function common(
   v: z.infer<z.ZodObject<typeof workerEnvShape>> | z.infer<z.ZodObject<typeof apiEnvShape>>,
 ): CommonConfig {
+  if (v.EVENTS_WEBHOOK_URL && !v.EVENTS_WEBHOOK_SECRET)
+    throw new ConfigError([
+      {
+        variable: 'EVENTS_WEBHOOK_SECRET',
+        message: 'is required when EVENTS_WEBHOOK_URL is set (at least 32 characters)',
+      },
+    ]);
   return {
     env: v.NODE_ENV,
     log: { level: v.LOG_LEVEL, format: v.LOG_FORMAT ?? (v.NODE_ENV === 'production' ? 'json' : 'pretty') },
@@ -79,6 +88,10 @@ function common(
     keyPrefix: redisKeyPrefix(v.QUEUE_PREFIX),
     encryptionKey: Buffer.from(v.ENCRYPTION_KEY, 'base64'),
     allowCustomEndpoints: v.ALLOW_CUSTOM_ENDPOINTS,
+    eventsWebhook:
+      v.EVENTS_WEBHOOK_URL && v.EVENTS_WEBHOOK_SECRET
+        ? { url: v.EVENTS_WEBHOOK_URL, secret: v.EVENTS_WEBHOOK_SECRET }
+        : null,
   };
 }
 

@@ -15,6 +15,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 /** Per-job overrides of the defaults. */
 export const JOB_OPTIONS: Partial<Record<JobName, JobsOptions>> = {
   'maintenance.prune-sync-runs': { attempts: 3 },
+  'maintenance.prune-events': { attempts: 3 },
   // Sync runs resume from their checkpoint, so retrying is cheap: more attempts, and jitter so
   // that throttled integrations (429 without Retry-After) do not retry in lockstep.
   'rooms.sync': { attempts: 8, backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 } },

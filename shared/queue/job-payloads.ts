@@ -15,6 +15,8 @@ export const LIFECYCLE_EVENTS: readonly LifecycleEvent[] = ['reauthorizationRequ
 export interface JobPayloads {
   /** Deletes sync_runs older than the retention period. */
   'maintenance.prune-sync-runs': { olderThanDays: number };
+  /** Deletes events older than the replay window. */
+  'maintenance.prune-events': { olderThanDays: number };
   /** Daily: a warning log line per integration whose client secret expires within 30 days. */
   'maintenance.secret-expiry-check': Record<string, never>;
   /** Full walk of the Places API: upsert the selected rooms, deactivate the others. */
@@ -38,12 +40,15 @@ export interface JobPayloads {
   'subscriptions.lifecycle': { subscriptionId: string; event: LifecycleEvent };
   /** Scheduled per integration: delta runs on its poll interval (polling mode, or the safety net). */
   'subscriptions.poll': { integrationId: string };
+  /** POSTs an integration's published, unacknowledged events to EVENTS_WEBHOOK_URL, oldest first. Enqueue through `requestDelivery`. */
+  'events.deliver': { integrationId: string };
 }
 
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'maintenance.prune-sync-runs': QUEUES.maintenance,
+  'maintenance.prune-events': QUEUES.maintenance,
   'maintenance.secret-expiry-check': QUEUES.maintenance,
   'rooms.sync': QUEUES.sync,
   'users.sync': QUEUES.sync,
@@ -55,6 +60,7 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'subscriptions.renew': QUEUES.subscriptions,
   'subscriptions.lifecycle': QUEUES.subscriptions,
   'subscriptions.poll': QUEUES.subscriptions,
+  'events.deliver': QUEUES.events,
 };
 
 export const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];

@@ -6,6 +6,8 @@ export const QUEUES = {
   subscriptions: 'subscriptions',
   /** Room calendars: a queue of their own, so a big first load never takes the slots of user and room syncs. */
   calendars: 'calendars',
+  /** Event deliveries to EVENTS_WEBHOOK_URL: a queue of their own, so they never wait behind syncs. */
+  events: 'events',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -43,6 +43,24 @@ describe('api and worker as processes', () => {
     expect(lines[0]).to.not.include('too-short');
   });
 
+  it('refuses to start with EVENTS_WEBHOOK_URL but no EVENTS_WEBHOOK_SECRET, in one line naming the variable', async () => {
+    for (const kind of ['worker', 'api'] as const) {
+      const bad = spawnService(kind, { ...env, EVENTS_WEBHOOK_URL: 'https://ones.example.com/m365-events' });
+      expect(await bad.exited, kind).to.equal(1);
+      const lines = bad.output().trim().split('\n');
+      expect(lines, kind).to.have.length(1);
+      expect(lines[0]).to.include('EVENTS_WEBHOOK_SECRET is required when EVENTS_WEBHOOK_URL is set');
+    }
+    const plain = spawnService('worker', {
+      ...env,
+      EVENTS_WEBHOOK_URL: 'http://ones.example.com/m365-events',
+      EVENTS_WEBHOOK_SECRET: 'a-signing-secret-of-32-characters!',
+    });
+    expect(await plain.exited).to.equal(1);
+    expect(plain.output().trim().split('\n')).to.have.length(1);
+    expect(plain.output()).to.include('EVENTS_WEBHOOK_URL must be an https URL').and.not.include('a-signing-secret');
+  });
+
   it('start, migrate the database, and serve; the worker runs the scheduled maintenance job', async function () {
     this.timeout(90_000);
     api = spawnService('api', env);

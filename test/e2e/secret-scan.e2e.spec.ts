@@ -132,7 +132,11 @@ describe('secret scan after a full life of an integration (api + worker processe
     };
     expect((await call('PUT', `/api/v1/integrations/${id}/user-settings`, userSettings)).status).to.equal(200);
     expect((await call('POST', `/api/v1/integrations/${id}/enable`)).status).to.equal(202);
-    await waitFor('a subscription at Graph', async () => sim.listSubscriptions().length === 1);
+    // /users and one per synced room: every clientState the scan must not find anywhere.
+    await waitFor('the subscriptions at Graph', async () => {
+      const rooms = (await call('GET', `/api/v1/integrations/${id}/rooms?limit=100`)).body.items.length;
+      return rooms > 0 && sim.listSubscriptions().length === 1 + rooms;
+    });
     noteClientStates();
     await waitFor(
       'the first users sync',

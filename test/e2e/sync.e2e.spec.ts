@@ -12,6 +12,7 @@ import { createMysqlDatabase } from '../support/db.js';
 import { keyPrefixOf, removeQueueData, testEnv } from '../support/env.js';
 import { freePort, spawnService, waitFor, waitForHttp, type ServiceProcess } from '../support/processes.js';
 import { TEST_REDIS } from '../support/services.js';
+import { storedEvents } from '../support/stored-events.js';
 
 describe('sync end to end (api + two workers as processes)', function () {
   this.timeout(120_000);
@@ -158,6 +159,26 @@ describe('sync end to end (api + two workers as processes)', function () {
     expect(job.body).to.include({ state: 'completed' });
     const users = await runs();
     expect(users.find((r) => r.stream === 'users')).to.include({ status: 'succeeded', mode: 'full' });
+    // The events committed with the pages: one user.created per stored user, none for a user not
+    // stored, although the killed worker's page was written again by the next one.
+    const rows = await ds.getRepository(UserEntity).find({ where: { integrationId } });
+    const stored = await storedEvents(ds, integrationId);
+    const events = async (type: string) =>
+      stored.filter((e) => e.type === type).map((e) => e.data as { id: string; graphId: string; displayName: string });
+    const created = (await events('user.created')).map((u) => u.id);
+    expect(created.length, 'one user.created per user').to.equal(rows.length);
+    expect([...created].sort()).to.deep.equal(rows.map((u) => u.id).sort());
+    const renamed = rows.find((u) => u.displayName === 'Changed while down')!;
+    const ofRenamed = [...(await events('user.created')), ...(await events('user.updated'))].filter(
+      (u) => u.graphId === renamed.graphId,
+    );
+    expect(ofRenamed.at(-1)?.displayName, 'the last event of a user is its stored state').to.equal(
+      'Changed while down',
+    );
+    const rooms = await ds.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM rooms WHERE integration_id = ?', [
+      integrationId,
+    ]);
+    expect((await events('room.created')).length).to.equal(Number(rooms[0]!.n));
   });
 
   it('two worker processes started at once: one run per stream at a time, every request served', async () => {

@@ -14,6 +14,7 @@ import { OperationsRecorder, secretStatusWriter } from '@ones-m365/shared/operat
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
 import { createSignInClient } from '@ones-m365/shared/sso';
 import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
+import type { BackoffPolicy } from '@ones-m365/shared/events';
 import type { RedisClient } from '@ones-m365/shared/queue';
 import { startWorkerProcess } from '../../services/worker/src/worker-process.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
@@ -64,6 +65,8 @@ export interface WebhookHarnessOptions {
   /** How often the worker drains the job outbox and checks its schedules (defaults: the worker's). */
   outboxDrainMs?: number;
   scheduleCheckMs?: number;
+  /** Events pushed to a receiver (EVENTS_WEBHOOK_URL), with the retry schedule to use. */
+  events?: { webhook: { url: string; secret: string }; backoff?: BackoffPolicy };
 }
 
 export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Promise<WebhookHarness> {
@@ -80,6 +83,9 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
     : null;
   const h = await startApiHarness({
     ALLOW_CUSTOM_ENDPOINTS: 'true',
+    ...(opts.events
+      ? { EVENTS_WEBHOOK_URL: opts.events.webhook.url, EVENTS_WEBHOOK_SECRET: opts.events.webhook.secret }
+      : {}),
     ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}` } : {}),
   });
   const box = new SecretBox(h.config.encryptionKey);
@@ -109,6 +115,8 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
           operations,
           outboxDrainMs: opts.outboxDrainMs,
           scheduleCheckMs: opts.scheduleCheckMs,
+          ...(opts.events ? { eventsWebhook: opts.events.webhook } : {}),
+          ...(opts.events?.backoff ? { eventsBackoff: opts.events.backoff } : {}),
         });
   const until: WebhookHarness['until'] = (what, fn, pred, timeoutMs) => pollUntil(what, fn, pred, { timeoutMs });
   return {

@@ -9,6 +9,8 @@ import type { SecretBox } from '@ones-m365/shared/crypto';
 import {
   BookingRepository,
   createRepositories,
+  EventDeliveryRepository,
+  EventRepository,
   GraphSubscriptionRepository,
   GroupRepository,
   IntegrationRepository,
@@ -46,6 +48,7 @@ import { WebhookIngress } from './webhooks/webhook-ingress.js';
 import { webhookRoutes, webhooksRouter } from './webhooks/webhooks.routes.js';
 import { bookingPolicyRoutes } from './routes/booking-policy.routes.js';
 import { bookingRoutes } from './routes/bookings.routes.js';
+import { eventRoutes } from './routes/events.routes.js';
 import { OnesBookingsService } from './services/ones-bookings.service.js';
 
 export interface AppDeps {
@@ -57,6 +60,8 @@ export interface AppDeps {
     publicBaseUrl: string;
     /** `{QUEUE_PREFIX}`: the producer's queues and every coordination key live under it. */
     keyPrefix: string;
+    /** EVENTS_WEBHOOK_URL (the health check says whether events are pushed); the worker delivers them. */
+    eventsWebhook?: { url: string } | null;
     /** The room's stream lease while a booking made in ONES is written (WORKER_LOCK_DURATION_MS's lease). */
     lockLeaseMs?: number;
   };
@@ -174,6 +179,9 @@ export function createApp(deps: AppDeps): ApiApp {
       operations,
       producer: deps.producer,
       secretBox: deps.secretBox,
+      events: new EventRepository(deps.db),
+      deliveries: new EventDeliveryRepository(deps.db),
+      eventsWebhook: Boolean(deps.config.eventsWebhook),
     }),
     ...syncRoutes({
       ...syncDeps,
@@ -197,6 +205,7 @@ export function createApp(deps: AppDeps): ApiApp {
       }),
     }),
     ...bookingPolicyRoutes({ ...repositories, producer: deps.producer }),
+    ...eventRoutes({ events: new EventRepository(deps.db) }),
   ];
   const openapi = buildOpenApi(
     [

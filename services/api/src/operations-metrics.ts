@@ -11,6 +11,7 @@ import type { RedisClient } from '@ones-m365/shared/queue';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import {
+  EventDeliveryRepository,
   IntegrationRepository,
   OperationsSummaryRepository,
   pingDatabase,
@@ -172,7 +173,32 @@ function recordGauges(registry: Registry, deps: OperationsMetricsDeps, enabledId
   );
 }
 
+/** Event delivery, by integration: what was given up on, and whether delivery fails now. */
+function eventGauges(registry: Registry, deps: OperationsMetricsDeps): void {
+  const deliveries = new EventDeliveryRepository(deps.db);
+  const list = sharedFor(1000, () => within(2000, deliveries.list()));
+  liveGauge(
+    registry,
+    'ones_m365_events_given_up',
+    'Events given up on after 24 hours of failed deliveries (readable through GET /events), by integration',
+    ['integration'] as const,
+    async (g) => {
+      for (const d of await list()) g.set({ integration: d.integrationId }, d.givenUpTotal);
+    },
+  );
+  liveGauge(
+    registry,
+    'ones_m365_events_delivery_failing',
+    "1 while the deliveries of an integration's events to EVENTS_WEBHOOK_URL fail (retrying with backoff)",
+    ['integration'] as const,
+    async (g) => {
+      for (const d of await list()) g.set({ integration: d.integrationId }, d.attempts > 0 ? 1 : 0);
+    },
+  );
+}
+
 export function registerOperationsMetrics(registry: Registry, deps: OperationsMetricsDeps): void {
+  eventGauges(registry, deps);
   const integrations = new IntegrationRepository(deps.db);
   const list = sharedFor(1000, () => within(2000, integrations.list()));
   integrationGauges(registry, deps, list);

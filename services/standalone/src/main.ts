@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     publicBaseUrl: workerConfig.publicBaseUrl,
     safetyNetSeconds: workerConfig.safetyNetSeconds,
     calendar: workerConfig.calendar,
+    eventsWebhook: workerConfig.eventsWebhook,
   });
   const api = await startApiProcess(
     {

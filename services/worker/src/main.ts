@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     publicBaseUrl: config.publicBaseUrl,
     safetyNetSeconds: config.safetyNetSeconds,
     calendar: config.calendar,
+    eventsWebhook: config.eventsWebhook,
   });
 
   let stopping = false;

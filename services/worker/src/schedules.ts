@@ -1,3 +1,4 @@
+import { EVENT_RETENTION_DAYS } from '@ones-m365/shared/events';
 import { QUEUES, type Producer, type QueueName } from '@ones-m365/shared/queue';
 
 export interface ScheduleOptions {
@@ -7,6 +8,7 @@ export interface ScheduleOptions {
 /** The worker's fixed schedulers (the schedule watchdog checks they still exist). */
 export const FIXED_SCHEDULES: readonly { queue: QueueName; id: string }[] = [
   { queue: QUEUES.maintenance, id: 'prune-sync-runs' },
+  { queue: QUEUES.maintenance, id: 'prune-events' },
   { queue: QUEUES.subscriptions, id: 'subscriptions-renew-due' },
 ];
 
@@ -21,6 +23,13 @@ export async function upsertSchedules(producer: Producer, opts: ScheduleOptions)
       'prune-sync-runs',
       { every: 24 * 3600 * 1000 },
       { name: 'maintenance.prune-sync-runs', data: { olderThanDays: opts.syncRunRetentionDays } },
+    );
+  await producer
+    .queue(QUEUES.maintenance)
+    .upsertJobScheduler(
+      'prune-events',
+      { every: 24 * 3600 * 1000 },
+      { name: 'maintenance.prune-events', data: { olderThanDays: EVENT_RETENTION_DAYS } },
     );
   await producer
     .queue('maintenance')

@@ -13,13 +13,17 @@ import {
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import { DEFAULT_EVENTS_PAGE_SIZE, type GraphClient } from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
-import { createRepositories } from '@ones-m365/shared/db';
+import { createRepositories, publishEvents } from '@ones-m365/shared/db';
+import type { BackoffPolicy } from '@ones-m365/shared/events';
 import { Outbox } from '@ones-m365/shared/outbox';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { QUEUES, type Producer } from '@ones-m365/shared/queue';
 import { createCoordination } from '@ones-m365/shared/sync';
 import { startOutboxDrainer } from './background/outbox-drainer.js';
 import { startScheduleWatchdog } from './background/schedule-watchdog.js';
+import { startEventPublisher } from './events/event-publisher.js';
+import { requestDelivery } from './events/request-delivery.js';
+import { webhookPoster } from './events/webhook-post.js';
 import { createRegistry } from './jobs/index.js';
 import { startWorkers } from './run-worker.js';
 import { upsertSchedules } from './schedules.js';
@@ -47,6 +51,12 @@ export interface WorkerProcessDeps {
   operations?: OperationsRecorder;
   /** Room calendars' window and concurrency (default 1 day back, 180 ahead; 2 at once). */
   calendar?: CalendarSettings;
+  /** EVENTS_WEBHOOK_URL and its secret; null or absent: events are published for replay only. */
+  eventsWebhook?: { url: string; secret: string } | null;
+  /** Delivery retries (default: 1 s doubling to 15 min, given up after 24 h). */
+  eventsBackoff?: BackoffPolicy;
+  /** How often events are published when no page of this process woke the publisher (default 500 ms). */
+  eventsPublishMs?: number;
 }
 
 /** Outbox rows younger than this are left to the api process that wrote them. */
@@ -55,7 +65,10 @@ const OUTBOX_GRACE_MS = 2_000;
 export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ close(): Promise<void> }> {
   const lockDurationMs = deps.lockDurationMs ?? DEFAULT_WORKER_LOCK_DURATION_MS;
   const coordination = createCoordination(deps.connection, deps.prefix);
-  const repositories = createRepositories(deps.db);
+  // A page that committed events wakes the publisher at once (the change's path to ONES).
+  let wakePublisher = () => undefined as void;
+  const repositories = createRepositories(deps.db, { onEventsCommitted: () => wakePublisher() });
+  const webhook = deps.eventsWebhook ?? null;
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
   const registry = createRegistry({
     repositories,
@@ -67,6 +80,10 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
     publicBaseUrl: deps.publicBaseUrl,
     safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
     calendar: { windowDays: calendar.windowDays, pageSize: DEFAULT_EVENTS_PAGE_SIZE },
+    events: {
+      post: webhook ? webhookPoster(webhook) : null,
+      ...(deps.eventsBackoff ? { backoff: deps.eventsBackoff } : {}),
+    },
     ...(deps.operations ? { operations: deps.operations } : {}),
   });
   const running = startWorkers({
@@ -87,6 +104,14 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
     everyMs: deps.outboxDrainMs ?? 1_000,
     graceMs: OUTBOX_GRACE_MS,
   });
+  const publisher = startEventPublisher({
+    publish: (limit) => publishEvents(deps.db, limit),
+    due: (now) => repositories.eventDeliveries.due(now),
+    ...(webhook ? { requestDelivery: (id: string) => requestDelivery(deps.producer, id) } : {}),
+    logger: deps.logger,
+    ...(deps.eventsPublishMs ? { idleMs: deps.eventsPublishMs } : {}),
+  });
+  wakePublisher = () => publisher.wake();
   const watchdog = startScheduleWatchdog(
     { producer: deps.producer, integrations: repositories.integrations, logger: deps.logger, schedules },
     deps.scheduleCheckMs ?? 30_000,
@@ -96,6 +121,8 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
     async close() {
       await Promise.all([drainer.stop(), watchdog.stop()]);
       await running.close();
+      // After the workers; what it leaves unpublished, the next pass of any worker publishes.
+      await publisher.stop();
     },
   };
 }

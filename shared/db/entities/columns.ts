@@ -17,3 +17,11 @@ export const dateColumn = (name: string, opts: ColumnOptions = {}) =>
   Column({ name, type: 'datetime', precision: 6, ...opts });
 export const createdAtColumn = () => CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 6 });
 export const updatedAtColumn = () => UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 6 });
+/** A BIGINT read back as a number (mysql2 answers strings for them): counters and sequence numbers. */
+export const bigintColumn = (name: string, opts: ColumnOptions = {}) =>
+  Column({
+    name,
+    type: 'bigint',
+    transformer: { to: (v: unknown) => v, from: (v: unknown) => (v === null || v === undefined ? v : Number(v)) },
+    ...opts,
+  });

@@ -1,5 +1,7 @@
 import { BookingDeclineEntity } from './booking-decline.entity.js';
 import { BookingPolicyEntity } from './booking-policy.entity.js';
+import { EventDeliveryEntity } from './event-delivery.entity.js';
+import { EventBatchEntity, EventSequenceEntity } from './event.entity.js';
 import { GraphSubscriptionEntity } from './graph-subscription.entity.js';
 import { GroupEntity } from './group.entity.js';
 import { IntegrationEntity } from './integration.entity.js';
@@ -14,6 +16,9 @@ import { UserEntity } from './user.entity.js';
 export {
   BookingDeclineEntity,
   BookingPolicyEntity,
+  EventDeliveryEntity,
+  EventBatchEntity,
+  EventSequenceEntity,
   GraphSubscriptionEntity,
   GroupEntity,
   IntegrationEntity,
@@ -27,6 +32,7 @@ export {
 };
 export type { Cloud, IntegrationStatus, SyncMode } from './integration.entity.js';
 export type { SyncRunStatus } from './sync-run.entity.js';
+export { EVENT_TYPES, type EventType } from './event.entity.js';
 export type { BookingSource, BookingStatus, BookingType } from './room-booking.entity.js';
 export type { DeclineReason, DeclineStatus } from './booking-decline.entity.js';
 
@@ -43,4 +49,7 @@ export const ENTITIES = [
   BookingDeclineEntity,
   SyncRunEntity,
   PendingJobEntity,
+  EventBatchEntity,
+  EventSequenceEntity,
+  EventDeliveryEntity,
 ];

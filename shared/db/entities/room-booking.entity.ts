@@ -17,6 +17,9 @@ export type BookingStatus = 'confirmed' | 'tentative' | 'cancelled' | 'declined'
 /** `ones`: this service wrote the booking to Outlook; `outlook`: everything else. */
 export type BookingSource = 'outlook' | 'ones';
 
+/** The prefix of a booking made in ONES whose room copy the room's delta has not brought yet. */
+export const PENDING_EVENT_PREFIX = 'ones:';
+
 /** A booking of a room mirrored from the room mailbox's calendar. */
 @Entity('room_bookings')
 @Index('uq_room_bookings_event', ['roomId', 'graphEventId'], { unique: true })

@@ -6,6 +6,7 @@ import { IntegrationLiveKey1766100000000 } from './1766100000000-integration-liv
 import { PendingJobs1766300000000 } from './1766300000000-pending-jobs.js';
 import { ClientSecretExpiry1766500000000 } from './1766500000000-client-secret-expiry.js';
 import { RoomBookingsCalendar1766600000000 } from './1766600000000-room-bookings-calendar.js';
+import { Events1766700000000 } from './1766700000000-events.js';
 import { BookingPolicyEnforcement1766800000000 } from './1766800000000-booking-policy-enforcement.js';
 
 /** Every migration, in order. New ones are appended here. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   PendingJobs1766300000000,
   ClientSecretExpiry1766500000000,
   RoomBookingsCalendar1766600000000,
+  Events1766700000000,
   BookingPolicyEnforcement1766800000000,
 ];

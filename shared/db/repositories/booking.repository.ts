@@ -5,8 +5,17 @@
  * room, violations, declines), and bookings made in ONES.
  */
 import { randomUUID } from 'node:crypto';
-import { Brackets, In, Like, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { RoomBookingEntity, type BookingSource, type BookingStatus } from '../entities/index.js';
+import { Brackets, In, Like, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { bookingView } from '../../events/views.js';
+import { PENDING_EVENT_PREFIX } from '../entities/room-booking.entity.js';
+import {
+  RoomBookingEntity,
+  RoomEntity,
+  type BookingSource,
+  type BookingStatus,
+  type EventType,
+} from '../entities/index.js';
+import { EventRepository } from './event.repository.js';
 import { fastUpsertBatch, type Page } from './upsert.js';
 
 export type BookingRow = Pick<
@@ -43,8 +52,7 @@ export type HoldingBooking = Pick<
   'id' | 'graphEventId' | 'startAt' | 'endAt' | 'isAllDay' | 'bookedAt' | 'seriesMasterId' | 'policyViolation'
 >;
 
-/** The prefix of a booking made in ONES whose room copy the room's delta has not brought yet. */
-export const PENDING_EVENT_PREFIX = 'ones:';
+export { PENDING_EVENT_PREFIX } from '../entities/room-booking.entity.js';
 export const HOLDING_STATUSES: readonly BookingStatus[] = ['confirmed', 'tentative'];
 
 export interface BookingFilter {
@@ -94,22 +102,10 @@ export class BookingRepository {
     );
   }
 
-  /** The stored rows of a page's events, by Graph event id. */
-  async storedByEventIds(roomId: string, graphEventIds: string[]): Promise<Map<string, StoredBooking>> {
+  /** The stored rows of a page's events, by Graph event id (whole: what changed is told from them, and events show them). */
+  async storedByEventIds(roomId: string, graphEventIds: string[]): Promise<Map<string, RoomBookingEntity>> {
     if (graphEventIds.length === 0) return new Map();
-    const rows = await this.repo.find({
-      select: {
-        id: true,
-        graphEventId: true,
-        changeKey: true,
-        status: true,
-        source: true,
-        fingerprint: true,
-        bookedAt: true,
-        policyViolation: true,
-      },
-      where: { roomId, graphEventId: In(graphEventIds) },
-    });
+    const rows = await this.repo.find({ where: { roomId, graphEventId: In(graphEventIds) } });
     return new Map(rows.map((r) => [r.graphEventId, r]));
   }
 
@@ -130,19 +126,15 @@ export class BookingRepository {
 
   /**
    * `@removed` events: their rows stay, cancelled. A booking the room declined or released keeps
-   * that status (the decline itself removes the event from the room's calendar). Returns how many changed.
+   * that status (the decline itself removes the event from the room's calendar). Returns the rows
+   * it cancelled, as they are now.
    */
-  async cancel(roomId: string, graphEventIds: string[]): Promise<number> {
-    if (graphEventIds.length === 0) return 0;
-    const r = await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'cancelled' })
-      .where('roomId = :roomId', { roomId })
-      .andWhere('graphEventId IN (:...ids)', { ids: graphEventIds })
-      .andWhere('status NOT IN (:...kept)', { kept: ['cancelled', 'declined', 'released'] })
-      .execute();
-    return r.affected ?? 0;
+  async cancel(roomId: string, graphEventIds: string[]): Promise<RoomBookingEntity[]> {
+    if (graphEventIds.length === 0) return [];
+    const rows = await this.repo.find({
+      where: { roomId, graphEventId: In(graphEventIds), status: Not(In(['cancelled', 'declined', 'released'])) },
+    });
+    return await this.cancelRows(rows);
   }
 
   /** The room's bookings that hold it (confirmed, tentative) and overlap [from, to). */
@@ -168,12 +160,22 @@ export class BookingRepository {
 
   /** Sets (or clears, with null) the policy violation of bookings. */
   async setViolation(ids: string[], violation: string | null): Promise<void> {
-    if (ids.length) await this.repo.update({ id: In(ids) }, { policyViolation: violation });
+    if (ids.length === 0) return;
+    await this.withEvents(
+      ids,
+      () => 'booking.updated',
+      (repo) => repo.update({ id: In(ids) }, { policyViolation: violation }),
+    );
   }
 
-  /** The room took them out: declined by the policy, or released for no check-in. */
+  /** The room took them out: declined by the policy, or released for no check-in (`booking.declined` / `booking.released`). */
   async markAnswered(ids: string[], status: 'declined' | 'released', at: Date): Promise<void> {
-    if (ids.length) await this.repo.update({ id: In(ids) }, { status, declinedAt: at });
+    if (ids.length === 0) return;
+    await this.withEvents(
+      ids,
+      () => `booking.${status}`,
+      (repo) => repo.update({ id: In(ids) }, { status, declinedAt: at }),
+    );
   }
 
   /** The holding bookings of a series in the room (its occurrences and exceptions). */
@@ -196,15 +198,50 @@ export class BookingRepository {
   /** A booking made in ONES, stored before it is written to Outlook. */
   async insert(row: Omit<RoomBookingEntity, 'createdAt' | 'updatedAt'>): Promise<RoomBookingEntity> {
     const now = new Date();
-    return await this.repo.save({ ...row, createdAt: now, updatedAt: now });
+    return await this.withEvents(
+      [row.id],
+      () => 'booking.created',
+      (repo) => repo.save({ ...row, createdAt: now, updatedAt: now }),
+    );
   }
 
+  /** A change of a booking made in ONES: `booking.cancelled` / `booking.released` when that is its new status, else `booking.updated`. */
   async patch(id: string, patch: Partial<Omit<RoomBookingEntity, 'id'>>): Promise<void> {
-    await this.repo.update({ id }, patch);
+    const type = (): EventType =>
+      patch.status === 'cancelled'
+        ? 'booking.cancelled'
+        : patch.status === 'released'
+          ? 'booking.released'
+          : 'booking.updated';
+    await this.withEvents([id], type, (repo) => repo.update({ id }, patch));
   }
 
+  /** A booking made in ONES that never reached Outlook: gone, with a `booking.cancelled` of its last state. */
   async remove(id: string): Promise<void> {
-    await this.repo.delete({ id });
+    await this.repo.manager.transaction(async (em) => {
+      const repo = em.getRepository(RoomBookingEntity);
+      const rows = await repo.find({ where: { id } });
+      await repo.delete({ id });
+      await writeBookingEvents(
+        em,
+        rows.map((r) => ({ ...r, status: 'cancelled' as const })),
+        () => 'booking.cancelled',
+      );
+    });
+  }
+
+  /** Runs `change`, then writes each booking's event (of the row as it is now), in one transaction. */
+  private async withEvents<T>(
+    ids: string[],
+    type: (b: RoomBookingEntity) => EventType,
+    change: (repo: Repository<RoomBookingEntity>) => Promise<T>,
+  ): Promise<T> {
+    return await this.repo.manager.transaction(async (em) => {
+      const repo = em.getRepository(RoomBookingEntity);
+      const result = await change(repo);
+      await writeBookingEvents(em, await repo.find({ where: { id: In(ids) } }), type);
+      return result;
+    });
   }
 
   /** Bookings from Outlook that hold a room and end after `from` (and start before `to`): what a recheck looks at. */
@@ -221,16 +258,19 @@ export class BookingRepository {
 
   /**
    * The end of a full round over a new window: bookings that ended before the window are no
-   * longer mirrored (deleted); bookings inside it that the round did not see are cancelled. The
-   * rows are picked by a plain read and written by primary key, so the sweep locks only its own
-   * rows (a range DELETE would lock gaps that other rooms' page upserts insert into: deadlocks).
+   * longer mirrored (deleted); bookings inside it that the round did not see are cancelled (and
+   * returned, as they are now). The rows are picked by a plain read and written by primary key,
+   * so the sweep locks only its own rows (a range DELETE would lock gaps that other rooms' page
+   * upserts insert into: deadlocks).
    */
-  async sweepRound(roomId: string, round: string, windowStart: Date): Promise<{ dropped: number; cancelled: number }> {
+  async sweepRound(
+    roomId: string,
+    round: string,
+    windowStart: Date,
+  ): Promise<{ dropped: number; cancelled: RoomBookingEntity[] }> {
     // One read picks both: ended before the window, or inside it and not seen by this round.
     const picked = await this.repo
       .createQueryBuilder('b')
-      .select('b.id', 'id')
-      .addSelect('CASE WHEN b.endAt < :windowStart THEN 1 ELSE 0 END', 'ended')
       .where('b.roomId = :roomId', { roomId })
       .andWhere(
         new Brackets((w) =>
@@ -246,14 +286,18 @@ export class BookingRepository {
         ),
       )
       .setParameters({ windowStart, round })
-      .getRawMany<{ id: string; ended: number | string }>();
-    const ended = picked.filter((r) => Number(r.ended) === 1).map((r) => r.id);
-    const unseen = picked.filter((r) => Number(r.ended) !== 1).map((r) => r.id);
+      .getMany();
+    const ended = picked.filter((r) => r.endAt < windowStart).map((r) => r.id);
+    const unseen = picked.filter((r) => r.endAt >= windowStart);
     const dropped = ended.length ? ((await this.repo.delete({ id: In(ended) })).affected ?? 0) : 0;
-    const cancelled = unseen.length
-      ? ((await this.repo.update({ id: In(unseen) }, { status: 'cancelled' })).affected ?? 0)
-      : 0;
-    return { dropped, cancelled };
+    return { dropped, cancelled: await this.cancelRows(unseen) };
+  }
+
+  private async cancelRows(rows: RoomBookingEntity[]): Promise<RoomBookingEntity[]> {
+    if (rows.length === 0) return [];
+    const updatedAt = new Date();
+    await this.repo.update({ id: In(rows.map((r) => r.id)) }, { status: 'cancelled', updatedAt });
+    return rows.map((r) => ({ ...r, status: 'cancelled' as const, updatedAt }));
   }
 
   /**
@@ -298,4 +342,25 @@ export function bookingCursor(b: Pick<RoomBookingEntity, 'startAt' | 'id'>): str
 export function readBookingCursor(cursor: string): { start: Date; id: string } | null {
   const m = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(cursor);
   return m ? { start: new Date(Number(m[1])), id: m[2]! } : null;
+}
+
+/** The bookings' events, each booking as the API shows it (with its room's mailbox). */
+async function writeBookingEvents(
+  em: EntityManager,
+  rows: RoomBookingEntity[],
+  type: (b: RoomBookingEntity) => EventType,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const rooms = await em.getRepository(RoomEntity).find({
+    select: { id: true, email: true },
+    where: { id: In([...new Set(rows.map((r) => r.roomId))]) },
+  });
+  const email = new Map(rooms.map((r) => [r.id, r.email]));
+  await new EventRepository(em).add(
+    rows.map((b) => ({
+      type: type(b),
+      integrationId: b.integrationId,
+      data: bookingView(b, email.get(b.roomId) ?? null),
+    })),
+  );
 }

@@ -6,6 +6,7 @@
  */
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { IntegrationEntity } from '../entities/index.js';
+import { EventRepository } from './event.repository.js';
 import { IntegrationRepository } from './integration.repository.js';
 import { PendingJobRepository } from './pending-job.repository.js';
 import { RoomRepository } from './room.repository.js';
@@ -15,6 +16,8 @@ export interface IntegrationWrite {
   integration: IntegrationEntity;
   integrations: IntegrationRepository;
   pendingJobs: PendingJobRepository;
+  /** The write's events (they commit with it). */
+  events: Pick<EventRepository, 'add'>;
   /** Its rooms (which streams it has: one calendar per active room). */
   rooms: Pick<RoomRepository, 'activeIds'>;
   /** The transaction, for other repositories. */
@@ -47,6 +50,7 @@ export async function writeIntegration<T>(
       integration,
       integrations: new IntegrationRepository(em),
       pendingJobs: new PendingJobRepository(em),
+      events: new EventRepository(em),
       rooms: new RoomRepository(em),
       em,
     });

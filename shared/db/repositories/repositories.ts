@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import { BookingDeclineRepository } from './booking-decline.repository.js';
 import { BookingPolicyRepository } from './booking-policy.repository.js';
 import { BookingRepository } from './booking.repository.js';
+import { EventDeliveryRepository } from './event-delivery.repository.js';
+import { EventRepository } from './event.repository.js';
 import { GraphSubscriptionRepository } from './graph-subscription.repository.js';
 import { GroupRepository } from './group.repository.js';
 import { IntegrationRepository } from './integration.repository.js';
@@ -24,13 +26,20 @@ export interface Repositories {
   syncRuns: SyncRunRepository;
   subscriptions: GraphSubscriptionRepository;
   bookings: BookingRepository;
+  events: EventRepository;
+  eventDeliveries: EventDeliveryRepository;
   bookingDeclines: BookingDeclineRepository;
   bookingPolicies: BookingPolicyRepository;
   /** One transaction: what `fn` writes through `tx` commits together or not at all. */
   transaction<T>(fn: (tx: SyncUnitOfWork) => Promise<T>): Promise<T>;
 }
 
-export function createRepositories(ds: DataSource): Repositories {
+export interface RepositoryOptions {
+  /** Called after a `transaction` that wrote events committed (the worker wakes its publisher). */
+  onEventsCommitted?: () => void;
+}
+
+export function createRepositories(ds: DataSource, opts: RepositoryOptions = {}): Repositories {
   return {
     integrations: new IntegrationRepository(ds),
     rooms: new RoomRepository(ds),
@@ -40,8 +49,10 @@ export function createRepositories(ds: DataSource): Repositories {
     syncRuns: new SyncRunRepository(ds),
     subscriptions: new GraphSubscriptionRepository(ds),
     bookings: new BookingRepository(ds),
+    events: new EventRepository(ds),
+    eventDeliveries: new EventDeliveryRepository(ds),
     bookingDeclines: new BookingDeclineRepository(ds),
     bookingPolicies: new BookingPolicyRepository(ds),
-    transaction: (fn) => inTransaction(ds, fn),
+    transaction: (fn) => inTransaction(ds, fn, opts.onEventsCommitted),
   };
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { In, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { roomView } from '../../events/views.js';
 import { RoomEntity } from '../entities/index.js';
+import type { EventRepository } from './event.repository.js';
 import { columnsOf, toPage, upsertBatch, type Page } from './upsert.js';
 
 export type RoomRow = Omit<RoomEntity, 'id' | 'createdAt' | 'updatedAt' | 'active'>;
@@ -41,13 +43,30 @@ export class RoomRepository {
     );
   }
 
-  /** Marks every active room of the integration whose email is not in `keepEmails` inactive. */
-  async deactivateAllExcept(integrationId: string, keepEmails: string[]): Promise<number> {
-    const where = keepEmails.length
-      ? { integrationId, active: true, email: Not(In(keepEmails.map((e) => e.toLowerCase()))) }
-      : { integrationId, active: true };
-    const r = await this.repo.update(where, { active: false });
-    return r.affected ?? 0;
+  /**
+   * Marks every active room of the integration whose email is not in `keepEmails` inactive, each
+   * with its `room.deactivated` event. Run it in a transaction, whose `events` it writes to.
+   */
+  async deactivateAllExcept(
+    integrationId: string,
+    keepEmails: string[],
+    events: Pick<EventRepository, 'add'>,
+  ): Promise<number> {
+    const keep = new Set(keepEmails.map((e) => e.toLowerCase()));
+    const sqlite = this.repo.manager.connection.options.type === 'better-sqlite3';
+    const gone = (
+      await this.repo.find({
+        where: { integrationId, active: true },
+        order: { email: 'ASC' },
+        ...(sqlite ? {} : { lock: { mode: 'pessimistic_write' as const } }),
+      })
+    ).filter((r) => !keep.has(r.email));
+    if (gone.length === 0) return 0;
+    await events.add(
+      gone.map((r) => ({ type: 'room.deactivated' as const, integrationId, data: roomView({ ...r, active: false }) })),
+    );
+    const r = await this.repo.update({ id: In(gone.map((g) => g.id)) }, { active: false });
+    return r.affected ?? gone.length;
   }
 
   async list(
@@ -88,7 +107,8 @@ export class RoomRepository {
     return await this.repo.find({ where: { integrationId, email: In(emails.map((e) => e.toLowerCase())) } });
   }
 
-  async deactivateAll(integrationId: string): Promise<number> {
-    return (await this.repo.update({ integrationId, active: true }, { active: false })).affected ?? 0;
+  /** Every active room of the integration inactive, with its events (see `deactivateAllExcept`). */
+  async deactivateAll(integrationId: string, events: Pick<EventRepository, 'add'>): Promise<number> {
+    return await this.deactivateAllExcept(integrationId, [], events);
   }
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { syncRunView } from '../../events/views.js';
 import { SyncRunEntity } from '../entities/index.js';
+import { EventRepository } from './event.repository.js';
 
 export type SyncRunStart = Pick<SyncRunEntity, 'integrationId' | 'stream' | 'mode' | 'trigger'> & {
   jobId?: string | null;
@@ -44,29 +46,35 @@ export class SyncRunRepository {
   }
 
   /**
-   * One UPDATE of what a run ends with (no transaction, no read-before-write), the mode included:
-   * a run asked for as delta may have run in full (a resumed round, a re-based window).
+   * One UPDATE of what a run ends with (no read-before-write), the mode included: a run asked for
+   * as delta may have run in full (a resumed round, a re-based window); with its
+   * `sync_run.finished` event, in one transaction.
    */
   async finish(run: SyncRunEntity, result: SyncRunResult): Promise<SyncRunEntity> {
     const finishedAt = new Date();
     Object.assign(run, result, { finishedAt, durationMs: finishedAt.getTime() - run.startedAt.getTime() });
     const { mode, status, created, updated, deactivated, unchanged, graphRequests, warnings, error, durationMs } = run;
-    await this.repo.update(
-      { id: run.id },
-      {
-        mode,
-        status,
-        created,
-        updated,
-        deactivated,
-        unchanged,
-        graphRequests,
-        warnings,
-        error,
-        durationMs,
-        finishedAt,
-      },
-    );
+    await this.repo.manager.transaction(async (em) => {
+      await em.getRepository(SyncRunEntity).update(
+        { id: run.id },
+        {
+          mode,
+          status,
+          created,
+          updated,
+          deactivated,
+          unchanged,
+          graphRequests,
+          warnings,
+          error,
+          durationMs,
+          finishedAt,
+        },
+      );
+      await new EventRepository(em).add([
+        { type: 'sync_run.finished', integrationId: run.integrationId, data: syncRunView(run) },
+      ]);
+    });
     return run;
   }
 

@@ -77,3 +77,17 @@ export async function fastUpsertBatch<T extends ObjectLiteral>(
   const sql = `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')} ${tail}`;
   await repo.manager.query(sql, params);
 }
+
+/** One plain multi-row INSERT of `rows` (all with the same properties), built as `fastUpsertBatch` builds its statement. */
+export async function fastInsertBatch<T extends ObjectLiteral>(repo: Repository<T>, rows: Partial<T>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const meta = repo.metadata;
+  const driver = repo.manager.connection.driver;
+  const columns = meta.columns.filter((c) => rows[0]![c.propertyName as keyof T] !== undefined);
+  const params: unknown[] = [];
+  for (const row of rows)
+    for (const c of columns) params.push(driver.preparePersistentValue(row[c.propertyName as keyof T], c));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const sql = `INSERT INTO ${driver.escape(meta.tableName)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
+  await repo.manager.query(sql, params);
+}

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { userView } from '../../events/views.js';
 import { UserEntity, UserGroupEntity } from '../entities/index.js';
+import type { EventRepository } from './event.repository.js';
 import { columnsOf, fastUpsertBatch, toPage, upsertBatch, type Page } from './upsert.js';
+
+/** Users a mass deactivation reads, writes and reports at once. */
+const DEACTIVATION_CHUNK = 1_000;
 
 export type UserRow = Pick<
   UserEntity,
@@ -89,16 +94,57 @@ export class UserRepository {
     return await this.unseen(integrationId, marker).getCount();
   }
 
-  /** The sweep of a full load: one UPDATE deactivating the active users it did not see. */
-  async deactivateUnseen(integrationId: string, marker: string, reason: string): Promise<number> {
-    const r = await this.repo
-      .createQueryBuilder()
-      .update(UserEntity)
-      .set({ active: false, inactiveReason: reason, updatedAt: new Date() })
-      .where('integration_id = :integrationId AND active = :active', { integrationId, active: true })
-      .andWhere('(sync_marker IS NULL OR sync_marker <> :marker)', { marker })
-      .execute();
-    return r.affected ?? 0;
+  /**
+   * Deactivates the integration's active users (only those a full load stamped with
+   * `unseenMarker` did not see, when given) with `reason`, each with its `user.deactivated`
+   * event: a chunk at a time, read in the order of the (integration, graph id) key (locked on
+   * MySQL: the read covers this integration's rows only), then written by primary key. Run it in
+   * a transaction, whose `events` it writes to. Returns how many it deactivated.
+   */
+  async deactivateActive(
+    integrationId: string,
+    reason: string,
+    events: Pick<EventRepository, 'add'>,
+    opts: { unseenMarker?: string } = {},
+  ): Promise<number> {
+    const sqlite = this.repo.manager.connection.options.type === 'better-sqlite3';
+    let after = '';
+    let total = 0;
+    for (;;) {
+      const qb = this.repo
+        .createQueryBuilder('u')
+        .where('u.integrationId = :integrationId AND u.active = :active', { integrationId, active: true })
+        .andWhere('u.graphId > :after', { after });
+      if (opts.unseenMarker)
+        qb.andWhere('(u.syncMarker IS NULL OR u.syncMarker <> :marker)', { marker: opts.unseenMarker });
+      if (!sqlite) qb.setLock('pessimistic_write');
+      const rows = await qb.orderBy('u.graphId', 'ASC').limit(DEACTIVATION_CHUNK).getMany();
+      if (rows.length === 0) return total;
+      const groups = await this.groupIdsOf(rows.map((u) => u.id));
+      await events.add(
+        rows.map((u) => ({
+          type: 'user.deactivated' as const,
+          integrationId,
+          data: userView({ ...u, active: false, inactiveReason: reason, groupIds: groups.get(u.id) ?? [] }),
+        })),
+      );
+      await this.repo.update(
+        { id: In(rows.map((u) => u.id)) },
+        { active: false, inactiveReason: reason, updatedAt: new Date() },
+      );
+      total += rows.length;
+      if (rows.length < DEACTIVATION_CHUNK) return total;
+      after = rows[rows.length - 1]!.graphId;
+    }
+  }
+
+  /** The ONES groups of each user (users without any are absent). */
+  async groupIdsOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const byUser = new Map<string, string[]>();
+    if (userIds.length === 0) return byUser;
+    const links = await this.links.find({ where: { userId: In([...userIds]) }, order: { groupId: 'ASC' } });
+    for (const l of links) byUser.set(l.userId, [...(byUser.get(l.userId) ?? []), l.groupId]);
+    return byUser;
   }
 
   private unseen(integrationId: string, marker: string) {
@@ -110,11 +156,13 @@ export class UserRepository {
 
   /**
    * Gives each claimed card to its claimant where it is the card's only claimant, no active user
-   * holds the card, and the claimant is active without a card. Returns the claims it assigned.
+   * holds the card, and the claimant is active without a card, each with its `user.updated`
+   * event. Returns the claims it assigned.
    */
   async assignFreeCards(
     integrationId: string,
     claims: readonly { graphId: string; card: string }[],
+    events: Pick<EventRepository, 'add'>,
   ): Promise<{ graphId: string; card: string }[]> {
     const byCard = new Map<string, Set<string>>();
     for (const c of claims) byCard.set(c.card, (byCard.get(c.card) ?? new Set()).add(c.graphId));
@@ -139,12 +187,22 @@ export class UserRepository {
       ).map((u) => [u.graphId, u]),
     );
     const assigned: { graphId: string; card: string }[] = [];
+    const changed: UserEntity[] = [];
     for (const c of single) {
       const u = claimants.get(c.graphId);
       if (held.has(c.card) || !u || !u.active || u.cardNumber !== null) continue;
       await this.repo.update({ id: u.id }, { cardNumber: c.card, updatedAt: new Date() });
       assigned.push(c);
+      changed.push({ ...u, cardNumber: c.card });
     }
+    const groups = await this.groupIdsOf(changed.map((u) => u.id));
+    await events.add(
+      changed.map((u) => ({
+        type: 'user.updated' as const,
+        integrationId,
+        data: userView({ ...u, groupIds: groups.get(u.id) ?? [] }),
+      })),
+    );
     return assigned;
   }
 
@@ -175,11 +233,7 @@ export class UserRepository {
       .take(opts.limit + 1)
       .getMany();
     const page = toPage(rows, opts.limit);
-    const links = page.items.length
-      ? await this.links.find({ where: { userId: In(page.items.map((u) => u.id)) } })
-      : [];
-    const byUser = new Map<string, string[]>();
-    for (const l of links) byUser.set(l.userId, [...(byUser.get(l.userId) ?? []), l.groupId]);
+    const byUser = await this.groupIdsOf(page.items.map((u) => u.id));
     return {
       items: page.items.map((u) => Object.assign(u, { groupIds: byUser.get(u.id) ?? [] })),
       nextCursor: page.nextCursor,

@@ -55,6 +55,7 @@ describe('api app (real MySQL and Redis)', () => {
         'maintenance',
         'subscriptions',
         'calendars',
+        'events',
       ]);
     });
   });

@@ -15,6 +15,7 @@ import {
 } from '@ones-m365/shared/db';
 import { formatStreamKey, requestSync } from '@ones-m365/shared/sync';
 import { startBookingHarness, type BookingHarness } from '../../support/booking-harness.js';
+import { storedEvents } from '../../support/stored-events.js';
 import { pollUntil } from '../../support/poll.js';
 
 const MIN = 60_000;
@@ -166,6 +167,11 @@ describe('booking policy enforcement (simulator, MySQL, Redis, api)', function (
       const listed = await b.call(`${b.base}/bookings?roomId=${r.id}&status=declined`);
       expect(listed.body.items.map((i: { graphEventId: string }) => i.graphEventId)).to.deep.equal([bad]);
       expect(listed.body.items[0].policyViolation.rule).to.equal(c.rule);
+      // Its events, written with each change: created, the violation recorded, declined once.
+      const events = (await storedEvents(b.s.db.ds, r.integrationId)).filter((e) => e.data.graphEventId === bad);
+      expect(events.map((e) => e.type)).to.deep.equal(['booking.created', 'booking.updated', 'booking.declined']);
+      expect(events[2]!.data).to.deep.include({ status: 'declined', roomEmail: r.email });
+      expect(events[2]!.data.policyViolation.rule).to.equal(c.rule);
     });
   }
 
@@ -251,6 +257,11 @@ describe('booking policy enforcement (simulator, MySQL, Redis, api)', function (
       rule: 'maxDurationMinutes',
       message: 'Bookings of this room may last at most 30 minutes; this one lasts 60 minutes.',
     });
+    const events = (await storedEvents(b.s.db.ds, r.integrationId)).filter((e) => e.data.graphEventId === ev);
+    expect(events.map((e) => [e.type, e.data.status, e.data.policyViolation?.rule ?? null])).to.deep.equal([
+      ['booking.created', 'confirmed', null],
+      ['booking.updated', 'confirmed', 'maxDurationMinutes'],
+    ]);
   });
 
   it('duplicate notifications and a second worker: the same version is declined once', async () => {

@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import { RoomBookingEntity, type RoomEntity, type UserEntity } from '@ones-m365/shared/db';
 import { startBookingHarness, type BookingHarness } from '../../support/booking-harness.js';
+import { storedEvents } from '../../support/stored-events.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -224,5 +225,14 @@ describe('bookings made in ONES (simulator, MySQL, Redis, api)', function () {
       ['ones', 'released'],
       ['outlook', 'released'],
     ]);
+    // Each change wrote its event with it: the release once, the ONES booking's life in order.
+    const events = await storedEvents(b.s.db.ds, r.integrationId);
+    const of = (id: string) => events.filter((e) => e.data.id === id).map((e) => [e.type, e.data.status]);
+    expect(of(booking!.id)).to.deep.equal([
+      ['booking.created', 'confirmed'],
+      ['booking.released', 'released'],
+    ]);
+    expect(of(ones.body.id as string)[0]).to.deep.equal(['booking.created', 'confirmed']);
+    expect(of(ones.body.id as string).at(-1)).to.deep.equal(['booking.released', 'released']);
   });
 });

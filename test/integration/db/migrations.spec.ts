@@ -37,6 +37,9 @@ for (const kind of ['mysql', 'sqlite'] as const) {
           'booking_declines',
           'sync_runs',
           'pending_jobs',
+          'event_batches',
+          'event_sequence',
+          'event_deliveries',
         ];
         for (const t of names) expect(await qr.hasTable(t), t).to.equal(true);
         for (let i = 0; i < MIGRATIONS.length; i++) await ds.undoLastMigration();

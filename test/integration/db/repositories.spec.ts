@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { DataSource, Logger as OrmLogger } from 'typeorm';
-import { GroupRepository, RoomRepository, UserRepository, type UserRow } from '@ones-m365/shared/db';
+import { EventRepository, GroupRepository, RoomRepository, UserRepository, type UserRow } from '@ones-m365/shared/db';
 import { openTestDatabase, truncateAll, type TestDatabase } from '../../support/db.js';
 
 /** Counts the statements TypeORM sends, to show upserts are one statement per batch. */
@@ -113,7 +113,9 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       });
       await rooms.upsertBatch([room('A@contoso.com', 'A'), room('b@contoso.com', 'B')]);
       await rooms.upsertBatch([room('a@contoso.com', 'A2')]);
-      const gone = await rooms.deactivateAllExcept('int-1', ['a@contoso.com']);
+      const gone = await db.ds.transaction((em) =>
+        new RoomRepository(em).deactivateAllExcept('int-1', ['a@contoso.com'], new EventRepository(em)),
+      );
       expect(gone).to.equal(1);
       const all = (await rooms.list('int-1', { limit: 10 })).items;
       expect(all).to.have.length(2);

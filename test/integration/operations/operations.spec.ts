@@ -207,6 +207,8 @@ describe('operations: secret expiry, health, metrics (simulator)', function () {
         'SubscriptionsNotRenewed',
         'QueueBackingUp',
         'JobsFailing',
+        'EventsDeliveryFailing',
+        'EventsGivenUp',
         'ApiNotReady',
       ]) {
         expect(alerts).to.match(new RegExp(`- alert: OnesM365${alert}\\n`));

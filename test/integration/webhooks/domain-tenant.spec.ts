@@ -13,7 +13,7 @@ describe('webhooks: tenant check for a tenant entered as a domain', () => {
   };
 
   before(async () => {
-    w = await startWebhookHarness();
+    w = await startWebhookHarness({ seed: { rooms: 0 } });
     id = await w.create({ tenantId: w.sim.tenantInfo().domain });
     await w.enable(id);
     const list = await w.until(

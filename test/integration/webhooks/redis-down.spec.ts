@@ -7,7 +7,7 @@ describe('webhooks: Redis down on the api side', () => {
   let id: string;
 
   before(async () => {
-    w = await startWebhookHarness({ proxyRedis: true });
+    w = await startWebhookHarness({ proxyRedis: true, seed: { rooms: 0 } });
     id = await w.create();
     await w.enable(id);
     await w.until(

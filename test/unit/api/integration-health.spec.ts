@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { StreamRunSummary } from '@ones-m365/shared/db';
+import type { EventDeliveryEntity, StreamRunSummary } from '@ones-m365/shared/db';
 import type { HealthFacts } from '../../../services/api/src/health/health-types.js';
 import { integrationHealth } from '../../../services/api/src/health/integration-health.js';
 
@@ -34,6 +34,32 @@ function facts(over: Partial<HealthFacts> = {}, integration: Partial<HealthFacts
     subscriptions: [{ stream: 'users', status: 'active', expiresAt: daysFromNow(20) }],
     throttledLastHour: 0,
     waitingConfirmation: [],
+    events: { webhook: false, delivery: null, pending: 0 },
+    ...over,
+  };
+}
+
+function delivery(over: Partial<EventDeliveryEntity> = {}): EventDeliveryEntity {
+  return {
+    integrationId: 'i-1',
+    headSeq: 9,
+    headId: 'b-9',
+    headIndex: 4,
+    cursorSeq: 9,
+    cursorId: 'b-9',
+    cursorIndex: 4,
+    cursorEventId: 'e-9',
+    attempts: 0,
+    failingSince: null,
+    nextAttemptAt: null,
+    lastError: null,
+    lastDeliveredAt: minutesAgo(1),
+    deliveredTotal: 120,
+    givenUpTotal: 0,
+    givenUpAt: null,
+    givenUpAfter: null,
+    givenUpCount: 0,
+    updatedAt: minutesAgo(1),
     ...over,
   };
 }
@@ -55,8 +81,63 @@ describe("api/health: an integration's health from recorded facts", () => {
       'subscriptions',
       'throttling',
       'confirmation',
+      'events',
     ]);
     expect(check(h, 'subscriptions').message).to.include('1 active');
+    expect(check(h, 'events').message).to.include('GET /api/v1/events');
+  });
+
+  describe('events', () => {
+    const events = (d: EventDeliveryEntity | null, pending = 0) => ({
+      events: { webhook: true, delivery: d, pending },
+    });
+
+    it('is ok while the receiver acknowledges, with what waits', () => {
+      const c = check(integrationHealth(facts(events(delivery(), 3))), 'events');
+      expect(c.status).to.equal('ok');
+      expect(c.message).to.include('120 event(s)').and.include('3 waiting');
+    });
+
+    it('warns while deliveries fail, naming the error and the next attempt', () => {
+      const d = delivery({
+        attempts: 4,
+        failingSince: minutesAgo(30),
+        nextAttemptAt: new Date(NOW.getTime() + 60_000),
+        lastError: 'the receiver answered HTTP 500',
+      });
+      const h = integrationHealth(facts(events(d, 40)));
+      expect(h.status).to.equal('warning');
+      expect(check(h, 'events').message)
+        .to.include('HTTP 500')
+        .and.include('4 attempt(s)')
+        .and.include('2026-12-02T12:01:00Z')
+        .and.include('40 event(s) waiting');
+    });
+
+    it('fails once events were given up on in the current failing streak, with the replay that reads them', () => {
+      const d = delivery({
+        attempts: 60,
+        failingSince: minutesAgo(25 * 60),
+        lastError: 'no answer within 10 s',
+        givenUpAt: minutesAgo(10),
+        givenUpCount: 812,
+        givenUpAfter: '01a2-last',
+      });
+      const h = integrationHealth(facts(events(d)));
+      expect(h.status).to.equal('failing');
+      expect(check(h, 'events').message)
+        .to.include('812 event(s) given up')
+        .and.include('GET /api/v1/events?integrationId=i-1&after=01a2-last');
+    });
+
+    it('warns for a week after a give-up once deliveries work again', () => {
+      const d = delivery({ givenUpAt: minutesAgo(3 * 24 * 60), givenUpCount: 5, givenUpAfter: null });
+      const c = check(integrationHealth(facts(events(d))), 'events');
+      expect(c.status).to.equal('warning');
+      expect(c.message).to.include('Delivering again').and.include('GET /api/v1/events?integrationId=i-1.');
+      const later = delivery({ givenUpAt: minutesAgo(8 * 24 * 60), givenUpCount: 5 });
+      expect(check(integrationHealth(facts(events(later))), 'events').status).to.equal('ok');
+    });
   });
 
   it("warns 30 and 7 days ahead of the secret's expiry, and fails once it is past", () => {

@@ -4,7 +4,14 @@ import { testEnv } from '../../support/env.js';
 
 describe('loadApiConfig', () => {
   it('applies the contract defaults', () => {
-    const c = loadApiConfig(testEnv({ DATABASE_URL: undefined, QUEUE_PREFIX: undefined, REDIS_URL: undefined }));
+    const c = loadApiConfig(
+      testEnv({
+        DATABASE_URL: undefined,
+        QUEUE_PREFIX: undefined,
+        REDIS_URL: undefined,
+        REDIS_CLUSTER_NODES: undefined,
+      }),
+    );
     expect(c.port).to.equal(3000);
     expect(c.publicBaseUrl).to.equal('http://127.0.0.1:3000');
     expect(c.databaseUrl).to.equal('sqlite:./data/ones-m365.sqlite');
@@ -146,5 +153,50 @@ describe('loadWorkerConfig', () => {
 
   it('still requires the encryption key', () => {
     expect(() => loadWorkerConfig(testEnv({ ENCRYPTION_KEY: undefined }))).to.throw(/ENCRYPTION_KEY is required/);
+  });
+});
+
+describe('events webhook settings', () => {
+  const secret = 'a-signing-secret-of-32-characters!';
+
+  it('are off unless EVENTS_WEBHOOK_URL is set', () => {
+    expect(loadWorkerConfig(testEnv()).eventsWebhook).to.equal(null);
+    expect(loadApiConfig(testEnv({ EVENTS_WEBHOOK_SECRET: secret })).eventsWebhook).to.equal(null);
+  });
+
+  it('take an https URL, or http on localhost, with a secret of at least 32 characters', () => {
+    const c = loadWorkerConfig(
+      testEnv({ EVENTS_WEBHOOK_URL: 'https://ones.example.com/hooks/m365', EVENTS_WEBHOOK_SECRET: secret }),
+    );
+    expect(c.eventsWebhook).to.deep.equal({ url: 'https://ones.example.com/hooks/m365', secret });
+    for (const url of ['http://localhost:9000/e', 'http://127.0.0.1:9000/e', 'http://[::1]:9000/e'])
+      expect(
+        loadWorkerConfig(testEnv({ EVENTS_WEBHOOK_URL: url, EVENTS_WEBHOOK_SECRET: secret })).eventsWebhook?.url,
+      ).to.equal(url);
+  });
+
+  const failure = (env: Record<string, string>) => {
+    try {
+      loadWorkerConfig(testEnv(env));
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    return expect.fail('should have thrown');
+  };
+
+  it('refuse a URL without its secret, naming the variable in one line', () => {
+    const msg = failure({ EVENTS_WEBHOOK_URL: 'https://ones.example.com/e' });
+    expect(msg).to.not.include('\n');
+    expect(msg).to.match(/^Invalid configuration: EVENTS_WEBHOOK_SECRET is required when EVENTS_WEBHOOK_URL is set/);
+  });
+
+  it('refuse plain http elsewhere than localhost, and a short secret (without printing it)', () => {
+    expect(failure({ EVENTS_WEBHOOK_URL: 'http://ones.example.com/e', EVENTS_WEBHOOK_SECRET: secret })).to.include(
+      'EVENTS_WEBHOOK_URL must be an https URL',
+    );
+    const msg = failure({ EVENTS_WEBHOOK_URL: 'https://ones.example.com/e', EVENTS_WEBHOOK_SECRET: 'short-secret' });
+    expect(msg).to.include('EVENTS_WEBHOOK_SECRET must be at least 32 characters');
+    expect(msg).to.not.include('short-secret');
   });
 });

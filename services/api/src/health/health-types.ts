@@ -1,5 +1,5 @@
 /** The contract's health answer, and the facts it is computed from (no Graph call: what the service recorded). */
-import type { IntegrationEntity, StreamRunSummary } from '@ones-m365/shared/db';
+import type { EventDeliveryEntity, IntegrationEntity, StreamRunSummary } from '@ones-m365/shared/db';
 import type { TokenRecord } from '@ones-m365/shared/operations';
 
 export type HealthStatus = 'ok' | 'warning' | 'failing';
@@ -31,6 +31,8 @@ export interface HealthFacts {
   subscriptions: { stream: string; status: string; expiresAt: Date }[];
   throttledLastHour: number;
   waitingConfirmation: { id: string; stream: string; startedAt: Date }[];
+  /** Whether EVENTS_WEBHOOK_URL is set, the integration's delivery state, and its published events not yet acknowledged. */
+  events: { webhook: boolean; delivery: EventDeliveryEntity | null; pending: number };
 }
 
 const RANK: Record<HealthStatus, number> = { ok: 0, warning: 1, failing: 2 };

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import {
-  PENDING_EVENT_PREFIX,
   readBookingCursor,
   type BookingRepository,
-  type IntegrationRepository,
   type RoomBookingEntity,
+  type IntegrationRepository,
   type RoomRepository,
 } from '@ones-m365/shared/db';
+import { bookingView } from '@ones-m365/shared/events';
 import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { existingIntegration } from '../services/existing-integration.js';
@@ -92,28 +92,6 @@ const bookingsQuery = z
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'must be after from', path: ['to'] });
 
-type RoomRef = { id: string; email: string };
-
-export const bookingView = (b: RoomBookingEntity, rooms: Map<string, RoomRef>) => ({
-  id: b.id,
-  roomId: b.roomId,
-  roomEmail: rooms.get(b.roomId)?.email ?? null,
-  // A booking made in ONES has no id in the room's calendar until the room's delta brings its copy.
-  graphEventId: b.graphEventId.startsWith(PENDING_EVENT_PREFIX) ? null : b.graphEventId,
-  iCalUId: b.iCalUId,
-  seriesMasterId: b.seriesMasterId,
-  type: b.type,
-  subject: b.subject,
-  organizer: b.organizerEmail || b.organizerName ? { name: b.organizerName, email: b.organizerEmail } : null,
-  start: b.startAt.toISOString(),
-  end: b.endAt.toISOString(),
-  isAllDay: Boolean(b.isAllDay),
-  status: b.status,
-  source: b.source,
-  policyViolation: b.policyViolation ? (JSON.parse(b.policyViolation) as { rule: string; message: string }) : null,
-  updatedAt: b.updatedAt.toISOString(),
-});
-
 /** The mirrored bookings of the integration's rooms (contract: Bookings). */
 export function bookingRoutes(deps: BookingRoutesDeps): AnyRoute[] {
   return [
@@ -133,7 +111,10 @@ export function bookingRoutes(deps: BookingRoutesDeps): AnyRoute[] {
         const rooms = new Map(
           (await deps.rooms.byIds(params.id, [...new Set(page.items.map((b) => b.roomId))])).map((r) => [r.id, r]),
         );
-        return { items: page.items.map((b) => bookingView(b, rooms)), nextCursor: page.nextCursor };
+        return {
+          items: page.items.map((b) => bookingView(b, rooms.get(b.roomId)?.email ?? null)),
+          nextCursor: page.nextCursor,
+        };
       },
     }),
     defineRoute({
@@ -221,7 +202,7 @@ async function viewOne(
   integrationId: string,
   b: RoomBookingEntity,
 ): Promise<ReturnType<typeof bookingView>> {
-  return bookingView(b, new Map((await rooms.byIds(integrationId, [b.roomId])).map((r) => [r.id, r])));
+  return bookingView(b, (await rooms.byIds(integrationId, [b.roomId]))[0]?.email ?? null);
 }
 
 /** roomId and roomEmail narrow to one room each (both given: the room must match both). */

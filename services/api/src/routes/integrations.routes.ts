@@ -1,7 +1,8 @@
 import { roomSettingsSchema, userSettingsSchema } from '@ones-m365/shared/integrations';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import type { IntegrationLifecycle } from '../services/integration-lifecycle.service.js';
-import { integrationView, type IntegrationsService } from '../services/integrations.service.js';
+import { integrationView } from '@ones-m365/shared/events';
+import type { IntegrationsService } from '../services/integrations.service.js';
 import {
   createIntegrationSchema,
   credentialsSchema,
@@ -63,7 +64,7 @@ export function integrationsRoutes(deps: {
       summary: 'List integrations',
       responses: { 200: '{items: [integration]}' },
       async handler() {
-        return { items: (await s.list()).map(integrationView) };
+        return { items: (await s.list()).map((i) => integrationView(i)) };
       },
     }),
     defineRoute({

@@ -9,7 +9,7 @@ import type { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { existingIntegration } from '../services/existing-integration.js';
 import type { IntegrationLifecycle } from '../services/integration-lifecycle.service.js';
-import { integrationView } from '../services/integrations.service.js';
+import { integrationView } from '@ones-m365/shared/events';
 import { idParams } from './integration.schemas.js';
 
 export interface SubscriptionsRoutesDeps {

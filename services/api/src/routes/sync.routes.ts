@@ -3,11 +3,8 @@ import {
   SyncRunRepository,
   type IntegrationRepository,
   type IntegrationWrite,
-  type RoomEntity,
   type RoomRepository,
-  type SyncRunEntity,
   type UserRepository,
-  type UserView,
 } from '@ones-m365/shared/db';
 import { ConflictError, NotFoundError, UnprocessableError } from '@ones-m365/shared/errors';
 import {
@@ -19,6 +16,7 @@ import {
   type SyncRequestDeps,
   type SyncRequestResult,
 } from '@ones-m365/shared/sync';
+import { roomView, syncRunView, userView } from '@ones-m365/shared/events';
 import { decimalInteger } from '../http/query-params.js';
 import { defineRoute, type AnyRoute } from '../http/route.js';
 import { existingIntegration } from '../services/existing-integration.js';
@@ -44,48 +42,6 @@ const listQuery = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .transform((v) => v === 'true')
     .optional(),
-});
-
-const roomView = (r: RoomEntity) => ({
-  id: r.id,
-  graphId: r.graphId,
-  email: r.email,
-  displayName: r.displayName,
-  capacity: r.capacity,
-  building: r.building,
-  floorNumber: r.floorNumber,
-  floorLabel: r.floorLabel,
-  bookingType: r.bookingType,
-  isWheelChairAccessible: r.isWheelChairAccessible,
-  tags: r.tags ?? [],
-  active: Boolean(r.active),
-});
-const userView = (u: UserView) => ({
-  id: u.id,
-  graphId: u.graphId,
-  userPrincipalName: u.userPrincipalName,
-  mail: u.mail,
-  displayName: u.displayName,
-  accountEnabled: Boolean(u.accountEnabled),
-  active: Boolean(u.active),
-  inactiveReason: u.inactiveReason,
-  cardNumber: u.cardNumber,
-  groupIds: u.groupIds,
-});
-const runView = (r: SyncRunEntity) => ({
-  id: r.id,
-  stream: r.stream,
-  mode: r.mode,
-  trigger: r.trigger,
-  jobId: r.jobId,
-  status: r.status,
-  counts: { created: r.created, updated: r.updated, deactivated: r.deactivated, unchanged: r.unchanged },
-  graphRequests: r.graphRequests,
-  durationMs: r.durationMs,
-  warnings: r.warnings ?? [],
-  error: r.error,
-  startedAt: r.startedAt.toISOString(),
-  finishedAt: r.finishedAt ? r.finishedAt.toISOString() : null,
 });
 
 /** Sync requests (coalesced per stream, see shared/sync), sync runs, and the synced rooms and users. */
@@ -146,7 +102,7 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
       responses: { 200: '{items: [run]}', 404: 'No such integration' },
       async handler({ params, query }) {
         await integrationOf(params.id);
-        return { items: (await deps.syncRuns.listLatest(params.id, query.limit)).map(runView) };
+        return { items: (await deps.syncRuns.listLatest(params.id, query.limit)).map(syncRunView) };
       },
     }),
     defineRoute({

@@ -27,7 +27,6 @@ import {
   readRoomSettings,
   readUserSettings,
   sealSecret,
-  shownStatusReason,
   testSettings,
   toGraphConnection,
   type RoomSettings,
@@ -296,30 +295,5 @@ function rotatedSecretChanges(current: IntegrationEntity, patch: PatchIntegratio
   return {
     clientSecretExpiresAt: patch.clientSecretExpiresAt ?? null,
     ...(isSecretReason(current.statusReason) ? { statusReason: null } : {}),
-  };
-}
-
-/** The API's view of an integration: never the secret, only its last three characters. */
-export function integrationView(i: IntegrationEntity) {
-  const user = readUserSettings(i.userSettings);
-  return {
-    id: i.id,
-    name: i.name,
-    cloud: i.cloud,
-    tenantId: i.tenantId,
-    clientId: i.clientId,
-    clientSecret: { set: true, hint: `…${i.clientSecretHint}` },
-    clientSecretExpiresAt: i.clientSecretExpiresAt?.toISOString() ?? null,
-    endpoints: i.endpoints,
-    status: i.status,
-    statusReason: shownStatusReason(i.statusReason, i.clientSecretExpiresAt, new Date()),
-    roomSettings: readRoomSettings(i.roomSettings),
-    userSettings: user,
-    syncMode: i.syncMode,
-    pollIntervalSeconds: i.pollIntervalSeconds,
-    deactivationThreshold: i.deactivationThreshold,
-    lastTest: i.lastTest ?? null,
-    createdAt: i.createdAt.toISOString(),
-    updatedAt: i.updatedAt.toISOString(),
   };
 }

@@ -3,11 +3,15 @@ import type { SecretBox } from '@ones-m365/shared/crypto';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { JOB_NAMES } from '@ones-m365/shared/queue';
+import type { BackoffPolicy } from '@ones-m365/shared/events';
 import type { Coordination } from '@ones-m365/shared/sync';
+import type { WebhookPost } from '../events/webhook-post.js';
+import { eventsDeliverJob } from './events-deliver.job.js';
 import { bookingDeclineJob } from './booking-decline.job.js';
 import { bookingPolicyRecheckJob } from './booking-policy-recheck.job.js';
 import { calendarSyncJob, type CalendarSyncDeps } from './calendar-sync.job.js';
 import { buildRegistry, type JobRegistry } from './job-handler.js';
+import { pruneEventsJob } from './prune-events.job.js';
 import { pruneSyncRunsJob } from './prune-sync-runs.job.js';
 import { roomsSyncJob } from './rooms-sync.job.js';
 import { secretExpiryCheckJob } from './secret-expiry-check.job.js';
@@ -31,6 +35,8 @@ export type WorkerDeps = Omit<SubscriptionJobDeps, 'integrations' | 'subscriptio
   operations?: Pick<OperationsRecorder, 'syncRunFinished'>;
   /** Room calendars: the window and the page size asked of calendarView delta. */
   calendar: CalendarSyncDeps['calendar'];
+  /** The signed POST to EVENTS_WEBHOOK_URL (null: none configured), and the retry schedule. */
+  events: { post: WebhookPost | null; backoff?: BackoffPolicy };
 };
 
 /** Every job handler, one file each. `buildRegistry` refuses to start on a gap or a double. */
@@ -55,6 +61,13 @@ export function createRegistry(deps: WorkerDeps): JobRegistry {
   return buildRegistry(
     [
       pruneSyncRunsJob({ syncRuns: repositories.syncRuns }),
+      pruneEventsJob({ events: repositories.events }),
+      eventsDeliverJob({
+        events: repositories.events,
+        deliveries: repositories.eventDeliveries,
+        post: deps.events.post,
+        ...(deps.events.backoff ? { backoff: deps.events.backoff } : {}),
+      }),
       secretExpiryCheckJob({ integrations: repositories.integrations }),
       roomsSyncJob(sync),
       usersSyncJob(sync),

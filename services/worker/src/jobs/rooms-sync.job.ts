@@ -1,9 +1,9 @@
-import type { RoomRepository } from '@ones-m365/shared/db';
+import type { Repositories, RoomRepository } from '@ones-m365/shared/db';
 import type { GraphClient } from '@ones-m365/shared/graph';
 import { readRoomSettings, type RoomSettings } from '@ones-m365/shared/integrations';
 import { roomSelector } from '../sync/rooms/room-mapping.js';
 import { requestRoomFollowUps, type RoomsFollowUpDeps } from '../sync/rooms/rooms-follow-ups.js';
-import { roomCounts, roomsPageRows } from '../sync/rooms/rooms-page.js';
+import { changedEmails, roomCounts, roomEvents, roomsPageRows } from '../sync/rooms/rooms-page.js';
 import { assertLockHeld } from '../sync/runner/lock-lost-error.js';
 import { prefetchPages } from '../sync/runner/prefetch.js';
 import { runSyncJob, type SyncRunnerDeps } from '../sync/runner/run-sync-job.js';
@@ -11,16 +11,18 @@ import { addWarnings } from '../sync/runner/run-warnings.js';
 import type { JobHandler } from './job-handler.js';
 
 export interface RoomsSyncDeps extends SyncRunnerDeps, Omit<RoomsFollowUpDeps, 'rooms' | 'coordination'> {
-  rooms: Pick<RoomRepository, 'byEmails' | 'upsertBatch' | 'deactivateAllExcept' | 'activeIds'>;
+  rooms: Pick<RoomRepository, 'byEmails' | 'activeIds'>;
+  /** A page's upsert and its events, and the walk's deactivations and theirs, each one transaction. */
+  transaction: Repositories['transaction'];
   graph: Pick<GraphClient, 'listRoomsPage'>;
   coordination: SyncRunnerDeps['coordination'] & RoomsFollowUpDeps['coordination'];
 }
 
 /**
  * Rooms: walk every page of the Places API (nextLink, else $top/$skip: the graph client decides),
- * upsert the selected rooms keyed by email (one statement per page), and only after a complete
- * walk mark the rooms not seen, or no longer selected, inactive (never deleted: bookings refer to
- * them). Re-running is harmless, so a retry simply walks again. Then each synced room's calendar
+ * upsert the selected rooms keyed by email (one statement per page, in a transaction with the
+ * page's room events), and only after a complete walk mark the rooms not seen, or no longer
+ * selected, inactive (never deleted: bookings refer to them). Re-running is harmless, so a retry simply walks again. Then each synced room's calendar
  * is asked for a run (rooms-follow-ups.ts).
  */
 export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
@@ -44,13 +46,11 @@ export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
             async (page) => {
               const { rows, skipped: without } = roomsPageRows(page.rooms, integration.id, selected, kept);
               skipped += without;
-              const counts = roomCounts(
-                rows,
-                await deps.rooms.byEmails(
-                  integration.id,
-                  rows.map((r) => r.email),
-                ),
+              const stored = await deps.rooms.byEmails(
+                integration.id,
+                rows.map((r) => r.email),
               );
+              const counts = roomCounts(rows, stored);
               Object.assign(run, {
                 created: run.created + counts.created,
                 updated: run.updated + counts.updated,
@@ -58,7 +58,13 @@ export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
               });
               for (const row of rows) kept.add(row.email);
               assertLockHeld(lock);
-              await deps.rooms.upsertBatch(rows);
+              await deps.transaction(async (tx) => {
+                await tx.rooms.upsertBatch(rows);
+                const changed = changedEmails(rows, stored);
+                await tx.events.add(
+                  roomEvents(integration.id, stored, await tx.rooms.byEmails(integration.id, changed)),
+                );
+              });
               pages++;
               await ctx.progress({ stream: 'rooms', pages, kept: kept.size, requests: graphRequests() });
               return 'continue';
@@ -66,7 +72,9 @@ export function roomsSyncJob(deps: RoomsSyncDeps): JobHandler<'rooms.sync'> {
           );
           addWarnings(run, walkWarnings(settings, kept, skipped));
           assertLockHeld(lock);
-          run.deactivated += await deps.rooms.deactivateAllExcept(integration.id, [...kept]);
+          run.deactivated += await deps.transaction((tx) =>
+            tx.rooms.deactivateAllExcept(integration.id, [...kept], tx.events),
+          );
           await requestRoomFollowUps(deps, integration, activeBefore, payload.trigger);
           return { status: 'succeeded' };
         },

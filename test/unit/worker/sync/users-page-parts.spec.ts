@@ -46,6 +46,27 @@ describe('users page, step by step', () => {
       expect(c.counts).to.deep.equal({ created: 1, updated: 1, unchanged: 1, deactivated: 1 });
       expect(c.writes.map((w) => w.graphId)).to.deep.equal(['new', 'renamed', 'disabled']);
       expect(c.createdIds).to.deep.equal(['new-1']);
+      expect(c.events.map((e) => [e.type, e.user.graphId, e.user.id])).to.deep.equal([
+        ['user.created', 'new', 'new-1'],
+        ['user.updated', 'renamed', stored('renamed').id],
+        ['user.deactivated', 'disabled', stored('disabled').id],
+      ]);
+    });
+
+    it('one event per changed user: a reactivation is named, an unchanged user written for its marker has none', () => {
+      const db = new Map([
+        ['back', stored('back', { active: false, inactiveReason: 'disabled', accountEnabled: false })],
+        ['same', stored('same', { cardNumber: 'C9' })],
+      ]);
+      const c = pageChanges([row('back'), row('same', { displayName: 'Renamed' })], [], db, {
+        cards: false,
+        marker: 'm1',
+        newId,
+      });
+      expect(c.writes).to.have.length(2);
+      expect(c.events.map((e) => e.type)).to.deep.equal(['user.reactivated', 'user.updated']);
+      expect(c.events[1]!.user.cardNumber, 'unsynced cards keep the stored one').to.equal('C9');
+      expect(c.events[1]!.user.displayName).to.equal('Renamed');
     });
 
     it('a full round writes every row (to stamp its marker); unchanged ones are still counted unchanged', () => {
@@ -86,6 +107,10 @@ describe('users page, step by step', () => {
       expect([...c.removals]).to.deep.equal([
         ['soft_deleted', ['active']],
         ['deleted', ['soft']],
+      ]);
+      expect(c.events.map((e) => [e.type, e.user.graphId, e.user.active, e.user.inactiveReason])).to.deep.equal([
+        ['user.deactivated', 'active', false, 'soft_deleted'],
+        ['user.updated', 'soft', false, 'deleted'],
       ]);
     });
   });

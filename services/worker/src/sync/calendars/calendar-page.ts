@@ -3,15 +3,25 @@
  * warning), one SELECT of the stored rows (to count created and updated, and to see what changed),
  * bookings made in ONES recognised by their iCalUId, the booking policy's verdicts
  * (calendar-policy.ts), then one transaction with the set-based upsert, the violations and
- * declines recorded, the removed events cancelled (rows kept), the stream's checkpoint (or the
- * round's end: the new deltaLink and, after a full round, the window's sweep) and the run's
- * counts. A page is committed whole or not at all; its declines are sent after the commit.
+ * declines recorded, the removed events cancelled (rows kept), the page's booking events (one
+ * INSERT), the stream's checkpoint (or the round's end: the new deltaLink and, after a full round,
+ * the window's sweep) and the run's counts. A page is committed whole or not at all, its events
+ * with it; its declines are sent after the commit.
  */
-import type { BookingRow, StoredBooking, SyncRunEntity } from '@ones-m365/shared/db';
+import type {
+  BookingRow,
+  NewEvent,
+  RoomBookingEntity,
+  StoredBooking,
+  SyncRunEntity,
+  SyncUnitOfWork,
+} from '@ones-m365/shared/db';
+import { bookingView } from '@ones-m365/shared/events';
 import type { EventsDeltaPage } from '@ones-m365/shared/graph';
 import { assertLockHeld } from '../runner/lock-lost-error.js';
 import { addWarnings } from '../runner/run-warnings.js';
 import { drainDeclines, scheduleDeclines } from '../../bookings/drain-declines.js';
+import { bookingChange } from './booking-events.js';
 import { toBookingRow } from './booking-mapping.js';
 import { applyPagePolicy, planPagePolicy } from './calendar-policy.js';
 import type { CalendarEnv } from './calendar-env.js';
@@ -75,20 +85,25 @@ export async function writeCalendarPage(
     env.store.transaction(async (tx) => {
       for (const k of rekeys) await tx.bookings.rekey(k.id, k.graphEventId);
       await tx.bookings.upsertPage(rows);
+      // The page's own events first: a booking's violation or decline (their events) follows its creation.
+      await tx.events.add(await changedBookings(tx, env, rows, stored, ones));
       if (env.policy.policy)
         await applyPagePolicy(
           tx,
           { integrationId: env.room.integrationId, roomId: env.room.id, policy: env.policy.policy.room },
           plan,
         );
-      let gone = await tx.bookings.cancel(env.room.id, removedIds);
+      const cancelled = await tx.bookings.cancel(env.room.id, removedIds);
       if ('next' in after) {
         await tx.syncStates.save(env.room.integrationId, env.stream, {
           checkpoint: serializeCalendarState(next),
           status: 'running',
         });
       } else {
-        if (mode === 'full') gone += await sweptCount(tx.bookings, env.room.id, state);
+        if (mode === 'full')
+          cancelled.push(
+            ...(await tx.bookings.sweepRound(env.room.id, state.marker, new Date(state.window.start))).cancelled,
+          );
         await tx.syncStates.save(env.room.integrationId, env.stream, {
           deltaLink: after.deltaLink,
           checkpoint: serializeCalendarState(next),
@@ -97,6 +112,8 @@ export async function writeCalendarPage(
           lastSyncedAt: env.now(),
         });
       }
+      const gone = cancelled.length;
+      await tx.events.add(cancelled.map((b) => bookingEvent('booking.cancelled', b, env)));
       await tx.syncRuns.save({ ...run, deactivated: env.run.deactivated + gone });
       run.deactivated = env.run.deactivated + gone;
     }),
@@ -154,15 +171,31 @@ function pageRows(
   return { rows: [...latest.values()], warnings };
 }
 
-async function sweptCount(
-  bookings: {
-    sweepRound(roomId: string, round: string, windowStart: Date): Promise<{ dropped: number; cancelled: number }>;
-  },
-  roomId: string,
-  state: CalendarState,
-): Promise<number> {
-  const swept = await bookings.sweepRound(roomId, state.marker, new Date(state.window.start));
-  return swept.cancelled;
+/** The events of the page's upserted rows that are new or changed, with the rows as written. */
+async function changedBookings(
+  tx: Pick<SyncUnitOfWork, 'bookings'>,
+  env: CalendarEnv,
+  rows: readonly BookingRow[],
+  stored: ReadonlyMap<string, RoomBookingEntity>,
+  ones: ReadonlySet<string>,
+): Promise<NewEvent[]> {
+  const changes = new Map(
+    rows.flatMap((r) => {
+      // A booking made in ONES whose room copy arrived: it now has its calendar's event id.
+      const change = ones.has(r.graphEventId) ? 'booking.updated' : bookingChange(stored.get(r.graphEventId), r);
+      return change ? [[r.graphEventId, change] as const] : [];
+    }),
+  );
+  if (changes.size === 0) return [];
+  const written = await tx.bookings.storedByEventIds(env.room.id, [...changes.keys()]);
+  return [...changes].flatMap(([id, change]) => {
+    const row = written.get(id);
+    return row ? [bookingEvent(change, row, env)] : [];
+  });
+}
+
+function bookingEvent(type: NewEvent['type'], b: RoomBookingEntity, env: CalendarEnv): NewEvent {
+  return { type, integrationId: env.room.integrationId, data: bookingView(b, env.room.email) };
 }
 
 const DEADLOCK_ATTEMPTS = 3;

@@ -1,5 +1,6 @@
 /** One Places API page, classified without I/O: which rows to write, and what each one changes. */
-import type { RoomEntity, RoomRow } from '@ones-m365/shared/db';
+import type { NewEvent, RoomEntity, RoomRow } from '@ones-m365/shared/db';
+import { roomView } from '@ones-m365/shared/events';
 import type { GraphRoom } from '@ones-m365/shared/graph';
 import { roomChanged, toRoomRow } from './room-mapping.js';
 
@@ -38,4 +39,29 @@ export function roomCounts(
     else counts.unchanged++;
   }
   return counts;
+}
+
+/** The emails of the rows that create or change a room (the rooms that get an event). */
+export function changedEmails(rows: readonly RoomRow[], stored: readonly RoomEntity[]): string[] {
+  const byEmail = new Map(stored.map((r) => [r.email, r]));
+  return rows
+    .filter((row) => {
+      const before = byEmail.get(row.email);
+      return !before || roomChanged(before, row);
+    })
+    .map((r) => r.email);
+}
+
+/** `room.created` / `room.updated` for each changed room, as written (`after`: the rows read back). */
+export function roomEvents(
+  integrationId: string,
+  stored: readonly RoomEntity[],
+  after: readonly RoomEntity[],
+): NewEvent[] {
+  const before = new Set(stored.map((r) => r.email));
+  return after.map((r) => ({
+    type: before.has(r.email) ? ('room.updated' as const) : ('room.created' as const),
+    integrationId,
+    data: roomView(r),
+  }));
 }

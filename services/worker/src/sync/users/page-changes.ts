@@ -1,10 +1,10 @@
 /**
  * What one page changes, worked out from the page and the stored rows, without I/O: the counts
  * (created / updated / unchanged / deactivated), the rows to upsert, the users it creates (for
- * their default groups), and the removals by reason.
+ * their default groups), the removals by reason, and one event per changed user.
  */
 import { randomUUID } from 'node:crypto';
-import type { UserEntity, UserRow } from '@ones-m365/shared/db';
+import type { EventType, UserEntity, UserRow } from '@ones-m365/shared/db';
 import type { RemovedItem } from '@ones-m365/shared/graph';
 import { classify, removedReason } from './user-mapping.js';
 
@@ -23,6 +23,21 @@ export interface PageChanges {
   createdIds: string[];
   /** Removal reason → graph ids to deactivate with it. */
   removals: Map<string, string[]>;
+  /** Each changed user's event and its state after the page (its stored id; groups are added at commit). */
+  events: UserPageEvent[];
+}
+
+export interface UserPageEvent {
+  type: Extract<EventType, `user.${string}`>;
+  user: UserRow & { id: string };
+}
+
+/** What a change of a stored user (or a new one) is called. */
+export function userEventType(before: Pick<UserEntity, 'active'> | undefined, after: { active: boolean }) {
+  if (!before) return 'user.created' as const;
+  if (before.active && !after.active) return 'user.deactivated' as const;
+  if (!before.active && after.active) return 'user.reactivated' as const;
+  return 'user.updated' as const;
 }
 
 export interface PageChangeOptions {
@@ -45,6 +60,7 @@ export function pageChanges(
     writes: [],
     createdIds: [],
     removals: new Map(),
+    events: [],
   };
   for (const row of rows) {
     const before = stored.get(row.graphId);
@@ -55,6 +71,14 @@ export function pageChanges(
       const write = { ...row, id: newId() };
       changes.writes.push(write);
       if (change === 'created') changes.createdIds.push(write.id);
+      if (change !== 'unchanged') {
+        // Without synced cards the upsert leaves a stored card as it is.
+        const cardNumber = opts.cards || !before ? row.cardNumber : before.cardNumber;
+        changes.events.push({
+          type: userEventType(before, row),
+          user: { ...row, cardNumber, id: before?.id ?? write.id },
+        });
+      }
     }
   }
   for (const r of removed) {
@@ -64,6 +88,10 @@ export function pageChanges(
     if (before.active) changes.counts.deactivated++;
     else changes.counts.updated++;
     changes.removals.set(reason, [...(changes.removals.get(reason) ?? []), r.id]);
+    changes.events.push({
+      type: before.active ? 'user.deactivated' : 'user.updated',
+      user: { ...before, active: false, inactiveReason: reason },
+    });
   }
   return changes;
 }

@@ -10,13 +10,13 @@ import type { CardClaim } from './users-checkpoint.js';
 import { USERS_STREAM } from './users-env.js';
 
 export async function endUsersRound(
-  tx: Pick<SyncUnitOfWork, 'users' | 'syncStates'>,
+  tx: Pick<SyncUnitOfWork, 'users' | 'syncStates' | 'events'>,
   integrationId: string,
   end: { deltaLink: string | null; refusedCards: readonly CardClaim[] | undefined },
   run: Pick<SyncRunEntity, 'warnings'>,
 ): Promise<void> {
   if (end.refusedCards?.length) {
-    const assigned = await tx.users.assignFreeCards(integrationId, end.refusedCards);
+    const assigned = await tx.users.assignFreeCards(integrationId, end.refusedCards, tx.events);
     addWarnings(
       run,
       assigned.map(

@@ -1,11 +1,12 @@
 /**
  * Writes one page of users: one SELECT of the page's stored users (unless read ahead), one SELECT
  * of the card holders, then one transaction with one upsert, the removals, the default groups of
- * the users it creates, the checkpoint (or the round's end) and the run's counts: a page is
- * committed whole or not at all. The steps: the page's users (page-rows), their card numbers
+ * the users it creates, the page's events (one INSERT), the checkpoint (or the round's end) and
+ * the run's counts: a page is committed whole or not at all, its events with it. The steps: the page's users (page-rows), their card numbers
  * (page-cards), what changes (page-changes), the guard, the commit.
  */
-import type { SyncRunEntity, UserEntity } from '@ones-m365/shared/db';
+import type { SyncRunEntity, SyncUnitOfWork, UserEntity } from '@ones-m365/shared/db';
+import { userView } from '@ones-m365/shared/events';
 import type { GraphUser, RemovedItem } from '@ones-m365/shared/graph';
 import { assertLockHeld } from '../runner/lock-lost-error.js';
 import type { PageVerdict } from '../runner/prefetch.js';
@@ -105,7 +106,7 @@ export async function writeUsersPage(
   return 'continue';
 }
 
-/** The page's one transaction: rows, removals, default groups, the checkpoint or the round's end, the run. */
+/** The page's one transaction: rows, removals, default groups, events, the checkpoint or the round's end, the run. */
 async function commitUsersPage(
   env: UsersPageEnv,
   changes: PageChanges,
@@ -117,9 +118,32 @@ async function commitUsersPage(
     await tx.users.upsertPage(changes.writes, { cards: env.cardAttribute !== null, marker });
     for (const [reason, ids] of changes.removals) await tx.users.deactivate(env.integrationId, ids, reason);
     if (changes.createdIds.length > 0) await tx.users.addToGroups(changes.createdIds, env.defaultGroupIds);
+    await writeUserEvents(tx, env, changes);
     if ('checkpoint' in then)
       await tx.syncStates.save(env.integrationId, USERS_STREAM, checkpointState(then.checkpoint));
     else await endUsersRound(tx, env.integrationId, then, run);
     await tx.syncRuns.save(run);
   });
+}
+
+/** The page's events: each changed user as the API shows it (a created one with its default groups). */
+async function writeUserEvents(
+  tx: Pick<SyncUnitOfWork, 'users' | 'events'>,
+  env: Pick<UsersPageEnv, 'integrationId' | 'defaultGroupIds'>,
+  changes: PageChanges,
+): Promise<void> {
+  if (changes.events.length === 0) return;
+  const groups = await tx.users.groupIdsOf(
+    changes.events.filter((e) => e.type !== 'user.created').map((e) => e.user.id),
+  );
+  await tx.events.add(
+    changes.events.map((e) => ({
+      type: e.type,
+      integrationId: env.integrationId,
+      data: userView({
+        ...e.user,
+        groupIds: e.type === 'user.created' ? env.defaultGroupIds : (groups.get(e.user.id) ?? []),
+      }),
+    })),
+  );
 }

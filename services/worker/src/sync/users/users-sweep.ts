@@ -1,4 +1,4 @@
-/** The end of a full load: deactivate the active users it did not see, then end the round. */
+/** The end of a full load: deactivate the active users it did not see (with their events), then end the round. */
 import { assertLockHeld } from '../runner/lock-lost-error.js';
 import { passGuard } from './deactivation-guard.js';
 import { endUsersRound } from './round-end.js';
@@ -21,7 +21,9 @@ export async function sweepUnseen(env: RoundEnv, round: Round): Promise<'done' |
   }
   assertLockHeld(env.lock);
   const swept = await env.store.transaction(async (tx) => {
-    const n = cp.marker ? await tx.users.deactivateUnseen(env.integrationId, cp.marker, 'deleted') : 0;
+    const n = cp.marker
+      ? await tx.users.deactivateActive(env.integrationId, 'deleted', tx.events, { unseenMarker: cp.marker })
+      : 0;
     await endUsersRound(
       tx,
       env.integrationId,
