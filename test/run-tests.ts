@@ -38,14 +38,16 @@ const LAYERS: Layer[] = [
 /**
  * The specs of the other layers that the cluster layer runs again, on the Redis Cluster: BullMQ
  * producer and workers, stream locks, the users sync, bookings made in ONES (the api holding a
- * room's lease, decline jobs), webhooks (coalescing, pub/sub between two api processes), the
- * operations records, and api + workers as processes.
+ * room's lease, decline jobs), events to ONES (one deduplicated delivery job per integration,
+ * backing off), webhooks (coalescing, pub/sub between two api processes), the operations records,
+ * and api + workers as processes.
  */
 const CLUSTER_SPECS = [
   'integration/queue/producer-worker.spec.ts',
   'integration/sync/stream-lock.spec.ts',
   'integration/sync/users-sync.spec.ts',
   'integration/bookings/ones-bookings.spec.ts',
+  'integration/events/delivery.spec.ts',
   'integration/webhooks/webhook-endpoint.spec.ts',
   'integration/webhooks/two-api-processes.spec.ts',
   'integration/operations/recorder.spec.ts',
