@@ -23,6 +23,7 @@ import {
 import { createGraphClient, createRequestCounter, type GraphConnection } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
+import { redisKeyPrefix } from '@ones-m365/shared/config';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { createCoordination } from '@ones-m365/shared/sync';
 import { calendarSyncJob } from '../services/worker/src/jobs/calendar-sync.job.js';
@@ -96,10 +97,10 @@ async function firstLoad(): Promise<{
   const db = await openDatabase(
     mysql ? `${env.B_MYSQL_URL!.replace(/\/+$/, '')}/${dbName}` : `sqlite:${join(dir, 'bench.sqlite')}`,
   );
-  const redisUrl = env.B_REDIS ?? 'redis://127.0.0.1:6379';
-  const redis = createRedisConnection(redisUrl, 'worker');
-  const prefix = `bench-${randomUUID()}`;
-  const producer = createProducer(createRedisConnection(redisUrl, 'producer'), prefix);
+  const redisServer = { kind: 'server', url: env.B_REDIS ?? 'redis://127.0.0.1:6379' } as const;
+  const redis = createRedisConnection(redisServer, 'worker');
+  const prefix = redisKeyPrefix(`bench-${randomUUID()}`);
+  const producer = createProducer(createRedisConnection(redisServer, 'producer'), prefix);
   const box = new SecretBox(randomBytes(32));
   await new IntegrationRepository(db).create({
     id: conn.id,

@@ -28,6 +28,7 @@ import { verifySignature } from '@ones-m365/shared/events';
 import { createGraphClient } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
+import { redisKeyPrefix } from '@ones-m365/shared/config';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { createCoordination } from '@ones-m365/shared/sync';
 import { startEventPublisher } from '../services/worker/src/events/event-publisher.js';
@@ -39,7 +40,7 @@ import { usersSyncJob } from '../services/worker/src/jobs/users-sync.job.js';
 const env = process.env;
 const graph = createGraphClient();
 const box = new SecretBox(randomBytes(32));
-const redisUrl = env.B_REDIS ?? 'redis://127.0.0.1:6379';
+const redisServer = { kind: 'server', url: env.B_REDIS ?? 'redis://127.0.0.1:6379' } as const;
 const SECRET = randomBytes(24).toString('hex');
 
 class Continue extends Error {}
@@ -107,9 +108,9 @@ async function load(withEvents: boolean, deliver: boolean): Promise<Load> {
         })
       : null;
     if (publisher) wake = () => publisher.wake();
-    const prefix = `bench-${randomUUID()}`;
-    const redis = createRedisConnection(redisUrl, 'worker');
-    const producer = createProducer(createRedisConnection(redisUrl, 'producer'), prefix);
+    const prefix = redisKeyPrefix(`bench-${randomUUID()}`);
+    const redis = createRedisConnection(redisServer, 'worker');
+    const producer = createProducer(createRedisConnection(redisServer, 'producer'), prefix);
     const deps = {
       ...repos,
       transaction,

@@ -19,6 +19,7 @@ import { createRepositories, IntegrationRepository, openDatabase, SyncRunReposit
 import { createGraphClient, createRequestCounter, type GraphConnection } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
+import { redisKeyPrefix } from '@ones-m365/shared/config';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { createCoordination } from '@ones-m365/shared/sync';
 import { roomsSyncJob } from '../services/worker/src/jobs/rooms-sync.job.js';
@@ -37,6 +38,7 @@ const conn: GraphConnection = {
   endpoints: { login: env.B_LOGIN!, graph: env.B_GRAPH! },
 };
 const graph = createGraphClient();
+const redisServer = { kind: 'server', url: env.B_REDIS ?? 'redis://127.0.0.1:6379' } as const;
 const select = userSelect(null);
 
 async function plainWalk(): Promise<{ ms: number; requests: number }> {
@@ -88,7 +90,7 @@ async function fullSync(): Promise<SyncResult> {
   const db = await openDatabase(
     mysql ? `${env.B_MYSQL_URL!.replace(/\/+$/, '')}/${dbName}` : `sqlite:${join(dir, 'bench.sqlite')}`,
   );
-  const redis = createRedisConnection(env.B_REDIS ?? 'redis://127.0.0.1:6379', 'worker');
+  const redis = createRedisConnection(redisServer, 'worker');
   const box = new SecretBox(randomBytes(32));
   await new IntegrationRepository(db).create({
     id: conn.id,
@@ -100,8 +102,8 @@ async function fullSync(): Promise<SyncResult> {
     ...sealSecret(box, conn.id, conn.clientSecret),
   });
   // The rooms run asks for each room's calendar run: queued under a prefix of its own, run by no one here.
-  const prefix = `bench-${randomUUID()}`;
-  const producer = createProducer(createRedisConnection(env.B_REDIS ?? 'redis://127.0.0.1:6379', 'producer'), prefix);
+  const prefix = redisKeyPrefix(`bench-${randomUUID()}`);
+  const producer = createProducer(createRedisConnection(redisServer, 'producer'), prefix);
   const deps = {
     ...createRepositories(db),
     coordination: createCoordination(redis, prefix),

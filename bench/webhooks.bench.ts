@@ -9,10 +9,11 @@
  *    over 10 integrations.
  */
 import { randomBytes } from 'node:crypto';
+import { redisKeyPrefix } from '@ones-m365/shared/config';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 import { createCoordination } from '@ones-m365/shared/sync';
 import { removeQueueData } from '../test/support/env.js';
-import { TEST_REDIS_URL } from '../test/support/services.js';
+import { TEST_REDIS } from '../test/support/services.js';
 import { startWebhookHarness, type WebhookHarness } from '../test/support/webhook-harness.js';
 import type { BenchRow } from './run-bench.js';
 import { latencyAtRate, percentiles, throughput, type LatencyStats, type Target } from './support/http-load.js';
@@ -67,8 +68,8 @@ async function throughputRows(realT: Target, bareT: Target, connections: number)
 }
 
 async function ingress(): Promise<BenchRow[]> {
-  const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const redis = createRedisConnection(TEST_REDIS_URL, 'producer');
+  const prefix = redisKeyPrefix(`bench-${randomBytes(4).toString('hex')}`);
+  const redis = createRedisConnection(TEST_REDIS, 'producer');
   const producer = createProducer(redis, prefix);
   const tenant = fakeTenant(10);
   const body = batchBody(tenant, BATCH);
@@ -115,7 +116,7 @@ async function ingress(): Promise<BenchRow[]> {
     await Promise.all([real.close(), bare.close()]);
     await producer.close();
     redis.disconnect();
-    await removeQueueData(TEST_REDIS_URL, prefix);
+    await removeQueueData(prefix);
   }
 }
 

@@ -3,6 +3,7 @@
  * Each variable has a description; `sensitive` ones are never printed.
  */
 import { z } from 'zod';
+import { parseClusterNodes } from './redis-target.js';
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 
@@ -23,6 +24,13 @@ const databaseUrl = z.string().refine((v) => /^mysql:\/\/.+/.test(v) || /^sqlite
 const redisUrl = z
   .string()
   .refine((v) => /^rediss?:\/\/.+/.test(v), { message: 'must be a redis:// or rediss:// URL' });
+
+const clusterNodes = z.string().transform((v, ctx) => {
+  const r = parseClusterNodes(v);
+  if (r.ok) return r.value;
+  ctx.addIssue({ code: 'custom', message: r.message });
+  return z.NEVER;
+});
 
 const encryptionKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32 && /^[A-Za-z0-9+/=]+$/.test(v), {
   message: 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
@@ -89,11 +97,14 @@ export const commonEnvShape = {
     .describe('how Graph and browsers reach the api'),
   DATABASE_URL: databaseUrl.default('sqlite:./data/ones-m365.sqlite').describe('mysql://… or sqlite:path'),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379').describe('Redis for BullMQ'),
+  REDIS_CLUSTER_NODES: clusterNodes
+    .optional()
+    .describe('host:port,… of a Redis Cluster; when set, REDIS_URL is not used'),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of letters, digits, _ . : -')
     .default('ones-m365')
-    .describe('BullMQ key prefix'),
+    .describe('BullMQ key prefix (the keys start with it in braces, a Redis Cluster hash tag)'),
   ENCRYPTION_KEY: encryptionKey.describe('AES-256-GCM key for client secrets'),
   ALLOW_CUSTOM_ENDPOINTS: booleanString.default(false).describe('let integrations name their own login/Graph hosts'),
   EVENTS_WEBHOOK_URL: webhookUrl.optional().describe('where ONES receives the events (unset: GET /events only)'),
@@ -163,5 +174,6 @@ export const SENSITIVE_ENV = new Set([
   'ENCRYPTION_KEY',
   'DATABASE_URL',
   'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
   'EVENTS_WEBHOOK_SECRET',
 ]);

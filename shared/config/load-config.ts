@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { apiEnvShape, workerEnvShape, type CalendarSettings } from './env.schema.js';
+import { redisKeyPrefix, type RedisTarget } from './redis-target.js';
 
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; message: string }[]) {
@@ -20,8 +21,10 @@ export interface CommonConfig {
   port: number;
   publicBaseUrl: string;
   databaseUrl: string;
-  redisUrl: string;
-  queuePrefix: string;
+  /** REDIS_CLUSTER_NODES when set, else REDIS_URL. */
+  redis: RedisTarget;
+  /** `{QUEUE_PREFIX}`: every key and channel the service writes starts with it (redis-target.ts). */
+  keyPrefix: string;
   encryptionKey: Buffer;
   allowCustomEndpoints: boolean;
   /** EVENTS_WEBHOOK_URL and its secret; null: events are only read through GET /events. */
@@ -81,8 +84,8 @@ function common(
     port: v.PORT,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://127.0.0.1:${v.PORT}`).replace(/\/+$/, ''),
     databaseUrl: v.DATABASE_URL,
-    redisUrl: v.REDIS_URL,
-    queuePrefix: v.QUEUE_PREFIX,
+    redis: v.REDIS_CLUSTER_NODES ?? { kind: 'server', url: v.REDIS_URL },
+    keyPrefix: redisKeyPrefix(v.QUEUE_PREFIX),
     encryptionKey: Buffer.from(v.ENCRYPTION_KEY, 'base64'),
     allowCustomEndpoints: v.ALLOW_CUSTOM_ENDPOINTS,
     eventsWebhook:

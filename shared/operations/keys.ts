@@ -1,12 +1,14 @@
+import { assertKeyPrefix } from '../config/index.js';
 import { parseStreamKey } from '../sync/stream-key.js';
 
 /**
  * Redis keys of the service's operational records (counters for /metrics, throttling per minute
  * and the last token result for health), under the queue prefix like every other key, so a
- * prefix isolates a deployment (or a test run). Each operation touches one key.
+ * prefix isolates a deployment (or a test run). Each operation touches one key, or (a pipeline)
+ * keys of the one hash-tagged prefix, so one slot on a Redis Cluster.
  */
 export function operationsKeys(prefix: string) {
-  const base = `${prefix}:ops`;
+  const base = `${assertKeyPrefix(prefix)}:ops`;
   return {
     /** One hash of every counter: `<counter>|<label>|…` → count. */
     counters: `${base}:counters`,

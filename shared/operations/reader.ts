@@ -1,5 +1,5 @@
 /** Reads the operational records (see recorder.ts) for /metrics and the health checks. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/index.js';
 import { COUNTERS, epochMinute, operationsKeys, type CounterName } from './keys.js';
 
 export interface CounterSample {
@@ -23,7 +23,7 @@ export class OperationsReader {
   private readonly keys: ReturnType<typeof operationsKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = operationsKeys(prefix);

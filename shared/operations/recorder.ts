@@ -4,7 +4,7 @@
  * fire-and-forget Redis round trip (a pipeline) on a fail-fast connection: a record lost while Redis is down
  * is better than a request held up for it.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/index.js';
 import type { GraphObserver, TokenOutcome } from '../graph/index.js';
 import { counterField, epochMinute, integrationLabel, isIntegrationId, operationsKeys, streamKind } from './keys.js';
 
@@ -30,7 +30,7 @@ export class OperationsRecorder implements GraphObserver {
   private readonly lastToken = new Map<string, LastToken>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly options: OperationsRecorderOptions = {},
   ) {

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { assertKeyPrefix } from '../config/index.js';
+import type { RedisClient } from './redis-connection.js';
 import { JOB_QUEUE, type JobName, type JobPayloads } from './job-payloads.js';
 import { optionsFor } from './job-options.js';
 import { ALL_QUEUES, type QueueName } from './queue-names.js';
@@ -11,8 +12,9 @@ export interface Producer {
   close(): Promise<void>;
 }
 
-/** Typed producer over one Queue per queue name, all under `prefix`. */
-export function createProducer(connection: Redis, prefix: string): Producer {
+/** Typed producer over one Queue per queue name, all under `prefix` (the hash-tagged key prefix). */
+export function createProducer(connection: RedisClient, prefix: string): Producer {
+  assertKeyPrefix(prefix);
   const queues = new Map<QueueName, Queue>(
     ALL_QUEUES.map((name) => {
       const q = new Queue(name, { connection, prefix });

@@ -6,7 +6,8 @@
  *   `TICKET_TTL_SECONDS`. Redis holds no value that could be replayed: only hashes are keys.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/index.js';
+import { assertKeyPrefix } from '../config/index.js';
 import { sha256Hex } from '../crypto/index.js';
 
 export const PENDING_TTL_SECONDS = 600;
@@ -33,9 +34,11 @@ export function randomToken(): string {
 
 export class SignInStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
-  ) {}
+  ) {
+    assertKeyPrefix(prefix);
+  }
 
   async savePending(state: string, pending: PendingSignIn): Promise<void> {
     await this.redis.set(this.key('state', state), JSON.stringify(pending), 'EX', PENDING_TTL_SECONDS);

@@ -11,7 +11,8 @@
  * - the channel announcing that an integration's Graph subscriptions changed (the api processes
  *   reload their table when they hear it).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/index.js';
+import { assertKeyPrefix } from '../config/index.js';
 import { QUEUES } from '../queue/index.js';
 import { acquireStreamLock, deleteIfEquals, type HeldLock } from './stream-lock.js';
 import type { StreamTarget } from './stream-kinds.js';
@@ -53,6 +54,7 @@ export function streamKeys(
   prefix: string,
   target: StreamTarget,
 ): { fullRequest: string; lock: string; deltaStart: string } {
+  assertKeyPrefix(prefix);
   const base = `${prefix}:${QUEUES.sync}:m365`;
   return {
     fullRequest: `${base}:full:${target.stream}:${target.integrationId}`,
@@ -61,7 +63,8 @@ export function streamKeys(
   };
 }
 
-export function createCoordination(redis: Redis, prefix: string): Coordination {
+export function createCoordination(redis: RedisClient, prefix: string): Coordination {
+  assertKeyPrefix(prefix);
   const subscriptionsChannel = `${prefix}:graph-subscriptions:changed`;
   return {
     subscriptionsChannel,

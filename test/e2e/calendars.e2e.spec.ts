@@ -11,9 +11,9 @@ import { createProducer, createRedisConnection, QUEUES, type Producer } from '@o
 import { formatStreamKey } from '@ones-m365/shared/sync';
 import type { DataSource } from 'typeorm';
 import { createMysqlDatabase } from '../support/db.js';
-import { removeQueueData, testEnv } from '../support/env.js';
+import { keyPrefixOf, removeQueueData, testEnv } from '../support/env.js';
 import { freePort, spawnService, waitFor, waitForHttp, type ServiceProcess } from '../support/processes.js';
-import { TEST_REDIS_URL } from '../support/services.js';
+import { TEST_REDIS } from '../support/services.js';
 
 const EVENTS_PER_ROOM = 300; // 6 pages of 50 a room
 
@@ -62,7 +62,7 @@ describe('room calendars end to end (api + worker processes)', function () {
       CALENDAR_CONCURRENCY: '3',
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     });
-    producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), env.QUEUE_PREFIX!);
+    producer = createProducer(createRedisConnection(TEST_REDIS, 'producer'), keyPrefixOf(env));
     api = spawnService('api', env);
     await waitForHttp(`${base}/readyz`, api);
     ds = await openDatabase(db.url, { migrate: false });
@@ -84,7 +84,7 @@ describe('room calendars end to end (api + worker processes)', function () {
     await ds?.destroy();
     await sim?.close();
     await db?.drop();
-    await removeQueueData(TEST_REDIS_URL, env.QUEUE_PREFIX!);
+    await removeQueueData(keyPrefixOf(env));
   });
 
   it('a worker SIGKILLed mid-load is replaced: each room resumes from its committed page and ends with its calendar, nothing twice', async () => {

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freshPrefix, removeQueueData } from '../support/env.js';
+import { redisKeyPrefix } from '@ones-m365/shared/config';
+import { freshQueuePrefix, removeQueueData } from '../support/env.js';
 import { freePort, waitFor } from '../support/processes.js';
 import { TEST_REDIS_URL } from '../support/services.js';
 
@@ -16,7 +17,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('npm start with no configuration', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ones-m365-start-'));
-  const prefix = freshPrefix();
+  const queuePrefix = freshQueuePrefix();
   let out = '';
   let child: ReturnType<typeof spawn>;
   let port: number;
@@ -31,7 +32,7 @@ describe('npm start with no configuration', () => {
         DATA_DIR: dataDir,
         PORT: String(port),
         SIMULATOR_PORT: '0',
-        QUEUE_PREFIX: prefix,
+        QUEUE_PREFIX: queuePrefix,
         REDIS_URL: TEST_REDIS_URL,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +48,7 @@ describe('npm start with no configuration', () => {
       await new Promise((r) => child.once('exit', r));
     }
     rmSync(dataDir, { recursive: true, force: true });
-    await removeQueueData(TEST_REDIS_URL, prefix);
+    await removeQueueData(redisKeyPrefix(queuePrefix));
   });
 
   it('comes up, prints the URLs and the credentials it made up, and keeps them', async function () {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { createMysqlDatabase } from '../support/db.js';
-import { removeQueueData, testEnv } from '../support/env.js';
+import { keyPrefixOf, removeQueueData, testEnv } from '../support/env.js';
 import { freePort, spawnService, waitFor, waitForHttp, type ServiceProcess } from '../support/processes.js';
-import { TEST_REDIS_URL } from '../support/services.js';
+import { TEST_REDIS } from '../support/services.js';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
 
 describe('api and worker as processes', () => {
@@ -31,7 +31,7 @@ describe('api and worker as processes', () => {
     await api?.stop('SIGKILL');
     await worker?.stop('SIGKILL');
     await db.drop();
-    await removeQueueData(TEST_REDIS_URL, env.QUEUE_PREFIX!);
+    await removeQueueData(keyPrefixOf(env));
   });
 
   it('refuses to start on bad configuration with one line naming the variable', async () => {
@@ -75,7 +75,7 @@ describe('api and worker as processes', () => {
       body: JSON.stringify({ name: 'Staff' }),
     });
     expect(created.status).to.equal(201);
-    const producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), env.QUEUE_PREFIX!);
+    const producer = createProducer(createRedisConnection(TEST_REDIS, 'producer'), keyPrefixOf(env));
     try {
       const done = await waitFor(
         'the scheduled prune job to complete',

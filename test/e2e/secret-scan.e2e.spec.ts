@@ -1,6 +1,6 @@
 /**
  * No secret where none may be. The whole life of an integration is driven through an api and a
- * worker process (debug logs, JSON) against the simulator, MariaDB and Redis, with known secret
+ * worker process (debug logs, JSON) against the simulator, MariaDB and RedisClient, with known secret
  * values: a wrong secret tried first, the right one saved, tested, rotated; a full sync, a
  * subscription with its clientState, a notification, a lifecycle event, disable. Then every log
  * line, every Redis key and value, every database row, every API answer and the dashboard's JSON
@@ -11,13 +11,13 @@ import { expect } from 'chai';
 import { startGraphSimulator, type GraphSimulator } from '@ones-m365/graph-simulator';
 import { openDatabase } from '@ones-m365/shared/db';
 import { ALL_QUEUES, createRedisConnection } from '@ones-m365/shared/queue';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import type { DataSource } from 'typeorm';
 import { createMysqlDatabase } from '../support/db.js';
-import { removeQueueData, testEnv } from '../support/env.js';
+import { keyPrefixOf, removeQueueData, testEnv } from '../support/env.js';
 import { freePort, spawnService, waitFor, waitForHttp, type ServiceProcess } from '../support/processes.js';
 import { databaseHaystacks, findLeaks, redisHaystacks, type Haystack } from '../support/secret-scan.js';
-import { TEST_REDIS_URL } from '../support/services.js';
+import { TEST_REDIS } from '../support/services.js';
 
 const JOB_STATES = [
   'latest',
@@ -36,7 +36,7 @@ describe('secret scan after a full life of an integration (api + worker processe
   let sim: GraphSimulator;
   let db: Awaited<ReturnType<typeof createMysqlDatabase>>;
   let ds: DataSource;
-  let redis: Redis;
+  let redis: RedisClient;
   let env: Record<string, string | undefined>;
   let base: string;
   const procs: ServiceProcess[] = [];
@@ -92,7 +92,7 @@ describe('secret scan after a full life of an integration (api + worker processe
     procs.push(spawnService('api', env), spawnService('worker', env));
     await waitForHttp(`${base}/readyz`, procs[0]!);
     ds = await openDatabase(db.url, { migrate: false });
-    redis = createRedisConnection(TEST_REDIS_URL, 'producer');
+    redis = createRedisConnection(TEST_REDIS, 'producer');
   });
   after(async () => {
     for (const p of procs) await p.stop('SIGKILL');
@@ -100,7 +100,7 @@ describe('secret scan after a full life of an integration (api + worker processe
     if (ds?.isInitialized) await ds.destroy();
     await sim?.close();
     await db?.drop();
-    await removeQueueData(TEST_REDIS_URL, env.QUEUE_PREFIX!);
+    await removeQueueData(keyPrefixOf(env));
   });
 
   it('lives through test, save, sync, notifications, rotation and disable', async () => {
@@ -163,7 +163,7 @@ describe('secret scan after a full life of an integration (api + worker processe
     [...clientStates].forEach((s, i) => (secrets[`clientState${i + 1}`] = s));
   });
 
-  it('finds no secret, token or clientState in logs, Redis, the database, API answers or the dashboard', async () => {
+  it('finds no secret, token or clientState in logs, RedisClient, the database, API answers or the dashboard', async () => {
     const basic = `Basic ${Buffer.from(`${env.DASHBOARD_USER}:${env.DASHBOARD_PASSWORD}`).toString('base64')}`;
     const dashboard: Haystack[] = [];
     let dashboardJobs = 0;
@@ -182,7 +182,7 @@ describe('secret scan after a full life of an integration (api + worker processe
       }
     }
     const logs = procs.map((p, i) => ({ where: `${i === 0 ? 'api' : 'worker'} log`, text: p.output() }));
-    const redisItems = await redisHaystacks(redis, env.QUEUE_PREFIX!);
+    const redisItems = await redisHaystacks(redis, keyPrefixOf(env));
     const rows = await databaseHaystacks(ds);
     // The scan looked at real material, not at empty places.
     expect(

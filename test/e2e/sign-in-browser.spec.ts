@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, type Chromium } from '../support/chromium.js';
-import { freshPrefix, removeQueueData } from '../support/env.js';
+import { redisKeyPrefix } from '@ones-m365/shared/config';
+import { freshQueuePrefix, removeQueueData } from '../support/env.js';
 import { freePort, waitFor } from '../support/processes.js';
 import { TEST_REDIS_URL } from '../support/services.js';
 
@@ -27,7 +28,7 @@ interface SyncedUser {
 
 describe('sign in with Microsoft in a real browser (npm start, Chromium)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ones-m365-signin-'));
-  const prefix = freshPrefix();
+  const queuePrefix = freshQueuePrefix();
   let out = '';
   let child: ReturnType<typeof spawn>;
   let browser: Chromium | undefined;
@@ -39,7 +40,7 @@ describe('sign in with Microsoft in a real browser (npm start, Chromium)', () =>
       await new Promise((r) => child.once('exit', r));
     }
     rmSync(dataDir, { recursive: true, force: true });
-    await removeQueueData(TEST_REDIS_URL, prefix);
+    await removeQueueData(redisKeyPrefix(queuePrefix));
   });
 
   it("clicks the demo page's button, picks an account on the simulator's page, and lands signed in", async function () {
@@ -54,7 +55,7 @@ describe('sign in with Microsoft in a real browser (npm start, Chromium)', () =>
         PORT: String(port),
         DEMO_LOGIN_PORT: String(loginPort),
         SIMULATOR_PORT: '0',
-        QUEUE_PREFIX: prefix,
+        QUEUE_PREFIX: queuePrefix,
         REDIS_URL: TEST_REDIS_URL,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,9 +9,9 @@ import { openDatabase, SyncStateRepository, UserEntity } from '@ones-m365/shared
 import type { DataSource } from 'typeorm';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
 import { createMysqlDatabase } from '../support/db.js';
-import { removeQueueData, testEnv } from '../support/env.js';
+import { keyPrefixOf, removeQueueData, testEnv } from '../support/env.js';
 import { freePort, spawnService, waitFor, waitForHttp, type ServiceProcess } from '../support/processes.js';
-import { TEST_REDIS_URL } from '../support/services.js';
+import { TEST_REDIS } from '../support/services.js';
 import { storedEvents } from '../support/stored-events.js';
 
 describe('sync end to end (api + two workers as processes)', function () {
@@ -83,7 +83,7 @@ describe('sync end to end (api + two workers as processes)', function () {
       WORKER_LOCK_DURATION_MS: '2000',
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     });
-    producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), env.QUEUE_PREFIX!);
+    producer = createProducer(createRedisConnection(TEST_REDIS, 'producer'), keyPrefixOf(env));
     api = spawnService('api', env);
     await waitForHttp(`${base}/readyz`, api);
     ds = await openDatabase(db.url, { migrate: false });
@@ -105,7 +105,7 @@ describe('sync end to end (api + two workers as processes)', function () {
     await ds?.destroy();
     await sim?.close();
     await db?.drop();
-    await removeQueueData(TEST_REDIS_URL, env.QUEUE_PREFIX!);
+    await removeQueueData(keyPrefixOf(env));
   });
 
   it('validates requests: 404 for an unknown integration, 422 for calendars of an unknown room, 400 naming bad fields', async () => {

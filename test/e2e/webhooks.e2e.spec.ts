@@ -8,9 +8,9 @@ import { expect } from 'chai';
 import { startGraphSimulator, type GraphSimulator } from '@ones-m365/graph-simulator';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
 import { createMysqlDatabase } from '../support/db.js';
-import { removeQueueData, testEnv } from '../support/env.js';
+import { keyPrefixOf, removeQueueData, testEnv } from '../support/env.js';
 import { freePort, spawnService, waitFor, waitForHttp, type ServiceProcess } from '../support/processes.js';
-import { TEST_REDIS_URL } from '../support/services.js';
+import { TEST_REDIS } from '../support/services.js';
 
 describe('change notifications end to end (2 api + 2 worker processes)', function () {
   this.timeout(120_000);
@@ -49,7 +49,7 @@ describe('change notifications end to end (2 api + 2 worker processes)', functio
       ALLOW_CUSTOM_ENDPOINTS: 'true',
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     });
-    producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), env.QUEUE_PREFIX!);
+    producer = createProducer(createRedisConnection(TEST_REDIS, 'producer'), keyPrefixOf(env));
     // One after the other: each api migrates the database at start.
     for (const [i, port] of ports.entries()) {
       procs.push(spawnService('api', { ...env, PORT: String(port) }));
@@ -72,7 +72,7 @@ describe('change notifications end to end (2 api + 2 worker processes)', functio
     await producer?.close();
     await sim?.close();
     await db?.drop();
-    await removeQueueData(TEST_REDIS_URL, env.QUEUE_PREFIX!);
+    await removeQueueData(keyPrefixOf(env));
   });
 
   it('enable through one api: full sync, /users and one events subscription per room, whose notifications reach the other api', async () => {

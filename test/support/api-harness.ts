@@ -2,7 +2,7 @@
  * The api app on a real HTTP port, over a fresh MySQL database and a real Redis with a fresh
  * queue prefix. Tests talk to it with fetch, as the ONES backend would.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api';
 import { loadApiConfig, type ApiConfig } from '@ones-m365/shared/config';
 import { SecretBox } from '@ones-m365/shared/crypto';
@@ -13,13 +13,12 @@ import { createSignInClient } from '@ones-m365/shared/sso';
 import { createProducer, createRedisConnection, type Producer } from '@ones-m365/shared/queue';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { removeQueueData, testEnv } from './env.js';
-import { TEST_REDIS_URL } from './services.js';
 
 export interface ApiHarness {
   url: string;
   config: ApiConfig;
   db: TestDatabase;
-  redis: Redis;
+  redis: RedisClient;
   producer: Producer;
   api: RunningApi;
   /** fetch against the api with the bearer token (unless `auth: false`). */
@@ -37,19 +36,19 @@ export async function startApiHarness(
 ): Promise<ApiHarness> {
   const db = await openTestDatabase('mysql');
   const config = loadApiConfig(testEnv({ DATABASE_URL: db.url, ...envOverrides }));
-  const redis = createRedisConnection(config.redisUrl, 'producer');
-  const producer = createProducer(redis, config.queuePrefix);
-  const events = createRedisConnection(config.redisUrl, 'worker');
+  const redis = createRedisConnection(config.redis, 'producer');
+  const producer = createProducer(redis, config.keyPrefix);
+  const events = createRedisConnection(config.redis, 'worker');
   // Wired as services/api/src/main.ts wires it.
   const graph = createGraphClient({
-    observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db.ds) }),
+    observer: new OperationsRecorder(redis, config.keyPrefix, { onSecretRejected: secretStatusWriter(db.ds) }),
   });
   const secretBox = new SecretBox(config.encryptionKey);
   const metrics = createMetrics(producer, {
     db: db.ds,
     redis,
     secretBox,
-    reader: new OperationsReader(redis, config.queuePrefix),
+    reader: new OperationsReader(redis, config.keyPrefix),
   });
   const api = await startApiProcess(
     {
@@ -100,7 +99,7 @@ export async function startApiHarness(
       redis.disconnect();
       events.disconnect();
       await db.drop();
-      await removeQueueData(TEST_REDIS_URL, config.queuePrefix);
+      await removeQueueData(config.keyPrefix);
     },
   };
 }

@@ -14,7 +14,7 @@ import { createSignInClient } from '@ones-m365/shared/sso';
 import { formatStreamKey, requestSync } from '@ones-m365/shared/sync';
 import type { SeedSpec } from '@ones-m365/graph-simulator';
 import { testEnv } from './env.js';
-import { TEST_REDIS_URL } from './services.js';
+import { TEST_REDIS } from './services.js';
 import { startSyncHarness, type SyncHarness } from './sync-harness.js';
 
 export interface BookingHarness {
@@ -33,9 +33,9 @@ export async function startBookingHarness(seed: SeedSpec): Promise<BookingHarnes
   const s = await startSyncHarness({ seed });
   s.startWorkers({ calendarConcurrency: 4 });
   const config = loadApiConfig(
-    testEnv({ DATABASE_URL: s.db.url, QUEUE_PREFIX: s.prefix, ENCRYPTION_KEY: s.encryptionKey }),
+    testEnv({ DATABASE_URL: s.db.url, QUEUE_PREFIX: s.queuePrefix, ENCRYPTION_KEY: s.encryptionKey }),
   );
-  const redis = createRedisConnection(TEST_REDIS_URL, 'producer');
+  const redis = createRedisConnection(TEST_REDIS, 'producer');
   const { SecretBox } = await import('@ones-m365/shared/crypto');
   const secretBox = new SecretBox(config.encryptionKey);
   const api = await startApiProcess(

@@ -1,7 +1,9 @@
 /**
  * The Kubernetes base (infra/k8s) as the objects kustomize would emit: every document of every
  * resource file, with the kustomization's common labels added to each object's labels (as
- * `labels: [{pairs}]` does, without touching selectors) and its image names rewritten.
+ * `labels: [{pairs}]` does, without touching selectors) and its image names rewritten; with a
+ * component (infra/k8s/<name>, `kind: Component`), its JSON 6902 patches applied after that (as
+ * `components:` in an overlay does).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,14 +41,65 @@ export function manifestFiles(): string[] {
     .sort();
 }
 
-export function loadManifests(): K8sObject[] {
+/** The components of the base: the directories of infra/k8s with a `kind: Component` kustomization. */
+export const COMPONENTS = ['redis-cluster'] as const;
+export type ComponentName = (typeof COMPONENTS)[number];
+
+interface Component {
+  kind: string;
+  patches: { target: { kind: string; name: string }; patch: string }[];
+}
+
+type PatchOp = { op: 'add' | 'remove' | 'replace' | 'test'; path: string; value?: unknown };
+
+/** RFC 6902 on a plain object (the ops kustomize's patches use here), in place. */
+function applyJsonPatch(doc: unknown, ops: PatchOp[], where: string): void {
+  for (const { op, path, value } of ops) {
+    const parts = path
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = parts.pop()!;
+    let parent = doc as Record<string, unknown>;
+    for (const p of parts) {
+      parent = parent?.[p] as Record<string, unknown>;
+      if (parent === undefined) throw new Error(`${where}: ${op} ${path}: no such path`);
+    }
+    const isArray = Array.isArray(parent);
+    const index = last === '-' ? (parent as unknown as unknown[]).length : Number(last);
+    if (op !== 'add' && !(last in parent)) throw new Error(`${where}: ${op} ${path}: no such path`);
+    if (op === 'test') {
+      if (JSON.stringify(parent[last]) !== JSON.stringify(value))
+        throw new Error(`${where}: test ${path}: ${JSON.stringify(parent[last])} is not ${JSON.stringify(value)}`);
+    } else if (op === 'remove') {
+      if (isArray) (parent as unknown as unknown[]).splice(index, 1);
+      else delete parent[last];
+    } else if (op === 'add' && isArray) (parent as unknown as unknown[]).splice(index, 0, value);
+    else parent[last] = value;
+  }
+}
+
+export function readComponent(name: ComponentName): Component {
+  return load(readFileSync(join(K8S_DIR, name, 'kustomization.yaml'), 'utf8')) as Component;
+}
+
+export function loadManifests(components: readonly ComponentName[] = []): K8sObject[] {
   const k = readKustomization();
   const labels = Object.assign({}, ...(k.labels ?? []).map((l) => l.pairs)) as Record<string, string>;
-  return k.resources.flatMap((file) =>
+  const objects = k.resources.flatMap((file) =>
     loadAll(readFileSync(join(K8S_DIR, file), 'utf8'))
       .filter((doc): doc is Omit<K8sObject, 'file'> => doc !== null && typeof doc === 'object')
       .map((doc) => ({ ...doc, metadata: { ...doc.metadata, labels: { ...doc.metadata.labels, ...labels } }, file })),
   );
+  for (const name of components) {
+    const component = readComponent(name);
+    if (component.kind !== 'Component') throw new Error(`infra/k8s/${name} is not a kustomize Component`);
+    for (const { target, patch } of component.patches) {
+      const o = findObject(objects, target.kind, target.name);
+      applyJsonPatch(o, load(patch) as PatchOp[], `infra/k8s/${name}: ${target.kind} ${target.name}`);
+    }
+  }
+  return objects;
 }
 
 export function findObject(objects: K8sObject[], kind: string, name: string): K8sObject {

@@ -4,7 +4,7 @@
  * (base64, base64url, percent-encoding, JSON escaping); any JWT (an access or ID token) is a leak
  * whatever its value.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import type { DataSource } from 'typeorm';
 
 export interface Haystack {
@@ -44,7 +44,7 @@ export function findLeaks(haystacks: Haystack[], secrets: Record<string, string>
   return leaks;
 }
 
-async function redisValue(redis: Redis, key: string): Promise<unknown> {
+async function redisValue(redis: RedisClient, key: string): Promise<unknown> {
   const type = await redis.type(key);
   switch (type) {
     case 'string':
@@ -65,7 +65,7 @@ async function redisValue(redis: Redis, key: string): Promise<unknown> {
 }
 
 /** Every key under `prefix:` with its value, whatever its type. */
-export async function redisHaystacks(redis: Redis, prefix: string): Promise<Haystack[]> {
+export async function redisHaystacks(redis: RedisClient, prefix: string): Promise<Haystack[]> {
   const out: Haystack[] = [];
   let cursor = '0';
   do {

@@ -4,7 +4,7 @@
  * (on demand) in-process workers. Helpers compare the database with the tenant.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import { startGraphSimulator, type GraphSimulator, type SeedSpec, type Settings } from '@ones-m365/graph-simulator';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import {
@@ -16,9 +16,9 @@ import {
   type SyncRunEntity,
 } from '@ones-m365/shared/db';
 import { createGraphClient, DEFAULT_EVENTS_PAGE_SIZE, type GraphClient } from '@ones-m365/shared/graph';
-import { DEFAULT_CALENDAR } from '@ones-m365/shared/config';
+import { DEFAULT_CALENDAR, redisKeyPrefix } from '@ones-m365/shared/config';
 import { sealSecret } from '@ones-m365/shared/integrations';
-import { silentLogger } from '@ones-m365/shared/logging';
+import { silentLogger, type Logger } from '@ones-m365/shared/logging';
 import { createProducer, createRedisConnection, QUEUES, type Producer } from '@ones-m365/shared/queue';
 import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
 import { buildRegistry } from '../../services/worker/src/jobs/index.js';
@@ -29,20 +29,23 @@ import { bookingDeclineJob } from '../../services/worker/src/jobs/booking-declin
 import { bookingPolicyRecheckJob } from '../../services/worker/src/jobs/booking-policy-recheck.job.js';
 import { startWorkers, type RunningWorkers } from '../../services/worker/src/run-worker.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
-import { freshPrefix, removeQueueData } from './env.js';
+import { freshQueuePrefix, removeQueueData } from './env.js';
 import { trustCa } from './graph-simulator-clients.js';
 import { queueIdle } from './poll.js';
-import { TEST_REDIS_URL } from './services.js';
+import { TEST_REDIS } from './services.js';
 
 export interface SyncHarness {
   sim: GraphSimulator;
   db: TestDatabase;
+  /** QUEUE_PREFIX of this world (for a process or config made from the environment). */
+  queuePrefix: string;
+  /** Its key prefix, `{queuePrefix}`: what the producer, workers and coordination use. */
   prefix: string;
   encryptionKey: string;
   box: SecretBox;
   graph: GraphClient;
   producer: Producer;
-  redis: Redis;
+  redis: RedisClient;
   /** Coordination on the worker-side connection `redis`. */
   coordination: Coordination;
   integration: IntegrationEntity;
@@ -51,6 +54,8 @@ export interface SyncHarness {
     lockDurationMs?: number;
     calendarConcurrency?: number;
     calendarPageSize?: number;
+    /** Where the workers log (default: nowhere). */
+    logger?: Logger;
   }): RunningWorkers;
   /** Waits until the sync and calendars queues have nothing waiting, delayed, prioritized or active. */
   idle(timeoutMs?: number): Promise<void>;
@@ -76,13 +81,14 @@ export async function startSyncHarness(
   });
   trustCa(sim.caCertPem);
   const db = await openTestDatabase('mysql');
-  const prefix = freshPrefix();
+  const queuePrefix = freshQueuePrefix();
+  const prefix = redisKeyPrefix(queuePrefix);
   const encryptionKey = randomBytes(32).toString('base64');
   const box = new SecretBox(Buffer.from(encryptionKey, 'base64'));
   const graph = createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0 });
-  const redis = createRedisConnection(TEST_REDIS_URL, 'worker');
+  const redis = createRedisConnection(TEST_REDIS, 'worker');
   const coordination = createCoordination(redis, prefix);
-  const producer = createProducer(createRedisConnection(TEST_REDIS_URL, 'producer'), prefix);
+  const producer = createProducer(createRedisConnection(TEST_REDIS, 'producer'), prefix);
   const integrations = new IntegrationRepository(db.ds);
   const id = crypto.randomUUID();
   await integrations.create({
@@ -100,6 +106,7 @@ export async function startSyncHarness(
   return {
     sim,
     db,
+    queuePrefix,
     prefix,
     encryptionKey,
     box,
@@ -132,12 +139,12 @@ export async function startSyncHarness(
         ['rooms.sync', 'users.sync', 'calendar.sync', 'booking.decline', 'booking-policy.recheck'],
       );
       const w = startWorkers({
-        connection: createRedisConnection(TEST_REDIS_URL, 'worker'),
+        connection: createRedisConnection(TEST_REDIS, 'worker'),
         prefix,
         registry,
         concurrency: o.concurrency ?? 2,
         queueConcurrency: { [QUEUES.calendars]: o.calendarConcurrency ?? DEFAULT_CALENDAR.concurrency },
-        logger: silentLogger(),
+        logger: o.logger ?? silentLogger(),
         lockDurationMs,
       });
       workers.push(w);
@@ -165,7 +172,7 @@ export async function startSyncHarness(
       redis.disconnect();
       await sim.close();
       await db.drop();
-      await removeQueueData(TEST_REDIS_URL, prefix);
+      await removeQueueData(prefix);
     },
   };
 }

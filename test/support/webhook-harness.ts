@@ -4,6 +4,7 @@
  * every job, whose PUBLIC_BASE_URL is the api's loopback URL (the simulator allows http there).
  */
 import { startGraphSimulator, type GraphSimulator, type Settings } from '@ones-m365/graph-simulator';
+import type { RedisTarget } from '@ones-m365/shared/config';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import { GraphSubscriptionRepository, IntegrationRepository } from '@ones-m365/shared/db';
 import { createMetrics, startApiProcess, type RunningApi } from '@ones-m365/api';
@@ -14,20 +15,20 @@ import { createProducer, createRedisConnection, QUEUES, type Producer } from '@o
 import { createSignInClient } from '@ones-m365/shared/sso';
 import { createCoordination, type Coordination } from '@ones-m365/shared/sync';
 import type { BackoffPolicy } from '@ones-m365/shared/events';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import { startWorkerProcess } from '../../services/worker/src/worker-process.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 import { trustCa } from './graph-simulator-clients.js';
 import { pollUntil, queueIdle } from './poll.js';
 import { integrationBody } from './settings-harness.js';
-import { TEST_REDIS_URL } from './services.js';
+import { TEST_REDIS, TEST_REDIS_URL } from './services.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 export interface WebhookHarness {
   h: ApiHarness;
   sim: GraphSimulator;
   proxy: TcpProxy | null;
-  /** The worker side's producer (real Redis). */
+  /** The worker side's producer (real RedisClient). */
   producer: Producer;
   /** Coordination on the worker side's producer connection. */
   coordination: Coordination;
@@ -74,6 +75,8 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
     settings: { notificationBatchMs: 20, notificationRetryBaseMs: 200, validationTimeoutMs: 3_000, ...opts.settings },
   });
   trustCa(sim.caCertPem);
+  if (opts.proxyRedis && TEST_REDIS.kind === 'cluster')
+    throw new Error('a proxy in front of Redis stands for one server: not with TEST_REDIS_CLUSTER_NODES');
   const redisUrl = new URL(TEST_REDIS_URL);
   const proxy = opts.proxyRedis
     ? await new TcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }).start()
@@ -86,12 +89,13 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
     ...(proxy ? { REDIS_URL: `redis://127.0.0.1:${proxy.port}` } : {}),
   });
   const box = new SecretBox(h.config.encryptionKey);
-  const workerRedisUrl = proxy && opts.proxyWorkerRedis ? `redis://127.0.0.1:${proxy.port}` : TEST_REDIS_URL;
-  const producerRedis = createRedisConnection(workerRedisUrl, 'producer');
-  const producer = createProducer(producerRedis, h.config.queuePrefix);
-  const workerRedis = createRedisConnection(workerRedisUrl, 'worker');
+  const workerRedisTarget: RedisTarget =
+    proxy && opts.proxyWorkerRedis ? { kind: 'server', url: `redis://127.0.0.1:${proxy.port}` } : TEST_REDIS;
+  const producerRedis = createRedisConnection(workerRedisTarget, 'producer');
+  const producer = createProducer(producerRedis, h.config.keyPrefix);
+  const workerRedis = createRedisConnection(workerRedisTarget, 'worker');
   // Wired as services/worker/src/main.ts wires it.
-  const operations = new OperationsRecorder(producerRedis, h.config.queuePrefix, {
+  const operations = new OperationsRecorder(producerRedis, h.config.keyPrefix, {
     onSecretRejected: secretStatusWriter(h.db.ds),
   });
   const worker =
@@ -101,7 +105,7 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
           db: h.db.ds,
           connection: workerRedis,
           producer,
-          prefix: h.config.queuePrefix,
+          prefix: h.config.keyPrefix,
           concurrency: 4,
           logger: silentLogger(),
           graph: createGraphClient({ retryDelaySeconds: 0.05, maxRetryAfterMs: 0, observer: operations }),
@@ -122,7 +126,7 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
     producer,
     box,
     until,
-    coordination: createCoordination(producerRedis, h.config.queuePrefix),
+    coordination: createCoordination(producerRedis, h.config.keyPrefix),
     subscriptions: new GraphSubscriptionRepository(h.db.ds),
     integrations: new IntegrationRepository(h.db.ds),
     async create(over = {}) {
@@ -184,8 +188,8 @@ export async function startWebhookHarness(opts: WebhookHarnessOptions = {}): Pro
 }
 
 /** Another api process on the harness's database and config, on its own Redis connections. */
-export async function startAnotherApi(w: WebhookHarness, redis: Redis, events: Redis): Promise<RunningApi> {
-  const producer = createProducer(redis, w.h.config.queuePrefix);
+export async function startAnotherApi(w: WebhookHarness, redis: RedisClient, events: RedisClient): Promise<RunningApi> {
+  const producer = createProducer(redis, w.h.config.keyPrefix);
   return await startApiProcess(
     {
       config: w.h.config,

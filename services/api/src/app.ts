@@ -3,7 +3,7 @@
  * the dashboard and one error handler. Everything it talks to is passed in.
  */
 import express, { Router, type Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import {
@@ -58,8 +58,8 @@ export interface AppDeps {
     bodyLimit: string;
     allowCustomEndpoints: boolean;
     publicBaseUrl: string;
-    /** QUEUE_PREFIX: the producer's queues and every coordination key live under it. */
-    queuePrefix: string;
+    /** `{QUEUE_PREFIX}`: the producer's queues and every coordination key live under it. */
+    keyPrefix: string;
     /** EVENTS_WEBHOOK_URL (the health check says whether events are pushed); the worker delivers them. */
     eventsWebhook?: { url: string } | null;
     /** The room's stream lease while a booking made in ONES is written (WORKER_LOCK_DURATION_MS's lease). */
@@ -68,7 +68,7 @@ export interface AppDeps {
   logger: Logger;
   db: DataSource;
   /** The producer's Redis connection (fails fast), also used by /readyz and for coordination. */
-  redis: Redis;
+  redis: RedisClient;
   producer: Producer;
   metrics: Metrics;
   graph: GraphClient;
@@ -80,7 +80,7 @@ export interface AppDeps {
    * subscriptions changed (webhook cache invalidation). Without it the cached table is only
    * reloaded on its TTL and on unknown ids.
    */
-  events?: Redis;
+  events?: RedisClient;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -110,10 +110,10 @@ export function createApp(deps: AppDeps): ApiApp {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
-  const coordination = createCoordination(deps.redis, deps.config.queuePrefix);
+  const coordination = createCoordination(deps.redis, deps.config.keyPrefix);
   const syncDeps = { producer: deps.producer, coordination };
   const subscriptions = new GraphSubscriptionRepository(deps.db);
-  const operations = new OperationsReader(deps.redis, deps.config.queuePrefix);
+  const operations = new OperationsReader(deps.redis, deps.config.keyPrefix);
   const subscriptionCache = new SubscriptionCache({
     load: () => subscriptions.listForWebhookCheck(),
     logger: deps.logger,
@@ -157,7 +157,7 @@ export function createApp(deps: AppDeps): ApiApp {
   const signIn = signInModule({
     db: deps.db,
     redis: deps.redis,
-    keyPrefix: deps.config.queuePrefix,
+    keyPrefix: deps.config.keyPrefix,
     client: deps.signIn,
     secretBox: deps.secretBox,
     logger: deps.logger,

@@ -14,12 +14,12 @@ async function main(): Promise<void> {
   const config = configOrExit(() => loadApiConfig(process.env));
   const logger = createLogger({ service: 'api', level: config.log.level, format: config.log.format });
   const db = await openDatabase(config.databaseUrl);
-  const redis = createRedisConnection(config.redisUrl, 'producer');
+  const redis = createRedisConnection(config.redis, 'producer');
   // Subscriber mode (webhook cache invalidation); waits for Redis like a worker connection.
-  const events = createRedisConnection(config.redisUrl, 'worker');
-  const producer = createProducer(redis, config.queuePrefix);
+  const events = createRedisConnection(config.redis, 'worker');
+  const producer = createProducer(redis, config.keyPrefix);
   const graph = createGraphClient({
-    observer: new OperationsRecorder(redis, config.queuePrefix, { onSecretRejected: secretStatusWriter(db) }),
+    observer: new OperationsRecorder(redis, config.keyPrefix, { onSecretRejected: secretStatusWriter(db) }),
   });
   const secretBox = new SecretBox(config.encryptionKey);
   const api = await startApiProcess(
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
         db,
         redis,
         secretBox,
-        reader: new OperationsReader(redis, config.queuePrefix),
+        reader: new OperationsReader(redis, config.keyPrefix),
       }),
       graph,
       signIn: createSignInClient(),

@@ -7,7 +7,7 @@
  * A source that does not answer leaves its series empty (and `ones_m365_ready` says which).
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import {
@@ -24,7 +24,7 @@ import { FALLBACK_PREFIX } from '@ones-m365/shared/subscriptions';
 
 export interface OperationsMetricsDeps {
   db: DataSource;
-  redis: Redis;
+  redis: RedisClient;
   reader: OperationsReader;
   secretBox: SecretBox;
 }

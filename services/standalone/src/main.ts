@@ -41,7 +41,8 @@ async function main(): Promise<void> {
 
   let redisChild: ChildProcess | undefined;
   const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
-  if (!(await redisAnswers(redisUrl))) {
+  // A Redis Cluster is used as configured; only a single Redis is started when none answers.
+  if (!env.REDIS_CLUSTER_NODES && !(await redisAnswers(redisUrl))) {
     const local = await startLocalRedis(dataDir);
     if (!local) {
       console.error(`\n${NO_REDIS_HELP}\n`);
@@ -66,11 +67,11 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ service: 'ones-m365', level: apiConfig.log.level, format: apiConfig.log.format });
   const db = await openDatabase(apiConfig.databaseUrl);
-  const producerRedis = createRedisConnection(apiConfig.redisUrl, 'producer');
-  const workerRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
-  const eventsRedis = createRedisConnection(apiConfig.redisUrl, 'worker');
-  const producer = createProducer(producerRedis, apiConfig.queuePrefix);
-  const operations = new OperationsRecorder(producerRedis, apiConfig.queuePrefix, {
+  const producerRedis = createRedisConnection(apiConfig.redis, 'producer');
+  const workerRedis = createRedisConnection(apiConfig.redis, 'worker');
+  const eventsRedis = createRedisConnection(apiConfig.redis, 'worker');
+  const producer = createProducer(producerRedis, apiConfig.keyPrefix);
+  const operations = new OperationsRecorder(producerRedis, apiConfig.keyPrefix, {
     onSecretRejected: secretStatusWriter(db),
   });
   const graph = createGraphClient({ observer: operations });
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
     graph,
     secretBox,
     operations,
-    prefix: apiConfig.queuePrefix,
+    prefix: apiConfig.keyPrefix,
     concurrency: workerConfig.concurrency,
     lockDurationMs: workerConfig.lockDurationMs,
     publicBaseUrl: workerConfig.publicBaseUrl,
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
         db,
         redis: producerRedis,
         secretBox,
-        reader: new OperationsReader(producerRedis, apiConfig.queuePrefix),
+        reader: new OperationsReader(producerRedis, apiConfig.keyPrefix),
       }),
       graph,
       signIn: createSignInClient(),
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
     `  Dashboard    ${base}/admin/queues   (user ${apiConfig.dashboard.user}, password ${apiConfig.dashboard.password})`,
     `  Metrics      ${base}/metrics`,
     `  Database     ${databaseLine(apiConfig.databaseUrl)}`,
-    `  Redis        ${redisLine(apiConfig.redisUrl, redisChild ? dataDir : undefined)}`,
+    `  Redis        ${redisLine(apiConfig.redis, redisChild ? dataDir : undefined)}`,
     `  Credentials  ${created ? 'made up now and kept in' : 'kept in'} ${resolve(dataDir, 'credentials.json')}`,
     ...demoLines,
     '',

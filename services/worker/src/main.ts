@@ -16,11 +16,11 @@ async function main(): Promise<void> {
   const config = configOrExit(() => loadWorkerConfig(process.env));
   const logger = createLogger({ service: 'worker', level: config.log.level, format: config.log.format });
   const db = await openDatabase(config.databaseUrl);
-  const connection = createRedisConnection(config.redisUrl, 'worker');
-  const producerRedis = createRedisConnection(config.redisUrl, 'producer');
-  const producer = createProducer(producerRedis, config.queuePrefix);
+  const connection = createRedisConnection(config.redis, 'worker');
+  const producerRedis = createRedisConnection(config.redis, 'producer');
+  const producer = createProducer(producerRedis, config.keyPrefix);
   // Fail-fast connection: a record lost while Redis is down never holds up a job.
-  const operations = new OperationsRecorder(producerRedis, config.queuePrefix, {
+  const operations = new OperationsRecorder(producerRedis, config.keyPrefix, {
     onSecretRejected: secretStatusWriter(db),
   });
   // Listening before the workers start: the probes answer while it connects.
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     connection,
     producer,
     logger,
-    prefix: config.queuePrefix,
+    prefix: config.keyPrefix,
     concurrency: config.concurrency,
     lockDurationMs: config.lockDurationMs,
     graph: createGraphClient({ observer: operations }),

@@ -4,7 +4,8 @@
  * thrown so attempts/backoff apply. Each failed attempt is logged once, here.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
+import { assertKeyPrefix } from '@ones-m365/shared/config';
 import { AppError } from '@ones-m365/shared/errors';
 import type { Logger } from '@ones-m365/shared/logging';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
@@ -18,7 +19,7 @@ export interface RunningWorkers {
 }
 
 export interface StartWorkersOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   registry: JobRegistry;
   concurrency: number;
@@ -31,8 +32,28 @@ export interface StartWorkersOptions {
   operations?: Pick<OperationsRecorder, 'jobFailed'>;
 }
 
+/**
+ * How long a close may go on once no job of this process runs any more. BullMQ's close waits for
+ * its blocking connection's `end` event, which an ioredis Cluster client can fail to emit after
+ * a node it was blocked on restarted (taskforcesh/bullmq#4065, #4656): past this the close is
+ * left unfinished (the process exits after it), so a stopping worker never outlives its jobs.
+ */
+const CLOSE_GRACE_MS = 5_000;
+
 export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
+  assertKeyPrefix(opts.prefix);
+  let running = 0;
+  const idle: (() => void)[] = [];
+  const whenIdle = () => (running === 0 ? Promise.resolve() : new Promise<void>((r) => idle.push(r)));
   const processor = async (job: Job, token?: string) => {
+    running++;
+    try {
+      return await runJob(job, token);
+    } finally {
+      if (--running === 0) for (const r of idle.splice(0)) r();
+    }
+  };
+  const runJob = async (job: Job, token?: string) => {
     const handler = opts.registry.get(job.name as JobName);
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     const logger = opts.logger.child({
@@ -86,7 +107,19 @@ export function startWorkers(opts: StartWorkersOptions): RunningWorkers {
   return {
     workers,
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      const closing = workers.map((w) => w.close().then(() => true));
+      const closed = await Promise.race([
+        Promise.all(closing),
+        whenIdle()
+          .then(() => new Promise((r) => setTimeout(r, CLOSE_GRACE_MS).unref()))
+          .then(() => null),
+      ]);
+      if (!closed) {
+        const states = await Promise.all(closing.map((c) => Promise.race([c, Promise.resolve(false)])));
+        opts.logger.warn('worker close did not finish after its jobs; left to the process exit', {
+          queues: workers.filter((_, i) => !states[i]).map((w) => w.name),
+        });
+      }
     },
   };
 }

@@ -3,7 +3,7 @@
  * launcher share it): registry, workers, schedules, and an orderly stop.
  */
 import type { DataSource } from 'typeorm';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import {
   DEFAULT_CALENDAR,
   DEFAULT_SAFETY_NET_POLL_SECONDS,
@@ -30,7 +30,7 @@ import { upsertSchedules } from './schedules.js';
 
 export interface WorkerProcessDeps {
   db: DataSource;
-  connection: Redis;
+  connection: RedisClient;
   producer: Producer;
   prefix: string;
   concurrency: number;

@@ -11,7 +11,7 @@ import { startApiHarness, type ApiHarness } from '../../support/api-harness.js';
 import { captureLogs, type CapturedLogs } from '../../support/log-capture.js';
 import { pollUntil } from '../../support/poll.js';
 import { rawRequest, type RawResponse } from '../../support/raw-http.js';
-import { TEST_REDIS_URL } from '../../support/services.js';
+import { TEST_REDIS } from '../../support/services.js';
 
 function expectClientError(r: RawResponse, status: number, code: string): void {
   expect(r.status, r.text).to.equal(status);
@@ -180,10 +180,10 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
     before(async () => {
       // Make BullMQ write every key of its own: a finished job (id, meta, events, completed,
       // stalled-check) and a job scheduler (repeat, repeat:<id>, delayed).
-      const connection = createRedisConnection(TEST_REDIS_URL, 'worker');
+      const connection = createRedisConnection(TEST_REDIS, 'worker');
       const worker = new Worker(QUEUES.maintenance, async () => 'done', {
         connection,
-        prefix: h.config.queuePrefix,
+        prefix: h.config.keyPrefix,
         stalledInterval: 1_000,
       });
       const job = await h.producer.queue(QUEUES.maintenance).add('maintenance.prune-sync-runs', { olderThanDays: 30 });
@@ -198,7 +198,7 @@ describe('hostile input: bodies, paths and job ids a client got wrong', () => {
         );
       await pollUntil(
         'the stalled check to run',
-        async () => (await h.redis.exists(`${h.config.queuePrefix}:${QUEUES.maintenance}:stalled-check`)) === 1,
+        async () => (await h.redis.exists(`${h.config.keyPrefix}:${QUEUES.maintenance}:stalled-check`)) === 1,
         Boolean,
       );
       await worker.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import { IntegrationRepository, PendingJobRepository } from '@ones-m365/shared/db';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { Outbox, reconcileFollowUp, syncFollowUp } from '@ones-m365/shared/outbox';
@@ -8,13 +8,13 @@ import { createProducer, createRedisConnection, QUEUES, type Producer } from '@o
 import { createCoordination } from '@ones-m365/shared/sync';
 import { openTestDatabase, type TestDatabase } from '../../support/db.js';
 import { freshPrefix, removeQueueData } from '../../support/env.js';
-import { TEST_REDIS_URL } from '../../support/services.js';
+import { TEST_REDIS, TEST_REDIS_URL } from '../../support/services.js';
 import { TcpProxy } from '../../support/tcp-proxy.js';
 
 /** The job outbox on MariaDB and a real Redis: written with the change, moved once, dropped for a deleted integration. */
 describe('job outbox (pending_jobs)', () => {
   let db: TestDatabase;
-  let redis: Redis;
+  let redis: RedisClient;
   let producer: Producer;
   let outbox: Outbox;
   let pending: PendingJobRepository;
@@ -22,21 +22,21 @@ describe('job outbox (pending_jobs)', () => {
   /** An outbox whose Redis went away (connected through a proxy, then cut). */
   let unreachable: Outbox;
   let proxy: TcpProxy;
-  let cutRedis: Redis;
+  let cutRedis: RedisClient;
   let cutProducer: Producer;
   const prefix = freshPrefix();
   const later = () => new Date(Date.now() + 60_000);
 
   before(async () => {
     db = await openTestDatabase('mysql');
-    redis = createRedisConnection(TEST_REDIS_URL, 'producer');
+    redis = createRedisConnection(TEST_REDIS, 'producer');
     producer = createProducer(redis, prefix);
     outbox = new Outbox(db.ds, { producer, coordination: createCoordination(redis, prefix) }, silentLogger());
     pending = new PendingJobRepository(db.ds);
     integrations = new IntegrationRepository(db.ds);
     const url = new URL(TEST_REDIS_URL);
     proxy = await new TcpProxy({ host: url.hostname, port: Number(url.port || 6379) }).start();
-    cutRedis = createRedisConnection(`redis://127.0.0.1:${proxy.port}`, 'producer');
+    cutRedis = createRedisConnection({ kind: 'server', url: `redis://127.0.0.1:${proxy.port}` }, 'producer');
     cutProducer = createProducer(cutRedis, prefix);
     await cutProducer.queue(QUEUES.sync).getJobCounts();
     proxy.cut();
@@ -52,7 +52,7 @@ describe('job outbox (pending_jobs)', () => {
     await producer.close();
     redis.disconnect();
     await db.drop();
-    await removeQueueData(TEST_REDIS_URL, prefix);
+    await removeQueueData(prefix);
   });
 
   const newIntegration = () =>
@@ -109,7 +109,7 @@ describe('job outbox (pending_jobs)', () => {
 
   it('does not wait for a Redis it never reached: the write is saved, its follow-up deferred', async () => {
     const { id } = await newIntegration();
-    const never = createRedisConnection('redis://127.0.0.1:1', 'producer');
+    const never = createRedisConnection({ kind: 'server', url: 'redis://127.0.0.1:1' }, 'producer');
     const neverProducer = createProducer(never, prefix);
     try {
       const done = await new Outbox(

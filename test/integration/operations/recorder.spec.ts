@@ -1,16 +1,16 @@
 /** The operational records on a real Redis: counters, throttling per hour, token results. */
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import { OperationsReader, OperationsRecorder } from '@ones-m365/shared/operations';
 import { createRedisConnection } from '@ones-m365/shared/queue';
 import { freshPrefix, removeQueueData } from '../../support/env.js';
 import { pollUntil } from '../../support/poll.js';
-import { TEST_REDIS_URL } from '../../support/services.js';
+import { TEST_REDIS } from '../../support/services.js';
 
 const ID = '0a0a0a0a-1111-4222-8333-444444444444';
 
-describe('operations: recorder and reader (real Redis)', () => {
-  let redis: Redis;
+describe('operations: recorder and reader (real RedisClient)', () => {
+  let redis: RedisClient;
   const prefix = freshPrefix();
   let clock = new Date('2026-12-02T10:00:00Z');
   const rejected: [string, boolean][] = [];
@@ -19,7 +19,7 @@ describe('operations: recorder and reader (real Redis)', () => {
 
   before(async () => {
     // The fail-fast connection drops what is sent before it is ready (records are best effort).
-    redis = createRedisConnection(TEST_REDIS_URL, 'producer');
+    redis = createRedisConnection(TEST_REDIS, 'producer');
     if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
     recorder = new OperationsRecorder(redis, prefix, {
       now: () => clock,
@@ -29,7 +29,7 @@ describe('operations: recorder and reader (real Redis)', () => {
   });
   after(async () => {
     redis.disconnect();
-    await removeQueueData(TEST_REDIS_URL, prefix);
+    await removeQueueData(prefix);
   });
 
   it('counts Graph answers and 429s per integration, throwaway connections under one label', async () => {

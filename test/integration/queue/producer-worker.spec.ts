@@ -6,7 +6,7 @@ import { createProducer, createRedisConnection, DEFAULT_JOB_OPTIONS, type Produc
 import { buildRegistry, type JobHandler } from '../../../services/worker/src/jobs/index.js';
 import { startWorkers, type RunningWorkers } from '../../../services/worker/src/run-worker.js';
 import { freshPrefix, removeQueueData } from '../../support/env.js';
-import { TEST_REDIS_URL } from '../../support/services.js';
+import { TEST_REDIS } from '../../support/services.js';
 
 type Prune = JobHandler<'maintenance.prune-sync-runs'>;
 
@@ -15,12 +15,12 @@ describe('producer and workers on a real Redis', () => {
   let producer: Producer;
   let workers: RunningWorkers | undefined;
   let events: QueueEvents;
-  const producerConn = () => createRedisConnection(TEST_REDIS_URL, 'producer');
+  const producerConn = () => createRedisConnection(TEST_REDIS, 'producer');
 
   beforeEach(async () => {
     prefix = freshPrefix();
     producer = createProducer(producerConn(), prefix);
-    events = new QueueEvents('maintenance', { connection: createRedisConnection(TEST_REDIS_URL, 'worker'), prefix });
+    events = new QueueEvents('maintenance', { connection: createRedisConnection(TEST_REDIS, 'worker'), prefix });
     await events.waitUntilReady();
   });
 
@@ -29,13 +29,13 @@ describe('producer and workers on a real Redis', () => {
     workers = undefined;
     await events.close();
     await producer.close();
-    await removeQueueData(TEST_REDIS_URL, prefix);
+    await removeQueueData(prefix);
   });
 
   function run(handle: Prune['handle']): void {
     const registry = buildRegistry([{ name: 'maintenance.prune-sync-runs', handle }], ['maintenance.prune-sync-runs']);
     workers = startWorkers({
-      connection: createRedisConnection(TEST_REDIS_URL, 'worker'),
+      connection: createRedisConnection(TEST_REDIS, 'worker'),
       prefix,
       registry,
       concurrency: 2,

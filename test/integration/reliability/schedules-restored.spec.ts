@@ -3,7 +3,6 @@ import { QUEUES } from '@ones-m365/shared/queue';
 import { FIXED_SCHEDULES } from '../../../services/worker/src/schedules.js';
 import { pollSchedulerId } from '../../../services/worker/src/subscriptions/poll-schedule.js';
 import { removeQueueData } from '../../support/env.js';
-import { TEST_REDIS_URL } from '../../support/services.js';
 import { startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
 
 /** Redis lost its data (here: every key of the queue prefix deleted): the running worker re-creates its schedules. */
@@ -34,7 +33,7 @@ describe('worker schedules after Redis lost its data', () => {
     );
     await w.syncIdle();
 
-    await removeQueueData(TEST_REDIS_URL, w.h.config.queuePrefix);
+    await removeQueueData(w.h.config.keyPrefix);
     expect(await schedulers(id)).to.deep.equal([]);
 
     expect(

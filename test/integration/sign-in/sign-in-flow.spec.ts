@@ -105,7 +105,7 @@ describe('sign-in: the flow, end to end', () => {
   it('keeps no readable ticket in Redis (only its hash), lives 60 s, and is refused once expired', async () => {
     const end = await new TestBrowser(alice().upn).go(loginUrl());
     const ticket = ticketOf(end.location)!;
-    const key = `${s.h.config.queuePrefix}:sso:ticket:${sha256Hex(ticket)}`;
+    const key = `${s.h.config.keyPrefix}:sso:ticket:${sha256Hex(ticket)}`;
     const ttl = await s.h.redis.pttl(key);
     expect(ttl).to.be.greaterThan(0).and.at.most(60_000);
     expect(await s.h.redis.keys(`*${ticket}*`)).to.deep.equal([]);
@@ -180,7 +180,7 @@ describe('sign-in: the flow, end to end', () => {
   ] as const) {
     it(`refuses ${name} (${code}) and issues no ticket`, async () => {
       s.sim.addIdTokenFault(fault);
-      const tickets = async () => s.h.redis.keys(`${s.h.config.queuePrefix}:sso:ticket:*`);
+      const tickets = async () => s.h.redis.keys(`${s.h.config.keyPrefix}:sso:ticket:*`);
       const before = await tickets();
       const end = await new TestBrowser(alice().upn).go(loginUrl());
       expect(end.status).to.equal(status);

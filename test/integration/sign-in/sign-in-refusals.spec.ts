@@ -56,7 +56,7 @@ describe('sign-in: refusals', () => {
       method: 'PUT',
       json: { defaultGroupIds: [], cardNumber: { enabled: false }, loginButtonName: 'Sign in with Contoso', signIn },
     });
-  const stateKeys = async () => (await s.h.redis.keys(`${s.h.config.queuePrefix}:sso:state:*`)).length;
+  const stateKeys = async () => (await s.h.redis.keys(`${s.h.config.keyPrefix}:sso:state:*`)).length;
 
   it('user settings: each return origin must be an https origin (http only on localhost); each bad one is named', async () => {
     const r = await userSettings({
@@ -168,7 +168,7 @@ describe('sign-in: refusals', () => {
     // By domain: a second live integration of this tenant and app must name the tenant differently.
     const wrongSecret = await s.createSignIn({ clientSecret: 'not-the-secret', tenantId: s.sim.tenantInfo().domain });
     await s.syncUsers(wrongSecret, [simUser(s.sim, 1)]);
-    const tickets = async () => s.h.redis.keys(`${s.h.config.queuePrefix}:sso:ticket:*`);
+    const tickets = async () => s.h.redis.keys(`${s.h.config.keyPrefix}:sso:ticket:*`);
     const before = await tickets();
     const end = await new TestBrowser(simUser(s.sim, 1).upn).go(
       `${s.base}/auth/${wrongSecret}/login?returnTo=${encodeURIComponent(ONES_ORIGIN)}`,

@@ -2,14 +2,14 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { createRedisConnection } from '@ones-m365/shared/queue';
 import { acquireStreamLock } from '@ones-m365/shared/sync';
-import { TEST_REDIS_URL } from '../../support/services.js';
+import { TEST_REDIS } from '../../support/services.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('stream lock (real Redis)', () => {
   it('is held by one holder at a time, renewed while it lives, and released by its holder', async () => {
-    const a = createRedisConnection(TEST_REDIS_URL, 'worker');
-    const b = createRedisConnection(TEST_REDIS_URL, 'worker');
+    const a = createRedisConnection(TEST_REDIS, 'worker');
+    const b = createRedisConnection(TEST_REDIS, 'worker');
     const key = `t-lock-${randomUUID()}`;
     try {
       const held = await acquireStreamLock(a, key, 300);
@@ -29,8 +29,8 @@ describe('stream lock (real Redis)', () => {
   });
 
   it('counts as lost once its lease ran out without a renewal (Redis unreachable), so the holder stops writing', async () => {
-    const a = createRedisConnection(TEST_REDIS_URL, 'worker');
-    const b = createRedisConnection(TEST_REDIS_URL, 'worker');
+    const a = createRedisConnection(TEST_REDIS, 'worker');
+    const b = createRedisConnection(TEST_REDIS, 'worker');
     const key = `t-lock-${randomUUID()}`;
     try {
       const held = await acquireStreamLock(a, key, 300);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sha256Hex } from '@ones-m365/shared/crypto';
 import { createRedisConnection, QUEUES } from '@ones-m365/shared/queue';
-import { TEST_REDIS_URL } from '../../support/services.js';
+import { TEST_REDIS } from '../../support/services.js';
 import type { RunningApi } from '@ones-m365/api';
 import { startAnotherApi, startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
 
@@ -13,7 +13,7 @@ import { startAnotherApi, startWebhookHarness, type WebhookHarness } from '../..
 describe('webhooks: an api stopped gracefully sends the delta requests it owes', () => {
   let w: WebhookHarness;
   let api2: RunningApi | null = null;
-  const conns = [createRedisConnection(TEST_REDIS_URL, 'producer'), createRedisConnection(TEST_REDIS_URL, 'worker')];
+  const conns = [createRedisConnection(TEST_REDIS, 'producer'), createRedisConnection(TEST_REDIS, 'worker')];
 
   before(async () => {
     w = await startWebhookHarness({ worker: false });

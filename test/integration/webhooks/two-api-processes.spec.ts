@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createRedisConnection } from '@ones-m365/shared/queue';
-import { TEST_REDIS_URL } from '../../support/services.js';
+import { TEST_REDIS } from '../../support/services.js';
 import type { RunningApi } from '@ones-m365/api';
 import { startAnotherApi, startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
 
@@ -11,7 +11,7 @@ import { startAnotherApi, startWebhookHarness, type WebhookHarness } from '../..
 describe('webhooks: subscription table invalidation across api processes', () => {
   let w: WebhookHarness;
   let api2: RunningApi;
-  const conns = [createRedisConnection(TEST_REDIS_URL, 'producer'), createRedisConnection(TEST_REDIS_URL, 'worker')];
+  const conns = [createRedisConnection(TEST_REDIS, 'producer'), createRedisConnection(TEST_REDIS, 'worker')];
 
   before(async () => {
     // No rooms: this spec follows the one /users subscription.

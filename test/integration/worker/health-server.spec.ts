@@ -1,18 +1,19 @@
 import { once } from 'node:events';
 import { expect } from 'chai';
+import type { RedisTarget } from '@ones-m365/shared/config';
 import { createRedisConnection } from '@ones-m365/shared/queue';
 import { startWorkerHealthServer, type WorkerHealthServer } from '../../../services/worker/src/health/health-server.js';
 import { openTestDatabase, type TestDatabase } from '../../support/db.js';
 import { freePort } from '../../support/processes.js';
-import { TEST_REDIS_URL } from '../../support/services.js';
+import { TEST_REDIS } from '../../support/services.js';
 
 describe('worker health endpoint (real MySQL and Redis)', () => {
   let db: TestDatabase;
   const servers: WorkerHealthServer[] = [];
   const connections: ReturnType<typeof createRedisConnection>[] = [];
 
-  async function serve(redisUrl: string): Promise<string> {
-    const redis = createRedisConnection(redisUrl, 'producer');
+  async function serve(target: RedisTarget): Promise<string> {
+    const redis = createRedisConnection(target, 'producer');
     connections.push(redis);
     const server = await startWorkerHealthServer({ db: db.ds, redis }, 0, '127.0.0.1');
     servers.push(server);
@@ -29,7 +30,7 @@ describe('worker health endpoint (real MySQL and Redis)', () => {
   });
 
   it('answers /healthz and /readyz 200 when the database and Redis answer', async () => {
-    const base = await serve(TEST_REDIS_URL);
+    const base = await serve(TEST_REDIS);
     // The fail-fast connection refuses commands until it is connected: wait for that, not for Redis to be slow.
     const redis = connections.at(-1)!;
     if (redis.status !== 'ready') await once(redis, 'ready');
@@ -44,7 +45,7 @@ describe('worker health endpoint (real MySQL and Redis)', () => {
   });
 
   it('answers /readyz 503 naming Redis when Redis does not answer, while /healthz stays 200', async () => {
-    const base = await serve(`redis://127.0.0.1:${await freePort()}`);
+    const base = await serve({ kind: 'server', url: `redis://127.0.0.1:${await freePort()}` });
     expect((await fetch(`${base}/healthz`)).status).to.equal(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).to.equal(503);
@@ -55,7 +56,7 @@ describe('worker health endpoint (real MySQL and Redis)', () => {
   });
 
   it('answers /readyz 503 stopping once the worker is stopping', async () => {
-    const base = await serve(TEST_REDIS_URL);
+    const base = await serve(TEST_REDIS);
     servers.at(-1)!.markStopping();
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).to.equal(503);
@@ -63,7 +64,7 @@ describe('worker health endpoint (real MySQL and Redis)', () => {
   });
 
   it('serves nothing else: 404 with the error shape', async () => {
-    const base = await serve(TEST_REDIS_URL);
+    const base = await serve(TEST_REDIS);
     const res = await fetch(`${base}/metrics`);
     expect(res.status).to.equal(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).to.equal('not_found');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import type { SubscriptionCheckRow } from '@ones-m365/shared/db';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { SubscriptionCache } from '../../../services/api/src/webhooks/subscription-cache.js';
@@ -56,7 +56,7 @@ describe('SubscriptionCache (webhook subscription table)', () => {
     const c = make();
     const bus = new EventEmitter() as EventEmitter & { subscribe: (ch: string) => Promise<void> };
     bus.subscribe = async () => undefined;
-    await c.listen(bus as unknown as Redis, 'chan');
+    await c.listen(bus as unknown as RedisClient, 'chan');
     await c.get('s1');
     rows = [row('s3')];
     bus.emit('message', 'chan', 'i1');

@@ -4,12 +4,19 @@ import { testEnv } from '../../support/env.js';
 
 describe('loadApiConfig', () => {
   it('applies the contract defaults', () => {
-    const c = loadApiConfig(testEnv({ DATABASE_URL: undefined, QUEUE_PREFIX: undefined, REDIS_URL: undefined }));
+    const c = loadApiConfig(
+      testEnv({
+        DATABASE_URL: undefined,
+        QUEUE_PREFIX: undefined,
+        REDIS_URL: undefined,
+        REDIS_CLUSTER_NODES: undefined,
+      }),
+    );
     expect(c.port).to.equal(3000);
     expect(c.publicBaseUrl).to.equal('http://127.0.0.1:3000');
     expect(c.databaseUrl).to.equal('sqlite:./data/ones-m365.sqlite');
-    expect(c.redisUrl).to.equal('redis://127.0.0.1:6379');
-    expect(c.queuePrefix).to.equal('ones-m365');
+    expect(c.redis).to.deep.equal({ kind: 'server', url: 'redis://127.0.0.1:6379' });
+    expect(c.keyPrefix).to.equal('{ones-m365}');
     expect(c.allowCustomEndpoints).to.equal(false);
     expect(c.encryptionKey).to.have.length(32);
   });
@@ -64,6 +71,56 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig(testEnv({ DASHBOARD_PASSWORD: 'pw' }))).to.throw(
       /DASHBOARD_PASSWORD must be at least 16/,
     );
+  });
+
+  it('hash-tags the key prefix: every key of a deployment is in the slot of QUEUE_PREFIX', () => {
+    expect(loadApiConfig(testEnv({ QUEUE_PREFIX: 'tenant-a' })).keyPrefix).to.equal('{tenant-a}');
+    expect(() => loadApiConfig(testEnv({ QUEUE_PREFIX: '{tenant-a}' }))).to.throw(
+      /QUEUE_PREFIX must be 1-64 characters/,
+    );
+  });
+
+  it('uses a Redis Cluster when REDIS_CLUSTER_NODES is set, and REDIS_URL not at all', () => {
+    const c = loadApiConfig(testEnv({ REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, redis-1.internal:7001,[::1]:7002 ' }));
+    expect(c.redis).to.deep.equal({
+      kind: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-1.internal', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      tls: false,
+    });
+    expect(
+      loadWorkerConfig(
+        testEnv({ REDIS_CLUSTER_NODES: 'rediss://ops:s%40cret@a.example:6380,rediss://ops:s%40cret@b.example:6380' }),
+      ).redis,
+    ).to.deep.equal({
+      kind: 'cluster',
+      nodes: [
+        { host: 'a.example', port: 6380 },
+        { host: 'b.example', port: 6380 },
+      ],
+      tls: true,
+      username: 'ops',
+      password: 's@cret',
+    });
+  });
+
+  it('names what is wrong with REDIS_CLUSTER_NODES, without printing a password', () => {
+    for (const [value, message] of [
+      ['redis-1', /REDIS_CLUSTER_NODES entry 1 must be host:port/],
+      ['a:7000,b:99999', /REDIS_CLUSTER_NODES entry 2 has a port out of 1\.\.65535/],
+      [' , ', /REDIS_CLUSTER_NODES must list at least one host:port/],
+      ['rediss://:pw-one@a:1,rediss://:pw-two@b:2', /REDIS_CLUSTER_NODES entries must all use the same scheme/],
+      ['redis://:pw-one@a:1/2', /REDIS_CLUSTER_NODES entry 1 must be redis\[s\]:\/\/\[user:password@\]host:port/],
+    ] as const) {
+      expect(() => loadApiConfig(testEnv({ REDIS_CLUSTER_NODES: value })))
+        .to.throw(ConfigError)
+        .with.property('message')
+        .that.matches(message)
+        .and.satisfies((m: string) => !m.includes('pw-one'));
+    }
   });
 
   it('returns a frozen object', () => {

@@ -21,15 +21,31 @@ import {
   ROOT,
   type Container,
   type K8sObject,
+  type ComponentName,
 } from '../../support/k8s-manifests.js';
 
 const VALID_SECRETS = {
   DATABASE_URL: 'mysql://ones:pw@mysql:3306/ones_m365',
-  REDIS_URL: 'redis://redis:6379',
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   API_TOKEN: 'a-token-of-sixteen-or-more',
   DASHBOARD_PASSWORD: 'a-password-of-sixteen-or-more',
 };
+
+/** The base on one Redis server, and with the component that puts it on a Redis Cluster. */
+const VARIANTS = [
+  {
+    name: 'infra/k8s',
+    components: [] as ComponentName[],
+    redis: { kind: 'server', env: 'REDIS_URL', valid: 'redis://redis:6379' },
+    keda: { trigger: 'redis', address: 'address' },
+  },
+  {
+    name: 'infra/k8s + the redis-cluster component',
+    components: ['redis-cluster'] as ComponentName[],
+    redis: { kind: 'cluster', env: 'REDIS_CLUSTER_NODES', valid: 'redis-0:6379,redis-1:6379,redis-2:6379' },
+    keda: { trigger: 'redis-cluster', address: 'addresses' },
+  },
+] as const;
 
 function requiredKeys(shape: Record<string, z.ZodType>): string[] {
   return Object.entries(shape)
@@ -57,51 +73,94 @@ function probePaths(c: Container): string[] {
   return [c.startupProbe, c.livenessProbe, c.readinessProbe].map((p) => p?.httpGet?.path ?? '');
 }
 
+for (const variant of VARIANTS)
+  describe(`Kubernetes manifests (${variant.name}): variables and queue-depth scaling against the code`, () => {
+    const objects = loadManifests(variant.components);
+    const api = container(objects, 'Deployment', 'ones-m365-api');
+    const worker = container(objects, 'Deployment', 'ones-m365-worker');
+    const migrate = container(objects, 'Job', 'ones-m365-migrate');
+    const valid = { ...VALID_SECRETS, [variant.redis.env]: variant.redis.valid };
+
+    it('sets only variables each process reads, and every required one, and its Redis once', () => {
+      for (const [c, shape] of [
+        [api, apiEnvShape],
+        [worker, workerEnvShape],
+        [migrate, { DATABASE_URL: apiEnvShape.DATABASE_URL }],
+      ] as const) {
+        const names = (c.env ?? []).map((e) => e.name);
+        expect(
+          names.filter((n) => !(n in shape)),
+          `${c.name} sets variables nothing reads`,
+        ).to.deep.equal([]);
+        expect(
+          requiredKeys(shape).filter((k) => !names.includes(k)),
+          `${c.name} misses required variables`,
+        ).to.deep.equal([]);
+        expect(new Set(names).size, `${c.name} sets a variable twice`).to.equal(names.length);
+      }
+      for (const c of [api, worker]) {
+        const redisVars = (c.env ?? []).map((e) => e.name).filter((n) => n.startsWith('REDIS_'));
+        expect(redisVars, c.name).to.deep.equal([variant.redis.env]);
+      }
+    });
+
+    it('refers only to ConfigMap and Secret keys that exist', () => {
+      for (const c of [api, worker, migrate])
+        expect(Object.values(resolvedEnv(objects, c)), c.name).to.not.include(undefined);
+    });
+
+    it('gives values that load, on the Redis of the variant, once the placeholders are replaced, and that refuse to start as shipped', () => {
+      expect(loadApiConfig({ ...resolvedEnv(objects, api), ...valid }).redis.kind).to.equal(variant.redis.kind);
+      expect(loadWorkerConfig({ ...resolvedEnv(objects, worker), ...valid }).redis.kind).to.equal(variant.redis.kind);
+      expect(() => loadApiConfig(resolvedEnv(objects, api))).to.throw(/ENCRYPTION_KEY must be 32 bytes/);
+      const secret = findObject(objects, 'Secret', 'ones-m365-secrets').stringData!;
+      for (const key of [
+        'DATABASE_URL',
+        variant.redis.env,
+        'ENCRYPTION_KEY',
+        'API_TOKEN',
+        'DASHBOARD_PASSWORD',
+        'KEDA_REDIS_PASSWORD',
+      ])
+        expect(secret[key], key).to.include('REPLACE_ME');
+      expect(Object.keys(secret).filter((k) => k.startsWith('REDIS_'))).to.deep.equal([variant.redis.env]);
+    });
+
+    it("scales the workers on each queue's BullMQ wait list, between sane bounds, through KEDA's scaler for that Redis", () => {
+      const scaled = findObject(objects, 'ScaledObject', 'ones-m365-worker').spec;
+      expect(scaled.scaleTargetRef.name).to.equal('ones-m365-worker');
+      expect(scaled.minReplicaCount).to.be.at.least(1);
+      expect(scaled.maxReplicaCount).to.be.greaterThan(scaled.minReplicaCount);
+      // The keys the workers use: QUEUE_PREFIX hash-tagged, as the config makes it.
+      const keys = new QueueKeys(loadWorkerConfig({ ...resolvedEnv(objects, worker), ...valid }).keyPrefix);
+      const triggers = scaled.triggers as {
+        type: string;
+        metadata: { listName: string };
+        authenticationRef: { name: string };
+      }[];
+      expect(triggers.map((t) => t.metadata.listName).sort()).to.deep.equal(
+        ALL_QUEUES.map((q) => keys.toKey(q, 'wait')).sort(),
+      );
+      const secret = findObject(objects, 'Secret', 'ones-m365-secrets').stringData!;
+      for (const t of triggers) {
+        expect(t.type).to.equal(variant.keda.trigger);
+        const auth = findObject(objects, 'TriggerAuthentication', t.authenticationRef.name).spec as {
+          secretTargetRef: { parameter: string; name: string; key: string }[];
+        };
+        expect(auth.secretTargetRef.map((r) => r.parameter).sort()).to.deep.equal([variant.keda.address, 'password']);
+        for (const ref of auth.secretTargetRef) {
+          expect(ref.name).to.equal('ones-m365-secrets');
+          expect(secret[ref.key], ref.key).to.be.a('string');
+        }
+      }
+    });
+  });
+
 describe('Kubernetes base (infra/k8s): against the code', () => {
   const objects = loadManifests();
   const api = container(objects, 'Deployment', 'ones-m365-api');
   const worker = container(objects, 'Deployment', 'ones-m365-worker');
   const migrate = container(objects, 'Job', 'ones-m365-migrate');
-
-  it('sets only variables each process reads, and every required one', () => {
-    for (const [c, shape] of [
-      [api, apiEnvShape],
-      [worker, workerEnvShape],
-      [migrate, { DATABASE_URL: apiEnvShape.DATABASE_URL }],
-    ] as const) {
-      const names = (c.env ?? []).map((e) => e.name);
-      expect(
-        names.filter((n) => !(n in shape)),
-        `${c.name} sets variables nothing reads`,
-      ).to.deep.equal([]);
-      expect(
-        requiredKeys(shape).filter((k) => !names.includes(k)),
-        `${c.name} misses required variables`,
-      ).to.deep.equal([]);
-      expect(new Set(names).size, `${c.name} sets a variable twice`).to.equal(names.length);
-    }
-  });
-
-  it('refers only to ConfigMap and Secret keys that exist', () => {
-    for (const c of [api, worker, migrate])
-      expect(Object.values(resolvedEnv(objects, c)), c.name).to.not.include(undefined);
-  });
-
-  it('gives values that load once the placeholders are replaced, and that refuse to start as shipped', () => {
-    expect(() => loadApiConfig({ ...resolvedEnv(objects, api), ...VALID_SECRETS })).to.not.throw();
-    expect(() => loadWorkerConfig({ ...resolvedEnv(objects, worker), ...VALID_SECRETS })).to.not.throw();
-    expect(() => loadApiConfig(resolvedEnv(objects, api))).to.throw(/ENCRYPTION_KEY must be 32 bytes/);
-    const secret = findObject(objects, 'Secret', 'ones-m365-secrets').stringData!;
-    for (const key of [
-      'DATABASE_URL',
-      'REDIS_URL',
-      'ENCRYPTION_KEY',
-      'API_TOKEN',
-      'DASHBOARD_PASSWORD',
-      'KEDA_REDIS_PASSWORD',
-    ])
-      expect(secret[key], key).to.include('REPLACE_ME');
-  });
 
   it("probes the api's real routes on its PORT", () => {
     const served = healthRouter({ db: {} as never, redis: {} as never }).stack.map((layer) => layer.route?.path);
@@ -166,16 +225,6 @@ describe('Kubernetes base (infra/k8s): against the code', () => {
     expect(
       podSpec(findObject(objects, 'Deployment', 'ones-m365-worker')).terminationGracePeriodSeconds,
     ).to.be.greaterThan(lockSeconds);
-  });
-
-  it("scales the workers on each queue's BullMQ wait list, between sane bounds", () => {
-    const scaled = findObject(objects, 'ScaledObject', 'ones-m365-worker').spec;
-    expect(scaled.scaleTargetRef.name).to.equal('ones-m365-worker');
-    expect(scaled.minReplicaCount).to.be.at.least(1);
-    expect(scaled.maxReplicaCount).to.be.greaterThan(scaled.minReplicaCount);
-    const keys = new QueueKeys(resolvedEnv(objects, worker).QUEUE_PREFIX);
-    const lists = (scaled.triggers as { metadata: { listName: string } }[]).map((t) => t.metadata.listName).sort();
-    expect(lists).to.deep.equal(ALL_QUEUES.map((q) => keys.toKey(q, 'wait')).sort());
   });
 
   it('exposes the API, webhooks and sign-in over TLS on the host of PUBLIC_BASE_URL, and not the dashboard', () => {

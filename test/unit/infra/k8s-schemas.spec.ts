@@ -13,6 +13,7 @@ import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import {
+  COMPONENTS,
   findObject,
   loadManifests,
   manifestFiles,
@@ -65,6 +66,16 @@ describe('Kubernetes base (infra/k8s): API schemas', () => {
   it('validates each object against the schema of its kind', () => {
     expect(objects.length).to.be.greaterThan(0);
     for (const o of objects) validate(o);
+  });
+
+  it('validates each object with each component applied (its patches apply to the base: their tests hold)', () => {
+    for (const name of COMPONENTS) {
+      const patched = loadManifests([name]);
+      expect(patched.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(
+        objects.map((o) => `${o.kind}/${o.metadata.name}`),
+      );
+      for (const o of patched) validate(o);
+    }
   });
 
   it('refuses an object the schema rejects (the check is not vacuous)', () => {

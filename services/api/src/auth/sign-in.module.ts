@@ -1,6 +1,6 @@
 /** Wires "Sign in with Microsoft" from the app's dependencies: the service and its three route sets. */
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import { IntegrationRepository } from '@ones-m365/shared/db';
@@ -14,7 +14,7 @@ import { loginOptionsRoutes, redeemRoutes } from './sso.routes.js';
 
 export interface SignInModuleDeps {
   db: DataSource;
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix of the deployment (the queue prefix), so deployments sharing a Redis stay apart. */
   keyPrefix: string;
   client: SignInClient;

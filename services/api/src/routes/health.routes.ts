@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import type { DataSource } from 'typeorm';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import { pingDatabase } from '@ones-m365/shared/db';
 import { withinDeadline } from '@ones-m365/shared/errors';
 
 const within = <T>(ms: number, p: Promise<T>): Promise<T> => withinDeadline(p, ms, `timed out after ${ms} ms`);
 
 /** `/healthz`: the process answers. `/readyz`: the database and Redis answer too. */
-export function healthRouter(deps: { db: DataSource; redis: Redis }): Router {
+export function healthRouter(deps: { db: DataSource; redis: RedisClient }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

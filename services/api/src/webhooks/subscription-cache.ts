@@ -10,7 +10,7 @@
  * Rows never change in place: a subscription is created, its expiry renewed (not cached) or it is
  * deleted; so a reload on change plus the TTL is enough.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import type { SubscriptionCheckRow } from '@ones-m365/shared/db';
 import type { Logger } from '@ones-m365/shared/logging';
 import { isSyncedStream, type StreamKey } from '@ones-m365/shared/sync';
@@ -59,7 +59,7 @@ export class SubscriptionCache {
   }
 
   /** Listens for change announcements on `channel` (the connection is put in subscriber mode). */
-  async listen(subscriber: Redis, channel: string): Promise<void> {
+  async listen(subscriber: RedisClient, channel: string): Promise<void> {
     subscriber.on('message', (ch: string) => {
       if (ch === channel) this.invalidate();
     });

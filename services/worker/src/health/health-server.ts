@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@ones-m365/shared/queue';
 import { pingDatabase } from '@ones-m365/shared/db';
 import { withinDeadline } from '@ones-m365/shared/errors';
 
@@ -15,7 +15,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 export interface WorkerHealthDeps {
   db: DataSource;
   /** A fail-fast connection (the producer's): a Redis that is down answers at once. */
-  redis: Redis;
+  redis: RedisClient;
 }
 
 export interface WorkerHealthServer {

@@ -5,6 +5,10 @@
  * the right retry: throttled with Retry-After → delayed until then (no attempt used); other
  * retryable failures → thrown, so BullMQ's exponential backoff with jitter applies; the last
  * attempt → run `failed`. What a run of one stream does is the `body` its job passes.
+ *
+ * Each hold of the lease is logged at debug level (`stream lease acquired` / `stream lease
+ * released`, with the stream, epoch-ms times, whether the lease had run out and how the hold
+ * ended), so holds can be checked across processes: the soak benchmark does, for overlaps.
  */
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import type { IntegrationEntity, IntegrationRepository, SyncRunEntity, SyncRunRepository } from '@ones-m365/shared/db';
@@ -20,6 +24,7 @@ import {
   type HeldLock,
   type StreamKey,
 } from '@ones-m365/shared/sync';
+import { LockLostError } from './lock-lost-error.js';
 import type { RunContext } from './run-context.js';
 
 export interface SyncRunnerDeps {
@@ -74,6 +79,10 @@ export async function runSyncJob(
       return ctx.delay(Date.now() + waitMs);
     }
   }
+  // A hold given back at once above wrote nothing: the records are of the runs.
+  const acquiredAt = Date.now();
+  ctx.logger.debug('stream lease acquired', { stream: req.stream, at: acquiredAt });
+  let ended: 'succeeded' | 'needs_confirmation' | 'delayed' | 'lock_lost' | 'failed' = 'failed';
   let run: SyncRunEntity | undefined;
   const counter = createRequestCounter();
   // Graph requests of the run's earlier attempts; a body may write `run.graphRequests` as it goes.
@@ -90,6 +99,7 @@ export async function runSyncJob(
     };
     const outcome = await body(scope);
     await deps.syncRuns.finish(run, { status: outcome.status, graphRequests: scope.graphRequests(), error: null });
+    ended = outcome.status;
     deps.operations?.syncRunFinished(req.integrationId, req.stream, outcome.status);
     return {
       runId: run.id,
@@ -103,11 +113,21 @@ export async function runSyncJob(
     if (run && (await recordFailure(deps.syncRuns, run, err, ctx, base + counter.count)) === 'failed')
       deps.operations?.syncRunFinished(req.integrationId, req.stream, 'failed');
     if (err instanceof GraphThrottledError && err.retryAfterMs !== null) {
+      ended = 'delayed';
       ctx.logger.warn('graph throttled; job delayed', { retryAfterMs: err.retryAfterMs });
       return ctx.delay(Date.now() + err.retryAfterMs);
     }
+    if (err instanceof LockLostError) ended = 'lock_lost';
     throw err;
   } finally {
+    const at = Date.now();
+    ctx.logger.debug('stream lease released', {
+      stream: req.stream,
+      at,
+      heldMs: at - acquiredAt,
+      leaseLost: lock.lost,
+      ended,
+    });
     await lock.release();
     // Deleted while this run wrote: what it wrote after the DELETE is made inactive again.
     await deps.integrations.deactivateIfDeleted(req.integrationId);
