@@ -17,12 +17,16 @@ export function jobsRoutes(deps: { producer: Producer }): AnyRoute[] {
       },
       async handler({ params }) {
         if (!isServiceJobId(params.jobId)) throw new NotFoundError('Job');
-        const job = await findJob(deps.producer, params.jobId);
+        let job = await findJob(deps.producer, params.jobId);
         if (!job) throw new NotFoundError('Job');
+        const state = await job.getState();
+        // Read before it finished, the job lacks what finishing wrote (result, finishedOn): read it again.
+        if ((state === 'completed' || state === 'failed') && !job.finishedOn)
+          job = (await findJob(deps.producer, params.jobId)) ?? job;
         return {
           id: job.id,
           name: job.name,
-          state: await job.getState(),
+          state,
           progress: job.progress,
           result: (job.returnvalue as unknown) ?? null,
           failedReason: job.failedReason ?? null,
