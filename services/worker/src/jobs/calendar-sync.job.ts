@@ -7,7 +7,7 @@ import type {
   UserRepository,
 } from '@ones-m365/shared/db';
 import type { Producer } from '@ones-m365/shared/queue';
-import { formatStreamKey, type Coordination } from '@ones-m365/shared/sync';
+import { formatStreamKey } from '@ones-m365/shared/sync';
 import type { CalendarGraph, CalendarStore } from '../sync/calendars/calendar-env.js';
 import { sendRoomDeclines } from '../sync/calendars/calendar-page.js';
 import type { CalendarPolicy } from '../sync/calendars/calendar-policy.js';
@@ -19,7 +19,6 @@ import type { JobHandler } from './job-handler.js';
 export interface CalendarSyncDeps extends SyncRunnerDeps, CalendarStore {
   integrations: Pick<IntegrationRepository, 'get' | 'deactivateIfDeleted'>;
   rooms: Pick<RoomRepository, 'getActive'>;
-  coordination: Pick<Coordination, 'acquireLock' | 'claimDeltaStart' | 'pendingFull' | 'clearFull'>;
   graph: CalendarGraph;
   bookingPolicies: Pick<BookingPolicyRepository, 'get'>;
   users: Pick<UserRepository, 'activeByEmails'>;
@@ -57,8 +56,7 @@ export function calendarSyncJob(deps: CalendarSyncDeps): JobHandler<'calendar.sy
         return { skipped: 'room not synced' };
       }
       const req = { integrationId: payload.integrationId, stream, mode: payload.mode, trigger: payload.trigger };
-      return await runSyncJob(deps, ctx, req, async ({ conn, run, lock, graphRequests }) => {
-        const fullToken = await deps.coordination.pendingFull(req);
+      return await runSyncJob(deps, ctx, req, async ({ conn, run, lock, fullRequested, graphRequests }) => {
         const env = {
           policy: {
             policy: await roomPolicyOf(deps.bookingPolicies, payload.integrationId, room.email),
@@ -80,9 +78,8 @@ export function calendarSyncJob(deps: CalendarSyncDeps): JobHandler<'calendar.sy
           now: deps.now ?? (() => new Date()),
           graphRequests,
         };
-        run.mode = await runCalendarRound(env, payload.mode === 'full' || fullToken !== null);
+        run.mode = await runCalendarRound(env, fullRequested);
         await sendRoomDeclines(env);
-        if (run.mode === 'full' && fullToken !== null) await deps.coordination.clearFull(req, fullToken);
         return { status: 'succeeded' };
       });
     },

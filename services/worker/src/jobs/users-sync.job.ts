@@ -1,7 +1,6 @@
 import type { IntegrationRepository } from '@ones-m365/shared/db';
 import { GraphDeltaExpiredError } from '@ones-m365/shared/graph';
 import { readUserSettings } from '@ones-m365/shared/integrations';
-import type { Coordination } from '@ones-m365/shared/sync';
 import { runSyncJob, type SyncRunnerDeps } from '../sync/runner/run-sync-job.js';
 import { addWarnings } from '../sync/runner/run-warnings.js';
 import { resolveCardAttribute } from '../sync/users/card-attribute.js';
@@ -15,7 +14,6 @@ import type { JobHandler } from './job-handler.js';
 export interface UsersSyncDeps extends Omit<SyncRunnerDeps, 'syncRuns'>, Omit<UsersStore, 'syncRuns'> {
   integrations: Pick<IntegrationRepository, 'get' | 'update' | 'deactivateIfDeleted'>;
   syncRuns: SyncRunnerDeps['syncRuns'] & UsersStore['syncRuns'];
-  coordination: Pick<Coordination, 'acquireLock' | 'claimDeltaStart' | 'pendingFull' | 'clearFull'>;
   graph: UsersGraph;
 }
 
@@ -33,9 +31,7 @@ export function usersSyncJob(deps: UsersSyncDeps): JobHandler<'users.sync'> {
         deps,
         ctx,
         { ...payload, stream: USERS_STREAM },
-        async ({ integration, conn, run, lock, graphRequests }) => {
-          const stream = { integrationId: integration.id, stream: USERS_STREAM } as const;
-          const fullToken = await deps.coordination.pendingFull(stream);
+        async ({ integration, conn, run, lock, fullRequested, graphRequests }) => {
           const settings = readUserSettings(integration.userSettings);
           const card = await resolveCardAttribute(deps, conn, integration, settings);
           addWarnings(run, card.warnings);
@@ -55,7 +51,7 @@ export function usersSyncJob(deps: UsersSyncDeps): JobHandler<'users.sync'> {
             threshold: integration.deactivationThreshold,
           };
           const state = await deps.syncStates.get(integration.id, USERS_STREAM);
-          const wantFull = payload.mode === 'full' || fullToken !== null || !state?.deltaLink;
+          const wantFull = fullRequested || !state?.deltaLink;
           let cp = parseCheckpoint(state?.checkpoint);
           if (cp && wantFull && cp.mode !== 'full') cp = null;
           let ranFull = wantFull || cp?.mode === 'full';
@@ -75,7 +71,6 @@ export function usersSyncJob(deps: UsersSyncDeps): JobHandler<'users.sync'> {
             result = await walkRound(env, await startFullRound(env));
           }
           run.mode = ranFull ? 'full' : 'delta'; // what ran, whatever the payload said
-          if (result === 'done' && ranFull && fullToken !== null) await deps.coordination.clearFull(stream, fullToken);
           return { status: result === 'stop' ? 'needs_confirmation' : 'succeeded' };
         },
       );

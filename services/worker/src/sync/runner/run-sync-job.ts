@@ -30,8 +30,8 @@ import type { RunContext } from './run-context.js';
 export interface SyncRunnerDeps {
   integrations: Pick<IntegrationRepository, 'get' | 'deactivateIfDeleted'>;
   syncRuns: Pick<SyncRunRepository, 'runningForJob' | 'start' | 'finish' | 'save'>;
-  /** Stream locks and delta-start spacing, on the worker's Redis connection. */
-  coordination: Pick<Coordination, 'acquireLock' | 'claimDeltaStart'>;
+  /** Stream locks, delta-start spacing and full-request tokens, on the worker's Redis connection. */
+  coordination: Pick<Coordination, 'acquireLock' | 'claimDeltaStart' | 'pendingFull' | 'clearFull'>;
   secretBox: SecretBox;
   /** Lease of the stream lock; renewed every third of it. */
   lockLeaseMs: number;
@@ -44,6 +44,12 @@ export interface RunScope {
   conn: GraphConnection;
   run: SyncRunEntity;
   lock: HeldLock;
+  /**
+   * A full load was asked for: by the payload, or by a full request pending for the stream (a
+   * token under its full-request key, request-sync.ts). The runner clears that token once a run
+   * that ran in full (`run.mode`) succeeded.
+   */
+  fullRequested: boolean;
   /** Graph requests of this run so far (earlier attempts included). */
   graphRequests(): number;
 }
@@ -70,7 +76,8 @@ export async function runSyncJob(
   }
   const lock = await deps.coordination.acquireLock(req, deps.lockLeaseMs);
   if (!lock) return ctx.delay(Date.now() + 500 + Math.floor(Math.random() * 1500));
-  if (req.mode === 'delta' && streamKindOf(req.stream)?.followsChanges) {
+  const follows = streamKindOf(req.stream)?.followsChanges === true;
+  if (req.mode === 'delta' && follows) {
     // At most two delta runs a second per stream, however many api processes ask: a run asked
     // for sooner waits, delayed (no worker slot held); requests meanwhile merge into it.
     const waitMs = await deps.coordination.claimDeltaStart(req, MIN_DELTA_GAP_MS);
@@ -90,14 +97,18 @@ export async function runSyncJob(
   try {
     run = (await deps.syncRuns.runningForJob(ctx.jobId)) ?? (await deps.syncRuns.start({ ...req, jobId: ctx.jobId }));
     base = run.graphRequests;
+    const fullToken = follows ? await deps.coordination.pendingFull(req) : null;
     const scope: RunScope = {
       integration,
       conn: toGraphConnection(integration, deps.secretBox, counter),
       run,
       lock,
+      fullRequested: req.mode === 'full' || fullToken !== null,
       graphRequests: () => base + counter.count,
     };
     const outcome = await body(scope);
+    if (fullToken !== null && outcome.status === 'succeeded' && run.mode === 'full')
+      await deps.coordination.clearFull(req, fullToken);
     await deps.syncRuns.finish(run, { status: outcome.status, graphRequests: scope.graphRequests(), error: null });
     ended = outcome.status;
     deps.operations?.syncRunFinished(req.integrationId, req.stream, outcome.status);
