@@ -6,27 +6,20 @@
  * events are delivered to a local receiver (a signed POST per batch, as events.deliver sends
  * them). Prints one JSON line.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { SecretBox } from '@ones-m365/shared/crypto';
 import {
   createRepositories,
   EventDeliveryRepository,
   EventRepository,
-  IntegrationRepository,
-  openDatabase,
   publishEvents,
   type Repositories,
 } from '@ones-m365/shared/db';
 import { verifySignature } from '@ones-m365/shared/events';
 import { createGraphClient } from '@ones-m365/shared/graph';
-import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
 import { redisKeyPrefix } from '@ones-m365/shared/config';
 import { createProducer, createRedisConnection } from '@ones-m365/shared/queue';
@@ -34,43 +27,21 @@ import { createCoordination } from '@ones-m365/shared/sync';
 import { startEventPublisher } from '../services/worker/src/events/event-publisher.js';
 import { webhookPoster } from '../services/worker/src/events/webhook-post.js';
 import { eventsDeliverJob } from '../services/worker/src/jobs/events-deliver.job.js';
-import type { JobContext } from '../services/worker/src/jobs/job-handler.js';
 import { usersSyncJob } from '../services/worker/src/jobs/users-sync.job.js';
+import {
+  benchConnection,
+  benchJobContext,
+  benchRedis,
+  storeBenchIntegration,
+  withBenchDatabase,
+} from './support/child-env.js';
 
-const env = process.env;
 const graph = createGraphClient();
 const box = new SecretBox(randomBytes(32));
-const redisServer = { kind: 'server', url: env.B_REDIS ?? 'redis://127.0.0.1:6379' } as const;
 const SECRET = randomBytes(24).toString('hex');
 
 class Continue extends Error {}
-const ctx = (): JobContext => ({
-  jobId: randomUUID(),
-  attemptsMade: 0,
-  maxAttempts: 1,
-  logger: silentLogger(),
-  progress: async () => undefined,
-  delay: async () => {
-    throw new Continue();
-  },
-});
-
-async function withDatabase<T>(fn: (db: DataSource) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'events-bench-'));
-  const mysql = env.B_MYSQL_URL ? await createConnection({ uri: env.B_MYSQL_URL }) : null;
-  const name = `ones_m365_bench_${randomBytes(4).toString('hex')}`;
-  if (mysql) await mysql.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const db = await openDatabase(
-    mysql ? `${env.B_MYSQL_URL!.replace(/\/+$/, '')}/${name}` : `sqlite:${join(dir, 'bench.sqlite')}`,
-  );
-  try {
-    return await fn(db);
-  } finally {
-    await db.destroy();
-    if (mysql) await mysql.query(`DROP DATABASE \`${name}\``).then(() => mysql.end());
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const ctx = () => benchJobContext(() => new Continue());
 
 interface Load {
   events: boolean;
@@ -83,17 +54,10 @@ interface Load {
 }
 
 async function load(withEvents: boolean, deliver: boolean): Promise<Load> {
-  return await withDatabase(async (db) => {
-    const id = randomUUID();
-    await new IntegrationRepository(db).create({
-      id,
-      name: 'bench',
-      cloud: 'global',
-      tenantId: env.B_TENANT!,
-      clientId: env.B_CLIENT!,
-      endpoints: { login: env.B_LOGIN!, graph: env.B_GRAPH! },
-      ...sealSecret(box, id, env.B_SECRET!),
-    });
+  return await withBenchDatabase('events', async (db) => {
+    const conn = benchConnection();
+    const id = conn.id;
+    await storeBenchIntegration(db, box, conn);
     const logger = silentLogger();
     let wake = () => undefined as void;
     const repos = createRepositories(db, { onEventsCommitted: () => wake() });
@@ -108,9 +72,9 @@ async function load(withEvents: boolean, deliver: boolean): Promise<Load> {
         })
       : null;
     if (publisher) wake = () => publisher.wake();
-    const prefix = redisKeyPrefix(`bench-${randomUUID()}`);
-    const redis = createRedisConnection(redisServer, 'worker');
-    const producer = createProducer(createRedisConnection(redisServer, 'producer'), prefix);
+    const prefix = redisKeyPrefix(`bench-${id}`);
+    const redis = createRedisConnection(benchRedis, 'worker');
+    const producer = createProducer(createRedisConnection(benchRedis, 'producer'), prefix);
     const deps = {
       ...repos,
       transaction,
@@ -180,7 +144,7 @@ async function deliverAll(db: DataSource, events: EventRepository, integrationId
   return { ms, events: received, posts };
 }
 
-const rounds = Number(env.B_ROUNDS ?? 2);
+const rounds = Number(process.env.B_ROUNDS ?? 2);
 const loads: Load[] = [];
 await load(false, false); // warm-up: token, TLS, JIT, the database's caches
 for (let i = 0; i < rounds; i++) {
