@@ -5,7 +5,7 @@
  * room, violations, declines), and bookings made in ONES.
  */
 import { randomUUID } from 'node:crypto';
-import { Brackets, In, Like, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { Brackets, In, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { bookingView } from '../../events/views.js';
 import { PENDING_EVENT_PREFIX } from '../entities/room-booking.entity.js';
 import {
@@ -85,21 +85,40 @@ const OVERWRITE = [
   'updatedAt',
 ] as const;
 
+/** A new row's columns that the page does not carry, as the table's defaults give them. */
+const NEW_ROW_DEFAULTS = {
+  policyViolation: null,
+  declinedAt: null,
+  writtenMailbox: null,
+  writtenEventId: null,
+} satisfies Partial<RoomBookingEntity>;
+
 export class BookingRepository {
   private readonly repo: Repository<RoomBookingEntity>;
   constructor(ds: DataSource | EntityManager) {
     this.repo = ds.getRepository(RoomBookingEntity);
   }
 
-  /** One statement for the page; a row seen again keeps its id, source and policy fields. */
-  async upsertPage(rows: BookingRow[]): Promise<void> {
+  /**
+   * One statement for the page; a row seen again keeps its id, source and policy fields. Returns
+   * the rows as written, by Graph event id, told from `before` (the stored rows of the page's
+   * events as the caller read them under the room's lease, the rekeyed ones included) instead
+   * of read back.
+   */
+  async upsertPage(
+    rows: BookingRow[],
+    before: ReadonlyMap<string, RoomBookingEntity> = new Map(),
+  ): Promise<Map<string, RoomBookingEntity>> {
     const now = new Date();
-    await fastUpsertBatch(
-      this.repo,
-      rows.map((r) => ({ ...r, id: randomUUID(), source: 'outlook' as const, createdAt: now, updatedAt: now })),
-      ['roomId', 'graphEventId'],
-      [...OVERWRITE],
-    );
+    const written = new Map<string, RoomBookingEntity>();
+    const values = rows.map((r) => {
+      const fresh = { ...r, id: randomUUID(), source: 'outlook' as const, createdAt: now, updatedAt: now };
+      const stored = before.get(r.graphEventId);
+      written.set(r.graphEventId, stored ? { ...stored, ...r, updatedAt: now } : { ...NEW_ROW_DEFAULTS, ...fresh });
+      return fresh;
+    });
+    await fastUpsertBatch(this.repo, values, ['roomId', 'graphEventId'], [...OVERWRITE]);
+    return written;
   }
 
   /** The stored rows of a page's events, by Graph event id (whole: what changed is told from them, and events show them). */
@@ -109,14 +128,42 @@ export class BookingRepository {
     return new Map(rows.map((r) => [r.graphEventId, r]));
   }
 
-  /** Bookings made in ONES in this room, by iCalUId, whose room copy the delta has not brought yet. */
-  async pendingOnesByICalUId(roomId: string, iCalUIds: string[]): Promise<Map<string, string>> {
-    if (iCalUIds.length === 0) return new Map();
-    const rows = await this.repo.find({
-      select: { id: true, iCalUId: true },
-      where: { roomId, source: 'ones', iCalUId: In(iCalUIds), graphEventId: Like(`${PENDING_EVENT_PREFIX}%`) },
-    });
-    return new Map(rows.map((r) => [r.iCalUId!, r.id]));
+  /**
+   * What a calendar page is compared with, in one read: the stored rows of its events (by Graph
+   * event id) and the bookings made in ONES in this room whose room copy the delta has not
+   * brought yet, among the page's iCalUIds (by iCalUId).
+   */
+  async pageStored(
+    roomId: string,
+    graphEventIds: string[],
+    iCalUIds: string[],
+  ): Promise<{ stored: Map<string, RoomBookingEntity>; pendingOnes: Map<string, RoomBookingEntity> }> {
+    const stored = new Map<string, RoomBookingEntity>();
+    const pendingOnes = new Map<string, RoomBookingEntity>();
+    if (graphEventIds.length === 0) return { stored, pendingOnes };
+    const rows = await this.repo
+      .createQueryBuilder('b')
+      .where('b.roomId = :roomId', { roomId })
+      .andWhere(
+        new Brackets((w) => {
+          w.where('b.graphEventId IN (:...ids)', { ids: graphEventIds });
+          if (iCalUIds.length)
+            w.orWhere(
+              new Brackets((x) =>
+                x
+                  .where('b.source = :ones', { ones: 'ones' })
+                  .andWhere('b.iCalUId IN (:...uids)', { uids: iCalUIds })
+                  .andWhere('b.graphEventId LIKE :pending', { pending: `${PENDING_EVENT_PREFIX}%` }),
+              ),
+            );
+        }),
+      )
+      .getMany();
+    for (const r of rows) {
+      if (!r.graphEventId.startsWith(PENDING_EVENT_PREFIX)) stored.set(r.graphEventId, r);
+      else if (r.source === 'ones' && r.iCalUId) pendingOnes.set(r.iCalUId, r);
+    }
+    return { stored, pendingOnes };
   }
 
   /** Gives a booking made in ONES the id of its copy in the room's calendar. */

@@ -15,7 +15,7 @@ import type { CalendarPolicyEnv } from './calendar-policy.js';
 import type { WindowDays } from './calendar-window.js';
 
 export interface CalendarStore {
-  bookings: Pick<BookingRepository, 'storedByEventIds' | 'pendingOnesByICalUId' | 'holding'>;
+  bookings: Pick<BookingRepository, 'storedByEventIds' | 'pageStored' | 'holding'>;
   bookingDeclines: Pick<BookingDeclineRepository, 'pending'>;
   syncStates: Pick<SyncStateRepository, 'get' | 'save'>;
   transaction: Repositories['transaction'];

@@ -1,21 +1,15 @@
 /**
  * Writes one calendarView delta page of a room: the events mapped (bad ones skipped with a
- * warning), one SELECT of the stored rows (to count created and updated, and to see what changed),
- * bookings made in ONES recognised by their iCalUId, the booking policy's verdicts
+ * warning), one SELECT of the stored rows (to count created and updated, and to see what changed)
+ * that also finds the bookings made in ONES whose room copies these are (by iCalUId), the booking
+ * policy's verdicts
  * (calendar-policy.ts), then one transaction with the set-based upsert, the violations and
  * declines recorded, the removed events cancelled (rows kept), the page's booking events (one
- * INSERT), the stream's checkpoint (or the round's end: the new deltaLink and, after a full round,
+ * INSERT, built from the rows as written), the stream's checkpoint (or the round's end: the new deltaLink and, after a full round,
  * the window's sweep) and the run's counts. A page is committed whole or not at all, its events
  * with it; its declines are sent after the commit.
  */
-import type {
-  BookingRow,
-  NewEvent,
-  RoomBookingEntity,
-  StoredBooking,
-  SyncRunEntity,
-  SyncUnitOfWork,
-} from '@ones-m365/shared/db';
+import type { BookingRow, NewEvent, RoomBookingEntity, StoredBooking, SyncRunEntity } from '@ones-m365/shared/db';
 import { bookingView } from '@ones-m365/shared/events';
 import type { EventsDeltaPage } from '@ones-m365/shared/graph';
 import { assertLockHeld } from '../runner/lock-lost-error.js';
@@ -40,18 +34,20 @@ export async function writeCalendarPage(
   const { rows, warnings } = pageRows(env, state, page);
   const present = new Set(rows.map((r) => r.graphEventId));
   const removedIds = page.removed.map((r) => r.id).filter((id) => !present.has(id));
-  const stored = await env.store.bookings.storedByEventIds(
+  const { stored, pendingOnes } = await env.store.bookings.pageStored(
     env.room.id,
     rows.map((r) => r.graphEventId),
+    rows.filter((r) => r.iCalUId).map((r) => r.iCalUId!),
   );
   // A booking made in ONES comes back as the room's copy: same iCalUId, the room's own event id.
-  const pendingOnes = await env.store.bookings.pendingOnesByICalUId(
-    env.room.id,
-    rows.filter((r) => !stored.has(r.graphEventId) && r.iCalUId).map((r) => r.iCalUId!),
-  );
   const rekeys = rows
     .filter((r) => !stored.has(r.graphEventId) && r.iCalUId && pendingOnes.has(r.iCalUId))
-    .map((r) => ({ id: pendingOnes.get(r.iCalUId!)!, graphEventId: r.graphEventId }));
+    .map((r) => ({ id: pendingOnes.get(r.iCalUId!)!.id, graphEventId: r.graphEventId }));
+  // What the upsert writes over: the stored rows, and the rekeyed ones under their new id.
+  const before = new Map(stored);
+  for (const r of rows)
+    if (!stored.has(r.graphEventId) && r.iCalUId && pendingOnes.has(r.iCalUId))
+      before.set(r.graphEventId, { ...pendingOnes.get(r.iCalUId)!, graphEventId: r.graphEventId });
   const ones = new Set(rekeys.map((k) => k.graphEventId));
   for (const r of rows) keepStored(r, stored.get(r.graphEventId));
   const plan = await planPagePolicy(
@@ -84,9 +80,9 @@ export async function writeCalendarPage(
   await retryOnDeadlock(() =>
     env.store.transaction(async (tx) => {
       for (const k of rekeys) await tx.bookings.rekey(k.id, k.graphEventId);
-      await tx.bookings.upsertPage(rows);
+      const written = await tx.bookings.upsertPage(rows, before);
       // The page's own events first: a booking's violation or decline (their events) follows its creation.
-      await tx.events.add(await changedBookings(tx, env, rows, stored, ones));
+      await tx.events.add(changedBookings(env, rows, stored, ones, written));
       if (env.policy.policy)
         await applyPagePolicy(
           tx,
@@ -172,25 +168,18 @@ function pageRows(
 }
 
 /** The events of the page's upserted rows that are new or changed, with the rows as written. */
-async function changedBookings(
-  tx: Pick<SyncUnitOfWork, 'bookings'>,
+function changedBookings(
   env: CalendarEnv,
   rows: readonly BookingRow[],
   stored: ReadonlyMap<string, RoomBookingEntity>,
   ones: ReadonlySet<string>,
-): Promise<NewEvent[]> {
-  const changes = new Map(
-    rows.flatMap((r) => {
-      // A booking made in ONES whose room copy arrived: it now has its calendar's event id.
-      const change = ones.has(r.graphEventId) ? 'booking.updated' : bookingChange(stored.get(r.graphEventId), r);
-      return change ? [[r.graphEventId, change] as const] : [];
-    }),
-  );
-  if (changes.size === 0) return [];
-  const written = await tx.bookings.storedByEventIds(env.room.id, [...changes.keys()]);
-  return [...changes].flatMap(([id, change]) => {
-    const row = written.get(id);
-    return row ? [bookingEvent(change, row, env)] : [];
+  written: ReadonlyMap<string, RoomBookingEntity>,
+): NewEvent[] {
+  return rows.flatMap((r) => {
+    // A booking made in ONES whose room copy arrived: it now has its calendar's event id.
+    const change = ones.has(r.graphEventId) ? 'booking.updated' : bookingChange(stored.get(r.graphEventId), r);
+    const row = written.get(r.graphEventId);
+    return change && row ? [bookingEvent(change, row, env)] : [];
   });
 }
 
