@@ -29,12 +29,10 @@ export interface CalendarSyncDeps extends SyncRunnerDeps, CalendarStore {
 }
 
 /** The integration's policy as it applies in the room (null: none saved). */
-export async function roomPolicyOf(
-  policies: Pick<BookingPolicyRepository, 'get'>,
-  integrationId: string,
+function policyInRoom(
+  stored: Awaited<ReturnType<BookingPolicyRepository['get']>>,
   roomEmail: string,
-): Promise<CalendarPolicy | null> {
-  const stored = await policies.get(integrationId);
+): CalendarPolicy | null {
   return stored ? { room: policyForRoom(parseStoredPolicy(stored.policy), roomEmail), savedAt: stored.savedAt } : null;
 }
 
@@ -50,7 +48,11 @@ export function calendarSyncJob(deps: CalendarSyncDeps): JobHandler<'calendar.sy
     name: 'calendar.sync',
     async handle(payload, ctx) {
       const stream = formatStreamKey({ kind: 'calendar', roomId: payload.roomId });
-      const room = await deps.rooms.getActive(payload.integrationId, payload.roomId);
+      // The room and the integration's policy, side by side.
+      const [room, storedPolicy] = await Promise.all([
+        deps.rooms.getActive(payload.integrationId, payload.roomId),
+        deps.bookingPolicies.get(payload.integrationId),
+      ]);
       if (!room) {
         ctx.logger.info('room not synced; calendar sync skipped', { roomId: payload.roomId });
         return { skipped: 'room not synced' };
@@ -59,7 +61,7 @@ export function calendarSyncJob(deps: CalendarSyncDeps): JobHandler<'calendar.sy
       return await runSyncJob(deps, ctx, req, async ({ conn, run, lock, fullRequested, graphRequests }) => {
         const env = {
           policy: {
-            policy: await roomPolicyOf(deps.bookingPolicies, payload.integrationId, room.email),
+            policy: policyInRoom(storedPolicy, room.email),
             facts: { users: deps.users, groups: deps.groups, graph: deps.graph },
             seriesCache: new Map(),
             bookings: deps.bookings,

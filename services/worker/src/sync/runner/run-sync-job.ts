@@ -95,9 +95,14 @@ export async function runSyncJob(
   // Graph requests of the run's earlier attempts; a body may write `run.graphRequests` as it goes.
   let base = 0;
   try {
-    run = (await deps.syncRuns.runningForJob(ctx.jobId)) ?? (await deps.syncRuns.start({ ...req, jobId: ctx.jobId }));
+    // The run's row (MySQL) and the stream's full-request token (Redis), side by side.
+    const [started, fullToken] = await Promise.all([
+      (async () =>
+        (await deps.syncRuns.runningForJob(ctx.jobId)) ?? (await deps.syncRuns.start({ ...req, jobId: ctx.jobId })))(),
+      follows ? deps.coordination.pendingFull(req) : null,
+    ]);
+    run = started;
     base = run.graphRequests;
-    const fullToken = follows ? await deps.coordination.pendingFull(req) : null;
     const scope: RunScope = {
       integration,
       conn: toGraphConnection(integration, deps.secretBox, counter),
@@ -139,9 +144,9 @@ export async function runSyncJob(
       leaseLost: lock.lost,
       ended,
     });
-    await lock.release();
-    // Deleted while this run wrote: what it wrote after the DELETE is made inactive again.
-    await deps.integrations.deactivateIfDeleted(req.integrationId);
+    // Deleted while this run wrote: what it wrote after the DELETE is made inactive again (beside
+    // the release: neither waits for the other).
+    await Promise.all([lock.release(), deps.integrations.deactivateIfDeleted(req.integrationId)]);
   }
 }
 
