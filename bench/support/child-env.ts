@@ -4,11 +4,10 @@
  * integration stored in it, a job context for calling job handlers directly, a pool of lanes, and
  * a peak-RSS sampler.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@ones-m365/shared/crypto';
 import { IntegrationRepository, openDatabase } from '@ones-m365/shared/db';
@@ -16,6 +15,7 @@ import type { GraphConnection } from '@ones-m365/shared/graph';
 import { sealSecret } from '@ones-m365/shared/integrations';
 import { silentLogger } from '@ones-m365/shared/logging';
 import type { JobContext } from '../../services/worker/src/jobs/job-handler.js';
+import { createMysqlDatabase } from '../../test/support/db.js';
 
 const env = process.env;
 
@@ -57,17 +57,13 @@ export async function withBenchDatabase<T>(
   fn: (db: DataSource, mysqlName: string | null) => Promise<T>,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `${label}-bench-`));
-  const mysql = env.B_MYSQL_URL ? await createConnection({ uri: env.B_MYSQL_URL }) : null;
-  const name = `ones_m365_bench_${randomBytes(4).toString('hex')}`;
-  if (mysql) await mysql.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const db = await openDatabase(
-    mysql ? `${env.B_MYSQL_URL!.replace(/\/+$/, '')}/${name}` : `sqlite:${join(dir, 'bench.sqlite')}`,
-  );
+  const mysql = env.B_MYSQL_URL ? await createMysqlDatabase(env.B_MYSQL_URL) : null;
+  const db = await openDatabase(mysql ? mysql.url : `sqlite:${join(dir, 'bench.sqlite')}`);
   try {
-    return await fn(db, mysql ? name : null);
+    return await fn(db, mysql?.name ?? null);
   } finally {
     await db.destroy();
-    if (mysql) await mysql.query(`DROP DATABASE \`${name}\``).then(() => mysql.end());
+    await mysql?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

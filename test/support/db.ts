@@ -16,8 +16,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(fn: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<T>): Promise<T> {
-  const c = await createConnection({ uri: TEST_MYSQL_URL });
+async function admin<T>(
+  server: string,
+  fn: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<T>,
+): Promise<T> {
+  const c = await createConnection({ uri: server });
   try {
     return await fn(c);
   } finally {
@@ -25,11 +28,18 @@ async function admin<T>(fn: (c: Awaited<ReturnType<typeof createConnection>>) =>
   }
 }
 
-export async function createMysqlDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+/** A fresh, empty database on `server` (the tests' MySQL unless told), and how to drop it. */
+export async function createMysqlDatabase(
+  server = TEST_MYSQL_URL,
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `ones_m365_t_${RUN_ID}_${++counter}`;
-  await admin((c) => c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`));
-  const url = `${TEST_MYSQL_URL.replace(/\/+$/, '')}/${name}`;
-  return { url, name, drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS \`${name}\``)).then(() => undefined) };
+  await admin(server, (c) => c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`));
+  const url = `${server.replace(/\/+$/, '')}/${name}`;
+  return {
+    url,
+    name,
+    drop: () => admin(server, (c) => c.query(`DROP DATABASE IF EXISTS \`${name}\``)).then(() => undefined),
+  };
 }
 
 export async function openTestDatabase(kind: 'mysql' | 'sqlite' = 'mysql'): Promise<TestDatabase> {

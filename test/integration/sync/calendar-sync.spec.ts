@@ -6,9 +6,11 @@
  */
 import { expect } from 'chai';
 import { RoomBookingEntity, RoomRepository, SyncStateRepository } from '@ones-m365/shared/db';
+import { bookingView } from '@ones-m365/shared/events';
 import { requestSync, formatStreamKey } from '@ones-m365/shared/sync';
 import { QUEUES } from '@ones-m365/shared/queue';
 import { pollUntil } from '../../support/poll.js';
+import { storedEvents } from '../../support/stored-events.js';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness.js';
 
 const DAY = 86_400_000;
@@ -129,6 +131,16 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
       created: 7,
       deactivated: 1,
     });
+    // Each booking's latest event shows its row as stored: created, moved and cancelled alike.
+    const latest = new Map(
+      (await storedEvents(h.db.ds, h.integration.id))
+        .filter((e) => e.type.startsWith('booking.'))
+        .map((e) => [e.data.id as string, e.data]),
+    );
+    for (const row of rows.values())
+      expect(latest.get(row.id), row.graphEventId).to.deep.equal(
+        JSON.parse(JSON.stringify(bookingView(row, room.email))),
+      );
   });
 
   it('a 410 on one room reloads that room only, without duplicates; the other rooms go on by delta', async () => {

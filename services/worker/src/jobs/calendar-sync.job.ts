@@ -4,6 +4,7 @@ import type {
   GroupRepository,
   IntegrationRepository,
   RoomRepository,
+  StoredPolicy,
   UserRepository,
 } from '@ones-m365/shared/db';
 import type { Producer } from '@ones-m365/shared/queue';
@@ -29,10 +30,7 @@ export interface CalendarSyncDeps extends SyncRunnerDeps, CalendarStore {
 }
 
 /** The integration's policy as it applies in the room (null: none saved). */
-function policyInRoom(
-  stored: Awaited<ReturnType<BookingPolicyRepository['get']>>,
-  roomEmail: string,
-): CalendarPolicy | null {
+function policyInRoom(stored: StoredPolicy | null, roomEmail: string): CalendarPolicy | null {
   return stored ? { room: policyForRoom(parseStoredPolicy(stored.policy), roomEmail), savedAt: stored.savedAt } : null;
 }
 

@@ -2,11 +2,10 @@
  * Writes one calendarView delta page of a room: the events mapped (bad ones skipped with a
  * warning), one SELECT of the stored rows (to count created and updated, and to see what changed)
  * that also finds the bookings made in ONES whose room copies these are (by iCalUId), the booking
- * policy's verdicts
- * (calendar-policy.ts), then one transaction with the set-based upsert, the violations and
- * declines recorded, the removed events cancelled (rows kept), the page's booking events (one
- * INSERT, built from the rows as written), the stream's checkpoint (or the round's end: the new deltaLink and, after a full round,
- * the window's sweep) and the run's counts. A page is committed whole or not at all, its events
+ * policy's verdicts (calendar-policy.ts), then one transaction with the set-based upsert, the
+ * violations and declines recorded, the removed events cancelled (rows kept), the page's booking
+ * events (one INSERT, built from the rows as written), the stream's checkpoint (or the round's
+ * end: the new deltaLink and, after a full round, the window's sweep) and the run's counts. A page is committed whole or not at all, its events
  * with it; its declines are sent after the commit.
  */
 import type { BookingRow, NewEvent, RoomBookingEntity, StoredBooking, SyncRunEntity } from '@ones-m365/shared/db';
@@ -40,14 +39,15 @@ export async function writeCalendarPage(
     rows.filter((r) => r.iCalUId).map((r) => r.iCalUId!),
   );
   // A booking made in ONES comes back as the room's copy: same iCalUId, the room's own event id.
-  const rekeys = rows
-    .filter((r) => !stored.has(r.graphEventId) && r.iCalUId && pendingOnes.has(r.iCalUId))
-    .map((r) => ({ id: pendingOnes.get(r.iCalUId!)!.id, graphEventId: r.graphEventId }));
-  // What the upsert writes over: the stored rows, and the rekeyed ones under their new id.
+  // The upsert writes over the stored rows and over those, rekeyed to that id.
   const before = new Map(stored);
-  for (const r of rows)
-    if (!stored.has(r.graphEventId) && r.iCalUId && pendingOnes.has(r.iCalUId))
-      before.set(r.graphEventId, { ...pendingOnes.get(r.iCalUId)!, graphEventId: r.graphEventId });
+  const rekeys: { id: string; graphEventId: string }[] = [];
+  for (const r of rows) {
+    const pending = !stored.has(r.graphEventId) && r.iCalUId ? pendingOnes.get(r.iCalUId) : undefined;
+    if (!pending) continue;
+    rekeys.push({ id: pending.id, graphEventId: r.graphEventId });
+    before.set(r.graphEventId, { ...pending, graphEventId: r.graphEventId });
+  }
   const ones = new Set(rekeys.map((k) => k.graphEventId));
   for (const r of rows) keepStored(r, stored.get(r.graphEventId));
   const plan = await planPagePolicy(

@@ -97,8 +97,7 @@ export async function runSyncJob(
   try {
     // The run's row (MySQL) and the stream's full-request token (Redis), side by side.
     const [started, fullToken] = await Promise.all([
-      (async () =>
-        (await deps.syncRuns.runningForJob(ctx.jobId)) ?? (await deps.syncRuns.start({ ...req, jobId: ctx.jobId })))(),
+      deps.syncRuns.runningForJob(ctx.jobId).then((r) => r ?? deps.syncRuns.start({ ...req, jobId: ctx.jobId })),
       follows ? deps.coordination.pendingFull(req) : null,
     ]);
     run = started;
