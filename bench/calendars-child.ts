@@ -5,7 +5,9 @@
  * 1. plain walk: every room's calendarView delta pages over the window, through the same Graph
  *    client, B_CONCURRENCY rooms at a time, writing nothing;
  * 2. first load: rooms.sync, then the calendar.sync handler of every synced room with the same
- *    concurrency, on MySQL (B_MYSQL_URL) or a SQLite file, real Redis.
+ *    number of Graph requests in flight, as a worker runs them: B_CONCURRENCY request lanes and
+ *    twice as many jobs (one room written while the next is read), on MySQL (B_MYSQL_URL) or a
+ *    SQLite file, real Redis.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SecretBox } from '@ones-m365/shared/crypto';
@@ -17,6 +19,7 @@ import { createCoordination } from '@ones-m365/shared/sync';
 import { calendarSyncJob } from '../services/worker/src/jobs/calendar-sync.job.js';
 import { roomsSyncJob } from '../services/worker/src/jobs/rooms-sync.job.js';
 import { windowAt } from '../services/worker/src/sync/calendars/calendar-window.js';
+import { calendarQueueLimits } from '../services/worker/src/worker-process.js';
 import {
   benchConnection,
   benchJobContext,
@@ -77,6 +80,7 @@ async function firstLoad(): Promise<{
     const box = new SecretBox(randomBytes(32));
     await storeBenchIntegration(db, box, conn);
     const repositories = createRepositories(db);
+    const queue = calendarQueueLimits(CONCURRENCY);
     const deps = {
       ...repositories,
       coordination: createCoordination(redis, prefix),
@@ -85,6 +89,7 @@ async function firstLoad(): Promise<{
       secretBox: box,
       lockLeaseMs: 30_000,
       calendar: { windowDays: WINDOW, pageSize: PAGE_SIZE },
+      requestLanes: queue.lanes,
     };
     try {
       await roomsSyncJob(deps).handle({ integrationId: conn.id, trigger: 'api' }, benchJobContext());
@@ -92,7 +97,7 @@ async function firstLoad(): Promise<{
       const job = calendarSyncJob(deps);
       const rss = sampleRss();
       const t0 = performance.now();
-      await pool(rooms, CONCURRENCY, async (room) => {
+      await pool(rooms, queue.jobs, async (room) => {
         await job.handle({ integrationId: conn.id, roomId: room.id, mode: 'full', trigger: 'api' }, benchJobContext());
       });
       const ms = performance.now() - t0;

@@ -164,7 +164,9 @@ export const workerEnvShape = {
     .min(1)
     .max(16)
     .default(DEFAULT_CALENDAR.concurrency)
-    .describe('room calendar jobs a worker runs at once (their own queue)'),
+    .describe(
+      "room calendars a worker reads from Graph at once (their own queue; twice as many jobs run, so one room's page is written while the next is read)",
+    ),
 } as const;
 
 /** Names whose values must never be printed, logged or returned. */

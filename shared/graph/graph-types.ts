@@ -3,6 +3,7 @@
  * @microsoft/microsoft-graph-types or MSAL appears here.
  */
 import type { GraphCloud, GraphEndpoints } from './clouds.js';
+import type { RequestLanes } from './request-lanes.js';
 
 /** Counts the HTTP requests sent to Graph (each retry counts), e.g. for one sync run. */
 export interface GraphRequestCounter {
@@ -25,6 +26,8 @@ export interface GraphConnection {
   endpoints?: GraphEndpoints | null;
   /** When set, every HTTP request sent to Graph for this connection increments it. */
   counter?: GraphRequestCounter;
+  /** When set, each request waits for a free lane and holds it until its answer is read. */
+  lanes?: RequestLanes;
 }
 
 export interface GraphTokenInfo {

@@ -7,6 +7,7 @@ export type { GraphClient } from './graph-client.js';
 export { DEFAULT_EVENTS_PAGE_SIZE, ONES_BOOKING_PROPERTY } from './calendar-api.js';
 export type { GraphObserver, TokenOutcome } from './graph-observer.js';
 export * from './graph-types.js';
+export { createRequestLanes, type RequestLanes } from './request-lanes.js';
 export {
   MAX_BATCH_REQUESTS,
   type SubscriptionRenewal,

@@ -136,8 +136,11 @@ export class MsGraphTransport implements GraphTransport {
     try {
       const entry = this.entryFor(conn);
       const url = this.target(entry, request);
-      res = await scope.run(store, () => this.dispatch(entry.client, url, request));
-      text = await res.text();
+      const exchange = async (): Promise<[Response, string]> => {
+        const r = await scope.run(store, () => this.dispatch(entry.client, url, request));
+        return [r, await r.text()];
+      };
+      [res, text] = conn.lanes ? await conn.lanes.run(exchange) : await exchange();
     } catch (err) {
       throw toGraphError(store.failure ?? err, { operation });
     }
@@ -192,7 +195,7 @@ export class MsGraphTransport implements GraphTransport {
 
   private buildClient(conn: GraphConnection, resolved: ResolvedCloud): Client {
     const tokens = this.options.tokens;
-    const credentials = { ...conn, counter: undefined };
+    const credentials = { ...conn, counter: undefined, lanes: undefined };
     const auth = new AuthenticationHandler({
       getAccessToken: async () => {
         try {

@@ -1,6 +1,6 @@
 import type { SecretBox } from '../crypto/index.js';
 import type { IntegrationEntity } from '../db/index.js';
-import type { GraphConnection, GraphRequestCounter } from '../graph/index.js';
+import type { GraphConnection, GraphRequestCounter, RequestLanes } from '../graph/index.js';
 
 /**
  * The Graph connection of a stored integration: its secret opened with the integration id as
@@ -10,6 +10,7 @@ export function toGraphConnection(
   integration: IntegrationEntity,
   box: SecretBox,
   counter?: GraphRequestCounter,
+  lanes?: RequestLanes,
 ): GraphConnection {
   return {
     id: integration.id,
@@ -19,6 +20,7 @@ export function toGraphConnection(
     clientSecret: box.open(integration.clientSecretSealed, integration.id),
     endpoints: integration.endpoints,
     ...(counter ? { counter } : {}),
+    ...(lanes ? { lanes } : {}),
   };
 }
 

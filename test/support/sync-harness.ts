@@ -28,6 +28,7 @@ import { calendarSyncJob } from '../../services/worker/src/jobs/calendar-sync.jo
 import { bookingDeclineJob } from '../../services/worker/src/jobs/booking-decline.job.js';
 import { bookingPolicyRecheckJob } from '../../services/worker/src/jobs/booking-policy-recheck.job.js';
 import { startWorkers, type RunningWorkers } from '../../services/worker/src/run-worker.js';
+import { calendarQueueLimits } from '../../services/worker/src/worker-process.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 import { freshQueuePrefix, removeQueueData } from './env.js';
 import { trustCa } from './graph-simulator-clients.js';
@@ -52,6 +53,7 @@ export interface SyncHarness {
   startWorkers(opts?: {
     concurrency?: number;
     lockDurationMs?: number;
+    /** Calendar requests in flight (CALENDAR_CONCURRENCY); the calendars queue runs twice as many jobs. */
     calendarConcurrency?: number;
     calendarPageSize?: number;
     /** Where the workers log (default: nowhere). */
@@ -118,6 +120,7 @@ export async function startSyncHarness(
     startWorkers(o = {}) {
       const lockDurationMs = o.lockDurationMs ?? 5_000;
       const clock = opts.clock;
+      const calendarQueue = calendarQueueLimits(o.calendarConcurrency ?? DEFAULT_CALENDAR.concurrency);
       const deps = {
         ...createRepositories(db.ds),
         coordination,
@@ -128,13 +131,14 @@ export async function startSyncHarness(
         calendar: { windowDays: DEFAULT_CALENDAR.windowDays, pageSize: o.calendarPageSize ?? DEFAULT_EVENTS_PAGE_SIZE },
         ...(clock ? { now: () => clock.now } : {}),
       };
+      const calendars = { ...deps, requestLanes: calendarQueue.lanes };
       const registry = buildRegistry(
         [
           roomsSyncJob(deps),
           usersSyncJob(deps),
-          calendarSyncJob(deps),
-          bookingDeclineJob(deps),
-          bookingPolicyRecheckJob(deps),
+          calendarSyncJob(calendars),
+          bookingDeclineJob(calendars),
+          bookingPolicyRecheckJob(calendars),
         ],
         ['rooms.sync', 'users.sync', 'calendar.sync', 'booking.decline', 'booking-policy.recheck'],
       );
@@ -143,7 +147,7 @@ export async function startSyncHarness(
         prefix,
         registry,
         concurrency: o.concurrency ?? 2,
-        queueConcurrency: { [QUEUES.calendars]: o.calendarConcurrency ?? DEFAULT_CALENDAR.concurrency },
+        queueConcurrency: { [QUEUES.calendars]: calendarQueue.jobs },
         logger: o.logger ?? silentLogger(),
         lockDurationMs,
       });

@@ -11,7 +11,12 @@ import {
   type CalendarSettings,
 } from '@ones-m365/shared/config';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import { DEFAULT_EVENTS_PAGE_SIZE, type GraphClient } from '@ones-m365/shared/graph';
+import {
+  createRequestLanes,
+  DEFAULT_EVENTS_PAGE_SIZE,
+  type GraphClient,
+  type RequestLanes,
+} from '@ones-m365/shared/graph';
 import type { Logger } from '@ones-m365/shared/logging';
 import { createRepositories, publishEvents } from '@ones-m365/shared/db';
 import type { BackoffPolicy } from '@ones-m365/shared/events';
@@ -49,7 +54,11 @@ export interface WorkerProcessDeps {
   scheduleCheckMs?: number;
   /** Operational records (sync run results, job failures) for /metrics; none in some tests. */
   operations?: OperationsRecorder;
-  /** Room calendars' window and concurrency (default 1 day back, 180 ahead; 2 at once). */
+  /**
+   * Room calendars' window and concurrency (default 1 day back, 180 ahead; 2 read at once): the
+   * calendars queue runs twice as many jobs as it has Graph request lanes, so one room's page is
+   * written while the next room's is read.
+   */
   calendar?: CalendarSettings;
   /** EVENTS_WEBHOOK_URL and its secret; null or absent: events are published for replay only. */
   eventsWebhook?: { url: string; secret: string } | null;
@@ -57,6 +66,15 @@ export interface WorkerProcessDeps {
   eventsBackoff?: BackoffPolicy;
   /** How often events are published when no page of this process woke the publisher (default 500 ms). */
   eventsPublishMs?: number;
+}
+
+/**
+ * The calendars queue of one worker: `concurrency` Graph request lanes shared by its jobs, and
+ * twice as many jobs, so one room's page is written while the next room's request is in flight
+ * (Graph still sees at most `concurrency` calendar requests from this worker at once).
+ */
+export function calendarQueueLimits(concurrency: number): { jobs: number; lanes: RequestLanes } {
+  return { jobs: 2 * concurrency, lanes: createRequestLanes(concurrency) };
 }
 
 /** Outbox rows younger than this are left to the api process that wrote them. */
@@ -70,6 +88,7 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
   const repositories = createRepositories(deps.db, { onEventsCommitted: () => wakePublisher() });
   const webhook = deps.eventsWebhook ?? null;
   const calendar = deps.calendar ?? DEFAULT_CALENDAR;
+  const calendarQueue = calendarQueueLimits(calendar.concurrency);
   const registry = createRegistry({
     repositories,
     coordination,
@@ -80,6 +99,7 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
     publicBaseUrl: deps.publicBaseUrl,
     safetyNetSeconds: deps.safetyNetSeconds ?? DEFAULT_SAFETY_NET_POLL_SECONDS,
     calendar: { windowDays: calendar.windowDays, pageSize: DEFAULT_EVENTS_PAGE_SIZE },
+    calendarLanes: calendarQueue.lanes,
     events: {
       post: webhook ? webhookPoster(webhook) : null,
       ...(deps.eventsBackoff ? { backoff: deps.eventsBackoff } : {}),
@@ -91,7 +111,7 @@ export async function startWorkerProcess(deps: WorkerProcessDeps): Promise<{ clo
     prefix: deps.prefix,
     registry,
     concurrency: deps.concurrency,
-    queueConcurrency: { [QUEUES.calendars]: calendar.concurrency },
+    queueConcurrency: { [QUEUES.calendars]: calendarQueue.jobs },
     logger: deps.logger,
     lockDurationMs,
     ...(deps.operations ? { operations: deps.operations } : {}),

@@ -78,6 +78,28 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
     expect(Math.max(...Object.values(h.sim.mailboxPeaks()))).to.be.at.most(2);
   });
 
+  it('the calendars queue runs twice as many jobs as CALENDAR_CONCURRENCY, and Graph never sees more calendar requests at once than that', async () => {
+    h.sim.addLatencyFault({ ms: 40, match: '/calendarView' });
+    h.startWorkers({ calendarConcurrency: 2 });
+    h.sim.resetCounters();
+    await syncRooms();
+    const synced = await rooms();
+    for (const room of synced) expect((await bookingsOf(room.id)).length).to.equal(simEvents(room.email).length);
+    expect(h.sim.mailboxPeakAll()).to.be.within(1, 2);
+    // Runs overlapping in time: more than the two lanes (one room written while the next is read).
+    const runs = (await h.runs()).filter((r) => r.stream.startsWith('calendar:'));
+    expect(runs).to.have.length(6);
+    const edges = runs.flatMap((r) => [
+      { at: r.startedAt.getTime(), d: 1 },
+      { at: r.finishedAt!.getTime(), d: -1 },
+    ]);
+    edges.sort((a, b) => a.at - b.at || a.d - b.d);
+    let open = 0;
+    let most = 0;
+    for (const e of edges) most = Math.max(most, (open += e.d));
+    expect(most).to.be.within(3, 4);
+  });
+
   it('delta: a booked, a moved, a private and a cancelled booking follow; a series shows its occurrences; cancelled rows stay', async () => {
     h.startWorkers();
     await syncRooms();

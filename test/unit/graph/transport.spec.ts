@@ -7,6 +7,7 @@ import {
   GraphTransientError,
   createGraphClient,
   createRequestCounter,
+  createRequestLanes,
   type GraphClientOptions,
 } from '../../../shared/graph/index.js';
 import { FakeHttp, addFakeLogin, type FakeReply } from '../../fakes/graph-fake-http.js';
@@ -139,5 +140,27 @@ describe('graph/transport (graph-client middleware chain)', () => {
     graph.invalidate('integration-1');
     await graph.listRoomsPage(testConnection());
     expect(tokens()).to.equal(2);
+  });
+
+  it("holds a connection's request lane until the answer is read, so a second request waits for it", async () => {
+    const { http, graph } = setup();
+    let inFlight = 0;
+    let most = 0;
+    http.on('GET', ROOMS, async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      return OK;
+    });
+    const lanes = createRequestLanes(1);
+    const conn = testConnection({ lanes });
+    await graph.listRoomsPage(conn); // the token first, so both requests below are Graph's
+    await Promise.all([graph.listRoomsPage(conn), graph.listRoomsPage(conn)]);
+    expect(most).to.equal(1);
+    expect(http.requestsTo('/places/')).to.have.length(3);
+    expect(lanes.busy).to.equal(0);
+    // Without lanes the same two requests overlap.
+    await Promise.all([graph.listRoomsPage(testConnection()), graph.listRoomsPage(testConnection())]);
+    expect(most).to.equal(2);
   });
 });

@@ -307,6 +307,10 @@ export class SimulatorControl {
   mailboxPeaks(): Record<string, number> {
     return this.core.ctx.mailboxes.peakByMailbox();
   }
+  /** The most mailbox requests seen in flight at once, all mailboxes together, since the counters were last reset. */
+  mailboxPeakAll(): number {
+    return this.core.ctx.mailboxes.peakAll();
+  }
 
   // ---- faults
   faults(): FaultSnapshot {

@@ -3,13 +3,16 @@
  * and mailbox): a request to a mailbox (`/users/{id}/calendarView…`, `/users/{id}/events…`,
  * `/users/{id}/calendar…`) while `limit` others to the same mailbox by the same app are in flight
  * is answered 429 `ApplicationThrottled` ("MailboxConcurrency") with a Retry-After. The gate also
- * records the most requests it saw in flight per mailbox, so tests can check a client stays under.
+ * records the most requests it saw in flight per mailbox and across all mailboxes together, so
+ * tests can check a client stays under.
  */
 const MAILBOX_PATH = /^\/v1\.0\/users\/([^/]+)\/(calendarView|events|calendar)(\/|$)/i;
 
 export class MailboxGate {
   private readonly inFlight = new Map<string, number>();
   private readonly peaks = new Map<string, number>();
+  private all = 0;
+  private allPeak = 0;
 
   /** The mailbox a path addresses (lower-cased, decoded), or null for other paths. */
   static mailboxOf(path: string): string | null {
@@ -28,10 +31,12 @@ export class MailboxGate {
     if (n > limit) return false;
     this.inFlight.set(key, n);
     if (n > (this.peaks.get(key) ?? 0)) this.peaks.set(key, n);
+    this.allPeak = Math.max(this.allPeak, ++this.all);
     return true;
   }
 
   leave(key: string): void {
+    this.all--;
     const n = (this.inFlight.get(key) ?? 1) - 1;
     if (n <= 0) this.inFlight.delete(key);
     else this.inFlight.set(key, n);
@@ -42,7 +47,13 @@ export class MailboxGate {
     return Object.fromEntries(this.peaks);
   }
 
+  /** The most requests seen in flight at once, all mailboxes together. */
+  peakAll(): number {
+    return this.allPeak;
+  }
+
   reset(): void {
     this.peaks.clear();
+    this.allPeak = this.all;
   }
 }

@@ -6,7 +6,7 @@ import type {
   RoomRepository,
 } from '@ones-m365/shared/db';
 import { AppError } from '@ones-m365/shared/errors';
-import type { GraphClient } from '@ones-m365/shared/graph';
+import type { GraphClient, RequestLanes } from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import type { Coordination } from '@ones-m365/shared/sync';
 import { drainDeclines } from '../bookings/drain-declines.js';
@@ -21,6 +21,8 @@ export interface BookingDeclineDeps {
   coordination: Pick<Coordination, 'acquireLock'>;
   graph: Pick<GraphClient, 'declineEvent'>;
   secretBox: SecretBox;
+  /** The calendars queue's Graph request lanes (request-lanes.ts). */
+  requestLanes?: RequestLanes;
   lockLeaseMs: number;
 }
 
@@ -39,7 +41,12 @@ export function bookingDeclineJob(deps: BookingDeclineDeps): JobHandler<'booking
       const lock = await takeRoomLease(deps.coordination, payload, deps.lockLeaseMs, 0);
       if (!lock) return ctx.delay(Date.now() + 500 + Math.floor(Math.random() * 1500));
       try {
-        const result = await drainDeclines(deps, toGraphConnection(integration, deps.secretBox), room, lock);
+        const result = await drainDeclines(
+          deps,
+          toGraphConnection(integration, deps.secretBox, undefined, deps.requestLanes),
+          room,
+          lock,
+        );
         if (result.retry?.retryAfterMs != null) {
           ctx.logger.warn('graph throttled the room mailbox; declines delayed', {
             retryAfterMs: result.retry.retryAfterMs,

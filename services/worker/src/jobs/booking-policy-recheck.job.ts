@@ -9,7 +9,7 @@ import type {
   RoomRepository,
 } from '@ones-m365/shared/db';
 import { AppError } from '@ones-m365/shared/errors';
-import type { GraphClient } from '@ones-m365/shared/graph';
+import type { GraphClient, RequestLanes } from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import type { Coordination } from '@ones-m365/shared/sync';
 import { drainDeclines } from '../bookings/drain-declines.js';
@@ -30,6 +30,8 @@ export interface BookingPolicyRecheckDeps {
   users: PolicyFactsDeps['users'];
   groups: PolicyFactsDeps['groups'];
   secretBox: SecretBox;
+  /** The calendars queue's Graph request lanes (request-lanes.ts). */
+  requestLanes?: RequestLanes;
   lockLeaseMs: number;
   now?: () => Date;
 }
@@ -54,7 +56,7 @@ export function bookingPolicyRecheckJob(deps: BookingPolicyRecheckDeps): JobHand
       const now = deps.now?.() ?? new Date();
       const from = payload.from && new Date(payload.from) > now ? new Date(payload.from) : now;
       const to = payload.to ? new Date(payload.to) : null;
-      const conn = toGraphConnection(integration, deps.secretBox);
+      const conn = toGraphConnection(integration, deps.secretBox, undefined, deps.requestLanes);
       const rooms = await deps.rooms.byIds(
         payload.integrationId,
         (await deps.rooms.activeIds(payload.integrationId)).map((r) => r.id),

@@ -1,6 +1,6 @@
 import type { Repositories } from '@ones-m365/shared/db';
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import type { GraphClient } from '@ones-m365/shared/graph';
+import type { GraphClient, RequestLanes } from '@ones-m365/shared/graph';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import { JOB_NAMES } from '@ones-m365/shared/queue';
 import type { BackoffPolicy } from '@ones-m365/shared/events';
@@ -35,6 +35,8 @@ export type WorkerDeps = Omit<SubscriptionJobDeps, 'integrations' | 'subscriptio
   operations?: Pick<OperationsRecorder, 'syncRunFinished'>;
   /** Room calendars: the window and the page size asked of calendarView delta. */
   calendar: CalendarSyncDeps['calendar'];
+  /** The Graph request lanes the calendars queue's jobs share (request-lanes.ts); none: unbounded. */
+  calendarLanes?: RequestLanes;
   /** The signed POST to EVENTS_WEBHOOK_URL (null: none configured), and the retry schedule. */
   events: { post: WebhookPost | null; backoff?: BackoffPolicy };
 };
@@ -52,6 +54,7 @@ export function createRegistry(deps: WorkerDeps): JobRegistry {
     calendar: deps.calendar,
     ...(deps.operations ? { operations: deps.operations } : {}),
   };
+  const calendars = { ...sync, ...(deps.calendarLanes ? { requestLanes: deps.calendarLanes } : {}) };
   const subs: SubscriptionJobDeps = {
     ...services,
     integrations: repositories.integrations,
@@ -71,9 +74,9 @@ export function createRegistry(deps: WorkerDeps): JobRegistry {
       secretExpiryCheckJob({ integrations: repositories.integrations }),
       roomsSyncJob(sync),
       usersSyncJob(sync),
-      calendarSyncJob(sync),
-      bookingDeclineJob(sync),
-      bookingPolicyRecheckJob(sync),
+      calendarSyncJob(calendars),
+      bookingDeclineJob(calendars),
+      bookingPolicyRecheckJob(calendars),
       subscriptionsReconcileJob(subs),
       subscriptionsRenewDueJob(subs),
       subscriptionsRenewJob(subs),

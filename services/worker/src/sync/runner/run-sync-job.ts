@@ -14,7 +14,12 @@ import type { SecretBox } from '@ones-m365/shared/crypto';
 import type { IntegrationEntity, IntegrationRepository, SyncRunEntity, SyncRunRepository } from '@ones-m365/shared/db';
 import { AppError } from '@ones-m365/shared/errors';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
-import { createRequestCounter, GraphThrottledError, type GraphConnection } from '@ones-m365/shared/graph';
+import {
+  createRequestCounter,
+  GraphThrottledError,
+  type GraphConnection,
+  type RequestLanes,
+} from '@ones-m365/shared/graph';
 import { toGraphConnection } from '@ones-m365/shared/integrations';
 import type { SyncTrigger } from '@ones-m365/shared/queue';
 import {
@@ -37,6 +42,8 @@ export interface SyncRunnerDeps {
   lockLeaseMs: number;
   /** Counts finished runs by stream kind and status for /metrics. */
   operations?: Pick<OperationsRecorder, 'syncRunFinished'>;
+  /** Bounds the Graph requests in flight of this job's queue, when it runs more jobs than that (request-lanes.ts). */
+  requestLanes?: RequestLanes;
 }
 
 export interface RunScope {
@@ -104,7 +111,7 @@ export async function runSyncJob(
     base = run.graphRequests;
     const scope: RunScope = {
       integration,
-      conn: toGraphConnection(integration, deps.secretBox, counter),
+      conn: toGraphConnection(integration, deps.secretBox, counter, deps.requestLanes),
       run,
       lock,
       fullRequested: req.mode === 'full' || fullToken !== null,
