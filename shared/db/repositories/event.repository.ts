@@ -46,9 +46,21 @@ export interface PublishedFilter {
   limit: number;
 }
 
-/** Events per batch row at most; a batch whose compressed payload would pass the BLOB limit is halved. */
+/**
+ * Events per batch row at most, and the text a row takes before compression: a batch is cut at
+ * whichever comes first, so its payload fits the BLOB limit without being compressed twice (JSON
+ * events compress well over 3× at level 1); one that still would not fit is halved.
+ */
 const BATCH_EVENTS = 500;
+const BATCH_TEXT = 180_000;
 const PAYLOAD_BYTES = 60_000;
+
+/** An event as stored in a batch's payload: `id \t type \t JSON`, one per line. */
+interface EventLine {
+  id: string;
+  type: EventType;
+  text: string;
+}
 /** Batch rows read per query while collecting a page of events. */
 const ROWS_PER_READ = 20;
 
@@ -68,23 +80,14 @@ export class EventRepository {
 
   /** Writes the events in the order given, each with a new id, as one INSERT of their batch rows. */
   async add(events: readonly NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const occurredAt = new Date();
-    const stamp = JSON.stringify(occurredAt);
-    const byIntegration = new Map<string, string[][]>();
-    for (const e of events) {
-      const id = newEventId(occurredAt.getTime());
-      const json = `{"id":"${id}","type":"${e.type}","integrationId":${JSON.stringify(e.integrationId)},"occurredAt":${stamp},"data":${JSON.stringify(e.data)}}`;
-      const lines = byIntegration.get(e.integrationId) ?? [];
-      lines.push([id, e.type, json]);
-      byIntegration.set(e.integrationId, lines);
-    }
-    const chunks: Promise<Partial<EventBatchEntity>[]>[] = [];
-    for (const [integrationId, lines] of byIntegration)
-      for (let i = 0; i < lines.length; i += BATCH_EVENTS)
-        chunks.push(batchRows(integrationId, occurredAt, lines.slice(i, i + BATCH_EVENTS)));
-    await fastInsertBatch(this.repo, (await Promise.all(chunks)).flat());
-    for (const id of byIntegration.keys()) this.written.add(id);
+    await this.insert(await prepareEvents(events));
+  }
+
+  /** Inserts batch rows made by `prepareEvents` (of one or more calls) as one INSERT. */
+  async insert(rows: readonly PreparedBatch[]): Promise<void> {
+    if (rows.length === 0) return;
+    await fastInsertBatch(this.repo, [...rows]);
+    for (const r of rows) this.written.add(r.integrationId);
   }
 
   /** Published events after `f.after`, oldest first, at most `f.limit`. */
@@ -196,13 +199,49 @@ export class EventRepository {
   }
 }
 
-/** A run of lines as batch rows: one, or halves of it while the compressed payload is too big for a BLOB. */
-async function batchRows(
-  integrationId: string,
-  occurredAt: Date,
-  lines: string[][],
-): Promise<Partial<EventBatchEntity>[]> {
-  const payload = await deflate(lines.map((l) => l.join('\t')).join('\n'), { level: 1 });
+/** A batch row ready to insert. */
+export type PreparedBatch = Partial<EventBatchEntity> & { integrationId: string };
+
+/**
+ * The events as batch rows, each event with a new id (so in the order given). Their text is built
+ * at the call (a snapshot of `data`); joining and compressing it waits for the event loop's next
+ * turn, so statements the caller has just issued go out first and the database runs them
+ * meanwhile, and the compression itself runs on libuv's threads.
+ */
+export async function prepareEvents(events: readonly NewEvent[]): Promise<PreparedBatch[]> {
+  if (events.length === 0) return [];
+  const occurredAt = new Date();
+  const stamp = JSON.stringify(occurredAt);
+  const byIntegration = new Map<string, EventLine[]>();
+  for (const e of events) {
+    const id = newEventId(occurredAt.getTime());
+    const text = `${id}\t${e.type}\t{"id":"${id}","type":"${e.type}","integrationId":${JSON.stringify(e.integrationId)},"occurredAt":${stamp},"data":${JSON.stringify(e.data)}}`;
+    const lines = byIntegration.get(e.integrationId) ?? [];
+    lines.push({ id, type: e.type, text });
+    byIntegration.set(e.integrationId, lines);
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  const chunks: Promise<PreparedBatch[]>[] = [];
+  for (const [integrationId, lines] of byIntegration) {
+    let from = 0;
+    let size = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const n = lines[i]!.text.length + 1;
+      if (i > from && (i - from === BATCH_EVENTS || size + n > BATCH_TEXT)) {
+        chunks.push(batchRows(integrationId, occurredAt, lines.slice(from, i)));
+        from = i;
+        size = 0;
+      }
+      size += n;
+    }
+    chunks.push(batchRows(integrationId, occurredAt, lines.slice(from)));
+  }
+  return (await Promise.all(chunks)).flat();
+}
+
+/** A run of events as batch rows: one, or halves of it while the compressed payload is too big for a BLOB. */
+async function batchRows(integrationId: string, occurredAt: Date, lines: EventLine[]): Promise<PreparedBatch[]> {
+  const payload = await deflate(lines.map((l) => l.text).join('\n'), { level: 1 });
   if (payload.length > PAYLOAD_BYTES && lines.length > 1) {
     const half = Math.ceil(lines.length / 2);
     return [
@@ -212,11 +251,11 @@ async function batchRows(
   }
   return [
     {
-      id: lines[0]![0],
-      lastId: lines[lines.length - 1]![0],
+      id: lines[0]!.id,
+      lastId: lines[lines.length - 1]!.id,
       integrationId,
       count: lines.length,
-      types: `,${[...new Set(lines.map((l) => l[1]))].join(',')},`,
+      types: `,${[...new Set(lines.map((l) => l.type))].join(',')},`,
       occurredAt,
       payload,
     },

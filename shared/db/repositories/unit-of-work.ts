@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { BookingDeclineRepository } from './booking-decline.repository.js';
 import { BookingRepository } from './booking.repository.js';
-import { EventRepository } from './event.repository.js';
+import { EventRepository, prepareEvents, type NewEvent, type PreparedBatch } from './event.repository.js';
 import { RoomRepository } from './room.repository.js';
 import { SyncRunRepository } from './sync-run.repository.js';
 import { SyncStateRepository } from './sync-state.repository.js';
@@ -15,13 +15,36 @@ export interface SyncUnitOfWork {
   syncRuns: SyncRunRepository;
   bookings: BookingRepository;
   bookingDeclines: BookingDeclineRepository;
-  /** The change's events: written here, they commit with it (the events outbox). */
+  /** The change's events: written here, they commit with it (the events outbox), as one INSERT at its end. */
   events: Pick<EventRepository, 'add'>;
 }
 
 /**
- * Runs `fn` in one database transaction: everything it writes commits together or not at all.
- * `onEventsCommitted` hears, after the commit, that the transaction wrote events.
+ * A transaction's events: each `add` gives its events their ids (so their order) and builds their
+ * batch rows at once, compressing them on libuv's threads while the transaction goes on; all of
+ * them are inserted as one statement when the transaction's work is done, just before the commit.
+ */
+class TransactionEvents implements Pick<EventRepository, 'add'> {
+  private readonly prepared: Promise<PreparedBatch[]>[] = [];
+
+  add(events: readonly NewEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    const rows = prepareEvents(events);
+    rows.catch(() => undefined); // observed by `flush`, which fails the transaction with it
+    this.prepared.push(rows);
+    return Promise.resolve();
+  }
+
+  async flush(into: EventRepository): Promise<void> {
+    if (this.prepared.length === 0) return;
+    await into.insert((await Promise.all(this.prepared)).flat());
+  }
+}
+
+/**
+ * Runs `fn` in one database transaction: everything it writes commits together or not at all,
+ * its events in one INSERT at its end. `onEventsCommitted` hears, after the commit, that the
+ * transaction wrote events.
  */
 export async function inTransaction<T>(
   ds: DataSource,
@@ -30,16 +53,19 @@ export async function inTransaction<T>(
 ): Promise<T> {
   let events: EventRepository | undefined;
   const value = await ds.transaction(async (em) => {
-    events = new EventRepository(em);
-    return await fn({
+    const buffered = new TransactionEvents();
+    const result = await fn({
       users: new UserRepository(em),
       rooms: new RoomRepository(em),
       syncStates: new SyncStateRepository(em),
       syncRuns: new SyncRunRepository(em),
       bookings: new BookingRepository(em),
       bookingDeclines: new BookingDeclineRepository(em),
-      events,
+      events: buffered,
     });
+    events = new EventRepository(em);
+    await buffered.flush(events);
+    return result;
   });
   if (events?.written.size) onEventsCommitted?.();
   return value;

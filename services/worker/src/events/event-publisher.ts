@@ -1,7 +1,9 @@
 /**
  * The worker's publisher: runs publishing passes (shared/db publishEvents) whenever a sync page
  * of this process committed events (`wake`), and otherwise every `idleMs` (the api's writes and
- * other workers' pages). Each integration that got events is asked for a delivery when a webhook
+ * other workers' pages). Woken passes start at least `minGapMs` apart: a change on a quiet
+ * stream is published at once, while a full load committing pages many times a second is
+ * published a few times a second, not once per page (each pass is a transaction of its own). Each integration that got events is asked for a delivery when a webhook
  * is configured; every `sweepMs` the integrations still behind whose next attempt is due are asked
  * again (a request lost with Redis, a delayed job Redis forgot). Any number of workers may run
  * one: passes take turns on the database.
@@ -17,6 +19,8 @@ export interface EventPublisherOptions {
   requestDelivery?: (integrationId: string) => Promise<void>;
   logger: Logger;
   idleMs?: number;
+  /** Least time from one pass's start to the next woken one's (default 100 ms). */
+  minGapMs?: number;
   sweepMs?: number;
   batch?: number;
 }
@@ -30,6 +34,7 @@ export interface EventPublisher {
 
 export function startEventPublisher(opts: EventPublisherOptions): EventPublisher {
   const idleMs = opts.idleMs ?? 500;
+  const minGapMs = opts.minGapMs ?? 100;
   const sweepMs = opts.sweepMs ?? 5_000;
   const batch = opts.batch ?? 200;
   let timer: NodeJS.Timeout | undefined;
@@ -38,6 +43,8 @@ export function startEventPublisher(opts: EventPublisherOptions): EventPublisher
   let stopped = false;
   let failing = false;
   let lastSweep = 0;
+  let lastStart = -Infinity;
+  const soonest = () => Math.max(0, lastStart + minGapMs - Date.now());
 
   const pass = async () => {
     let r: PublishResult;
@@ -59,6 +66,7 @@ export function startEventPublisher(opts: EventPublisherOptions): EventPublisher
       again = true;
       return;
     }
+    lastStart = Date.now();
     running = pass()
       .then(() => {
         if (failing) opts.logger.info('events are published again');
@@ -73,7 +81,7 @@ export function startEventPublisher(opts: EventPublisherOptions): EventPublisher
         running = null;
         const soon = again;
         again = false;
-        schedule(soon && !failing ? 0 : idleMs);
+        schedule(soon && !failing ? soonest() : idleMs);
       });
   };
   schedule(0);
@@ -81,7 +89,7 @@ export function startEventPublisher(opts: EventPublisherOptions): EventPublisher
     wake() {
       if (stopped) return;
       if (running) again = true;
-      else schedule(0);
+      else schedule(soonest());
     },
     async stop() {
       stopped = true;

@@ -115,10 +115,12 @@ async function commitUsersPage(
   run: SyncRunEntity,
 ): Promise<void> {
   await env.store.transaction(async (tx) => {
-    await tx.users.upsertPage(changes.writes, { cards: env.cardAttribute !== null, marker });
+    // The upsert goes out first; the page's events are built (and compressed) while the database
+    // writes it, and inserted at the transaction's end.
+    const upserted = tx.users.upsertPage(changes.writes, { cards: env.cardAttribute !== null, marker });
+    await Promise.all([upserted, writeUserEvents(tx, env, changes)]);
     for (const [reason, ids] of changes.removals) await tx.users.deactivate(env.integrationId, ids, reason);
     if (changes.createdIds.length > 0) await tx.users.addToGroups(changes.createdIds, env.defaultGroupIds);
-    await writeUserEvents(tx, env, changes);
     if ('checkpoint' in then)
       await tx.syncStates.save(env.integrationId, USERS_STREAM, checkpointState(then.checkpoint));
     else await endUsersRound(tx, env.integrationId, then, run);
@@ -126,7 +128,10 @@ async function commitUsersPage(
   });
 }
 
-/** The page's events: each changed user as the API shows it (a created one with its default groups). */
+/**
+ * The page's events: each changed user as the API shows it (a created one with its default groups;
+ * the others' groups, which the page does not change, read from the database).
+ */
 async function writeUserEvents(
   tx: Pick<SyncUnitOfWork, 'users' | 'events'>,
   env: Pick<UsersPageEnv, 'integrationId' | 'defaultGroupIds'>,
