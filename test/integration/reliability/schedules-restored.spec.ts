@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { expect } from 'chai';
-import { QUEUES } from '@ones-m365/shared/queue';
+import { createRedisConnection, QUEUES } from '@ones-m365/shared/queue';
 import { FIXED_SCHEDULES } from '../../../services/worker/src/schedules.js';
 import { pollSchedulerId } from '../../../services/worker/src/subscriptions/poll-schedule.js';
 import { removeQueueData } from '../../support/env.js';
+import { TEST_REDIS } from '../../support/services.js';
 import { startWebhookHarness, type WebhookHarness } from '../../support/webhook-harness.js';
 
 /** Redis lost its data (here: every key of the queue prefix deleted): the running worker re-creates its schedules. */
@@ -33,8 +35,18 @@ describe('worker schedules after Redis lost its data', () => {
     );
     await w.syncIdle();
 
-    await removeQueueData(w.h.config.keyPrefix);
-    expect(await schedulers(id)).to.deep.equal([]);
+    // A key of our own beside the queue's shows the data went (the schedules themselves may be
+    // back before they are read: the watchdog looks every 200 ms).
+    const redis = createRedisConnection(TEST_REDIS, 'producer');
+    const marker = `${w.h.config.keyPrefix}:lost-data-marker`;
+    try {
+      if (redis.status !== 'ready') await once(redis, 'ready');
+      await redis.set(marker, '1');
+      await removeQueueData(w.h.config.keyPrefix);
+      expect(await redis.exists(marker)).to.equal(0);
+    } finally {
+      redis.disconnect();
+    }
 
     expect(
       await w.until(
