@@ -9,18 +9,25 @@ import type { DataSource } from 'typeorm';
 export interface StoredEventView {
   id: string;
   type: string;
+  /** The outbox row it is in: the events of one INSERT (one transaction) share it, up to a few hundred. */
+  batch: string;
   data: Record<string, any>;
 }
 
 export async function storedEvents(ds: DataSource, integrationId: string): Promise<StoredEventView[]> {
-  const batches = await ds.query<{ payload: Buffer }[]>(
-    'SELECT payload FROM event_batches WHERE integration_id = ? ORDER BY id',
+  const batches = await ds.query<{ id: string; payload: Buffer }[]>(
+    'SELECT id, payload FROM event_batches WHERE integration_id = ? ORDER BY id',
     [integrationId],
   );
   return batches
-    .flatMap((b) => inflateRawSync(b.payload).toString('utf8').split('\n'))
-    .map((line) => {
+    .flatMap((b) =>
+      inflateRawSync(b.payload)
+        .toString('utf8')
+        .split('\n')
+        .map((line) => ({ line, batch: b.id })),
+    )
+    .map(({ line, batch }) => {
       const [id, type, json] = line.split('\t') as [string, string, string];
-      return { id, type, data: (JSON.parse(json) as { data: Record<string, any> }).data };
+      return { id, type, batch, data: (JSON.parse(json) as { data: Record<string, any> }).data };
     });
 }

@@ -56,9 +56,10 @@ const BATCH_TEXT = 180_000;
 const PAYLOAD_BYTES = 60_000;
 
 /** An event as stored in a batch's payload: `id \t type \t JSON`, one per line. */
-interface EventLine {
+export interface EventLine {
   id: string;
   type: EventType;
+  integrationId: string;
   text: string;
 }
 /** Batch rows read per query while collecting a page of events. */
@@ -80,10 +81,12 @@ export class EventRepository {
 
   /** Writes the events in the order given, each with a new id, as one INSERT of their batch rows. */
   async add(events: readonly NewEvent[]): Promise<void> {
-    await this.insert(await prepareEvents(events));
+    if (events.length === 0) return;
+    const occurredAt = new Date();
+    await this.insert(await batchesOf(eventLines(events, occurredAt), occurredAt));
   }
 
-  /** Inserts batch rows made by `prepareEvents` (of one or more calls) as one INSERT. */
+  /** Inserts batch rows made by `batchesOf` as one INSERT. */
   async insert(rows: readonly PreparedBatch[]): Promise<void> {
     if (rows.length === 0) return;
     await fastInsertBatch(this.repo, [...rows]);
@@ -203,38 +206,44 @@ export class EventRepository {
 export type PreparedBatch = Partial<EventBatchEntity> & { integrationId: string };
 
 /**
- * The events as batch rows, each event with a new id (so in the order given). Their text is built
- * at the call (a snapshot of `data`); joining and compressing it waits for the event loop's next
- * turn, so statements the caller has just issued go out first and the database runs them
- * meanwhile, and the compression itself runs on libuv's threads.
+ * The events as payload lines, each with a new id (so in the order given), made at `occurredAt`:
+ * a snapshot of their data.
  */
-export async function prepareEvents(events: readonly NewEvent[]): Promise<PreparedBatch[]> {
-  if (events.length === 0) return [];
-  const occurredAt = new Date();
+export function eventLines(events: readonly NewEvent[], occurredAt: Date): EventLine[] {
   const stamp = JSON.stringify(occurredAt);
-  const byIntegration = new Map<string, EventLine[]>();
-  for (const e of events) {
+  return events.map((e) => {
     const id = newEventId(occurredAt.getTime());
     const text = `${id}\t${e.type}\t{"id":"${id}","type":"${e.type}","integrationId":${JSON.stringify(e.integrationId)},"occurredAt":${stamp},"data":${JSON.stringify(e.data)}}`;
-    const lines = byIntegration.get(e.integrationId) ?? [];
-    lines.push({ id, type: e.type, text });
-    byIntegration.set(e.integrationId, lines);
+    return { id, type: e.type, integrationId: e.integrationId, text };
+  });
+}
+
+/**
+ * Lines (of one or more `eventLines` calls at `occurredAt`) as batch rows: each integration's in
+ * order, cut at whichever comes first of BATCH_EVENTS events and BATCH_TEXT of text, compressed
+ * on libuv's threads.
+ */
+export async function batchesOf(lines: readonly EventLine[], occurredAt: Date): Promise<PreparedBatch[]> {
+  const byIntegration = new Map<string, EventLine[]>();
+  for (const l of lines) {
+    const of = byIntegration.get(l.integrationId);
+    if (of) of.push(l);
+    else byIntegration.set(l.integrationId, [l]);
   }
-  await new Promise((resolve) => setImmediate(resolve));
   const chunks: Promise<PreparedBatch[]>[] = [];
-  for (const [integrationId, lines] of byIntegration) {
+  for (const [integrationId, own] of byIntegration) {
     let from = 0;
     let size = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const n = lines[i]!.text.length + 1;
+    for (let i = 0; i < own.length; i++) {
+      const n = own[i]!.text.length + 1;
       if (i > from && (i - from === BATCH_EVENTS || size + n > BATCH_TEXT)) {
-        chunks.push(batchRows(integrationId, occurredAt, lines.slice(from, i)));
+        chunks.push(batchRows(integrationId, occurredAt, own.slice(from, i)));
         from = i;
         size = 0;
       }
       size += n;
     }
-    chunks.push(batchRows(integrationId, occurredAt, lines.slice(from)));
+    chunks.push(batchRows(integrationId, occurredAt, own.slice(from)));
   }
   return (await Promise.all(chunks)).flat();
 }

@@ -51,30 +51,42 @@ export class SyncRunRepository {
    * `sync_run.finished` event, in one transaction.
    */
   async finish(run: SyncRunEntity, result: SyncRunResult): Promise<SyncRunEntity> {
+    await this.repo.manager.transaction((em) =>
+      new SyncRunRepository(em).finishIn(run, result, new EventRepository(em)),
+    );
+    return run;
+  }
+
+  /**
+   * The run's end as `finish` writes it, in the caller's transaction (this repository's manager)
+   * with its `sync_run.finished` event in the transaction's `events`: a run's last page can end
+   * the run in its own commit.
+   */
+  async finishIn(
+    run: SyncRunEntity,
+    result: SyncRunResult,
+    events: Pick<EventRepository, 'add'>,
+  ): Promise<SyncRunEntity> {
     const finishedAt = new Date();
     Object.assign(run, result, { finishedAt, durationMs: finishedAt.getTime() - run.startedAt.getTime() });
     const { mode, status, created, updated, deactivated, unchanged, graphRequests, warnings, error, durationMs } = run;
-    await this.repo.manager.transaction(async (em) => {
-      await em.getRepository(SyncRunEntity).update(
-        { id: run.id },
-        {
-          mode,
-          status,
-          created,
-          updated,
-          deactivated,
-          unchanged,
-          graphRequests,
-          warnings,
-          error,
-          durationMs,
-          finishedAt,
-        },
-      );
-      await new EventRepository(em).add([
-        { type: 'sync_run.finished', integrationId: run.integrationId, data: syncRunView(run) },
-      ]);
-    });
+    await this.repo.update(
+      { id: run.id },
+      {
+        mode,
+        status,
+        created,
+        updated,
+        deactivated,
+        unchanged,
+        graphRequests,
+        warnings,
+        error,
+        durationMs,
+        finishedAt,
+      },
+    );
+    await events.add([{ type: 'sync_run.finished', integrationId: run.integrationId, data: syncRunView(run) }]);
     return run;
   }
 

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { BookingDeclineRepository } from './booking-decline.repository.js';
 import { BookingRepository } from './booking.repository.js';
-import { EventRepository, prepareEvents, type NewEvent, type PreparedBatch } from './event.repository.js';
+import { batchesOf, EventRepository, eventLines, type EventLine, type NewEvent } from './event.repository.js';
 import { RoomRepository } from './room.repository.js';
 import { SyncRunRepository } from './sync-run.repository.js';
 import { SyncStateRepository } from './sync-state.repository.js';
@@ -20,24 +20,23 @@ export interface SyncUnitOfWork {
 }
 
 /**
- * A transaction's events: each `add` gives its events their ids (so their order) and builds their
- * batch rows at once, compressing them on libuv's threads while the transaction goes on; all of
- * them are inserted as one statement when the transaction's work is done, just before the commit.
+ * A transaction's events: each `add` gives its events their ids (so their order) and a snapshot
+ * of their data at once; when the transaction's work is done, just before the commit, all of them
+ * are made into batch rows together (a transaction's events share their rows: a page's and its
+ * run's end alike) and inserted as one statement. Their time is the transaction's first `add`.
  */
 class TransactionEvents implements Pick<EventRepository, 'add'> {
-  private readonly prepared: Promise<PreparedBatch[]>[] = [];
+  private readonly lines: EventLine[] = [];
+  private occurredAt: Date | null = null;
 
   add(events: readonly NewEvent[]): Promise<void> {
-    if (events.length === 0) return Promise.resolve();
-    const rows = prepareEvents(events);
-    rows.catch(() => undefined); // observed by `flush`, which fails the transaction with it
-    this.prepared.push(rows);
+    if (events.length > 0) for (const l of eventLines(events, (this.occurredAt ??= new Date()))) this.lines.push(l);
     return Promise.resolve();
   }
 
   async flush(into: EventRepository): Promise<void> {
-    if (this.prepared.length === 0) return;
-    await into.insert((await Promise.all(this.prepared)).flat());
+    if (this.occurredAt === null) return;
+    await into.insert(await batchesOf(this.lines, this.occurredAt));
   }
 }
 

@@ -78,6 +78,26 @@ describe('room calendars (simulator, MySQL, Redis)', function () {
     expect(Math.max(...Object.values(h.sim.mailboxPeaks()))).to.be.at.most(2);
   });
 
+  it("a room's first load ends its run in its one page's commit: the bookings' events and the run's sync_run.finished are one insert", async () => {
+    h.startWorkers();
+    await syncRooms();
+    const synced = await rooms();
+    const events = await storedEvents(h.db.ds, h.integration.id);
+    const runs = (await h.runs()).filter((r) => r.stream.startsWith('calendar:'));
+    expect(runs).to.have.length(synced.length);
+    for (const run of runs) {
+      expect(run).to.include({ status: 'succeeded', mode: 'full', created: 12, graphRequests: 1 });
+      const finished = events.filter((e) => e.type === 'sync_run.finished' && e.data.id === run.id);
+      expect(finished, run.stream).to.have.length(1);
+      expect(finished[0]!.data).to.deep.include({ status: 'succeeded', graphRequests: 1 });
+      expect(finished[0]!.data.counts).to.include({ created: 12 });
+      const roomId = run.stream.slice('calendar:'.length);
+      const created = events.filter((e) => e.type === 'booking.created' && e.data.roomId === roomId);
+      expect(created).to.have.length(12);
+      expect(new Set([...created, ...finished].map((e) => e.batch)).size, run.stream).to.equal(1);
+    }
+  });
+
   it('the calendars queue runs twice as many jobs as CALENDAR_CONCURRENCY, and Graph never sees more calendar requests at once than that', async () => {
     h.sim.addLatencyFault({ ms: 40, match: '/calendarView' });
     h.startWorkers({ calendarConcurrency: 2 });

@@ -56,32 +56,46 @@ export function calendarSyncJob(deps: CalendarSyncDeps): JobHandler<'calendar.sy
         return { skipped: 'room not synced' };
       }
       const req = { integrationId: payload.integrationId, stream, mode: payload.mode, trigger: payload.trigger };
-      return await runSyncJob(deps, ctx, req, async ({ conn, run, lock, fullRequested, graphRequests }) => {
-        const env = {
-          policy: {
-            policy: policyInRoom(storedPolicy, room.email),
-            facts: { users: deps.users, groups: deps.groups, graph: deps.graph },
-            seriesCache: new Map(),
-            bookings: deps.bookings,
-          },
-          producer: deps.producer,
-          store: deps,
-          graph: deps.graph,
-          conn,
-          ctx,
-          run,
-          lock,
-          room,
-          stream,
-          windowDays: deps.calendar.windowDays,
-          pageSize: deps.calendar.pageSize,
-          now: deps.now ?? (() => new Date()),
-          graphRequests,
-        };
-        run.mode = await runCalendarRound(env, fullRequested);
-        await sendRoomDeclines(env);
-        return { status: 'succeeded' };
-      });
+      return await runSyncJob(
+        deps,
+        ctx,
+        req,
+        async ({ conn, run, lock, fullRequested, graphRequests, finishIn, finished }) => {
+          // Declines a crash or a throttled mailbox left: read beside the round's first request.
+          const declinesPending = deps.bookingDeclines.pending(room.id).then((d) => d.length > 0);
+          declinesPending.catch(() => undefined); // awaited by the round's last page, or below
+          const env = {
+            policy: {
+              policy: policyInRoom(storedPolicy, room.email),
+              facts: { users: deps.users, groups: deps.groups, graph: deps.graph },
+              seriesCache: new Map(),
+              bookings: deps.bookings,
+            },
+            producer: deps.producer,
+            store: deps,
+            graph: deps.graph,
+            conn,
+            ctx,
+            run,
+            lock,
+            room,
+            stream,
+            windowDays: deps.calendar.windowDays,
+            pageSize: deps.calendar.pageSize,
+            now: deps.now ?? (() => new Date()),
+            graphRequests,
+            declinesPending,
+            finishIn,
+          };
+          const mode = await runCalendarRound(env, fullRequested);
+          // The round's last page ended the run when nothing was left to send.
+          if (!finished()) {
+            run.mode = mode;
+            await sendRoomDeclines(env);
+          }
+          return { status: 'succeeded' };
+        },
+      );
     },
   };
 }

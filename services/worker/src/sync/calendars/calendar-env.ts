@@ -10,6 +10,7 @@ import type {
 import type { GraphClient, GraphConnection } from '@ones-m365/shared/graph';
 import type { HeldLock, StreamKey } from '@ones-m365/shared/sync';
 import type { RunContext } from '../runner/run-context.js';
+import type { RunScope } from '../runner/run-sync-job.js';
 import type { Producer } from '@ones-m365/shared/queue';
 import type { CalendarPolicyEnv } from './calendar-policy.js';
 import type { WindowDays } from './calendar-window.js';
@@ -41,4 +42,11 @@ export interface CalendarEnv {
   pageSize: number;
   now(): Date;
   graphRequests(): number;
+  /** Whether declines were left pending when the run began (read beside its first request). */
+  declinesPending: Promise<boolean>;
+  /**
+   * Ends the run in the round's last page's transaction, when nothing is left to do after it (no
+   * declines to send): the runner's `finishIn`.
+   */
+  finishIn: RunScope['finishIn'];
 }

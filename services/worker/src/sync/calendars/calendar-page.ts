@@ -4,9 +4,11 @@
  * that also finds the bookings made in ONES whose room copies these are (by iCalUId), the booking
  * policy's verdicts (calendar-policy.ts), then one transaction with the set-based upsert, the
  * violations and declines recorded, the removed events cancelled (rows kept), the page's booking
- * events (one INSERT, built from the rows as written), the stream's checkpoint (or the round's
- * end: the new deltaLink and, after a full round, the window's sweep) and the run's counts. A page is committed whole or not at all, its events
- * with it; its declines are sent after the commit.
+ * events (built from the rows as written), the stream's checkpoint (or the round's end: the new
+ * deltaLink and, after a full round, the window's sweep) and the run's counts, or on the round's
+ * last page, when no declines are left to send after it, the run's end (the runner's `finishIn`:
+ * its row and `sync_run.finished` event in this commit, one transaction fewer per room). A page is
+ * committed whole or not at all, its events with it; its declines are sent after the commit.
  */
 import type { BookingRow, NewEvent, RoomBookingEntity, StoredBooking, SyncRunEntity } from '@ones-m365/shared/db';
 import { bookingView } from '@ones-m365/shared/events';
@@ -75,6 +77,9 @@ export async function writeCalendarPage(
     graphRequests: env.graphRequests(),
   };
   addWarnings(run, warnings);
+  const declines = plan.violations.length > 0 && env.policy.policy?.room.mode === 'enforce';
+  // The round's last page ends the run in its own commit when no declines are left to send after it.
+  const endsRun = 'deltaLink' in after && !declines && !(await env.declinesPending);
   assertLockHeld(env.lock);
   // Rooms' pages commit side by side; InnoDB may pick one as a deadlock victim: it is re-run whole.
   await retryOnDeadlock(() =>
@@ -108,10 +113,10 @@ export async function writeCalendarPage(
           lastSyncedAt: env.now(),
         });
       }
-      const gone = cancelled.length;
       await tx.events.add(cancelled.map((b) => bookingEvent('booking.cancelled', b, env)));
-      await tx.syncRuns.save({ ...run, deactivated: env.run.deactivated + gone });
-      run.deactivated = env.run.deactivated + gone;
+      run.deactivated = env.run.deactivated + cancelled.length;
+      if (endsRun) await env.finishIn(tx, { ...counts(run), mode });
+      else await tx.syncRuns.save(run);
     }),
   );
   Object.assign(env.run, {
@@ -121,9 +126,17 @@ export async function writeCalendarPage(
     graphRequests: run.graphRequests,
     warnings: run.warnings,
   });
-  if (plan.violations.length && env.policy.policy?.room.mode === 'enforce') await sendRoomDeclines(env);
+  if (declines) await sendRoomDeclines(env);
   return next;
 }
+
+const counts = ({ created, updated, deactivated, unchanged, warnings }: SyncRunEntity) => ({
+  created,
+  updated,
+  deactivated,
+  unchanged,
+  warnings,
+});
 
 /** Sends the room's pending declines now (under the run's lease); a throttled mailbox hands the rest to a job. */
 export async function sendRoomDeclines(env: CalendarEnv): Promise<void> {

@@ -11,7 +11,14 @@
  * ended), so holds can be checked across processes: the soak benchmark does, for overlaps.
  */
 import type { SecretBox } from '@ones-m365/shared/crypto';
-import type { IntegrationEntity, IntegrationRepository, SyncRunEntity, SyncRunRepository } from '@ones-m365/shared/db';
+import type {
+  IntegrationEntity,
+  IntegrationRepository,
+  SyncRunEntity,
+  SyncRunRepository,
+  SyncRunResult,
+  SyncUnitOfWork,
+} from '@ones-m365/shared/db';
 import { AppError } from '@ones-m365/shared/errors';
 import type { OperationsRecorder } from '@ones-m365/shared/operations';
 import {
@@ -59,6 +66,18 @@ export interface RunScope {
   fullRequested: boolean;
   /** Graph requests of this run so far (earlier attempts included). */
   graphRequests(): number;
+  /**
+   * Ends the run as succeeded with `counts`, in the body's last transaction: the run's row and its
+   * `sync_run.finished` event commit with the last page (one transaction fewer per run), and the
+   * runner does not finish it again. `run` takes the end once the body has returned (a
+   * transaction that rolled back, retried or not, leaves it as it was).
+   */
+  finishIn(
+    tx: Pick<SyncUnitOfWork, 'syncRuns' | 'events'>,
+    counts: SyncRunResult & Pick<SyncRunEntity, 'mode'>,
+  ): Promise<void>;
+  /** Whether `finishIn` ended the run (true once the transaction that called it returned). */
+  finished(): boolean;
 }
 
 export type RunOutcome = { status: 'succeeded' | 'needs_confirmation' };
@@ -109,6 +128,8 @@ export async function runSyncJob(
     ]);
     run = started;
     base = run.graphRequests;
+    const current = run;
+    let endedInBody: SyncRunEntity | null = null;
     const scope: RunScope = {
       integration,
       conn: toGraphConnection(integration, deps.secretBox, counter, deps.requestLanes),
@@ -116,16 +137,38 @@ export async function runSyncJob(
       lock,
       fullRequested: req.mode === 'full' || fullToken !== null,
       graphRequests: () => base + counter.count,
+      async finishIn(tx, counts) {
+        const end = { ...current, ...counts };
+        await tx.syncRuns.finishIn(
+          end,
+          { status: 'succeeded', graphRequests: scope.graphRequests(), error: null },
+          tx.events,
+        );
+        endedInBody = end;
+      },
+      finished: () => endedInBody !== null,
     };
     const outcome = await body(scope);
-    if (fullToken !== null && outcome.status === 'succeeded' && run.mode === 'full')
-      await deps.coordination.clearFull(req, fullToken);
-    await deps.syncRuns.finish(run, { status: outcome.status, graphRequests: scope.graphRequests(), error: null });
-    ended = outcome.status;
-    deps.operations?.syncRunFinished(req.integrationId, req.stream, outcome.status);
+    const clearsFull = fullToken !== null && outcome.status === 'succeeded';
+    if (endedInBody) {
+      Object.assign(run, endedInBody);
+      // The run is over: a token left behind (Redis unreachable) only makes the next run a full one.
+      if (clearsFull && run.mode === 'full')
+        await deps.coordination
+          .clearFull(req, fullToken)
+          .catch((err: Error) =>
+            ctx.logger.warn('full-request token not cleared', { stream: req.stream, error: err.message }),
+          );
+    } else {
+      if (clearsFull && run.mode === 'full') await deps.coordination.clearFull(req, fullToken);
+      await deps.syncRuns.finish(run, { status: outcome.status, graphRequests: scope.graphRequests(), error: null });
+    }
+    const status = endedInBody ? 'succeeded' : outcome.status;
+    ended = status;
+    deps.operations?.syncRunFinished(req.integrationId, req.stream, status);
     return {
       runId: run.id,
-      status: outcome.status,
+      status,
       created: run.created,
       updated: run.updated,
       deactivated: run.deactivated,
