@@ -34,13 +34,16 @@ export function benchConnection(): GraphConnection {
   };
 }
 
+/** One for every job: a worker gives each job a child of its one logger, not a new logger. */
+const jobLogger = silentLogger();
+
 /** A job context for calling a handler directly; `delay` (a throttled or waiting job) throws. */
 export function benchJobContext(delayError: () => Error = () => new Error('throttled during the bench')): JobContext {
   return {
     jobId: randomUUID(),
     attemptsMade: 0,
     maxAttempts: 1,
-    logger: silentLogger(),
+    logger: jobLogger,
     progress: async () => undefined,
     delay: async () => {
       throw delayError();
