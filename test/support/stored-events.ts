@@ -27,7 +27,12 @@ export async function storedEvents(ds: DataSource, integrationId: string): Promi
         .map((line) => ({ line, batch: b.id })),
     )
     .map(({ line, batch }) => {
-      const [id, type, json] = line.split('\t') as [string, string, string];
-      return { id, type, batch, data: (JSON.parse(json) as { data: Record<string, any> }).data };
+      const [id, type, json, data] = line.split('\t') as [string, string, string, string | undefined];
+      // `id \t type \t \t data`, or (rows written before that form) `id \t type \t event JSON`.
+      const parsed =
+        data !== undefined
+          ? (JSON.parse(data) as Record<string, any>)
+          : (JSON.parse(json) as { data: Record<string, any> }).data;
+      return { id, type, batch, data: parsed };
     });
 }

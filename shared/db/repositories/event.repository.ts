@@ -2,6 +2,10 @@
  * The events outbox (EventBatchEntity): what a change writes in its own transaction (`add`: a
  * page's events are one INSERT of a few compressed batch rows), and what replay and delivery
  * read: published events in (seq, batch, index) order after a position.
+ *
+ * A batch's payload is its events' lines, compressed: `id \t type \t \t data` (the event's JSON is
+ * made when read, from these and the row's integration and time, so what every event repeats is
+ * not stored 500 times), or, in rows written before that form, `id \t type \t the event's JSON`.
  */
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRawSync } from 'node:zlib';
@@ -55,7 +59,7 @@ const BATCH_EVENTS = 500;
 const BATCH_TEXT = 180_000;
 const PAYLOAD_BYTES = 60_000;
 
-/** An event as stored in a batch's payload: `id \t type \t JSON`, one per line. */
+/** An event as stored in a batch's payload, one per line (the form is in this file's header). */
 export interface EventLine {
   id: string;
   type: EventType;
@@ -217,11 +221,9 @@ export type PreparedBatch = Partial<EventBatchEntity> & { integrationId: string 
  * a snapshot of their data.
  */
 export function eventLines(events: readonly NewEvent[], occurredAt: Date): EventLine[] {
-  const stamp = JSON.stringify(occurredAt);
   return events.map((e) => {
     const id = newEventId(occurredAt.getTime());
-    const text = `${id}\t${e.type}\t{"id":"${id}","type":"${e.type}","integrationId":${JSON.stringify(e.integrationId)},"occurredAt":${stamp},"data":${JSON.stringify(e.data)}}`;
-    return { id, type: e.type, integrationId: e.integrationId, text };
+    return { id, type: e.type, integrationId: e.integrationId, text: `${id}\t${e.type}\t\t${JSON.stringify(e.data)}` };
   });
 }
 
@@ -284,15 +286,21 @@ async function batchRows(integrationId: string, occurredAt: Date, lines: EventLi
 /** A published batch's events. */
 function decode(row: EventBatchEntity): StoredEvent[] {
   const text = inflateRawSync(row.payload).toString('utf8');
+  const envelope = `,"integrationId":${JSON.stringify(row.integrationId)},"occurredAt":${JSON.stringify(row.occurredAt)},"data":`;
   return text.split('\n').map((line, index) => {
     const a = line.indexOf('\t');
     const b = line.indexOf('\t', a + 1);
+    const id = line.slice(0, a);
+    const type = line.slice(a + 1, b) as EventType;
     return {
-      id: line.slice(0, a),
-      type: line.slice(a + 1, b) as EventType,
+      id,
+      type,
       integrationId: row.integrationId,
       occurredAt: row.occurredAt,
-      json: line.slice(b + 1),
+      json:
+        line.charCodeAt(b + 1) === 9 // a tab: the data alone
+          ? `{"id":"${id}","type":"${type}"${envelope}${line.slice(b + 2)}}`
+          : line.slice(b + 1),
       position: { seq: row.seq!, batch: row.id, index },
     };
   });

@@ -1,6 +1,16 @@
 import { expect } from 'chai';
 import type { DataSource, Logger as OrmLogger } from 'typeorm';
-import { EventRepository, GroupRepository, RoomRepository, UserRepository, type UserRow } from '@ones-m365/shared/db';
+import { deflateRawSync } from 'node:zlib';
+import {
+  EventBatchEntity,
+  EventRepository,
+  GroupRepository,
+  newEventId,
+  publishEvents,
+  RoomRepository,
+  UserRepository,
+  type UserRow,
+} from '@ones-m365/shared/db';
 import { openTestDatabase, truncateAll, type TestDatabase } from '../../support/db.js';
 
 /** Counts the statements TypeORM sends, to show upserts are one statement per batch. */
@@ -123,6 +133,42 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       expect(a).to.include({ displayName: 'A2', active: true, capacity: 8 });
       expect(a?.tags).to.deep.equal(['video']);
       expect(all.find((r) => r.email === 'b@contoso.com')?.active).to.equal(false);
+    });
+
+    it('reads events back as written, in their batch rows of today and in those written before (the whole JSON per line)', async () => {
+      const events = new EventRepository(db.ds);
+      await events.add([
+        { type: 'user.created', integrationId: 'int-1', data: { id: 'u1', displayName: 'Tab\there "quoted"' } },
+        { type: 'user.updated', integrationId: 'int-1', data: { id: 'u2', groupIds: ['g1'] } },
+      ]);
+      // A batch row as the outbox wrote them before: each line `id \t type \t the event's JSON`.
+      const id = newEventId();
+      const occurredAt = new Date('2026-11-30T08:00:00.123Z');
+      const legacy = `{"id":"${id}","type":"room.updated","integrationId":"int-1","occurredAt":"2026-11-30T08:00:00.123Z","data":{"id":"r1"}}`;
+      await db.ds.getRepository(EventBatchEntity).insert({
+        id,
+        lastId: id,
+        integrationId: 'int-1',
+        count: 1,
+        types: ',room.updated,',
+        occurredAt,
+        payload: deflateRawSync(`${id}\troom.updated\t${legacy}`),
+      });
+      await publishEvents(db.ds, 100);
+      const read = await events.published({ limit: 10 });
+      expect(read.map((e) => e.type)).to.deep.equal(['user.created', 'user.updated', 'room.updated']);
+      const [created, updated, old] = read.map((e) => JSON.parse(e.json) as Record<string, unknown>);
+      expect(created).to.deep.equal({
+        id: read[0]!.id,
+        type: 'user.created',
+        integrationId: 'int-1',
+        occurredAt: read[0]!.occurredAt.toISOString(),
+        data: { id: 'u1', displayName: 'Tab\there "quoted"' },
+      });
+      expect(updated).to.include({ id: read[1]!.id, type: 'user.updated', integrationId: 'int-1' });
+      expect(updated!.data).to.deep.equal({ id: 'u2', groupIds: ['g1'] });
+      expect(read[2]!.json).to.equal(legacy);
+      expect(old!.occurredAt).to.equal(occurredAt.toISOString());
     });
   });
 }
