@@ -14,6 +14,11 @@ import { control, node, startSimulator } from './support/sim-process.js';
 
 const USERS = Number(process.env.BENCH_EVENTS_USERS ?? 100_000);
 const LATENCY_MS = 30;
+/**
+ * Paired rounds of the load without and with events: one round's ratio moves by ±10% on this
+ * shared 2-core machine, so the goal is checked on their median, as the ingress figures are.
+ */
+const ROUNDS = 5;
 const MYSQL_URL =
   process.env.BENCH_DB === 'sqlite' ? null : (process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
 const ms = (v: number) => `${v.toFixed(0)} ms`;
@@ -106,6 +111,7 @@ async function economy(): Promise<BenchRow[]> {
       B_TENANT: info.tenantId,
       B_CLIENT: info.clientId,
       B_SECRET: info.clientSecret,
+      B_ROUNDS: String(ROUNDS),
       ...(MYSQL_URL ? { B_MYSQL_URL: MYSQL_URL } : {}),
     });
     const code = await child.exited;
@@ -121,8 +127,8 @@ async function economy(): Promise<BenchRow[]> {
     return [
       {
         bench,
-        metric: 'users load with events / without (paired rounds)',
-        value: `${ratios.map((r) => r.toFixed(2)).join(', ')} (${withEvents.map((l) => (l.usersMs / 1000).toFixed(1)).join(', ')} s vs ${without.map((l) => (l.usersMs / 1000).toFixed(1)).join(', ')} s)`,
+        metric: `users load with events / without (median of ${ROUNDS} paired rounds; each round)`,
+        value: `${median.toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')}; ${withEvents.map((l) => (l.usersMs / 1000).toFixed(1)).join(', ')} s vs ${without.map((l) => (l.usersMs / 1000).toFixed(1)).join(', ')} s)`,
         goal: '≤ 1.1',
         ok: median <= 1.1,
       },

@@ -1,9 +1,10 @@
 /**
  * The worker's publisher: runs publishing passes (shared/db publishEvents) whenever a sync page
  * of this process committed events (`wake`), and otherwise every `idleMs` (the api's writes and
- * other workers' pages). Woken passes start at least `minGapMs` apart: a change on a quiet
- * stream is published at once, while a full load committing pages many times a second is
- * published a few times a second, not once per page (each pass is a transaction of its own). Each integration that got events is asked for a delivery when a webhook
+ * other workers' pages). Woken passes start at least `minGapMs` apart (the idle ones do not
+ * count): a change on a quiet stream is published at once, while a full load committing pages
+ * many times a second is published four times a second, not once per page (each pass is a
+ * transaction of its own, as busy on the database as a page's). Each integration that got events is asked for a delivery when a webhook
  * is configured; every `sweepMs` the integrations still behind whose next attempt is due are asked
  * again (a request lost with Redis, a delayed job Redis forgot). Any number of workers may run
  * one: passes take turns on the database.
@@ -19,7 +20,7 @@ export interface EventPublisherOptions {
   requestDelivery?: (integrationId: string) => Promise<void>;
   logger: Logger;
   idleMs?: number;
-  /** Least time from one pass's start to the next woken one's (default 100 ms). */
+  /** Least time from one woken pass's start to the next one's (default 250 ms). */
   minGapMs?: number;
   sweepMs?: number;
   batch?: number;
@@ -34,7 +35,7 @@ export interface EventPublisher {
 
 export function startEventPublisher(opts: EventPublisherOptions): EventPublisher {
   const idleMs = opts.idleMs ?? 500;
-  const minGapMs = opts.minGapMs ?? 100;
+  const minGapMs = opts.minGapMs ?? 250;
   const sweepMs = opts.sweepMs ?? 5_000;
   const batch = opts.batch ?? 200;
   let timer: NodeJS.Timeout | undefined;
@@ -43,8 +44,10 @@ export function startEventPublisher(opts: EventPublisherOptions): EventPublisher
   let stopped = false;
   let failing = false;
   let lastSweep = 0;
-  let lastStart = -Infinity;
-  const soonest = () => Math.max(0, lastStart + minGapMs - Date.now());
+  let lastWoken = -Infinity;
+  /** Whether the pass scheduled next was asked for by `wake` (not the idle timer). */
+  let woken = false;
+  const soonest = () => Math.max(0, lastWoken + minGapMs - Date.now());
 
   const pass = async () => {
     let r: PublishResult;
@@ -66,7 +69,8 @@ export function startEventPublisher(opts: EventPublisherOptions): EventPublisher
       again = true;
       return;
     }
-    lastStart = Date.now();
+    if (woken) lastWoken = Date.now();
+    woken = false;
     running = pass()
       .then(() => {
         if (failing) opts.logger.info('events are published again');
@@ -79,9 +83,9 @@ export function startEventPublisher(opts: EventPublisherOptions): EventPublisher
       })
       .finally(() => {
         running = null;
-        const soon = again;
+        woken = again && !failing;
         again = false;
-        schedule(soon && !failing ? soonest() : idleMs);
+        schedule(woken ? soonest() : idleMs);
       });
   };
   schedule(0);
@@ -89,7 +93,10 @@ export function startEventPublisher(opts: EventPublisherOptions): EventPublisher
     wake() {
       if (stopped) return;
       if (running) again = true;
-      else schedule(soonest());
+      else {
+        woken = true;
+        schedule(soonest());
+      }
     },
     async stop() {
       stopped = true;
