@@ -5,12 +5,12 @@ import type { GraphConnection, GraphRequestCounter, RequestLanes } from '../grap
 /**
  * The Graph connection of a stored integration: its secret opened with the integration id as
  * associated data. The plaintext lives only in this object, never in logs or job payloads.
+ * `counter` counts its requests; `lanes` bound them with other jobs' (request-lanes.ts).
  */
 export function toGraphConnection(
   integration: IntegrationEntity,
   box: SecretBox,
-  counter?: GraphRequestCounter,
-  lanes?: RequestLanes,
+  { counter, lanes }: { counter?: GraphRequestCounter; lanes?: RequestLanes | undefined } = {},
 ): GraphConnection {
   return {
     id: integration.id,

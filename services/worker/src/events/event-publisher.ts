@@ -4,10 +4,10 @@
  * other workers' pages). Woken passes start at least `minGapMs` apart (the idle ones do not
  * count): a change on a quiet stream is published at once, while a full load committing pages
  * many times a second is published four times a second, not once per page (each pass is a
- * transaction of its own, as busy on the database as a page's). Each integration that got events is asked for a delivery when a webhook
- * is configured; every `sweepMs` the integrations still behind whose next attempt is due are asked
- * again (a request lost with Redis, a delayed job Redis forgot). Any number of workers may run
- * one: passes take turns on the database.
+ * transaction of its own, as busy on the database as a page's). Each integration that got events
+ * is asked for a delivery when a webhook is configured; every `sweepMs` the integrations still
+ * behind whose next attempt is due are asked again (a request lost with Redis, a delayed job Redis
+ * forgot). Any number of workers may run one: passes take turns on the database.
  */
 import type { PublishResult } from '@ones-m365/shared/db';
 import type { Logger } from '@ones-m365/shared/logging';

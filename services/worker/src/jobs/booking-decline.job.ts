@@ -43,7 +43,7 @@ export function bookingDeclineJob(deps: BookingDeclineDeps): JobHandler<'booking
       try {
         const result = await drainDeclines(
           deps,
-          toGraphConnection(integration, deps.secretBox, undefined, deps.requestLanes),
+          toGraphConnection(integration, deps.secretBox, { lanes: deps.requestLanes }),
           room,
           lock,
         );

@@ -56,7 +56,7 @@ export function bookingPolicyRecheckJob(deps: BookingPolicyRecheckDeps): JobHand
       const now = deps.now?.() ?? new Date();
       const from = payload.from && new Date(payload.from) > now ? new Date(payload.from) : now;
       const to = payload.to ? new Date(payload.to) : null;
-      const conn = toGraphConnection(integration, deps.secretBox, undefined, deps.requestLanes);
+      const conn = toGraphConnection(integration, deps.secretBox, { lanes: deps.requestLanes });
       const rooms = await deps.rooms.byIds(
         payload.integrationId,
         (await deps.rooms.activeIds(payload.integrationId)).map((r) => r.id),

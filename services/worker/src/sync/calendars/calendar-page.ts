@@ -115,7 +115,7 @@ export async function writeCalendarPage(
       }
       await tx.events.add(cancelled.map((b) => bookingEvent('booking.cancelled', b, env)));
       run.deactivated = env.run.deactivated + cancelled.length;
-      if (endsRun) await env.finishIn(tx, { ...counts(run), mode });
+      if (endsRun) await env.finishIn(tx, { ...run, mode });
       else await tx.syncRuns.save(run);
     }),
   );
@@ -129,14 +129,6 @@ export async function writeCalendarPage(
   if (declines) await sendRoomDeclines(env);
   return next;
 }
-
-const counts = ({ created, updated, deactivated, unchanged, warnings }: SyncRunEntity) => ({
-  created,
-  updated,
-  deactivated,
-  unchanged,
-  warnings,
-});
 
 /** Sends the room's pending declines now (under the run's lease); a throttled mailbox hands the rest to a job. */
 export async function sendRoomDeclines(env: CalendarEnv): Promise<void> {

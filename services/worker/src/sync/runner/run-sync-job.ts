@@ -132,7 +132,7 @@ export async function runSyncJob(
     let endedInBody: SyncRunEntity | null = null;
     const scope: RunScope = {
       integration,
-      conn: toGraphConnection(integration, deps.secretBox, counter, deps.requestLanes),
+      conn: toGraphConnection(integration, deps.secretBox, { counter, lanes: deps.requestLanes }),
       run,
       lock,
       fullRequested: req.mode === 'full' || fullToken !== null,
@@ -149,21 +149,21 @@ export async function runSyncJob(
       finished: () => endedInBody !== null,
     };
     const outcome = await body(scope);
-    const clearsFull = fullToken !== null && outcome.status === 'succeeded';
-    if (endedInBody) {
-      Object.assign(run, endedInBody);
-      // The run is over: a token left behind (Redis unreachable) only makes the next run a full one.
-      if (clearsFull && run.mode === 'full')
-        await deps.coordination
-          .clearFull(req, fullToken)
-          .catch((err: Error) =>
-            ctx.logger.warn('full-request token not cleared', { stream: req.stream, error: err.message }),
-          );
-    } else {
-      if (clearsFull && run.mode === 'full') await deps.coordination.clearFull(req, fullToken);
-      await deps.syncRuns.finish(run, { status: outcome.status, graphRequests: scope.graphRequests(), error: null });
-    }
+    if (endedInBody) Object.assign(run, endedInBody);
     const status = endedInBody ? 'succeeded' : outcome.status;
+    const cleared =
+      fullToken !== null && status === 'succeeded' && run.mode === 'full'
+        ? deps.coordination.clearFull(req, fullToken)
+        : Promise.resolve();
+    if (endedInBody) {
+      // The run is over: a token left behind (Redis unreachable) only makes the next run a full one.
+      await cleared.catch((err: Error) =>
+        ctx.logger.warn('full-request token not cleared', { stream: req.stream, error: err.message }),
+      );
+    } else {
+      await cleared;
+      await deps.syncRuns.finish(run, { status, graphRequests: scope.graphRequests(), error: null });
+    }
     ended = status;
     deps.operations?.syncRunFinished(req.integrationId, req.stream, status);
     return {

@@ -115,8 +115,8 @@ async function commitUsersPage(
   run: SyncRunEntity,
 ): Promise<void> {
   await env.store.transaction(async (tx) => {
-    // The upsert goes out first; the page's events are built (and compressed) while the database
-    // writes it, and inserted at the transaction's end.
+    // The upsert goes out first; the page's events are built while the database writes it, and
+    // batched, compressed and inserted at the transaction's end.
     const upserted = tx.users.upsertPage(changes.writes, { cards: env.cardAttribute !== null, marker });
     await Promise.all([upserted, writeUserEvents(tx, env, changes)]);
     for (const [reason, ids] of changes.removals) await tx.users.deactivate(env.integrationId, ids, reason);
