@@ -6,7 +6,9 @@
  * events are delivered to a local receiver (a signed POST per batch, as events.deliver sends
  * them). Prints one JSON line.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -43,9 +45,36 @@ const SECRET = randomBytes(24).toString('hex');
 class Continue extends Error {}
 const ctx = () => benchJobContext(() => new Continue());
 
+/** The local MariaDB/MySQL server's process, when this machine runs one (for its CPU time). */
+const dbPid = (() => {
+  try {
+    return execFileSync('pidof', ['-s', 'mariadbd', 'mysqld'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+})();
+
+/** CPU milliseconds used so far by this process and by the database server (null: not readable here). */
+function cpuNow(): { own: number; db: number | null } {
+  const u = process.cpuUsage();
+  let db: number | null = null;
+  try {
+    if (dbPid) {
+      const f = readFileSync(`/proc/${dbPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      db = ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+    }
+  } catch {
+    db = null;
+  }
+  return { own: (u.user + u.system) / 1000, db };
+}
+
 interface Load {
   events: boolean;
   usersMs: number;
+  /** CPU used during the load by this process (all its threads: zlib's too) and by the database server. */
+  cpuMs: number;
+  dbCpuMs: number | null;
   /** Events written by the load (0 without events). */
   written: number;
   /** Published when the load ended (the publisher runs beside it). */
@@ -93,12 +122,21 @@ async function load(withEvents: boolean, deliver: boolean): Promise<Load> {
           )
         )[0]!.n,
       );
+    const cpu0 = cpuNow();
     const t0 = performance.now();
     await usersSyncJob(deps).handle({ integrationId: id, mode: 'full', trigger: 'api' }, ctx());
     const usersMs = performance.now() - t0;
+    const cpu1 = cpuNow();
     const publishedAtEnd = withEvents ? await count(true) : 0;
     await publisher?.stop();
-    const result: Load = { events: withEvents, usersMs, written: withEvents ? await count(false) : 0, publishedAtEnd };
+    const result: Load = {
+      events: withEvents,
+      usersMs,
+      cpuMs: cpu1.own - cpu0.own,
+      dbCpuMs: cpu1.db === null || cpu0.db === null ? null : cpu1.db - cpu0.db,
+      written: withEvents ? await count(false) : 0,
+      publishedAtEnd,
+    };
     if (deliver) result.delivery = await deliverAll(db, events, id);
     await producer.close();
     redis.disconnect();

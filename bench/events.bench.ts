@@ -22,6 +22,7 @@ const ROUNDS = 5;
 const MYSQL_URL =
   process.env.BENCH_DB === 'sqlite' ? null : (process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
 const ms = (v: number) => `${v.toFixed(0)} ms`;
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function notificationPath(): Promise<BenchRow[]> {
   const { startEventReceiver } = await import('../test/support/event-receiver.js');
@@ -84,6 +85,8 @@ async function notificationPath(): Promise<BenchRow[]> {
 interface Load {
   events: boolean;
   usersMs: number;
+  cpuMs: number;
+  dbCpuMs: number | null;
   written: number;
   publishedAtEnd: number;
   delivery?: { ms: number; events: number; posts: number };
@@ -120,7 +123,13 @@ async function economy(): Promise<BenchRow[]> {
     const without = loads.filter((l) => !l.events);
     const withEvents = loads.filter((l) => l.events);
     const ratios = withEvents.map((l, i) => l.usersMs / without[i]!.usersMs);
-    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+    const median = medianOf(ratios);
+    const extra = (f: (l: Load) => number | null) => {
+      const d = withEvents.map((l, i) => [f(l), f(without[i]!)]);
+      return d.every(([a, b]) => a !== null && b !== null) ? medianOf(d.map(([a, b]) => a! - b!)) : null;
+    };
+    const cpuExtra = extra((l) => l.cpuMs);
+    const dbExtra = extra((l) => l.dbCpuMs);
     const last = withEvents.at(-1)!;
     const d = last.delivery!;
     const bench = `events, full load of ${USERS.toLocaleString('en')} users (${LATENCY_MS} ms/request, ${MYSQL_URL ? 'MySQL' : 'SQLite file'})`;
@@ -131,6 +140,12 @@ async function economy(): Promise<BenchRow[]> {
         value: `${median.toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')}; ${withEvents.map((l) => (l.usersMs / 1000).toFixed(1)).join(', ')} s vs ${without.map((l) => (l.usersMs / 1000).toFixed(1)).join(', ')} s)`,
         goal: '≤ 1.1',
         ok: median <= 1.1,
+      },
+      {
+        bench,
+        metric:
+          'CPU the events add to a load: the worker process (zlib threads included), the database server (medians of the paired rounds)',
+        value: `${ms(cpuExtra!)} of ${ms(medianOf(without.map((l) => l.cpuMs)))}, ${dbExtra === null ? 'not readable here' : `${ms(dbExtra)} of ${ms(medianOf(without.map((l) => l.dbCpuMs!)))}`}`,
       },
       {
         bench,
