@@ -5,7 +5,8 @@
  * its own transaction: `tx.events.add([{ type, integrationId, data: bookingView(row, roomEmail) }])`.
  */
 export { EVENT_TYPES, type EventType } from '../db/entities/index.js';
-export type { EventPosition, NewEvent, StoredEvent } from '../db/repositories/event.repository.js';
+export type { NewEvent } from '../db/repositories/event-batches.js';
+export type { EventPosition, StoredEvent } from '../db/repositories/event.repository.js';
 export * from './backoff.js';
 export * from './event-json.js';
 export * from './signature.js';

@@ -3,8 +3,8 @@
  * rows (event_batches), in the order written: for specs that check a change and its event
  * committed together, without a publisher running.
  */
-import { inflateRawSync } from 'node:zlib';
 import type { DataSource } from 'typeorm';
+import { batchText, type EventCodec } from '@ones-m365/shared/db';
 
 export interface StoredEventView {
   id: string;
@@ -15,14 +15,13 @@ export interface StoredEventView {
 }
 
 export async function storedEvents(ds: DataSource, integrationId: string): Promise<StoredEventView[]> {
-  const batches = await ds.query<{ id: string; payload: Buffer }[]>(
-    'SELECT id, payload FROM event_batches WHERE integration_id = ? ORDER BY id',
+  const batches = await ds.query<{ id: string; payload: Buffer; codec: EventCodec }[]>(
+    'SELECT id, payload, codec FROM event_batches WHERE integration_id = ? ORDER BY id',
     [integrationId],
   );
   return batches
     .flatMap((b) =>
-      inflateRawSync(b.payload)
-        .toString('utf8')
+      batchText(b)
         .split('\n')
         .map((line) => ({ line, batch: b.id })),
     )

@@ -20,6 +20,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** How a batch's payload is compressed: raw deflate (rows written before brotli), or brotli. */
+export type EventCodec = 'deflate' | 'brotli';
+
 /**
  * The events outbox, a row per batch of one integration's events written together (a page's
  * events are one or a few rows, not one per event: a 100,000-user load writes about 200 rows
@@ -44,8 +47,9 @@ export class EventBatchEntity {
   /** The distinct types of its events, `,user.created,user.updated,` (a replay by type skips the others). */
   @stringColumn('types', 600) types!: string;
   @dateColumn('occurred_at') occurredAt!: Date;
-  /** Raw deflate of its events, one line each: `<id>\t<type>\t<event JSON>`. */
+  /** Its events compressed (`codec`), one UTF-8 line each: `<id>\t<type>\t\t<data JSON>` (older rows: `<id>\t<type>\t<event JSON>`). */
   @Column({ name: 'payload', type: 'blob' }) payload!: Buffer;
+  @stringColumn('codec', 8, { default: 'deflate' }) codec!: EventCodec;
   @bigintColumn('seq', { nullable: true }) seq!: number | null;
 }
 

@@ -32,7 +32,7 @@ export {
 };
 export type { Cloud, IntegrationStatus, SyncMode } from './integration.entity.js';
 export type { SyncRunStatus } from './sync-run.entity.js';
-export { EVENT_TYPES, type EventType } from './event.entity.js';
+export { EVENT_TYPES, type EventCodec, type EventType } from './event.entity.js';
 export type { BookingSource, BookingStatus, BookingType } from './room-booking.entity.js';
 export type { DeclineReason, DeclineStatus } from './booking-decline.entity.js';
 

@@ -8,6 +8,7 @@ import { ClientSecretExpiry1766500000000 } from './1766500000000-client-secret-e
 import { RoomBookingsCalendar1766600000000 } from './1766600000000-room-bookings-calendar.js';
 import { Events1766700000000 } from './1766700000000-events.js';
 import { BookingPolicyEnforcement1766800000000 } from './1766800000000-booking-policy-enforcement.js';
+import { EventBatchCodec1766900000000 } from './1766900000000-event-batch-codec.js';
 
 /** Every migration, in order. New ones are appended here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   RoomBookingsCalendar1766600000000,
   Events1766700000000,
   BookingPolicyEnforcement1766800000000,
+  EventBatchCodec1766900000000,
 ];

@@ -7,19 +7,11 @@
  * made when read, from these and the row's integration and time, so what every event repeats is
  * not stored 500 times), or, in rows written before that form, `id \t type \t the event's JSON`.
  */
-import { promisify } from 'node:util';
-import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { In, LessThan, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { EventBatchEntity, type EventType } from '../entities/index.js';
-import { eventIdFloor, eventIdTime, newEventId } from './event-id.js';
-import { fastInsertBatch } from './upsert.js';
-
-/** A change's event, as its writer gives it: `data` is the resource as the API shows it. */
-export interface NewEvent {
-  type: EventType;
-  integrationId: string;
-  data: unknown;
-}
+import { batchText, EventBatcher, type NewEvent, type PreparedBatch } from './event-batches.js';
+import { eventIdFloor, eventIdTime } from './event-id.js';
+import { insertRows } from './upsert.js';
 
 /** Where an event stands in the published order: its batch's pass and id, and its index in the batch. */
 export interface EventPosition {
@@ -50,34 +42,8 @@ export interface PublishedFilter {
   limit: number;
 }
 
-/**
- * Events per batch row at most, and the text a row takes before compression: a batch is cut at
- * whichever comes first, so its payload fits the BLOB limit without being compressed twice (JSON
- * events compress well over 3× at level 1); one that still would not fit is halved.
- */
-const BATCH_EVENTS = 500;
-const BATCH_TEXT = 180_000;
-const PAYLOAD_BYTES = 60_000;
-
-/** An event as stored in a batch's payload, one per line (the form is in this file's header). */
-export interface EventLine {
-  id: string;
-  type: EventType;
-  integrationId: string;
-  text: string;
-}
 /** Batch rows read per query while collecting a page of events. */
 const ROWS_PER_READ = 20;
-
-/** Compression runs on libuv's threads: the page's next Graph read goes on meanwhile. */
-const deflate = promisify(deflateRaw);
-/**
- * The fastest level, with zlib's largest hash memory (256 KB a stream): a quarter faster on event
- * JSON for the same size. The text goes in as a Buffer made line by line: joining it into one
- * string first costs more than the compression.
- */
-const DEFLATE = { level: 1, memLevel: 9 };
-const NEWLINE = Buffer.from('\n');
 
 const after = (p: EventPosition) => ({ seq: p.seq, batch: p.batch });
 
@@ -93,14 +59,15 @@ export class EventRepository {
   /** Writes the events in the order given, each with a new id, as one INSERT of their batch rows. */
   async add(events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const occurredAt = new Date();
-    await this.insert(await batchesOf(eventLines(events, occurredAt), occurredAt));
+    const batcher = new EventBatcher(new Date());
+    batcher.add(events);
+    await this.insert(await batcher.rows());
   }
 
-  /** Inserts batch rows made by `batchesOf` as one INSERT. */
+  /** Inserts batch rows made by an `EventBatcher` as one INSERT (their payloads sent as bytes). */
   async insert(rows: readonly PreparedBatch[]): Promise<void> {
     if (rows.length === 0) return;
-    await fastInsertBatch(this.repo, [...rows]);
+    await insertRows(this.repo, rows);
     for (const r of rows) this.written.add(r.integrationId);
   }
 
@@ -213,79 +180,9 @@ export class EventRepository {
   }
 }
 
-/** A batch row ready to insert. */
-export type PreparedBatch = Partial<EventBatchEntity> & { integrationId: string };
-
-/**
- * The events as payload lines, each with a new id (so in the order given), made at `occurredAt`:
- * a snapshot of their data.
- */
-export function eventLines(events: readonly NewEvent[], occurredAt: Date): EventLine[] {
-  return events.map((e) => {
-    const id = newEventId(occurredAt.getTime());
-    return { id, type: e.type, integrationId: e.integrationId, text: `${id}\t${e.type}\t\t${JSON.stringify(e.data)}` };
-  });
-}
-
-/**
- * Lines (of one or more `eventLines` calls at `occurredAt`) as batch rows: each integration's in
- * order, cut at whichever comes first of BATCH_EVENTS events and BATCH_TEXT of text, compressed
- * on libuv's threads.
- */
-export async function batchesOf(lines: readonly EventLine[], occurredAt: Date): Promise<PreparedBatch[]> {
-  const byIntegration = new Map<string, EventLine[]>();
-  for (const l of lines) {
-    const of = byIntegration.get(l.integrationId);
-    if (of) of.push(l);
-    else byIntegration.set(l.integrationId, [l]);
-  }
-  const chunks: Promise<PreparedBatch[]>[] = [];
-  for (const [integrationId, own] of byIntegration) {
-    let from = 0;
-    let size = 0;
-    for (let i = 0; i < own.length; i++) {
-      const n = own[i]!.text.length + 1;
-      if (i > from && (i - from === BATCH_EVENTS || size + n > BATCH_TEXT)) {
-        chunks.push(batchRows(integrationId, occurredAt, own.slice(from, i)));
-        from = i;
-        size = 0;
-      }
-      size += n;
-    }
-    chunks.push(batchRows(integrationId, occurredAt, own.slice(from)));
-  }
-  return (await Promise.all(chunks)).flat();
-}
-
-/** A run of events as batch rows: one, or halves of it while the compressed payload is too big for a BLOB. */
-async function batchRows(integrationId: string, occurredAt: Date, lines: EventLine[]): Promise<PreparedBatch[]> {
-  const parts: Buffer[] = [];
-  for (const l of lines) parts.push(Buffer.from(l.text), NEWLINE);
-  parts.pop();
-  const payload = await deflate(Buffer.concat(parts), DEFLATE);
-  if (payload.length > PAYLOAD_BYTES && lines.length > 1) {
-    const half = Math.ceil(lines.length / 2);
-    return [
-      ...(await batchRows(integrationId, occurredAt, lines.slice(0, half))),
-      ...(await batchRows(integrationId, occurredAt, lines.slice(half))),
-    ];
-  }
-  return [
-    {
-      id: lines[0]!.id,
-      lastId: lines[lines.length - 1]!.id,
-      integrationId,
-      count: lines.length,
-      types: `,${[...new Set(lines.map((l) => l.type))].join(',')},`,
-      occurredAt,
-      payload,
-    },
-  ];
-}
-
 /** A published batch's events. */
 function decode(row: EventBatchEntity): StoredEvent[] {
-  const text = inflateRawSync(row.payload).toString('utf8');
+  const text = batchText(row);
   const envelope = `,"integrationId":${JSON.stringify(row.integrationId)},"occurredAt":${JSON.stringify(row.occurredAt)},"data":`;
   return text.split('\n').map((line, index) => {
     const a = line.indexOf('\t');

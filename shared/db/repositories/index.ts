@@ -17,6 +17,7 @@ export * from './integration-write.js';
 export * from './sync-run-summary.repository.js';
 export * from './operations-summary.repository.js';
 export * from './event-id.js';
+export * from './event-batches.js';
 export * from './event.repository.js';
 export * from './event-publisher.js';
 export * from './event-delivery.repository.js';

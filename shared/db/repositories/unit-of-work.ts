@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { BookingDeclineRepository } from './booking-decline.repository.js';
 import { BookingRepository } from './booking.repository.js';
-import { batchesOf, EventRepository, eventLines, type EventLine, type NewEvent } from './event.repository.js';
+import { EventBatcher, type NewEvent } from './event-batches.js';
+import { EventRepository } from './event.repository.js';
 import { RoomRepository } from './room.repository.js';
 import { SyncRunRepository } from './sync-run.repository.js';
 import { SyncStateRepository } from './sync-state.repository.js';
@@ -26,17 +27,15 @@ export interface SyncUnitOfWork {
  * run's end alike) and inserted as one statement. Their time is the transaction's first `add`.
  */
 class TransactionEvents implements Pick<EventRepository, 'add'> {
-  private readonly lines: EventLine[] = [];
-  private occurredAt: Date | null = null;
+  private batcher: EventBatcher | null = null;
 
   add(events: readonly NewEvent[]): Promise<void> {
-    if (events.length > 0) for (const l of eventLines(events, (this.occurredAt ??= new Date()))) this.lines.push(l);
+    if (events.length > 0) (this.batcher ??= new EventBatcher(new Date())).add(events);
     return Promise.resolve();
   }
 
   async flush(into: EventRepository): Promise<void> {
-    if (this.occurredAt === null) return;
-    await into.insert(await batchesOf(this.lines, this.occurredAt));
+    if (this.batcher) await into.insert(await this.batcher.rows());
   }
 }
 

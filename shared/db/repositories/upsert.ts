@@ -1,4 +1,4 @@
-import type { ObjectLiteral, Repository } from 'typeorm';
+import { QueryFailedError, type ObjectLiteral, type Repository } from 'typeorm';
 
 /**
  * One INSERT … ON DUPLICATE KEY UPDATE (MySQL) / ON CONFLICT DO UPDATE (SQLite) statement for a
@@ -78,16 +78,42 @@ export async function fastUpsertBatch<T extends ObjectLiteral>(
   await repo.manager.query(sql, params);
 }
 
-/** One plain multi-row INSERT of `rows` (all with the same properties), built as `fastUpsertBatch` builds its statement. */
-export async function fastInsertBatch<T extends ObjectLiteral>(repo: Repository<T>, rows: Partial<T>[]): Promise<void> {
+/**
+ * One plain multi-row INSERT of `rows` (all with the same properties), built as `fastUpsertBatch`
+ * builds its statement. On MySQL it runs as a prepared statement, so Buffers go to the server as
+ * bytes (in a text query they would be written out as hex, twice their size, for the server to
+ * parse back); the few statement shapes (one per row count) stay in mysql2's per-connection cache.
+ */
+export async function insertRows<T extends ObjectLiteral>(
+  repo: Repository<T>,
+  rows: readonly Partial<T>[],
+): Promise<void> {
   if (rows.length === 0) return;
   const meta = repo.metadata;
-  const driver = repo.manager.connection.driver;
+  const manager = repo.manager;
+  const driver = manager.connection.driver;
   const columns = meta.columns.filter((c) => rows[0]![c.propertyName as keyof T] !== undefined);
   const params: unknown[] = [];
   for (const row of rows)
     for (const c of columns) params.push(driver.preparePersistentValue(row[c.propertyName as keyof T], c));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const sql = `INSERT INTO ${driver.escape(meta.tableName)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
-  await repo.manager.query(sql, params);
+  if (manager.connection.options.type === 'better-sqlite3') {
+    await manager.query(sql, params);
+    return;
+  }
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const conn = (await runner.connect()) as MysqlConnection;
+    await conn.promise().execute(sql, params);
+  } catch (err) {
+    throw new QueryFailedError(sql, params, err as Error);
+  } finally {
+    if (runner !== manager.queryRunner) await runner.release();
+  }
+}
+
+/** What TypeORM's MySQL query runner holds: a mysql2 pool connection (its callback form). */
+interface MysqlConnection {
+  promise(): { execute(sql: string, values: unknown[]): Promise<unknown> };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { DataSource, Logger as OrmLogger } from 'typeorm';
+import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import {
   EventBatchEntity,
@@ -169,6 +170,26 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       expect(updated!.data).to.deep.equal({ id: 'u2', groupIds: ['g1'] });
       expect(read[2]!.json).to.equal(legacy);
       expect(old!.occurredAt).to.equal(occurredAt.toISOString());
+    });
+
+    it('stores a big write of events (many batch rows, payloads that barely compress) byte for byte', async () => {
+      const events = new EventRepository(db.ds);
+      const written = Array.from({ length: 1_200 }, (_, n) => ({
+        type: 'room.updated' as const,
+        integrationId: n % 3 ? 'int-1' : 'int-2',
+        data: { n, name: `Raum Zoë 🚀 ${n}`, noise: randomBytes(n % 7 === 0 ? 900 : 20).toString('base64') },
+      }));
+      await db.ds.transaction(async (em) => new EventRepository(em).add(written));
+      const rows = await db.ds.getRepository(EventBatchEntity).count();
+      expect(rows).to.be.greaterThan(4);
+      await publishEvents(db.ds, 1_000);
+      const read = await events.published({ limit: 2_000 });
+      for (const integrationId of ['int-1', 'int-2'])
+        expect(
+          read
+            .filter((e) => e.integrationId === integrationId)
+            .map((e) => (JSON.parse(e.json) as { data: unknown }).data),
+        ).to.deep.equal(written.filter((e) => e.integrationId === integrationId).map((e) => e.data));
     });
   });
 }
