@@ -39,7 +39,9 @@ export function dataSourceOptions(url: string, flavor: 'mysql' | 'mariadb' = 'my
       connectTimeout: 5000,
       // trace: false: mysql2 would capture a stack trace for every query (for its error messages);
       // sync pages run thousands of queries, and our errors name the operation themselves.
-      extra: { connectionLimit: 10, enableKeepAlive: true, trace: false },
+      // maxPreparedStatements: batch writes run prepared (upsert.ts), a statement per row count;
+      // 200 a connection keeps the pool well under the server's max_prepared_stmt_count (16,382).
+      extra: { connectionLimit: 10, enableKeepAlive: true, trace: false, maxPreparedStatements: 200 },
     };
   }
   const path = url.slice('sqlite:'.length);

@@ -1,4 +1,4 @@
-import { QueryFailedError, type ObjectLiteral, type Repository } from 'typeorm';
+import { QueryFailedError, type EntityManager, type ObjectLiteral, type Repository } from 'typeorm';
 
 /**
  * One INSERT … ON DUPLICATE KEY UPDATE (MySQL) / ON CONFLICT DO UPDATE (SQLite) statement for a
@@ -45,7 +45,8 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number): Page
 /**
  * The same single statement as `upsertBatch`, built directly: TypeORM's query builder spends
  * more time assembling a 1,000-row insert than the database spends running it, and sync pages
- * are that size. Values go through the driver's own conversion (booleans, dates, JSON).
+ * are that size. Values go through the driver's own conversion (booleans, dates, JSON), and on
+ * MySQL to the server as a prepared statement (`runBatchStatement`).
  */
 export async function fastUpsertBatch<T extends ObjectLiteral>(
   repo: Repository<T>,
@@ -75,33 +76,39 @@ export async function fastUpsertBatch<T extends ObjectLiteral>(
     ? `ON CONFLICT (${conflict.map(colOf).join(', ')}) DO UPDATE SET ${set}`
     : `ON DUPLICATE KEY UPDATE ${set}`;
   const sql = `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')} ${tail}`;
-  await repo.manager.query(sql, params);
+  await runBatchStatement(repo.manager, sql, params);
 }
 
-/**
- * One plain multi-row INSERT of `rows` (all with the same properties), built as `fastUpsertBatch`
- * builds its statement. On MySQL it runs as a prepared statement, so Buffers go to the server as
- * bytes (in a text query they would be written out as hex, twice their size, for the server to
- * parse back); the few statement shapes (one per row count) stay in mysql2's per-connection cache.
- */
+/** One plain multi-row INSERT of `rows` (all with the same properties), built as `fastUpsertBatch` builds its statement. */
 export async function insertRows<T extends ObjectLiteral>(
   repo: Repository<T>,
   rows: readonly Partial<T>[],
 ): Promise<void> {
   if (rows.length === 0) return;
   const meta = repo.metadata;
-  const manager = repo.manager;
-  const driver = manager.connection.driver;
+  const driver = repo.manager.connection.driver;
   const columns = meta.columns.filter((c) => rows[0]![c.propertyName as keyof T] !== undefined);
   const params: unknown[] = [];
   for (const row of rows)
     for (const c of columns) params.push(driver.preparePersistentValue(row[c.propertyName as keyof T], c));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const sql = `INSERT INTO ${driver.escape(meta.tableName)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
+  await runBatchStatement(repo.manager, sql, params);
+}
+
+/**
+ * Runs a batch write with its parameters. On MySQL, as a prepared statement: values go to the
+ * server in the binary protocol (a Buffer as its bytes, not hex text; no string escaping here,
+ * no literals to parse there), and a statement's shape (one per row count) stays prepared in
+ * mysql2's per-connection cache (bounded in data-source.ts). On SQLite, a plain query.
+ */
+export async function runBatchStatement(manager: EntityManager, sql: string, params: unknown[]): Promise<void> {
   if (manager.connection.options.type === 'better-sqlite3') {
     await manager.query(sql, params);
     return;
   }
+  // A text query writes undefined as NULL; the binary protocol refuses it.
+  for (let i = 0; i < params.length; i++) if (params[i] === undefined) params[i] = null;
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     const conn = (await runner.connect()) as MysqlConnection;
