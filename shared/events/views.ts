@@ -25,9 +25,10 @@ export type UserViewSource = Pick<
   | 'active'
   | 'inactiveReason'
   | 'cardNumber'
-> & { groupIds: string[] };
+>;
 
-export const userView = (u: UserViewSource) => ({
+/** A user as the API shows it, with its groups (the fields are read one by one: no spread of the row, see user.repository.ts). */
+export const userView = (u: UserViewSource, groupIds: string[]) => ({
   id: u.id,
   graphId: u.graphId,
   userPrincipalName: u.userPrincipalName,
@@ -37,7 +38,7 @@ export const userView = (u: UserViewSource) => ({
   active: Boolean(u.active),
   inactiveReason: u.inactiveReason,
   cardNumber: u.cardNumber,
-  groupIds: u.groupIds,
+  groupIds,
 });
 
 export type RoomViewSource = Omit<RoomEntity, 'integrationId' | 'createdAt' | 'updatedAt'>;

@@ -84,7 +84,7 @@ function attendee(v: unknown): GraphAttendee | null {
   const o = obj(v);
   const email = emailAddress(o?.emailAddress);
   if (!o || !email) return null;
-  return { ...email, type: str(o.type), response: str(obj(o.status)?.response) };
+  return { name: email.name, address: email.address, type: str(o.type), response: str(obj(o.status)?.response) };
 }
 
 export function mapSubscription(raw: Json): GraphSubscription | null {

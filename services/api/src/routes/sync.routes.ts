@@ -163,7 +163,7 @@ export function syncRoutes(deps: SyncRoutesDeps): AnyRoute[] {
       async handler({ params, query }) {
         await integrationOf(params.id);
         const page = await deps.users.list(params.id, query);
-        return { items: page.items.map(userView), nextCursor: page.nextCursor };
+        return { items: page.items.map((u) => userView(u, u.groupIds)), nextCursor: page.nextCursor };
       },
     }),
   ];

@@ -4,7 +4,7 @@
  * their default groups), the removals by reason, and one event per changed user.
  */
 import { randomUUID } from 'node:crypto';
-import type { EventType, UserEntity, UserRow } from '@ones-m365/shared/db';
+import { userRowWithId, type EventType, type UserEntity, type UserRow } from '@ones-m365/shared/db';
 import type { RemovedItem } from '@ones-m365/shared/graph';
 import { classify, removedReason } from './user-mapping.js';
 
@@ -68,7 +68,7 @@ export function pageChanges(
     if (before?.active && !row.active) changes.counts.deactivated++;
     else changes.counts[change]++;
     if (change === 'created' || change === 'updated' || opts.marker) {
-      const write = { ...row, id: newId() };
+      const write = userRowWithId(row, newId());
       changes.writes.push(write);
       if (change === 'created') changes.createdIds.push(write.id);
       if (change !== 'unchanged') {
@@ -76,7 +76,7 @@ export function pageChanges(
         const cardNumber = opts.cards || !before ? row.cardNumber : before.cardNumber;
         changes.events.push({
           type: userEventType(before, row),
-          user: { ...row, cardNumber, id: before?.id ?? write.id },
+          user: userRowWithId(row, before?.id ?? write.id, cardNumber),
         });
       }
     }

@@ -145,10 +145,7 @@ async function writeUserEvents(
     changes.events.map((e) => ({
       type: e.type,
       integrationId: env.integrationId,
-      data: userView({
-        ...e.user,
-        groupIds: e.type === 'user.created' ? env.defaultGroupIds : (groups.get(e.user.id) ?? []),
-      }),
+      data: userView(e.user, e.type === 'user.created' ? env.defaultGroupIds : (groups.get(e.user.id) ?? [])),
     })),
   );
 }
