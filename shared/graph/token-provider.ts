@@ -5,7 +5,10 @@
  *
  * The cache entry is keyed by integration id and checked against a fingerprint (hash) of cloud,
  * tenant, client, secret and endpoints: any change drops the old app and its tokens. Concurrent
- * requests for the same integration share one acquisition.
+ * requests for the same integration share one acquisition, and a token MSAL gave is reused for
+ * REUSE_MS before MSAL is asked again (never within its last five minutes, when MSAL itself
+ * would renew it): MSAL's cache lookup costs about half a millisecond of CPU, and a calendar
+ * load asks for a token per request, thousands a minute.
  */
 import { createHash } from 'node:crypto';
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
@@ -69,9 +72,16 @@ interface Entry {
   network: FetchNetworkClient;
   resolved: ResolvedCloud;
   inflight: Promise<AppToken> | null;
+  /** The last token MSAL gave, and until when it is handed out without asking MSAL. */
+  token: AppToken | null;
+  reuseUntil: number;
 }
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 6_000;
+/** How long a token MSAL gave is handed out again before MSAL is asked (its cache renews near expiry). */
+const REUSE_MS = 30_000;
+/** MSAL renews a cached token in its last five minutes: no reuse then. */
+const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
 
 export class MsalTokenProvider implements TokenSource {
   private readonly entries = new Map<string, Entry>();
@@ -92,11 +102,19 @@ export class MsalTokenProvider implements TokenSource {
   /** A valid app-only token for the connection (from MSAL's cache when it still has one). */
   async getToken(conn: GraphCredentials): Promise<AppToken> {
     const entry = this.entryFor(conn);
+    if (entry.token && Date.now() < entry.reuseUntil) return entry.token;
     if (!entry.inflight) {
       entry.inflight = this.acquire(entry)
         .then(
-          (token) => (this.observe(conn.id, entry, { ok: true }), token),
+          (token) => {
+            const now = Date.now();
+            entry.token = token;
+            entry.reuseUntil = Math.min(now + REUSE_MS, token.expiresOn.getTime() - RENEW_BEFORE_EXPIRY_MS);
+            this.observe(conn.id, entry, { ok: true });
+            return token;
+          },
           (err: unknown) => {
+            entry.token = null;
             this.observe(conn.id, entry, outcomeOf(err));
             throw err;
           },
@@ -128,7 +146,7 @@ export class MsalTokenProvider implements TokenSource {
     const resolved = resolveCloud(conn);
     const network = new FetchNetworkClient(this.fetchImpl, this.loginTimeoutMs);
     const app = this.createApp(msalConfiguration(conn, resolved, network));
-    const entry: Entry = { fingerprint, app, network, resolved, inflight: null };
+    const entry: Entry = { fingerprint, app, network, resolved, inflight: null, token: null, reuseUntil: 0 };
     this.entries.delete(conn.id);
     this.entries.set(conn.id, entry);
     this.evict();

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import {
   CLOUDS,
   GraphAuthError,
@@ -191,6 +192,40 @@ describe('graph/token-provider', () => {
       expect(auth.authority).to.equal(`${LOGIN}/${TENANT}`);
       expect(auth.knownAuthorities).to.deep.equal(['login.test.local']);
       expect((configs[0] as { system: Record<string, unknown> }).system.disableInternalRetries).to.equal(true);
+    });
+
+    it('hands the token MSAL gave out again for 30 s without asking MSAL, and never in its last five minutes', async () => {
+      const clock = sinon.useFakeTimers({ now: Date.parse('2026-12-02T12:00:00Z'), toFake: ['Date'] });
+      try {
+        let asked = 0;
+        let lifetimeMs = 3_600_000;
+        const app: ClientCredentialApp = {
+          acquireTokenByClientCredential: async () => ({
+            accessToken: `token-${++asked}`,
+            expiresOn: new Date(Date.now() + lifetimeMs),
+          }),
+        };
+        const p = new MsalTokenProvider({ createApp: () => app });
+        const first = await p.getToken(testConnection());
+        for (let i = 0; i < 5; i++)
+          expect((await p.getToken(testConnection())).accessToken).to.equal(first.accessToken);
+        expect(asked).to.equal(1);
+        clock.tick(29_000);
+        await p.getToken(testConnection());
+        expect(asked).to.equal(1);
+        clock.tick(2_000);
+        expect((await p.getToken(testConnection())).accessToken).to.equal('token-2');
+        expect(asked).to.equal(2);
+        // A token in its last five minutes: MSAL is asked every time (it renews it).
+        lifetimeMs = 4 * 60_000;
+        clock.tick(31_000);
+        await p.getToken(testConnection());
+        await p.getToken(testConnection());
+        await p.getToken(testConnection());
+        expect(asked).to.equal(5);
+      } finally {
+        clock.restore();
+      }
     });
 
     it('evicts the least recently used integration beyond maxEntries', async () => {
