@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { BookingDeclineEntity, type DeclineStatus } from '../entities/index.js';
+import { findRows } from './simple-find.js';
 
 export type DeclineIntent = Pick<
   BookingDeclineEntity,
@@ -70,7 +71,7 @@ export class BookingDeclineRepository {
 
   /** The room's declines not yet answered by Graph, oldest first. */
   async pending(roomId: string): Promise<BookingDeclineEntity[]> {
-    return await this.repo.find({ where: { roomId, status: 'pending' }, order: { createdAt: 'ASC' } });
+    return await findRows(this.repo, { roomId, status: 'pending' }, { order: [['createdAt', 'ASC']] });
   }
 
   async get(id: string): Promise<BookingDeclineEntity | null> {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { BookingPolicyEntity } from '../entities/index.js';
+import { findRow } from './simple-find.js';
 
 export interface StoredPolicy {
   /** The document as saved (read it back through the bookings module's schema). */
@@ -17,12 +18,12 @@ export class BookingPolicyRepository {
   }
 
   async get(integrationId: string): Promise<StoredPolicy | null> {
-    const row = await this.repo.findOne({ where: { integrationId } });
+    const row = await findRow(this.repo, { integrationId });
     return row ? { policy: row.policy, savedAt: row.updatedAt } : null;
   }
 
   async save(integrationId: string, policy: unknown, at = new Date()): Promise<StoredPolicy> {
-    const row = await this.repo.findOne({ where: { integrationId } });
+    const row = await findRow(this.repo, { integrationId });
     await this.repo.save({ id: row?.id ?? randomUUID(), integrationId, policy, updatedAt: at });
     return { policy, savedAt: at };
   }

@@ -8,6 +8,7 @@ export * from './booking-policy.repository.js';
 export * from './sync-run.repository.js';
 export * from './sync-state.repository.js';
 export * from './upsert.js';
+export * from './simple-find.js';
 export * from './user.repository.js';
 export * from './unit-of-work.js';
 export * from './repositories.js';

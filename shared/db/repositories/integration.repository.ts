@@ -7,6 +7,7 @@ import { EventRepository } from './event.repository.js';
 import { integrationLiveKey, LIVE_KEY_FIELDS } from './integration-live-key.js';
 import { RoomRepository } from './room.repository.js';
 import { UserRepository } from './user.repository.js';
+import { findRow } from './simple-find.js';
 
 export type NewIntegration = Pick<
   IntegrationEntity,
@@ -42,7 +43,7 @@ export class IntegrationRepository {
 
   /** Live (not deleted) integration by id. */
   async get(id: string): Promise<IntegrationEntity | null> {
-    return await this.repo.findOne({ where: { id, deletedAt: IsNull() } });
+    return await findRow(this.repo, { id, deletedAt: null });
   }
 
   /** By id even when deleted (its Graph subscriptions are cleaned up with its credentials). */
@@ -114,7 +115,7 @@ export class IntegrationRepository {
    */
   async deactivateIfDeleted(id: string): Promise<boolean> {
     // Every run ends here: a plain read first, the transaction only for a deleted integration.
-    const live = await this.repo.findOne({ select: { id: true, deletedAt: true }, where: { id } });
+    const live = await findRow(this.repo, { id }, { select: ['id', 'deletedAt'] });
     if (!live?.deletedAt) return false;
     return await this.repo.manager.transaction(async (em) => {
       const row = await em.findOne(IntegrationEntity, { where: { id } });

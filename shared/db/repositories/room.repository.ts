@@ -4,6 +4,7 @@ import { roomView } from '../../events/views.js';
 import { RoomEntity } from '../entities/index.js';
 import type { EventRepository } from './event.repository.js';
 import { columnsOf, toPage, upsertBatch, type Page } from './upsert.js';
+import { findRow } from './simple-find.js';
 
 export type RoomRow = Omit<RoomEntity, 'id' | 'createdAt' | 'updatedAt' | 'active'>;
 
@@ -94,7 +95,7 @@ export class RoomRepository {
 
   /** The room, if it is one of the integration's active (synced) rooms. */
   async getActive(integrationId: string, id: string): Promise<RoomEntity | null> {
-    return await this.repo.findOne({ where: { integrationId, id, active: true } });
+    return await findRow(this.repo, { integrationId, id, active: true });
   }
 
   async byIds(integrationId: string, ids: string[]): Promise<RoomEntity[]> {

@@ -3,6 +3,7 @@ import { LessThan, type DataSource, type EntityManager, type Repository } from '
 import { syncRunView } from '../../events/views.js';
 import { SyncRunEntity } from '../entities/index.js';
 import { EventRepository } from './event.repository.js';
+import { findRow } from './simple-find.js';
 
 export type SyncRunStart = Pick<SyncRunEntity, 'integrationId' | 'stream' | 'mode' | 'trigger'> & {
   jobId?: string | null;
@@ -92,7 +93,7 @@ export class SyncRunRepository {
 
   /** The unfinished run of a job (a retried, resumed or delayed job keeps its run). */
   async runningForJob(jobId: string): Promise<SyncRunEntity | null> {
-    return await this.repo.findOne({ where: { jobId, status: 'running' } });
+    return await findRow(this.repo, { jobId, status: 'running' });
   }
 
   /** Writes the progress of a run that is not over yet (counts, requests, warnings, error): one UPDATE. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { SyncStateEntity } from '../entities/index.js';
 import { columnsOf, upsertBatch } from './upsert.js';
+import { findRow } from './simple-find.js';
 
 export type SyncStatePatch = Partial<
   Pick<SyncStateEntity, 'deltaLink' | 'checkpoint' | 'status' | 'lastError' | 'lastSyncedAt'>
@@ -14,7 +15,7 @@ export class SyncStateRepository {
   }
 
   async get(integrationId: string, stream: string): Promise<SyncStateEntity | null> {
-    return await this.repo.findOne({ where: { integrationId, stream } });
+    return await findRow(this.repo, { integrationId, stream });
   }
 
   async list(integrationId: string): Promise<SyncStateEntity[]> {

@@ -5,9 +5,12 @@ import { deflateRawSync } from 'node:zlib';
 import {
   EventBatchEntity,
   EventRepository,
+  findRow,
+  findRows,
   GroupRepository,
   newEventId,
   publishEvents,
+  RoomEntity,
   RoomRepository,
   UserRepository,
   type UserRow,
@@ -170,6 +173,35 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       expect(updated!.data).to.deep.equal({ id: 'u2', groupIds: ['g1'] });
       expect(read[2]!.json).to.equal(legacy);
       expect(old!.occurredAt).to.equal(occurredAt.toISOString());
+    });
+
+    it('simple reads give the rows as find() does (JSON, booleans, dates, nulls), by equality and IS NULL', async () => {
+      const rooms = new RoomRepository(db.ds);
+      await rooms.upsertBatch([
+        {
+          integrationId: 'int-1',
+          email: 'a@contoso.com',
+          graphId: null,
+          displayName: 'A',
+          capacity: 8,
+          building: null,
+          floorNumber: 2,
+          floorLabel: '2F',
+          bookingType: 'standard',
+          isWheelChairAccessible: true,
+          tags: ['video', 'Zoë'],
+        },
+      ]);
+      const repo = db.ds.getRepository(RoomEntity);
+      const [viaFind] = await repo.find({ where: { integrationId: 'int-1' } });
+      const viaSimple = await findRow(repo, { integrationId: 'int-1', graphId: null, active: true });
+      expect(viaSimple).to.be.instanceOf(RoomEntity);
+      expect(viaSimple).to.deep.equal(viaFind);
+      expect(viaSimple!.createdAt).to.be.instanceOf(Date);
+      expect(await findRow(repo, { integrationId: 'int-1', active: false })).to.equal(null);
+      expect(await findRows(repo, { id: viaFind!.id }, { select: ['id', 'tags'] })).to.deep.equal([
+        Object.assign(new RoomEntity(), { id: viaFind!.id, tags: ['video', 'Zoë'] }),
+      ]);
     });
 
     it('stores a big write of events (many batch rows, payloads that barely compress) byte for byte', async () => {
