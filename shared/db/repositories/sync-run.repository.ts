@@ -4,6 +4,7 @@ import { syncRunView } from '../../events/views.js';
 import { SyncRunEntity } from '../entities/index.js';
 import { EventRepository } from './event.repository.js';
 import { findRow } from './simple-find.js';
+import { insertRows } from './upsert.js';
 
 export type SyncRunStart = Pick<SyncRunEntity, 'integrationId' | 'stream' | 'mode' | 'trigger'> & {
   jobId?: string | null;
@@ -42,7 +43,7 @@ export class SyncRunRepository {
       startedAt: new Date(),
       finishedAt: null,
     });
-    await this.repo.insert(row);
+    await insertRows(this.repo, [row]);
     return row;
   }
 

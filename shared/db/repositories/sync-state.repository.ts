@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { SyncStateEntity } from '../entities/index.js';
-import { columnsOf, upsertBatch } from './upsert.js';
+import { fastUpsertBatch } from './upsert.js';
 import { findRow } from './simple-find.js';
 
 export type SyncStatePatch = Partial<
@@ -25,11 +25,11 @@ export class SyncStateRepository {
   /** Creates the stream's row or changes the given fields of it (one statement). */
   async save(integrationId: string, stream: string, patch: SyncStatePatch): Promise<void> {
     const keys = Object.keys(patch) as (keyof SyncStatePatch)[];
-    await upsertBatch(
+    await fastUpsertBatch(
       this.repo,
       [{ id: randomUUID(), integrationId, stream, status: 'idle', ...patch, updatedAt: new Date() }],
-      columnsOf(this.repo, ['integrationId', 'stream']),
-      columnsOf(this.repo, [...keys, 'updatedAt']),
+      ['integrationId', 'stream'],
+      [...keys, 'updatedAt'],
     );
   }
 }
