@@ -94,21 +94,13 @@ export class UserRepository {
     if (opts.marker) overwrite.push('syncMarker');
     await fastUpsertBatch(
       this.repo,
-      rows.map((r) => ({
-        id: r.id,
-        integrationId: r.integrationId,
-        graphId: r.graphId,
-        userPrincipalName: r.userPrincipalName,
-        mail: r.mail,
-        displayName: r.displayName,
-        accountEnabled: r.accountEnabled,
-        active: r.active,
-        inactiveReason: r.inactiveReason,
-        cardNumber: r.cardNumber,
-        syncMarker: opts.marker,
-        createdAt: now,
-        updatedAt: now,
-      })),
+      rows.map((r) => {
+        const row: Partial<UserEntity> = userRowWithId(r, r.id);
+        row.syncMarker = opts.marker;
+        row.createdAt = now;
+        row.updatedAt = now;
+        return row;
+      }),
       ['integrationId', 'graphId'],
       overwrite,
     );
