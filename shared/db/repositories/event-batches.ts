@@ -3,9 +3,9 @@
  * once, as it is added, as one line of its integration's open batch: `id \t type \t \t data`, in
  * UTF-8, straight into the batch's Buffer (no string per line, no joining). A batch is closed at
  * whichever comes first of BATCH_EVENTS events and BATCH_BYTES of text, so its payload fits the
- * BLOB limit after one compression (JSON events compress well over 3× at level 1); one that
- * still would not fit is halved at a line. Payloads are brotli at quality 1: on event JSON it
- * takes half the CPU of deflate's fastest level, and compresses better (4.8× against 4.3×).
+ * BLOB limit after one compression; one that still would not fit is halved at a line. Payloads
+ * are brotli at quality 1: on event JSON it takes half the CPU of deflate's fastest level and
+ * compresses better (4.8× against 4.3×).
  */
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompressSync, constants, inflateRawSync } from 'node:zlib';

@@ -56,18 +56,12 @@ export async function fastUpsertBatch<T extends ObjectLiteral>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const meta = repo.metadata;
-  const driver = repo.manager.connection.driver;
-  const columns = meta.columns.filter((c) => rows[0]![c.propertyName as keyof T] !== undefined);
-  const q = (name: string) => driver.escape(name);
+  const q = (name: string) => repo.manager.connection.driver.escape(name);
   const colOf = (p: string) => {
     const c = meta.findColumnWithPropertyName(p);
     if (!c) throw new Error(`${meta.name} has no property ${p}`);
     return q(c.databaseName);
   };
-  const params: unknown[] = [];
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  for (const row of rows)
-    for (const c of columns) params.push(driver.preparePersistentValue(row[c.propertyName as keyof T], c));
   const sqlite = repo.manager.connection.options.type === 'better-sqlite3';
   const set = overwrite
     .map((p) => (sqlite ? `${colOf(p)} = excluded.${colOf(p)}` : `${colOf(p)} = VALUES(${colOf(p)})`))
@@ -75,16 +69,25 @@ export async function fastUpsertBatch<T extends ObjectLiteral>(
   const tail = sqlite
     ? `ON CONFLICT (${conflict.map(colOf).join(', ')}) DO UPDATE SET ${set}`
     : `ON DUPLICATE KEY UPDATE ${set}`;
-  const sql = `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')} ${tail}`;
-  await runBatchStatement(repo.manager, sql, params);
+  const insert = insertStatement(repo, rows);
+  await runBatchStatement(repo.manager, `${insert.sql} ${tail}`, insert.params);
 }
 
-/** One plain multi-row INSERT of `rows` (all with the same properties), built as `fastUpsertBatch` builds its statement. */
+/** One plain multi-row INSERT of `rows` (all with the same properties), as `fastUpsertBatch` writes it. */
 export async function insertRows<T extends ObjectLiteral>(
   repo: Repository<T>,
   rows: readonly Partial<T>[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const insert = insertStatement(repo, rows);
+  await runBatchStatement(repo.manager, insert.sql, insert.params);
+}
+
+/** `INSERT INTO … (the columns the first row has) VALUES (?, …), …` and its values, converted by the driver. */
+function insertStatement<T extends ObjectLiteral>(
+  repo: Repository<T>,
+  rows: readonly Partial<T>[],
+): { sql: string; params: unknown[] } {
   const meta = repo.metadata;
   const driver = repo.manager.connection.driver;
   const columns = meta.columns.filter((c) => rows[0]![c.propertyName as keyof T] !== undefined);
@@ -93,7 +96,7 @@ export async function insertRows<T extends ObjectLiteral>(
     for (const c of columns) params.push(driver.preparePersistentValue(row[c.propertyName as keyof T], c));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const sql = `INSERT INTO ${driver.escape(meta.tableName)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
-  await runBatchStatement(repo.manager, sql, params);
+  return { sql, params };
 }
 
 /**
