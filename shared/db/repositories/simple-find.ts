@@ -17,11 +17,18 @@ export interface SimpleFindOptions<T> {
   select?: (keyof T & string)[];
   order?: [keyof T & string, 'ASC' | 'DESC'][];
   limit?: number;
+  /** And this property equal to one of these values (none: no rows, without asking the database). */
+  anyOf?: { [K in keyof T & string]: [K, T[K][]] }[keyof T & string];
 }
+
+/** Where a statement's `IN (…)` placeholders go (their count is the call's). */
+const IN_LIST = '\u0000in\u0000';
 
 interface Statement {
   sql: string;
   where: ColumnMetadata[];
+  /** The `anyOf` column, its condition last in the WHERE. */
+  anyOf: ColumnMetadata | null;
   columns: ColumnMetadata[];
 }
 
@@ -40,7 +47,8 @@ function statementFor<T extends ObjectLiteral>(
 ): Statement {
   const meta = repo.metadata;
   const keys = Object.keys(where);
-  const shape = JSON.stringify([keys.map((k) => [k, where[k] === null]), opts.select, opts.order, opts.limit]);
+  const anyOf = opts.anyOf?.[0] ?? null;
+  const shape = JSON.stringify([keys.map((k) => [k, where[k] === null]), opts.select, opts.order, opts.limit, anyOf]);
   let byShape = statements.get(meta);
   if (!byShape) statements.set(meta, (byShape = new Map<string, Statement>()));
   const known = byShape.get(shape);
@@ -49,6 +57,8 @@ function statementFor<T extends ObjectLiteral>(
   const columns = opts.select ? opts.select.map((p) => columnOf(meta, p)) : meta.columns;
   const whereCols = keys.map((k) => columnOf(meta, k));
   const conditions = whereCols.map((c, i) => `${q(c.databaseName)} ${where[keys[i]!] === null ? 'IS NULL' : '= ?'}`);
+  const inColumn = anyOf === null ? null : columnOf(meta, anyOf);
+  if (inColumn) conditions.push(`${q(inColumn.databaseName)} IN (${IN_LIST})`);
   const order = opts.order?.length
     ? ` ORDER BY ${opts.order.map(([p, dir]) => `${q(columnOf(meta, p).databaseName)} ${dir}`).join(', ')}`
     : '';
@@ -59,6 +69,7 @@ function statementFor<T extends ObjectLiteral>(
       order +
       (opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : ''),
     where: whereCols.filter((_, i) => where[keys[i]!] !== null),
+    anyOf: inColumn,
     columns,
   };
   byShape.set(shape, statement);
@@ -71,10 +82,17 @@ export async function findRows<T extends ObjectLiteral>(
   where: Equals<T>,
   opts: SimpleFindOptions<T> = {},
 ): Promise<T[]> {
+  const values = opts.anyOf?.[1] as unknown[] | undefined;
+  if (values?.length === 0) return [];
   const st = statementFor(repo, where, opts);
   const driver = repo.manager.connection.driver;
   const params: unknown[] = st.where.map((c) => driver.preparePersistentValue(where[c.propertyName], c) as unknown);
-  const raw = await repo.manager.query<Record<string, unknown>[]>(st.sql, params);
+  let sql = st.sql;
+  if (st.anyOf && values) {
+    for (const v of values) params.push(driver.preparePersistentValue(v, st.anyOf));
+    sql = sql.replace(IN_LIST, '?, '.repeat(values.length - 1) + '?');
+  }
+  const raw = await repo.manager.query<Record<string, unknown>[]>(sql, params);
   return raw.map((r) => {
     const entity = repo.metadata.create() as T;
     for (const c of st.columns) c.setEntityValue(entity, driver.prepareHydratedValue(r[c.databaseName], c) as unknown);

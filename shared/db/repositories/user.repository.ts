@@ -4,6 +4,7 @@ import { userView } from '../../events/views.js';
 import { UserEntity, UserGroupEntity } from '../entities/index.js';
 import type { EventRepository } from './event.repository.js';
 import { columnsOf, fastUpsertBatch, toPage, upsertBatch, type Page } from './upsert.js';
+import { findRows } from './simple-find.js';
 
 /** Users a mass deactivation reads, writes and reports at once. */
 const DEACTIVATION_CHUNK = 1_000;
@@ -244,8 +245,7 @@ export class UserRepository {
   }
 
   async byGraphIds(integrationId: string, graphIds: string[]): Promise<UserEntity[]> {
-    if (graphIds.length === 0) return [];
-    return await this.repo.find({ where: { integrationId, graphId: In(graphIds) } });
+    return await findRows(this.repo, { integrationId }, { anyOf: ['graphId', graphIds] });
   }
 
   async list(

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { DataSource, Logger as OrmLogger } from 'typeorm';
+import { In } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import {
@@ -202,6 +203,13 @@ for (const kind of ['mysql', 'sqlite'] as const) {
       expect(await findRows(repo, { id: viaFind!.id }, { select: ['id', 'tags'] })).to.deep.equal([
         Object.assign(new RoomEntity(), { id: viaFind!.id, tags: ['video', 'Zoë'] }),
       ]);
+      // anyOf: the equality and one IN list, the same rows as find() with In().
+      const emails = ['a@contoso.com', 'missing@contoso.com'];
+      expect(await findRows(repo, { integrationId: 'int-1' }, { anyOf: ['email', emails] })).to.deep.equal(
+        await repo.find({ where: { integrationId: 'int-1', email: In(emails) } }),
+      );
+      expect(await findRows(repo, { integrationId: 'int-2' }, { anyOf: ['email', emails] })).to.deep.equal([]);
+      expect(await findRows(repo, { integrationId: 'int-1' }, { anyOf: ['email', []] })).to.deep.equal([]);
     });
 
     it('stores a big write of events (many batch rows, payloads that barely compress) byte for byte', async () => {
