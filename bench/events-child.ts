@@ -6,9 +6,7 @@
  * events are delivered to a local receiver (a signed POST per batch, as events.deliver sends
  * them). Prints one JSON line.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -34,6 +32,7 @@ import {
   benchConnection,
   benchJobContext,
   benchRedis,
+  cpuNow,
   storeBenchIntegration,
   withBenchDatabase,
 } from './support/child-env.js';
@@ -44,30 +43,6 @@ const SECRET = randomBytes(24).toString('hex');
 
 class Continue extends Error {}
 const ctx = () => benchJobContext(() => new Continue());
-
-/** The local MariaDB/MySQL server's process, when this machine runs one (for its CPU time). */
-const dbPid = (() => {
-  try {
-    return execFileSync('pidof', ['-s', 'mariadbd', 'mysqld'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-})();
-
-/** CPU milliseconds used so far by this process and by the database server (null: not readable here). */
-function cpuNow(): { own: number; db: number | null } {
-  const u = process.cpuUsage();
-  let db: number | null = null;
-  try {
-    if (dbPid) {
-      const f = readFileSync(`/proc/${dbPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      db = ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
-    }
-  } catch {
-    db = null;
-  }
-  return { own: (u.user + u.system) / 1000, db };
-}
 
 interface Load {
   events: boolean;

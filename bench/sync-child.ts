@@ -4,7 +4,8 @@
  *
  * 1. plain walk: the pages a full sync reads ($deltatoken=latest, /users?$top=999, the catch-up
  *    delta, the Places pages), through the same Graph client, writing nothing;
- * 2. full sync: rooms.sync then users.sync handlers on MySQL (B_MYSQL_URL) or a SQLite file, real Redis;
+ * 2. full sync: rooms.sync then users.sync handlers on MySQL (B_MYSQL_URL) or a SQLite file, real Redis
+ *    (with the CPU the users load used, here and in the database server);
  * 3. (optional) the plain /users/delta initial round, for its request count;
  * 4. (optional, MySQL) the write limit: the synced users written again by a raw set-based upsert
  *    and by the sync's own upsert path (support/write-limit.ts).
@@ -23,6 +24,7 @@ import {
   benchConnection,
   benchJobContext,
   benchRedis,
+  cpuNow,
   sampleRss,
   storeBenchIntegration,
   withBenchDatabase,
@@ -72,6 +74,8 @@ interface SyncResult {
   roomRequests: number;
   peakRssMb: number;
   baseRssMb: number;
+  /** CPU milliseconds the users load used, in this process and in the local database server (null: not readable). */
+  usersCpu: { worker: number; db: number | null };
   writeLimit: WriteLimit | null;
 }
 
@@ -96,9 +100,15 @@ async function fullSync(): Promise<SyncResult> {
       const t0 = performance.now();
       await roomsSyncJob(deps).handle({ integrationId: conn.id, trigger: 'api' }, benchJobContext());
       const t1 = performance.now();
+      const cpu1 = cpuNow();
       await usersSyncJob(deps).handle({ integrationId: conn.id, mode: 'full', trigger: 'api' }, benchJobContext());
       const ms = performance.now() - t0;
       const usersMs = performance.now() - t1;
+      const cpu2 = cpuNow();
+      const usersCpu = {
+        worker: cpu2.own - cpu1.own,
+        db: cpu2.db === null || cpu1.db === null ? null : cpu2.db - cpu1.db,
+      };
       const memory = rss.stop();
       const writeLimit =
         mysqlName && env.B_WRITE_LIMIT === '1'
@@ -106,7 +116,7 @@ async function fullSync(): Promise<SyncResult> {
           : null;
       const runs = await new SyncRunRepository(db).listLatest(conn.id, 10);
       const req = (s: string) => runs.find((r) => r.stream === s)?.graphRequests ?? -1;
-      return { ms, usersMs, userRequests: req('users'), roomRequests: req('rooms'), ...memory, writeLimit };
+      return { ms, usersMs, usersCpu, userRequests: req('users'), roomRequests: req('rooms'), ...memory, writeLimit };
     } finally {
       await producer.close();
       redis.disconnect();

@@ -55,6 +55,7 @@ async function measure(
       roomRequests: number;
       peakRssMb: number;
       baseRssMb: number;
+      usersCpu: { worker: number; db: number | null };
       writeLimit: WriteLimit | null;
     };
     delta: number | null;
@@ -65,7 +66,10 @@ async function measure(
  * Rows per second against a raw mysql2 upsert of the same rows (three rounds: each ratio's spread),
  * for the sync's own upsert path and for the users load end to end (Graph reads included).
  */
-function writeLimitRows(bench: string, sync: { usersMs: number; writeLimit: WriteLimit | null }): BenchRow[] {
+function writeLimitRows(
+  bench: string,
+  sync: { usersMs: number; usersCpu: { worker: number; db: number | null }; writeLimit: WriteLimit | null },
+): BenchRow[] {
   const w = sync.writeLimit;
   if (!w) return [];
   const perSecond = (ms: number) => (w.rows / ms) * 1000;
@@ -92,6 +96,13 @@ function writeLimitRows(bench: string, sync: { usersMs: number; writeLimit: Writ
       value: `${perSecond(sync.usersMs).toFixed(0)} rows/s = ${spread(load)}× raw`,
       goal: '≥ 0.8',
       ok: Math.min(...load) >= 0.8,
+    },
+    {
+      bench,
+      metric: 'write limit: CPU of the users load (worker, MariaDB) and of MariaDB in each raw round',
+      value:
+        `load: worker ${sync.usersCpu.worker.toFixed(0)} ms, MariaDB ${sync.usersCpu.db ?? '?'} ms; ` +
+        `raw: MariaDB ${w.rawDbCpuMs.map((x) => x ?? '?').join(', ')} ms (2 cores, shared with the simulator)`,
     },
   ];
 }

@@ -2,10 +2,11 @@
  * What every benchmark child process starts from: the simulator's tenant and app from its `B_*`
  * environment, a fresh database (MySQL when `B_MYSQL_URL` is set, else a SQLite file) with the
  * integration stored in it, a job context for calling job handlers directly, a pool of lanes, and
- * a peak-RSS sampler.
+ * a peak-RSS sampler, and the CPU time of this process and of the local database server.
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -109,4 +110,28 @@ export function sampleRss(): { stop(): { baseRssMb: number; peakRssMb: number } 
       return { baseRssMb: base / 2 ** 20, peakRssMb: peak / 2 ** 20 };
     },
   };
+}
+
+/** The local MariaDB/MySQL server's process, when this machine runs one (for its CPU time). */
+const dbPid = (() => {
+  try {
+    return execFileSync('pidof', ['-s', 'mariadbd', 'mysqld'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+})();
+
+/** CPU milliseconds used so far by this process and by the database server (null: not readable here). */
+export function cpuNow(): { own: number; db: number | null } {
+  const u = process.cpuUsage();
+  let db: number | null = null;
+  try {
+    if (dbPid) {
+      const f = readFileSync(`/proc/${dbPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      db = ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+    }
+  } catch {
+    db = null;
+  }
+  return { own: (u.user + u.system) / 1000, db };
 }

@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createConnection, type Connection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { openDatabase, UserEntity, UserRepository } from '@ones-m365/shared/db';
+import { cpuNow } from './child-env.js';
 
 /** A sync page of /users?$top=999. */
 const PAGE = 999;
@@ -31,6 +32,8 @@ const OVERWRITE = [
 export interface WriteLimit {
   rows: number;
   rounds: { rawMs: number; oursMs: number }[];
+  /** The database server's CPU milliseconds during each raw round (null: not readable here). */
+  rawDbCpuMs: (number | null)[];
 }
 
 async function freshDatabase(
@@ -111,8 +114,17 @@ export async function measureWriteLimit(
   try {
     // Three rounds, each into empty tables, the order alternating (raw first, then ours first).
     const rounds: WriteLimit['rounds'] = [];
+    const rawDbCpuMs: WriteLimit['rawDbCpuMs'] = [];
     for (let round = 0; round < 3; round++) {
-      const raw = () => inFresh((d) => timeRaw(mysqlUrl, d.name, d.db, fresh()));
+      const raw = () =>
+        inFresh(async (d) => {
+          const rows = fresh();
+          const before = cpuNow().db;
+          const ms = await timeRaw(mysqlUrl, d.name, d.db, rows);
+          const after = cpuNow().db;
+          rawDbCpuMs.push(before === null || after === null ? null : after - before);
+          return ms;
+        });
       const ours = () => inFresh((d) => timeOurs(d.db, fresh(), marker));
       if (round % 2 === 0) rounds.push({ rawMs: await raw(), oursMs: await ours() });
       else {
@@ -120,7 +132,7 @@ export async function measureWriteLimit(
         rounds.push({ rawMs: await raw(), oursMs });
       }
     }
-    return { rows: stored.length, rounds };
+    return { rows: stored.length, rounds, rawDbCpuMs };
   } finally {
     await admin.end();
   }
