@@ -4,6 +4,8 @@
  * hydrated through the driver's own conversion (booleans, dates, JSON, transformers), as `find`
  * does. Every sync run makes a handful of these; a room's calendar run is one Graph request, and
  * profiled, TypeORM building and reading each of them cost more CPU than the database answering.
+ * `anyOf` adds one `IN (…)` list: a users page's stored users by their 999 Graph ids, where
+ * `find` with `In()` spent about 3 ms of CPU a page on its parameter bookkeeping.
  */
 import type { EntityMetadata, ObjectLiteral, Repository } from 'typeorm';
 
